@@ -1,0 +1,428 @@
+//! The check pipeline: candor.yaml, then every report through load, validate and rules, then
+//! the repository-wide rules and waivers.
+//!
+//! Reports are analysed in parallel and, for `check`, dropped as soon as their findings and
+//! a small [`Summary`] are known, so memory stays flat however many reports there are. The
+//! site build runs the same [`Engine`] and keeps the typed reports.
+
+use std::collections::HashSet;
+
+use chrono::{DateTime, Utc};
+use rayon::prelude::*;
+
+use crate::config::{Config, ConfigFile, Limits};
+use crate::finding::{self, Finding};
+use crate::impact::ImpactFigures;
+use crate::load::{self, LoadProblem, Node, NodeValue};
+use crate::model::{Incident, SCHEMA_VERSION};
+use crate::rules::{self, Code, Context, Emitter, Levels, Subject, Summary};
+use crate::source::{self, WorkTree};
+use crate::validate::{DocumentKind, SchemaValidator};
+
+/// candor.yaml after loading, with its own findings.
+pub struct LoadedConfig {
+    /// The validated configuration (defaults, if the file was unusable).
+    pub config: Config,
+    /// Findings on candor.yaml.
+    pub findings: Vec<Finding>,
+    /// Whether organisations and services come from a valid file, so references can be checked.
+    pub references_known: bool,
+}
+
+/// Load and validate candor.yaml from its bytes.
+pub fn load_config(bytes: &[u8], validator: &SchemaValidator) -> LoadedConfig {
+    let file = source::CONFIG_FILE;
+    let levels = Levels::default();
+    let loaded = load::load(bytes, &Limits::default());
+    let mut out = Emitter::new(file, loaded.root.as_ref(), &levels);
+    push_load_problems(&mut out, &loaded.problems);
+    let parsed = loaded.root.as_ref().and_then(|root| {
+        let value = root.to_json();
+        if !validator.check(DocumentKind::Config, &value, &mut out) {
+            return None;
+        }
+        match serde_json::from_value::<ConfigFile>(value) {
+            Ok(config) => Some(config),
+            Err(error) => {
+                out.at(
+                    Code::S002,
+                    "",
+                    format!("candor.yaml cannot be read: {error}"),
+                    "see `candor schema --config`",
+                );
+                None
+            }
+        }
+    });
+    let Some(file_config) = parsed else {
+        return LoadedConfig {
+            config: fallback_config(),
+            findings: out.into_findings(),
+            references_known: false,
+        };
+    };
+    let config = Config::from_file(file_config);
+    check_config_references(&config, &mut out);
+    for (pointer, message, help) in rules::config_rule_problems(&config) {
+        out.at_key(Code::S002, &pointer, message, help);
+    }
+    LoadedConfig {
+        config,
+        findings: out.into_findings(),
+        references_known: true,
+    }
+}
+
+/// The configuration used when candor.yaml cannot be read: built-in policy, English.
+fn fallback_config() -> Config {
+    Config::from_file(ConfigFile {
+        site: crate::config::SiteFile {
+            title: crate::model::Text::Plain("Incidents".into()),
+            base_url: "https://example.invalid/".into(),
+            languages: vec!["en".into()],
+            notice: None,
+            accessibility_statement_url: None,
+        },
+        organisations: Default::default(),
+        services: Default::default(),
+        policy: Default::default(),
+        rules: Default::default(),
+        limits: Default::default(),
+    })
+}
+
+fn check_config_references(config: &Config, out: &mut Emitter<'_>) {
+    let file = &config.file;
+    let organisations: Vec<&str> = file.organisations.keys().map(String::as_str).collect();
+    let services: Vec<&str> = file.services.keys().map(String::as_str).collect();
+    for (key, service) in &file.services {
+        if !file.organisations.contains_key(&service.organisation) {
+            out.at(
+                Code::S005,
+                &format!("/services/{key}/organisation"),
+                format!(
+                    "service `{key}` names the organisation `{}`, which is not defined",
+                    service.organisation
+                ),
+                rules_suggestion(&service.organisation, &organisations, "organisations"),
+            );
+        }
+        for (index, dependency) in service.depends_on.iter().enumerate() {
+            if !file.services.contains_key(dependency) {
+                out.at(
+                    Code::S005,
+                    &format!("/services/{key}/depends_on/{index}"),
+                    format!("service `{key}` depends on `{dependency}`, which is not a service"),
+                    rules_suggestion(dependency, &services, "services"),
+                );
+            }
+        }
+    }
+    let mut seen = HashSet::new();
+    for (index, language) in file.site.languages.iter().enumerate() {
+        if !seen.insert(language) {
+            out.at(
+                Code::S002,
+                &format!("/site/languages/{index}"),
+                format!("the language `{language}` is listed twice"),
+                "list each site language once",
+            );
+        }
+    }
+}
+
+fn rules_suggestion(key: &str, known: &[&str], section: &str) -> String {
+    match rules::closest(key, known) {
+        Some(best) => format!("did you mean `{best}`? Otherwise add `{key}` under `{section}`"),
+        None => format!("add `{key}` under `{section}`"),
+    }
+}
+
+fn push_load_problems(out: &mut Emitter<'_>, problems: &[LoadProblem]) {
+    for problem in problems {
+        match problem {
+            LoadProblem::TooLarge { limit, .. } => out.push(
+                Code::S007,
+                "",
+                None,
+                format!("the file is larger than the limit of {limit} bytes"),
+                "keep logs and data out of the report and link to them under `references`; raise `limits.max_file_bytes` in candor.yaml only if a real report needs it".into(),
+            ),
+            LoadProblem::Syntax { position, message, help } => {
+                out.push(Code::S001, "", Some(*position), message.clone(), help.clone());
+            }
+        }
+    }
+}
+
+/// A report that passed validation, with its computed impact.
+#[derive(Clone, Debug)]
+pub struct CheckedReport {
+    /// File path relative to the repository root.
+    pub file: String,
+    /// The typed report.
+    pub incident: Incident,
+    /// The computed impact under the policy.
+    pub impact: ImpactFigures,
+}
+
+/// The result of analysing one file.
+pub struct Analysis {
+    /// File path relative to the repository root.
+    pub file: String,
+    /// Findings from load, validation and per-report rules (waivers not yet applied).
+    pub findings: Vec<Finding>,
+    /// What the repository-wide rules need, if the report validated.
+    pub summary: Option<Summary>,
+    /// The typed report, if the report validated and the caller asked to keep it.
+    pub report: Option<CheckedReport>,
+}
+
+/// Everything a run needs to analyse reports: configuration, levels, validator and today.
+pub struct Engine<'a> {
+    config: &'a Config,
+    levels: Levels,
+    validator: &'a SchemaValidator,
+    today: DateTime<Utc>,
+    references_known: bool,
+}
+
+impl<'a> Engine<'a> {
+    /// An engine for one run.
+    pub fn new(
+        loaded: &'a LoadedConfig,
+        validator: &'a SchemaValidator,
+        today: DateTime<Utc>,
+    ) -> Engine<'a> {
+        Engine {
+            config: &loaded.config,
+            levels: Levels::from_config(&loaded.config),
+            validator,
+            today,
+            references_known: loaded.references_known,
+        }
+    }
+
+    /// The rule context.
+    pub fn context(&self) -> Context<'_> {
+        Context {
+            config: self.config,
+            levels: &self.levels,
+            today: self.today,
+            references_known: self.references_known,
+        }
+    }
+
+    /// The configured input limits.
+    pub fn limits(&self) -> &Limits {
+        &self.config.limits
+    }
+
+    /// Load, validate and run the per-report rules on one file's bytes.
+    pub fn analyse(&self, file: &str, bytes: &[u8], keep_report: bool) -> Analysis {
+        let loaded = load::load(bytes, &self.config.limits);
+        let root = loaded.root.as_ref();
+        let mut out = Emitter::new(file, root, &self.levels);
+        push_load_problems(&mut out, &loaded.problems);
+        let mut analysis = Analysis {
+            file: file.to_owned(),
+            findings: Vec::new(),
+            summary: None,
+            report: None,
+        };
+        if let Some(root) = root
+            && let Some(incident) = self.validate(root, &mut out)
+        {
+            let context = self.context();
+            let impact = rules::assess(&incident, &context);
+            let subject = Subject {
+                file,
+                stem: source::file_stem(file),
+                incident: &incident,
+                root,
+                impact: &impact,
+            };
+            rules::check_report(&subject, &context, &mut out);
+            analysis.summary = Some(Summary::of(file, &incident, root));
+            if keep_report {
+                analysis.report = Some(CheckedReport {
+                    file: file.to_owned(),
+                    incident,
+                    impact,
+                });
+            }
+        }
+        analysis.findings = out.into_findings();
+        analysis
+    }
+
+    /// Schema version, then schema, then the typed model.
+    fn validate(&self, root: &Node, out: &mut Emitter<'_>) -> Option<Incident> {
+        let NodeValue::Mapping(_) = root.value else {
+            out.at(
+                Code::S002,
+                "",
+                "a report must be a map of fields (`schema: 1`, `id: ...`, ...), not a single value or a list",
+                "start the file with `schema: 1` and the report's fields, one per line",
+            );
+            return None;
+        };
+        if let Some(version) = root.find("/schema")
+            && version.value != NodeValue::Number(SCHEMA_VERSION.into())
+        {
+            out.at(
+                Code::S006,
+                "/schema",
+                format!(
+                    "schema version {} is not supported; this Candor reads version {SCHEMA_VERSION}",
+                    describe_node(version)
+                ),
+                "write `schema: 1`, or use the Candor release that supports this version",
+            );
+            return None;
+        }
+        let value = root.to_json();
+        if !self.validator.check(DocumentKind::Incident, &value, out) {
+            return None;
+        }
+        match serde_json::from_value::<Incident>(value) {
+            Ok(incident) => Some(incident),
+            Err(error) => {
+                out.at(
+                    Code::S002,
+                    "",
+                    format!("the report cannot be read: {error}"),
+                    "see `candor schema` for the expected shape",
+                );
+                None
+            }
+        }
+    }
+}
+
+fn describe_node(node: &Node) -> String {
+    match &node.value {
+        NodeValue::String(s) => format!("`{s}`"),
+        NodeValue::Number(n) => n.to_string(),
+        NodeValue::Bool(b) => b.to_string(),
+        NodeValue::Null => "(empty)".into(),
+        _ => "(a list or map)".into(),
+    }
+}
+
+/// Apply repository-wide rules and waivers to per-file analyses.
+///
+/// Returns the standing findings, sorted, and the findings waivers covered.
+pub fn finish(analyses: &mut [Analysis], context: &Context<'_>) -> (Vec<Finding>, Vec<Finding>) {
+    let summaries: Vec<Summary> = analyses.iter().filter_map(|a| a.summary.clone()).collect();
+    let mut repository = rules::check_repository(&summaries, context);
+    repository.sort_by(|a, b| a.file.cmp(&b.file));
+    let mut standing = Vec::new();
+    let mut waived = Vec::new();
+    for analysis in analyses.iter_mut() {
+        let mut findings = std::mem::take(&mut analysis.findings);
+        let start = repository.partition_point(|f| f.file < analysis.file);
+        let end = repository.partition_point(|f| f.file <= analysis.file);
+        findings.extend(repository[start..end].iter().cloned());
+        let waivers = analysis
+            .summary
+            .as_ref()
+            .map(|s| s.waivers.as_slice())
+            .unwrap_or_default();
+        let (kept, covered) = rules::apply_waivers(&analysis.file, findings, waivers, context);
+        standing.extend(kept);
+        waived.extend(covered);
+    }
+    finding::sort(&mut standing);
+    finding::sort(&mut waived);
+    (standing, waived)
+}
+
+/// What `candor check` found.
+pub struct CheckOutcome {
+    /// Every standing finding, sorted.
+    pub findings: Vec<Finding>,
+    /// How many report files were read.
+    pub reports: usize,
+}
+
+impl CheckOutcome {
+    /// Whether any finding is at level deny.
+    pub fn has_deny(&self) -> bool {
+        self.findings.iter().any(Finding::is_deny)
+    }
+}
+
+/// Check a working tree: candor.yaml and every report under `incidents/`. When `only` is
+/// given, findings are limited to those files (repository-wide rules still see every report).
+pub fn check_worktree(
+    tree: &WorkTree,
+    only: Option<&HashSet<String>>,
+    today: DateTime<Utc>,
+) -> anyhow::Result<CheckOutcome> {
+    let validator = SchemaValidator::new()?;
+    let config_bytes = tree.read(source::CONFIG_FILE, Limits::default().max_file_bytes)?;
+    let loaded_config = load_config(&config_bytes, &validator);
+    let engine = Engine::new(&loaded_config, &validator, today);
+    let listing = tree.list_reports()?;
+
+    let mut files: Vec<String> = listing.reports.clone();
+    if let Some(only) = only {
+        for path in only {
+            if !files.contains(path) && !listing.skipped.iter().any(|s| &s.path == path) {
+                files.push(path.clone());
+            }
+        }
+        files.sort();
+    }
+    let limit = engine.limits().max_file_bytes;
+    let mut analyses: Vec<Analysis> = files
+        .par_iter()
+        .map(|file| match tree.read(file, limit) {
+            Ok(bytes) => engine.analyse(file, &bytes, false),
+            Err(error) => unreadable(file, &error, &engine),
+        })
+        .collect();
+    let context = engine.context();
+    let (mut findings, _waived) = finish(&mut analyses, &context);
+
+    let mut extra = loaded_config.findings.clone();
+    for skipped in &listing.skipped {
+        let levels = Levels::default();
+        let mut out = Emitter::new(&skipped.path, None, &levels);
+        out.push(
+            Code::S001,
+            "",
+            None,
+            skipped.reason.clone(),
+            skipped.help.clone(),
+        );
+        extra.extend(out.into_findings());
+    }
+    findings.extend(extra);
+    if let Some(only) = only {
+        findings.retain(|f| only.contains(&f.file) || f.file == source::CONFIG_FILE);
+    }
+    finding::sort(&mut findings);
+    Ok(CheckOutcome {
+        findings,
+        reports: files.len(),
+    })
+}
+
+fn unreadable(file: &str, error: &anyhow::Error, engine: &Engine<'_>) -> Analysis {
+    let mut out = Emitter::new(file, None, &engine.levels);
+    out.push(
+        Code::S001,
+        "",
+        None,
+        format!("the file cannot be read: {error:#}"),
+        "check that the file exists and is readable".into(),
+    );
+    Analysis {
+        file: file.to_owned(),
+        findings: out.into_findings(),
+        summary: None,
+        report: None,
+    }
+}

@@ -1,0 +1,339 @@
+//! `candor.yaml`: the site, the organisations and services, the policy and the rule levels.
+//!
+//! The raw file shape ([`ConfigFile`]) generates `schema/config.schema.json`. It is turned once
+//! into a validated [`Config`], with the built-in policy defaults filled in and rule levels
+//! resolved, so nothing downstream re-checks or re-defaults anything.
+
+use std::collections::BTreeMap;
+
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
+
+use crate::model::{Severity, Text};
+
+/// The file `candor.yaml` at the root of a reports repository.
+#[derive(Clone, Debug, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+#[schemars(title = "Candor repository configuration")]
+pub struct ConfigFile {
+    /// The public site: title, address, languages.
+    pub site: SiteFile,
+    /// Organisations that file reports, by key (lowercase, hyphens), e.g. `agency-for-digital-identity`.
+    #[serde(default)]
+    pub organisations: BTreeMap<String, OrganisationFile>,
+    /// Services that reports can name, by key, e.g. `national-eid`.
+    #[serde(default)]
+    pub services: BTreeMap<String, ServiceFile>,
+    /// Thresholds and deadlines the rules apply. Anything left out takes the built-in default.
+    #[serde(default)]
+    pub policy: PolicyFile,
+    /// Rule level overrides by code, e.g. `{A015: allow, A016: warn}`. Structure rules (S) cannot be relaxed.
+    #[serde(default)]
+    pub rules: BTreeMap<String, Level>,
+    /// Limits that protect the check and the build from oversized or hostile files.
+    #[serde(default)]
+    pub limits: LimitsFile,
+}
+
+/// The public site.
+#[derive(Clone, Debug, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct SiteFile {
+    /// The site's title, shown on every page.
+    pub title: Text,
+    /// The address the site is published at, ending in `/`.
+    #[schemars(url)]
+    pub base_url: String,
+    /// Language codes the site is built in; the first is the default.
+    #[schemars(length(min = 1))]
+    pub languages: Vec<String>,
+    /// An optional banner shown on every page, e.g. `Example data`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub notice: Option<Text>,
+    /// A link to the organisation's accessibility statement.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(url)]
+    pub accessibility_statement_url: Option<String>,
+}
+
+/// An organisation that files reports.
+#[derive(Clone, Debug, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct OrganisationFile {
+    /// The organisation's name.
+    pub name: Text,
+    /// The organisation's website.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(url)]
+    pub url: Option<String>,
+}
+
+/// A public digital service.
+#[derive(Clone, Debug, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ServiceFile {
+    /// The service's name as citizens know it.
+    pub name: Text,
+    /// Key of the organisation responsible for it.
+    pub organisation: String,
+    /// Promised availability in percent per calendar year, e.g. `99.9`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(range(min = 0, max = 100))]
+    pub availability_target: Option<f64>,
+    /// Keys of services this one depends on.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub depends_on: Vec<String>,
+}
+
+/// Thresholds and deadlines.
+#[derive(Clone, Debug, Default, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct PolicyFile {
+    /// Impact thresholds per severity; the highest level any of whose thresholds is met is the
+    /// computed severity.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub severity: Option<SeverityPolicyFile>,
+    /// Reporting deadlines.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub deadlines: Option<DeadlinesFile>,
+    /// Days within which an incident on the same service with the same root cause category
+    /// counts as a recurrence. Default 180.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub recurrence_days: Option<u32>,
+}
+
+/// Impact thresholds per severity.
+#[derive(Clone, Debug, Default, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct SeverityPolicyFile {
+    /// Thresholds for `critical`. Default: 1,000,000 user-hours or 240 minutes of full outage.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub critical: Option<Thresholds>,
+    /// Thresholds for `major`. Default: 10,000 user-hours, 20 minutes of full outage, or
+    /// 100,000 users affected.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub major: Option<Thresholds>,
+}
+
+/// Impact thresholds for one severity level; a threshold is met at or above its value.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Thresholds {
+    /// Users affected times hours from start to resolution.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(range(min = 0))]
+    pub user_hours: Option<f64>,
+    /// Minutes from start to resolution when the outage was full.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(range(min = 0))]
+    pub full_outage_minutes: Option<f64>,
+    /// Number of users affected (the estimate).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub users_affected: Option<u64>,
+}
+
+/// Reporting deadlines.
+#[derive(Clone, Debug, Default, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct DeadlinesFile {
+    /// Hours from detection within which a report must be at least preliminary. Default 24.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub preliminary_hours: Option<u32>,
+    /// Days from resolution within which the report must be final. Default 30.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub final_days: Option<u32>,
+    /// Minutes from detection within which the first public statement is due, for major and
+    /// critical incidents. Default 60.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub first_statement_minutes: Option<u32>,
+}
+
+/// Limits on input, so a hostile or broken file ends in a finding instead of a hang.
+#[derive(Clone, Debug, Default, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct LimitsFile {
+    /// Largest report file in bytes. Default 1,048,576 (1 MiB).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(range(min = 1))]
+    pub max_file_bytes: Option<u64>,
+    /// Deepest nesting of lists and maps in a report. Default 64.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(range(min = 4))]
+    pub max_depth: Option<u32>,
+    /// Most nodes that YAML aliases may expand to in one file. Default 10,000.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub max_alias_nodes: Option<u32>,
+}
+
+/// A rule level: `deny` fails the check, `warn` is shown, `allow` turns the rule off.
+#[derive(
+    Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, JsonSchema,
+)]
+#[serde(rename_all = "kebab-case")]
+pub enum Level {
+    /// The rule is off.
+    Allow,
+    /// Shown, does not fail the check.
+    Warn,
+    /// Fails the check.
+    Deny,
+}
+
+impl Level {
+    /// The lowercase name used in files and output.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Level::Allow => "allow",
+            Level::Warn => "warn",
+            Level::Deny => "deny",
+        }
+    }
+}
+
+/// Built-in thresholds for `critical`: ENISA's one million user-hours, or four hours down.
+pub const DEFAULT_CRITICAL: Thresholds = Thresholds {
+    user_hours: Some(1_000_000.0),
+    full_outage_minutes: Some(240.0),
+    users_affected: None,
+};
+
+/// Built-in thresholds for `major`: NIS2 implementing regulation 2024/2690 treats a trust
+/// service completely unavailable for more than 20 minutes as significant.
+pub const DEFAULT_MAJOR: Thresholds = Thresholds {
+    user_hours: Some(10_000.0),
+    full_outage_minutes: Some(20.0),
+    users_affected: Some(100_000),
+};
+
+/// Thresholds and deadlines with every default filled in.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Policy {
+    /// Thresholds for a computed `critical`.
+    pub critical: Thresholds,
+    /// Thresholds for a computed `major`.
+    pub major: Thresholds,
+    /// Hours from detection to at least a preliminary report.
+    pub preliminary_hours: u32,
+    /// Days from resolution to the final report.
+    pub final_days: u32,
+    /// Minutes from detection to the first public statement (major and critical).
+    pub first_statement_minutes: u32,
+    /// Window for recurring incidents, in days.
+    pub recurrence_days: u32,
+}
+
+impl Default for Policy {
+    fn default() -> Self {
+        Policy {
+            critical: DEFAULT_CRITICAL,
+            major: DEFAULT_MAJOR,
+            preliminary_hours: 24,
+            final_days: 30,
+            first_statement_minutes: 60,
+            recurrence_days: 180,
+        }
+    }
+}
+
+impl Policy {
+    /// The thresholds for one severity level (`minor` has none: it is what is left).
+    pub fn thresholds(&self, severity: Severity) -> Option<&Thresholds> {
+        match severity {
+            Severity::Critical => Some(&self.critical),
+            Severity::Major => Some(&self.major),
+            Severity::Minor => None,
+        }
+    }
+}
+
+/// Input limits with defaults filled in.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Limits {
+    /// Largest file in bytes.
+    pub max_file_bytes: u64,
+    /// Deepest nesting.
+    pub max_depth: u32,
+    /// Most nodes aliases may expand to.
+    pub max_alias_nodes: u32,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Limits {
+            max_file_bytes: 1024 * 1024,
+            max_depth: 64,
+            max_alias_nodes: 10_000,
+        }
+    }
+}
+
+/// A validated configuration: what every later stage reads.
+#[derive(Clone, Debug)]
+pub struct Config {
+    /// The file as written (site, organisations, services).
+    pub file: ConfigFile,
+    /// The policy with defaults.
+    pub policy: Policy,
+    /// Rule level overrides that passed validation.
+    pub rule_levels: BTreeMap<String, Level>,
+    /// Input limits with defaults.
+    pub limits: Limits,
+}
+
+impl Config {
+    /// Fill in the defaults of a parsed `candor.yaml`. Overrides of unknown rules or of
+    /// structure rules are left out here; [`crate::check`] reports them as findings.
+    pub fn from_file(file: ConfigFile) -> Config {
+        let defaults = Policy::default();
+        let severity = file.policy.severity.clone().unwrap_or_default();
+        let deadlines = file.policy.deadlines.clone().unwrap_or_default();
+        let policy = Policy {
+            critical: severity.critical.unwrap_or(defaults.critical),
+            major: severity.major.unwrap_or(defaults.major),
+            preliminary_hours: deadlines
+                .preliminary_hours
+                .unwrap_or(defaults.preliminary_hours),
+            final_days: deadlines.final_days.unwrap_or(defaults.final_days),
+            first_statement_minutes: deadlines
+                .first_statement_minutes
+                .unwrap_or(defaults.first_statement_minutes),
+            recurrence_days: file
+                .policy
+                .recurrence_days
+                .unwrap_or(defaults.recurrence_days),
+        };
+        let default_limits = Limits::default();
+        let limits = Limits {
+            max_file_bytes: file
+                .limits
+                .max_file_bytes
+                .unwrap_or(default_limits.max_file_bytes),
+            max_depth: file.limits.max_depth.unwrap_or(default_limits.max_depth),
+            max_alias_nodes: file
+                .limits
+                .max_alias_nodes
+                .unwrap_or(default_limits.max_alias_nodes),
+        };
+        Config {
+            rule_levels: file.rules.clone(),
+            file,
+            policy,
+            limits,
+        }
+    }
+
+    /// The site languages; the first is the default.
+    pub fn languages(&self) -> &[String] {
+        &self.file.site.languages
+    }
+
+    /// The default site language.
+    pub fn default_language(&self) -> &str {
+        self.file
+            .site
+            .languages
+            .first()
+            .map(String::as_str)
+            .unwrap_or("en")
+    }
+}

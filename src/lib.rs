@@ -1,0 +1,38 @@
+//! Candor checks public incident post-mortems and publishes them.
+//!
+//! Agencies keep incident reports as YAML files in a git repository. [`check`] validates them
+//! against the schema and the accountability rules; the site build renders them as a static,
+//! bilingual, accessible site. Data flows one way:
+//!
+//! ```text
+//! source ─▶ load (YAML, positions) ─▶ validate (schema) ─▶ rules (policy, waivers) ─▶ report
+//! ```
+//!
+//! The binary is a thin layer over these modules: it parses arguments, calls them, prints
+//! what they return and maps the outcome to an exit code.
+
+pub mod check;
+pub mod cli;
+pub mod config;
+pub mod explain;
+pub mod finding;
+pub mod impact;
+pub mod load;
+pub mod model;
+pub mod report;
+pub mod rules;
+pub mod schema;
+pub mod source;
+pub mod validate;
+
+pub use check::{CheckOutcome, check_worktree};
+pub use finding::Finding;
+
+use chrono::{DateTime, NaiveDate, Utc};
+
+/// "Now" for the rules: the start of `date` (00:00 UTC), or `fallback` (the current time).
+pub fn today_from(date: Option<NaiveDate>, fallback: DateTime<Utc>) -> DateTime<Utc> {
+    date.and_then(|d| d.and_hms_opt(0, 0, 0))
+        .map(|t| t.and_utc())
+        .unwrap_or(fallback)
+}

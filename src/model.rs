@@ -1,0 +1,626 @@
+//! The incident report, schema version 1: what an agency writes in `incidents/<id>.yaml`.
+//!
+//! These types are the single source of truth for the file format. The JSON Schema in
+//! `schema/incident.schema.json` is generated from them (the doc comment on each field becomes
+//! the description an editor shows while the author types), and a report that passed schema
+//! validation is deserialised into them for the rules and the site. Shapes only live here;
+//! what a preliminary or final report must additionally carry is decided by the rules.
+
+use std::collections::BTreeMap;
+
+use chrono::{DateTime, FixedOffset, NaiveDate};
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
+
+/// The only schema version this release understands.
+pub const SCHEMA_VERSION: u64 = 1;
+
+/// Pattern every report id must match: lowercase ASCII letters, digits and hyphens.
+pub const ID_PATTERN: &str = "^[a-z0-9-]{3,80}$";
+
+/// A text shown to readers: a string in the report's `language`, or one string per language.
+///
+/// Markdown fields use the same shape; whether a field is markdown is said in its description.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(untagged)]
+pub enum Text {
+    /// One string, written in the report's `language` (or, in candor.yaml, used for every language).
+    Plain(String),
+    /// One string per language code, such as `{da: "...", en: "..."}`.
+    Localized(BTreeMap<String, String>),
+}
+
+impl Text {
+    /// The text in `language`, if the author wrote it in that language.
+    ///
+    /// A plain string counts as written in `default_language` (the report's `language`).
+    pub fn in_language(&self, language: &str, default_language: &str) -> Option<&str> {
+        match self {
+            Text::Plain(text) => (language == default_language).then_some(text.as_str()),
+            Text::Localized(texts) => texts.get(language).map(String::as_str),
+        }
+    }
+
+    /// The text in `language`, falling back to `default_language` and then to any language.
+    ///
+    /// Returns the text and the language it is actually written in, so a page can mark a
+    /// fallback with the right `lang` attribute.
+    pub fn resolve<'a>(
+        &'a self,
+        language: &'a str,
+        default_language: &'a str,
+    ) -> (&'a str, &'a str) {
+        match self {
+            Text::Plain(text) => (text.as_str(), default_language),
+            Text::Localized(texts) => {
+                if let Some(text) = texts.get(language) {
+                    return (text.as_str(), language);
+                }
+                if let Some(text) = texts.get(default_language) {
+                    return (text.as_str(), default_language);
+                }
+                texts
+                    .iter()
+                    .next()
+                    .map(|(lang, text)| (text.as_str(), lang.as_str()))
+                    .unwrap_or(("", default_language))
+            }
+        }
+    }
+
+    /// Every (language, text) pair the author wrote.
+    pub fn variants<'a>(&'a self, default_language: &'a str) -> Vec<(&'a str, &'a str)> {
+        match self {
+            Text::Plain(text) => vec![(default_language, text.as_str())],
+            Text::Localized(texts) => texts
+                .iter()
+                .map(|(l, t)| (l.as_str(), t.as_str()))
+                .collect(),
+        }
+    }
+}
+
+impl JsonSchema for Text {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "Text".into()
+    }
+
+    fn json_schema(_generator: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        schemars::json_schema!({
+            "description": "A text for readers: a string in the report's `language`, or a map of language codes to strings such as `{da: \"...\", en: \"...\"}`.",
+            "anyOf": [
+                {"type": "string"},
+                {
+                    "type": "object",
+                    "propertyNames": {"pattern": "^[a-z]{2,3}$"},
+                    "additionalProperties": {"type": "string"},
+                    "minProperties": 1
+                }
+            ]
+        })
+    }
+}
+
+/// Where a report is in its life.
+#[derive(
+    Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, JsonSchema,
+)]
+#[serde(rename_all = "kebab-case")]
+pub enum Status {
+    /// Being written; never published.
+    Draft,
+    /// Published early, while facts are still being established.
+    Preliminary,
+    /// The complete account: root cause, impact and preventive actions.
+    Final,
+}
+
+/// How serious an incident was. Ordered: minor < major < critical.
+#[derive(
+    Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, JsonSchema,
+)]
+#[serde(rename_all = "kebab-case")]
+pub enum Severity {
+    /// Limited impact.
+    Minor,
+    /// Significant impact on many users or for a long time.
+    Major,
+    /// Nationwide or prolonged loss of an essential service.
+    Critical,
+}
+
+impl Severity {
+    /// The lowercase name used in files and on the site.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Severity::Minor => "minor",
+            Severity::Major => "major",
+            Severity::Critical => "critical",
+        }
+    }
+}
+
+impl Status {
+    /// The lowercase name used in files and on the site.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Status::Draft => "draft",
+            Status::Preliminary => "preliminary",
+            Status::Final => "final",
+        }
+    }
+}
+
+/// An incident report, schema version 1.
+#[derive(Clone, Debug, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+#[schemars(title = "Candor incident report")]
+pub struct Incident {
+    /// Version of this file format. Write `1`.
+    pub schema: u64,
+    /// Stable identifier of the report, equal to the file name without `.yaml`: lowercase
+    /// letters, digits and hyphens, 3 to 80 characters, usually `<date>-<short-title>`.
+    #[schemars(regex(pattern = "^[a-z0-9-]{3,80}$"))]
+    pub id: String,
+    /// Headline of the report, in plain words a citizen understands.
+    pub title: Text,
+    /// Language code of every plain-string text in this report, such as `da` or `en`.
+    #[schemars(regex(pattern = "^[a-z]{2,3}$"))]
+    pub language: String,
+    /// `draft` (never published), `preliminary` (early facts) or `final` (the complete account).
+    pub status: Status,
+    /// Key of the responsible organisation, as listed under `organisations` in candor.yaml.
+    pub organisation: String,
+    /// Keys of the affected services, as listed under `services` in candor.yaml.
+    #[schemars(length(min = 1))]
+    pub services: Vec<String>,
+    /// The severity you declare: `minor`, `major` or `critical`. It is checked against the
+    /// severity computed from the measured impact.
+    pub severity: Severity,
+    /// When the incident began (RFC 3339 with offset, e.g. `2026-11-23T09:30:00+01:00`).
+    pub started_at: DateTime<FixedOffset>,
+    /// When the organisation first knew of it (RFC 3339 with offset).
+    pub detected_at: DateTime<FixedOffset>,
+    /// When service was fully restored (RFC 3339 with offset). Leave out while ongoing.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub resolved_at: Option<DateTime<FixedOffset>>,
+    /// Markdown. For citizens: what happened and what it meant for them, in plain language.
+    pub summary: Text,
+    /// Who and what was affected, and how much.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub impact: Option<Impact>,
+    /// What happened when, in chronological order: detection, escalation, public statements,
+    /// mitigation and resolution.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub timeline: Vec<TimelineEvent>,
+    /// Why it happened. Required in a final report.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub root_cause: Option<RootCause>,
+    /// Conditions that made the incident possible, worse or longer.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub contributing_factors: Vec<Text>,
+    /// What will be done so it does not happen again, each with an owner and a due date.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub actions: Vec<Action>,
+    /// What went well, what went wrong, and where the organisation got lucky.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub lessons: Option<Lessons>,
+    /// The supplier operating the service, if any.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub supplier: Option<Supplier>,
+    /// What this report does not publish, and the legal basis for withholding it.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub withheld: Vec<Withheld>,
+    /// Public sources: earlier statements, press releases, supervisory reports.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub references: Vec<Reference>,
+    /// Rule findings this report accepts, each with a public reason.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub waivers: Vec<Waiver>,
+}
+
+/// Who and what was affected, and how much.
+#[derive(Clone, Debug, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Impact {
+    /// How many people were affected: an estimate with its range and how it was measured.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub users_affected: Option<UsersAffected>,
+    /// `full` when the service was completely unavailable, `partial` when it was degraded.
+    pub outage: Outage,
+    /// Where people were affected, as country or region codes such as `DK` or `DK-84`.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub regions: Vec<String>,
+    /// Other services that failed because this one did, in plain words (e.g. `Netbank logins`).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub dependent_services: Vec<String>,
+    /// Direct financial loss in euro, if known.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(range(min = 0))]
+    pub financial_loss_eur: Option<f64>,
+    /// Whether the confidentiality, integrity or authenticity of data was affected.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub data_compromised: Option<bool>,
+    /// Markdown. The impact in words: who could not do what, for how long.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub description: Option<Text>,
+}
+
+/// How many people were affected.
+#[derive(Clone, Debug, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct UsersAffected {
+    /// Best estimate of the number of people affected.
+    pub estimate: u64,
+    /// Lowest plausible number.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub min: Option<u64>,
+    /// Highest plausible number.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub max: Option<u64>,
+    /// How the number was measured, e.g. `Failed logins vs. a normal Monday`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub method: Option<Text>,
+}
+
+/// Whether the service was down or degraded.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "kebab-case")]
+pub enum Outage {
+    /// Completely unavailable.
+    Full,
+    /// Available but degraded: slow, failing for some users, or missing functions.
+    Partial,
+}
+
+/// One moment in the incident.
+#[derive(Clone, Debug, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+#[schemars(extend(
+    "if" = {"properties": {"kind": {"const": "public-statement"}}, "required": ["kind"]},
+    "then" = {"required": ["channel"]}
+))]
+pub struct TimelineEvent {
+    /// When it happened (RFC 3339 with offset).
+    pub at: DateTime<FixedOffset>,
+    /// `detection`, `escalation`, `public-statement`, `mitigation`, `resolution` or `other`.
+    pub kind: EventKind,
+    /// For a public statement: where it was said, e.g. `Status page` or `Press release`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub channel: Option<String>,
+    /// For a public statement: a link to it, if it is still online.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(url)]
+    pub url: Option<String>,
+    /// For a public statement: how the incident was classified to the public at that moment.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub severity_claimed: Option<Severity>,
+    /// What happened, or for a public statement what was said (quote it).
+    pub text: Text,
+}
+
+/// What kind of moment a timeline event is.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "kebab-case")]
+pub enum EventKind {
+    /// The problem was noticed.
+    Detection,
+    /// More people or a higher level were called in.
+    Escalation,
+    /// Something was said to the public.
+    PublicStatement,
+    /// A step that reduced the impact.
+    Mitigation,
+    /// Service was restored.
+    Resolution,
+    /// Anything else worth knowing.
+    Other,
+}
+
+impl EventKind {
+    /// The kebab-case name used in files.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            EventKind::Detection => "detection",
+            EventKind::Escalation => "escalation",
+            EventKind::PublicStatement => "public-statement",
+            EventKind::Mitigation => "mitigation",
+            EventKind::Resolution => "resolution",
+            EventKind::Other => "other",
+        }
+    }
+}
+
+/// Why the incident happened.
+#[derive(Clone, Debug, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RootCause {
+    /// `confirmed`, `suspected` or `under-investigation`.
+    pub status: CauseStatus,
+    /// `system-failure`, `human-error`, `malicious-action`, `third-party-failure` or
+    /// `natural-phenomenon` (the categories of EU incident reporting).
+    pub category: CauseCategory,
+    /// What set it off, concretely (e.g. `An expired signing certificate on the login service`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub trigger: Option<Text>,
+    /// Markdown. Why it could happen: the underlying cause, not only the trigger.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub description: Option<Text>,
+    /// While under investigation: the date by which the next update will be published.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub next_update_due: Option<NaiveDate>,
+}
+
+/// How certain the root cause is.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "kebab-case")]
+pub enum CauseStatus {
+    /// Established and verified.
+    Confirmed,
+    /// The most likely explanation, not yet verified.
+    Suspected,
+    /// Not known yet.
+    UnderInvestigation,
+}
+
+/// The category of root cause, as used in EU incident reporting.
+#[derive(
+    Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, JsonSchema,
+)]
+#[serde(rename_all = "kebab-case")]
+pub enum CauseCategory {
+    /// Hardware, software or configuration failed.
+    SystemFailure,
+    /// A mistake by staff.
+    HumanError,
+    /// An attack.
+    MaliciousAction,
+    /// A supplier or another service failed.
+    ThirdPartyFailure,
+    /// Weather, fire, flood and the like.
+    NaturalPhenomenon,
+}
+
+impl CauseCategory {
+    /// The kebab-case name used in files.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            CauseCategory::SystemFailure => "system-failure",
+            CauseCategory::HumanError => "human-error",
+            CauseCategory::MaliciousAction => "malicious-action",
+            CauseCategory::ThirdPartyFailure => "third-party-failure",
+            CauseCategory::NaturalPhenomenon => "natural-phenomenon",
+        }
+    }
+}
+
+impl CauseStatus {
+    /// The kebab-case name used in files.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            CauseStatus::Confirmed => "confirmed",
+            CauseStatus::Suspected => "suspected",
+            CauseStatus::UnderInvestigation => "under-investigation",
+        }
+    }
+}
+
+/// A promised action.
+#[derive(Clone, Debug, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Action {
+    /// Short identifier, unique within the report, e.g. `A1`.
+    pub id: String,
+    /// `mitigate` (limit the damage), `prevent` (stop a repeat) or `process` (change how you work).
+    #[serde(rename = "type")]
+    pub kind: ActionType,
+    /// What will be done.
+    pub action: Text,
+    /// The unit responsible (a team or office, not a person).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub owner: Option<String>,
+    /// The date by which it will be done (`YYYY-MM-DD`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub due: Option<NaiveDate>,
+    /// `planned`, `in-progress`, `done` or `dropped`.
+    pub status: ActionStatus,
+    /// A link showing the action was done (a change record, a report, an audit).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(url)]
+    pub evidence: Option<String>,
+    /// Why the action was dropped. Required when `status` is `dropped`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reason: Option<Text>,
+}
+
+/// What an action is for.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "kebab-case")]
+pub enum ActionType {
+    /// Limit the damage of this or a similar incident.
+    Mitigate,
+    /// Stop it from happening again.
+    Prevent,
+    /// Change how the organisation works.
+    Process,
+}
+
+impl ActionType {
+    /// The kebab-case name used in files.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ActionType::Mitigate => "mitigate",
+            ActionType::Prevent => "prevent",
+            ActionType::Process => "process",
+        }
+    }
+}
+
+/// Where a promised action stands.
+#[derive(
+    Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, JsonSchema,
+)]
+#[serde(rename_all = "kebab-case")]
+pub enum ActionStatus {
+    /// Not started.
+    Planned,
+    /// Under way.
+    InProgress,
+    /// Finished; link the evidence.
+    Done,
+    /// Abandoned; give the reason.
+    Dropped,
+}
+
+impl ActionStatus {
+    /// The kebab-case name used in files.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ActionStatus::Planned => "planned",
+            ActionStatus::InProgress => "in-progress",
+            ActionStatus::Done => "done",
+            ActionStatus::Dropped => "dropped",
+        }
+    }
+
+    /// Whether the action still has to be carried out.
+    pub fn is_open(self) -> bool {
+        matches!(self, ActionStatus::Planned | ActionStatus::InProgress)
+    }
+}
+
+/// What the organisation learned.
+#[derive(Clone, Debug, Default, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Lessons {
+    /// What worked and should be kept.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub went_well: Vec<Text>,
+    /// What failed or was slow.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub went_wrong: Vec<Text>,
+    /// Where it could have been worse and was not, by luck rather than design.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub got_lucky: Vec<Text>,
+}
+
+/// The supplier operating the service.
+#[derive(Clone, Debug, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Supplier {
+    /// The supplier's legal name.
+    pub name: String,
+    /// The availability the contract requires, in percent (e.g. `99.9`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(range(min = 0, max = 100))]
+    pub contract_availability: Option<f64>,
+}
+
+/// Something the report does not publish.
+#[derive(Clone, Debug, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Withheld {
+    /// What is withheld, described without revealing it.
+    pub what: Text,
+    /// The law or provision that allows withholding it (e.g. a section of the access to
+    /// public administration files act).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub legal_basis: Option<Text>,
+    /// The date by which it will be disclosed, if one is set.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub disclose_by: Option<NaiveDate>,
+}
+
+/// A public source.
+#[derive(Clone, Debug, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Reference {
+    /// What the source is.
+    pub title: Text,
+    /// Where it can be read.
+    #[schemars(url)]
+    pub url: String,
+}
+
+/// An accepted rule finding.
+#[derive(Clone, Debug, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Waiver {
+    /// The rule code, e.g. `A005`.
+    #[schemars(regex(pattern = "^[A-Z][0-9]{3}$"))]
+    pub rule: String,
+    /// Why the finding is accepted. Published next to the report.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reason: Option<Text>,
+    /// The last day the waiver applies (`YYYY-MM-DD`); after it, the finding is back.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub until: Option<NaiveDate>,
+}
+
+impl Incident {
+    /// Every text field with its JSON Pointer, in file order.
+    pub fn text_fields(&self) -> Vec<(String, &Text)> {
+        let mut fields: Vec<(String, &Text)> = vec![
+            ("/title".into(), &self.title),
+            ("/summary".into(), &self.summary),
+        ];
+        if let Some(impact) = &self.impact {
+            if let Some(method) = impact
+                .users_affected
+                .as_ref()
+                .and_then(|u| u.method.as_ref())
+            {
+                fields.push(("/impact/users_affected/method".into(), method));
+            }
+            if let Some(description) = &impact.description {
+                fields.push(("/impact/description".into(), description));
+            }
+        }
+        for (i, event) in self.timeline.iter().enumerate() {
+            fields.push((format!("/timeline/{i}/text"), &event.text));
+        }
+        if let Some(cause) = &self.root_cause {
+            if let Some(trigger) = &cause.trigger {
+                fields.push(("/root_cause/trigger".into(), trigger));
+            }
+            if let Some(description) = &cause.description {
+                fields.push(("/root_cause/description".into(), description));
+            }
+        }
+        for (i, factor) in self.contributing_factors.iter().enumerate() {
+            fields.push((format!("/contributing_factors/{i}"), factor));
+        }
+        for (i, action) in self.actions.iter().enumerate() {
+            fields.push((format!("/actions/{i}/action"), &action.action));
+            if let Some(reason) = &action.reason {
+                fields.push((format!("/actions/{i}/reason"), reason));
+            }
+        }
+        if let Some(lessons) = &self.lessons {
+            for (name, list) in [
+                ("went_well", &lessons.went_well),
+                ("went_wrong", &lessons.went_wrong),
+                ("got_lucky", &lessons.got_lucky),
+            ] {
+                for (i, text) in list.iter().enumerate() {
+                    fields.push((format!("/lessons/{name}/{i}"), text));
+                }
+            }
+        }
+        for (i, item) in self.withheld.iter().enumerate() {
+            fields.push((format!("/withheld/{i}/what"), &item.what));
+            if let Some(basis) = &item.legal_basis {
+                fields.push((format!("/withheld/{i}/legal_basis"), basis));
+            }
+        }
+        for (i, reference) in self.references.iter().enumerate() {
+            fields.push((format!("/references/{i}/title"), &reference.title));
+        }
+        for (i, waiver) in self.waivers.iter().enumerate() {
+            if let Some(reason) = &waiver.reason {
+                fields.push((format!("/waivers/{i}/reason"), reason));
+            }
+        }
+        fields
+    }
+}

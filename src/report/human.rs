@@ -1,0 +1,133 @@
+//! `--format human`: each finding like a compiler diagnostic, with the source line and a caret
+//! under the value, then how to fix it, and a one-line summary.
+
+use annotate_snippets::{AnnotationKind, Group, Level as SnippetLevel, Origin, Renderer, Snippet};
+
+use crate::config::Level;
+use crate::finding::Finding;
+
+/// Whether to colour the output.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum HumanStyle {
+    /// ANSI colours (a terminal).
+    Coloured,
+    /// Plain text (a pipe, a file, `NO_COLOR`).
+    Plain,
+}
+
+/// Render findings. `source_of` returns a file's text, to show the line a finding points at.
+pub fn render(
+    findings: &[Finding],
+    reports: usize,
+    style: HumanStyle,
+    source_of: &dyn Fn(&str) -> Option<String>,
+) -> String {
+    let renderer = match style {
+        HumanStyle::Coloured => Renderer::styled(),
+        HumanStyle::Plain => Renderer::plain(),
+    };
+    let mut text = String::new();
+    let mut cached: Option<(String, Option<String>)> = None;
+    for finding in findings {
+        if cached
+            .as_ref()
+            .is_none_or(|(file, _)| *file != finding.file)
+        {
+            cached = Some((finding.file.clone(), source_of(&finding.file)));
+        }
+        let source = cached.as_ref().and_then(|(_, source)| source.as_deref());
+        text.push_str(&render_one(&renderer, finding, source));
+        text.push_str("\n\n");
+    }
+    text.push_str(&summary(findings, reports));
+    text.push('\n');
+    text
+}
+
+fn render_one(renderer: &Renderer, finding: &Finding, source: Option<&str>) -> String {
+    let level = match finding.level {
+        Level::Deny => SnippetLevel::ERROR,
+        _ => SnippetLevel::WARNING,
+    };
+    let title = level
+        .primary_title(finding.message.as_str())
+        .id(finding.code.as_str());
+    let line_text = finding
+        .line
+        .and_then(|line| source.and_then(|s| s.lines().nth(line as usize - 1)));
+    let location: annotate_snippets::Element<'_> = match (finding.line, finding.column, line_text) {
+        (Some(line), Some(column), Some(line_text)) => {
+            let start = byte_offset(line_text, column as usize - 1);
+            let end = value_end(line_text, start);
+            let label = if finding.path.is_empty() {
+                String::new()
+            } else {
+                finding.field()
+            };
+            Snippet::source(line_text)
+                .line_start(line as usize)
+                .path(finding.file.as_str())
+                .annotation(AnnotationKind::Primary.span(start..end).label(label))
+                .into()
+        }
+        (Some(line), column, _) => Origin::path(finding.file.as_str())
+            .line(line as usize)
+            .char_column(column.unwrap_or(1) as usize)
+            .into(),
+        _ => Origin::path(finding.file.as_str()).into(),
+    };
+    let report = [Group::with_title(title)
+        .element(location)
+        .element(SnippetLevel::HELP.message(finding.help.as_str()))
+        .element(SnippetLevel::NOTE.message(format!(
+            "{} {}: `candor explain {}` tells more",
+            finding.code, finding.name, finding.code
+        )))];
+    renderer.render(&report)
+}
+
+/// The byte offset of character `column` (0-based) in `line`, clamped to the line.
+fn byte_offset(line: &str, column: usize) -> usize {
+    line.char_indices()
+        .nth(column)
+        .map_or(line.len(), |(offset, _)| offset)
+}
+
+/// Where the value starting at `start` ends: before a trailing comment, trimmed, at least one
+/// character long.
+fn value_end(line: &str, start: usize) -> usize {
+    let rest = &line[start..];
+    let without_comment = rest.find(" #").map_or(rest, |i| &rest[..i]);
+    let trimmed = without_comment.trim_end();
+    let end = start + trimmed.len();
+    if end > start {
+        end
+    } else {
+        (start + rest.chars().next().map_or(0, char::len_utf8)).min(line.len())
+    }
+}
+
+fn summary(findings: &[Finding], reports: usize) -> String {
+    let deny = findings.iter().filter(|f| f.level == Level::Deny).count();
+    let warn = findings.len() - deny;
+    let files = {
+        let mut files: Vec<&str> = findings.iter().map(|f| f.file.as_str()).collect();
+        files.dedup();
+        files.len()
+    };
+    let reports_word = if reports == 1 { "report" } else { "reports" };
+    if findings.is_empty() {
+        return format!("checked {reports} {reports_word}: no findings");
+    }
+    format!(
+        "checked {reports} {reports_word}: {deny} error{}, {warn} warning{} in {files} file{}{}",
+        plural(deny),
+        plural(warn),
+        plural(files),
+        if deny > 0 { " (the check fails)" } else { "" }
+    )
+}
+
+fn plural(count: usize) -> &'static str {
+    if count == 1 { "" } else { "s" }
+}

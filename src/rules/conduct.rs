@@ -1,0 +1,108 @@
+//! Conduct rules on how the public was told: understated statements (A010), no statement
+//! (A011), a late first statement (A012), and texts missing a site language (A016).
+
+use chrono::Duration;
+
+use crate::model::{EventKind, Status, Text};
+
+use super::{Code, Context, Emitter, Subject};
+
+pub(super) fn check(subject: &Subject<'_>, context: &Context<'_>, out: &mut Emitter<'_>) {
+    let incident = subject.incident;
+    if incident.status == Status::Draft {
+        return;
+    }
+    let computed = subject.impact.computed;
+
+    for (index, event) in incident.timeline.iter().enumerate() {
+        if let Some(claimed) = event.severity_claimed
+            && event.kind == EventKind::PublicStatement
+            && claimed < computed
+        {
+            out.at(
+                Code::A010,
+                &format!("/timeline/{index}/severity_claimed"),
+                format!(
+                    "the public was told the incident was `{}`; computed from impact it was `{}`",
+                    claimed.as_str(),
+                    computed.as_str()
+                ),
+                "keep the statement as it was made; explain in the report why it understated the incident, and add an action on how incidents are classified",
+            );
+        }
+    }
+
+    let effective = incident.severity.max(computed);
+    if effective >= crate::model::Severity::Major {
+        let first_statement = incident
+            .timeline
+            .iter()
+            .enumerate()
+            .filter(|(_, e)| e.kind == EventKind::PublicStatement)
+            .min_by_key(|(_, e)| e.at);
+        match first_statement {
+            None => out.anchored(
+                Code::A011,
+                "/timeline",
+                if incident.timeline.is_empty() { "/severity" } else { "/timeline" },
+                format!(
+                    "this {} incident has no public statement in its timeline",
+                    effective.as_str()
+                ),
+                "record each statement made to the public as a `public-statement` event with its `channel`; if none was made, say so and add a process action",
+            ),
+            Some((index, event)) => {
+                let minutes = context.config.policy.first_statement_minutes;
+                let deadline = incident.detected_at + Duration::minutes(i64::from(minutes));
+                if event.at > deadline {
+                    let late = (event.at - incident.detected_at).num_minutes();
+                    out.at(
+                        Code::A012,
+                        &format!("/timeline/{index}/at"),
+                        format!(
+                            "the first public statement came {late} minutes after detection; the policy allows {minutes}"
+                        ),
+                        "keep the real time; add a process action that speeds up the first statement, such as pre-approved status-page texts",
+                    );
+                }
+            }
+        }
+    }
+
+    let languages = context.config.languages();
+    for (pointer, text) in incident.text_fields() {
+        let missing: Vec<&str> = languages
+            .iter()
+            .map(String::as_str)
+            .filter(|language| text.in_language(language, &incident.language).is_none())
+            .collect();
+        if missing.is_empty() {
+            continue;
+        }
+        let shape = match text {
+            Text::Plain(_) => format!("is a plain string in `{}`", incident.language),
+            Text::Localized(_) => "has no entry".to_owned(),
+        };
+        out.at(
+            Code::A016,
+            &pointer,
+            format!(
+                "{} {shape} for {}",
+                crate::finding::pointer_to_field(&pointer),
+                missing
+                    .iter()
+                    .map(|l| format!("`{l}`"))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ),
+            format!(
+                "write it as a map with one entry per site language: {{{}}}",
+                languages
+                    .iter()
+                    .map(|l| format!("{l}: ..."))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ),
+        );
+    }
+}

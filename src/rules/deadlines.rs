@@ -1,0 +1,92 @@
+//! Deadline rules: promised actions (A005), the final report (A008), the preliminary report
+//! (A009) and the next update on an unknown cause (A013). All compare with `today` from the
+//! context.
+
+use chrono::{Duration, Utc};
+
+use crate::model::{CauseStatus, Status};
+
+use super::{Code, Context, Emitter, Subject};
+
+pub(super) fn check(subject: &Subject<'_>, context: &Context<'_>, out: &mut Emitter<'_>) {
+    let incident = subject.incident;
+    let policy = &context.config.policy;
+    let today = context.today_date();
+
+    if incident.status != Status::Final
+        && let Some(resolved_at) = incident.resolved_at
+    {
+        let due = resolved_at.with_timezone(&Utc) + Duration::days(i64::from(policy.final_days));
+        if context.today > due {
+            out.anchored(
+                Code::A008,
+                "/status",
+                "/status",
+                format!(
+                    "the final report was due on {} ({} days after resolution) and the report is still {}",
+                    due.format("%Y-%m-%d"),
+                    policy.final_days,
+                    incident.status.as_str()
+                ),
+                "complete the root cause and actions and set `status: final`",
+            );
+        }
+    }
+
+    if incident.status == Status::Draft {
+        let due = incident.detected_at.with_timezone(&Utc)
+            + Duration::hours(i64::from(policy.preliminary_hours));
+        if context.today > due {
+            out.at(
+                Code::A009,
+                "/status",
+                format!(
+                    "a preliminary report was due by {} ({} hours after detection) and this is still a draft",
+                    due.format("%Y-%m-%d %H:%M UTC"),
+                    policy.preliminary_hours
+                ),
+                "publish what is known as `status: preliminary`, with an impact estimate and the root cause marked `under-investigation`",
+            );
+        }
+        return;
+    }
+
+    for (index, action) in incident.actions.iter().enumerate() {
+        if let Some(due) = action.due
+            && action.status.is_open()
+            && due < today
+        {
+            out.at(
+                Code::A005,
+                &format!("/actions/{index}/due"),
+                format!(
+                    "action `{}` was due on {due} and is still {}",
+                    action.id,
+                    action.status.as_str()
+                ),
+                "finish it (`status: done` with `evidence`), set a new `due` date, or drop it with a `reason`",
+            );
+        }
+    }
+
+    if let Some(cause) = &incident.root_cause
+        && cause.status == CauseStatus::UnderInvestigation
+    {
+        match cause.next_update_due {
+            None => out.anchored(
+                Code::A013,
+                "/root_cause/next_update_due",
+                "/root_cause/status",
+                "the root cause is under investigation and no date for the next update is given",
+                "add `next_update_due: YYYY-MM-DD` under `root_cause`",
+            ),
+            Some(date) if date < today => out.at(
+                Code::A013,
+                "/root_cause/next_update_due",
+                format!("the next update on the root cause was due on {date}"),
+                "publish the update: confirm the cause, or set a new `next_update_due` and say what is still being investigated",
+            ),
+            Some(_) => {}
+        }
+    }
+}

@@ -1,0 +1,318 @@
+//! The accountability rules: registry, levels, the per-report runner, repository-wide rules
+//! and waivers.
+//!
+//! A rule is a function from a report (typed, with positions) and a [`Context`] to findings.
+//! Rules never read the clock (`today` is in the context) and never print; they push findings
+//! through an [`Emitter`], which resolves the level from candor.yaml and the position from the
+//! YAML tree. Families live in their own files; repository-wide rules (duplicate ids,
+//! recurrence) work on small [`Summary`] records so that `check` never holds every report.
+
+mod accountability;
+mod conduct;
+mod deadlines;
+mod registry;
+mod repository;
+mod structure;
+mod time;
+mod waivers;
+
+use std::collections::HashMap;
+
+use chrono::{DateTime, NaiveDate, Utc};
+
+pub use registry::{Code, Family, RULES, Rule};
+pub use repository::check_repository;
+pub use waivers::{WaiverRecord, apply_waivers};
+
+use crate::config::{Config, Level};
+use crate::finding::Finding;
+use crate::impact::{self, ImpactFigures};
+use crate::load::{Node, Position};
+use crate::model::{CauseCategory, Incident, Status};
+
+/// Rule levels after candor.yaml's overrides.
+#[derive(Clone, Debug, Default)]
+pub struct Levels {
+    overrides: HashMap<Code, Level>,
+}
+
+impl Levels {
+    /// The levels from candor.yaml's `rules`. Unknown codes and attempts to relax structure
+    /// rules are ignored here; [`config_rule_problems`] reports them.
+    pub fn from_config(config: &Config) -> Levels {
+        let overrides = config
+            .rule_levels
+            .iter()
+            .filter_map(|(code, level)| Code::parse(code).map(|c| (c, *level)))
+            .filter(|(code, _)| code.is_configurable())
+            .collect();
+        Levels { overrides }
+    }
+
+    /// The level that applies to `code`.
+    pub fn level(&self, code: Code) -> Level {
+        self.overrides
+            .get(&code)
+            .copied()
+            .unwrap_or(code.rule().default_level)
+    }
+}
+
+/// Problems with candor.yaml's `rules` map, as (pointer, message, help).
+pub fn config_rule_problems(config: &Config) -> Vec<(String, String, String)> {
+    let mut problems = Vec::new();
+    for (key, level) in &config.rule_levels {
+        let pointer = format!("/rules/{}", key.replace('~', "~0").replace('/', "~1"));
+        match Code::parse(key) {
+            None => {
+                let codes: Vec<&str> = RULES.iter().map(|r| r.code_str).collect();
+                let hint = closest(key, &codes)
+                    .map(|c| format!("; did you mean `{c}`?"))
+                    .unwrap_or_default();
+                problems.push((
+                    pointer,
+                    format!("`{key}` is not a rule code{hint}"),
+                    "use a code from `candor rules`, such as `A015`".into(),
+                ));
+            }
+            Some(code) if !code.is_configurable() && *level != Level::Deny => problems.push((
+                pointer,
+                format!("`{code}` is a structure rule and cannot be set to `{}`", level.as_str()),
+                "remove the override: a report with a structure finding cannot be checked or published reliably".into(),
+            )),
+            Some(_) => {}
+        }
+    }
+    problems
+}
+
+/// What every rule may read besides the report.
+pub struct Context<'a> {
+    /// The validated candor.yaml.
+    pub config: &'a Config,
+    /// Rule levels.
+    pub levels: &'a Levels,
+    /// "Now": the start of `--today`, or the current time.
+    pub today: DateTime<Utc>,
+    /// Whether candor.yaml's organisations and services can be trusted (it validated).
+    pub references_known: bool,
+}
+
+impl Context<'_> {
+    /// Today's date (UTC).
+    pub fn today_date(&self) -> NaiveDate {
+        self.today.date_naive()
+    }
+}
+
+/// A report under check: the typed model and the tree it came from.
+pub struct Subject<'a> {
+    /// File path relative to the repository root.
+    pub file: &'a str,
+    /// File name without `.yaml`.
+    pub stem: &'a str,
+    /// The typed report.
+    pub incident: &'a Incident,
+    /// The YAML tree, for positions.
+    pub root: &'a Node,
+    /// The computed impact.
+    pub impact: &'a ImpactFigures,
+}
+
+/// Builds findings for one file: level from [`Levels`], position from the YAML tree.
+pub struct Emitter<'a> {
+    file: &'a str,
+    root: Option<&'a Node>,
+    levels: &'a Levels,
+    findings: Vec<Finding>,
+}
+
+impl<'a> Emitter<'a> {
+    /// An emitter for `file`, whose tree (if it parsed) is `root`.
+    pub fn new(file: &'a str, root: Option<&'a Node>, levels: &'a Levels) -> Emitter<'a> {
+        Emitter {
+            file,
+            root,
+            levels,
+            findings: Vec::new(),
+        }
+    }
+
+    /// A finding about the value at `pointer`.
+    pub fn at(
+        &mut self,
+        code: Code,
+        pointer: &str,
+        message: impl Into<String>,
+        help: impl Into<String>,
+    ) {
+        let position = self.root.map(|root| root.position_of(pointer));
+        self.push(code, pointer, position, message.into(), help.into());
+    }
+
+    /// A finding about the key at `pointer` (an unknown field, say).
+    pub fn at_key(
+        &mut self,
+        code: Code,
+        pointer: &str,
+        message: impl Into<String>,
+        help: impl Into<String>,
+    ) {
+        let position = self.root.map(|root| root.key_position_of(pointer));
+        self.push(code, pointer, position, message.into(), help.into());
+    }
+
+    /// A finding about `pointer` shown at the position of `anchor` (for a missing field, the
+    /// field that makes it required).
+    pub fn anchored(
+        &mut self,
+        code: Code,
+        pointer: &str,
+        anchor: &str,
+        message: impl Into<String>,
+        help: impl Into<String>,
+    ) {
+        let position = self.root.map(|root| root.position_of(anchor));
+        self.push(code, pointer, position, message.into(), help.into());
+    }
+
+    /// A finding with an explicit position (or none).
+    pub fn push(
+        &mut self,
+        code: Code,
+        pointer: &str,
+        position: Option<Position>,
+        message: String,
+        help: String,
+    ) {
+        let level = self.levels.level(code);
+        if level == Level::Allow {
+            return;
+        }
+        self.findings.push(Finding {
+            code,
+            name: code.rule().name,
+            level,
+            file: self.file.to_owned(),
+            line: position.map(|p| p.line),
+            column: position.map(|p| p.column),
+            path: pointer.to_owned(),
+            message,
+            help,
+        });
+    }
+
+    /// The findings emitted so far.
+    pub fn into_findings(self) -> Vec<Finding> {
+        self.findings
+    }
+}
+
+/// Run every per-report rule on `subject`.
+pub fn check_report(subject: &Subject<'_>, context: &Context<'_>, out: &mut Emitter<'_>) {
+    structure::check(subject, context, out);
+    time::check(subject, context, out);
+    accountability::check(subject, context, out);
+    deadlines::check(subject, context, out);
+    conduct::check(subject, context, out);
+}
+
+/// Compute the impact figures for a report under the context's policy and today.
+pub fn assess(incident: &Incident, context: &Context<'_>) -> ImpactFigures {
+    impact::assess(incident, &context.config.policy, context.today)
+}
+
+/// What the repository-wide rules and waivers need to know of one report, kept after the
+/// report's tree and model are dropped.
+#[derive(Clone, Debug)]
+pub struct Summary {
+    /// File path relative to the repository root.
+    pub file: String,
+    /// The report id.
+    pub id: String,
+    /// Where the id is written.
+    pub id_position: Position,
+    /// Status.
+    pub status: Status,
+    /// Affected services.
+    pub services: Vec<String>,
+    /// When it started.
+    pub started_at: DateTime<Utc>,
+    /// Root cause category and where it is written, if there is a root cause.
+    pub cause: Option<(CauseCategory, Position)>,
+    /// The report's waivers.
+    pub waivers: Vec<WaiverRecord>,
+}
+
+impl Summary {
+    /// The summary of a report that passed schema validation.
+    pub fn of(file: &str, incident: &Incident, root: &Node) -> Summary {
+        Summary {
+            file: file.to_owned(),
+            id: incident.id.clone(),
+            id_position: root.position_of("/id"),
+            status: incident.status,
+            services: incident.services.clone(),
+            started_at: incident.started_at.with_timezone(&Utc),
+            cause: incident
+                .root_cause
+                .as_ref()
+                .map(|cause| (cause.category, root.position_of("/root_cause/category"))),
+            waivers: WaiverRecord::of(incident, root),
+        }
+    }
+}
+
+/// The closest candidate to `word` by edit distance, if it is close enough to be a likely typo.
+pub fn closest<'c>(word: &str, candidates: &[&'c str]) -> Option<&'c str> {
+    candidates
+        .iter()
+        .map(|c| {
+            (
+                strsim::damerau_levenshtein(&word.to_lowercase(), &c.to_lowercase()),
+                *c,
+            )
+        })
+        .filter(|(distance, candidate)| *distance <= (candidate.len() / 3).max(2))
+        .min_by_key(|(distance, _)| *distance)
+        .map(|(_, candidate)| candidate)
+}
+
+#[cfg(test)]
+mod tests {
+    use std::collections::HashSet;
+
+    use super::*;
+
+    #[test]
+    fn codes_and_names_are_unique_and_in_order() {
+        let codes: HashSet<_> = RULES.iter().map(|r| r.code_str).collect();
+        let names: HashSet<_> = RULES.iter().map(|r| r.name).collect();
+        assert_eq!(codes.len(), RULES.len());
+        assert_eq!(names.len(), RULES.len());
+        for (index, rule) in RULES.iter().enumerate() {
+            assert_eq!(
+                rule.code as usize, index,
+                "{} is out of order",
+                rule.code_str
+            );
+            assert_eq!(format!("{:?}", rule.code), rule.code_str);
+            assert!(
+                rule.name
+                    .bytes()
+                    .all(|b| b.is_ascii_lowercase() || b == b'-'),
+                "{} is not kebab-case",
+                rule.name
+            );
+        }
+    }
+
+    #[test]
+    fn closest_suggests_typos_only() {
+        assert_eq!(
+            closest("severty", &["severity", "status"]),
+            Some("severity")
+        );
+        assert_eq!(closest("zzz", &["severity", "status"]), None);
+    }
+}

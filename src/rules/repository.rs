@@ -1,0 +1,83 @@
+//! Rules across reports: report ids unique in the repository (S004) and recurring incidents
+//! (A015). They work on [`Summary`] records, sorted and grouped, so they stay O(n log n) at
+//! any repository size.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use chrono::Duration;
+
+use crate::finding::Finding;
+use crate::model::{CauseCategory, Status};
+
+use super::{Code, Context, Emitter, Summary};
+
+/// Findings that need every report: duplicate ids and recurrences.
+pub fn check_repository(summaries: &[Summary], context: &Context<'_>) -> Vec<Finding> {
+    let mut findings = Vec::new();
+
+    let mut by_id: BTreeMap<&str, Vec<&Summary>> = BTreeMap::new();
+    for summary in summaries {
+        by_id.entry(summary.id.as_str()).or_default().push(summary);
+    }
+    for (id, group) in by_id.iter().filter(|(_, group)| group.len() > 1) {
+        for summary in group {
+            let others: Vec<&str> = group
+                .iter()
+                .filter(|other| other.file != summary.file)
+                .map(|other| other.file.as_str())
+                .collect();
+            let mut out = Emitter::new(&summary.file, None, context.levels);
+            out.push(
+                Code::S004,
+                "/id",
+                Some(summary.id_position),
+                format!("the id `{id}` is also used by {}", others.join(", ")),
+                "give each report its own id (and file name); keep the published one's id unchanged".into(),
+            );
+            findings.extend(out.into_findings());
+        }
+    }
+
+    let window = Duration::days(i64::from(context.config.policy.recurrence_days));
+    let mut by_service_cause: BTreeMap<(&str, CauseCategory), Vec<&Summary>> = BTreeMap::new();
+    for summary in summaries.iter().filter(|s| s.status != Status::Draft) {
+        if let Some((category, _)) = summary.cause {
+            for service in &summary.services {
+                by_service_cause
+                    .entry((service.as_str(), category))
+                    .or_default()
+                    .push(summary);
+            }
+        }
+    }
+    let mut reported: BTreeSet<(&str, &str)> = BTreeSet::new();
+    for ((service, category), mut group) in by_service_cause {
+        group.sort_by(|a, b| a.started_at.cmp(&b.started_at).then(a.file.cmp(&b.file)));
+        for pair in group.windows(2) {
+            let (earlier, later) = (pair[0], pair[1]);
+            if later.started_at - earlier.started_at > window
+                || !reported.insert((later.file.as_str(), earlier.file.as_str()))
+            {
+                continue;
+            }
+            let days = (later.started_at - earlier.started_at).num_days();
+            let mut out = Emitter::new(&later.file, None, context.levels);
+            out.push(
+                Code::A015,
+                "/root_cause/category",
+                later.cause.map(|(_, position)| position),
+                format!(
+                    "`{service}` had an incident with the same root cause category ({}) {days} days earlier: `{}`",
+                    category.as_str(),
+                    earlier.id
+                ),
+                format!(
+                    "refer to `{}` under `references`, explain why its actions did not prevent this one, and add actions that address that",
+                    earlier.id
+                ),
+            );
+            findings.extend(out.into_findings());
+        }
+    }
+    findings
+}

@@ -1,0 +1,94 @@
+//! Structure rules that need the typed report: the id against the file name (S003), action ids
+//! unique within a report (S004), and references to candor.yaml (S005).
+//!
+//! Syntax (S001), schema (S002), schema version (S006) and size (S007) are found earlier, by
+//! the loader and the validator; report ids unique across files (S004) by the repository rules.
+
+use std::collections::HashMap;
+
+use super::{Code, Context, Emitter, Subject, closest};
+
+pub(super) fn check(subject: &Subject<'_>, context: &Context<'_>, out: &mut Emitter<'_>) {
+    let incident = subject.incident;
+    if incident.id != subject.stem {
+        out.at(
+            Code::S003,
+            "/id",
+            format!(
+                "the id `{}` differs from the file name `{}.yaml`",
+                incident.id, subject.stem
+            ),
+            format!(
+                "rename the file to `{}.yaml`, or set `id: {}`",
+                incident.id, subject.stem
+            ),
+        );
+    }
+
+    let mut seen: HashMap<&str, usize> = HashMap::new();
+    for (index, action) in incident.actions.iter().enumerate() {
+        if let Some(first) = seen.insert(action.id.as_str(), index) {
+            out.at(
+                Code::S004,
+                &format!("/actions/{index}/id"),
+                format!(
+                    "action id `{}` is used twice in this report (first by actions[{first}])",
+                    action.id
+                ),
+                "give every action its own id, e.g. the next free `A<number>`",
+            );
+            seen.insert(action.id.as_str(), first);
+        }
+    }
+
+    if !context.references_known {
+        return;
+    }
+    let config = &context.config.file;
+    if !config.organisations.contains_key(&incident.organisation) {
+        let keys: Vec<&str> = config.organisations.keys().map(String::as_str).collect();
+        out.at(
+            Code::S005,
+            "/organisation",
+            format!(
+                "`{}` is not an organisation in candor.yaml",
+                incident.organisation
+            ),
+            suggestion(&incident.organisation, &keys, "organisations"),
+        );
+    }
+    for (index, service) in incident.services.iter().enumerate() {
+        if !config.services.contains_key(service) {
+            let keys: Vec<&str> = config.services.keys().map(String::as_str).collect();
+            out.at(
+                Code::S005,
+                &format!("/services/{index}"),
+                format!("`{service}` is not a service in candor.yaml"),
+                suggestion(service, &keys, "services"),
+            );
+        }
+    }
+}
+
+/// "did you mean `x`?", or the list of known keys, or how to add one.
+pub(super) fn suggestion(key: &str, known: &[&str], section: &str) -> String {
+    if let Some(best) = closest(key, known) {
+        return format!(
+            "did you mean `{best}`? Otherwise add `{key}` under `{section}` in candor.yaml"
+        );
+    }
+    if known.is_empty() {
+        return format!("add `{key}` under `{section}` in candor.yaml");
+    }
+    let mut listed: Vec<&str> = known.iter().copied().take(8).collect();
+    listed.sort_unstable();
+    format!(
+        "use one of: {}{}; or add `{key}` under `{section}` in candor.yaml",
+        listed
+            .iter()
+            .map(|k| format!("`{k}`"))
+            .collect::<Vec<_>>()
+            .join(", "),
+        if known.len() > 8 { ", ..." } else { "" }
+    )
+}

@@ -1,0 +1,83 @@
+//! Time rules: the incident's times in order (T001), no event before the start (T002), and no
+//! time in the future (T003).
+
+use chrono::{DateTime, FixedOffset, Utc};
+
+use super::{Code, Context, Emitter, Subject};
+
+pub(super) fn check(subject: &Subject<'_>, context: &Context<'_>, out: &mut Emitter<'_>) {
+    let incident = subject.incident;
+    if incident.detected_at < incident.started_at {
+        out.at(
+            Code::T001,
+            "/detected_at",
+            format!(
+                "detected_at ({}) is before started_at ({})",
+                incident.detected_at, incident.started_at
+            ),
+            "an incident is detected at or after it starts; check the date, the time and the offset of both",
+        );
+    }
+    if let Some(resolved_at) = incident.resolved_at
+        && resolved_at < incident.detected_at
+    {
+        out.at(
+            Code::T001,
+            "/resolved_at",
+            format!("resolved_at ({resolved_at}) is before detected_at ({})", incident.detected_at),
+            "an incident is resolved at or after it is detected; check the date, the time and the offset",
+        );
+    }
+    for (index, pair) in incident.timeline.windows(2).enumerate() {
+        if pair[1].at < pair[0].at {
+            out.at(
+                Code::T001,
+                &format!("/timeline/{}/at", index + 1),
+                format!(
+                    "timeline[{}] ({}) is earlier than the event before it ({})",
+                    index + 1,
+                    pair[1].at,
+                    pair[0].at
+                ),
+                "list timeline events oldest first, and check this event's date, time and offset",
+            );
+        }
+    }
+    for (index, event) in incident.timeline.iter().enumerate() {
+        if event.at < incident.started_at {
+            out.at(
+                Code::T002,
+                &format!("/timeline/{index}/at"),
+                format!(
+                    "timeline[{index}] ({}) is before the incident started ({})",
+                    event.at, incident.started_at
+                ),
+                "if users were affected earlier, move started_at back; otherwise correct the event's time",
+            );
+        }
+    }
+
+    let mut times: Vec<(String, DateTime<FixedOffset>)> = vec![
+        ("/started_at".into(), incident.started_at),
+        ("/detected_at".into(), incident.detected_at),
+    ];
+    if let Some(resolved_at) = incident.resolved_at {
+        times.push(("/resolved_at".into(), resolved_at));
+    }
+    for (index, event) in incident.timeline.iter().enumerate() {
+        times.push((format!("/timeline/{index}/at"), event.at));
+    }
+    for (pointer, time) in times {
+        if time.with_timezone(&Utc) > context.today {
+            out.at(
+                Code::T003,
+                &pointer,
+                format!(
+                    "{time} is in the future (today is {})",
+                    context.today.format("%Y-%m-%d %H:%M UTC")
+                ),
+                "check the year, month and offset; only promised dates (`due`, `next_update_due`) may lie ahead",
+            );
+        }
+    }
+}

@@ -1,0 +1,449 @@
+//! JSON Schema validation with positions and messages an author understands.
+//!
+//! Every violation in a document is reported (not only the first), translated from the
+//! validator's vocabulary into the report author's: "`severty` is not a field; did you mean
+//! `severity`?" rather than "additional properties are not allowed". Positions come from the
+//! YAML tree; the id pattern is reported as S003, everything else as S002.
+
+use jsonschema::error::{TypeKind, ValidationErrorKind};
+use jsonschema::{JsonType, Validator};
+use serde_json::Value;
+
+use crate::rules::{Code, Emitter, closest};
+use crate::schema;
+
+/// Which schema a document is checked against.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum DocumentKind {
+    /// An incident report.
+    Incident,
+    /// candor.yaml.
+    Config,
+}
+
+/// Compiled validators for both schemas, built once per run.
+pub struct SchemaValidator {
+    incident: Validator,
+    incident_schema: Value,
+    config: Validator,
+    config_schema: Value,
+}
+
+impl SchemaValidator {
+    /// Compile both schemas, with format assertions on (timestamps, dates, links).
+    pub fn new() -> anyhow::Result<SchemaValidator> {
+        let incident_schema = schema::incident_schema();
+        let config_schema = schema::config_schema();
+        let compile = |schema: &Value| {
+            jsonschema::options()
+                .should_validate_formats(true)
+                .build(schema)
+                .map_err(|e| anyhow::anyhow!("the built-in schema does not compile: {e}"))
+        };
+        Ok(SchemaValidator {
+            incident: compile(&incident_schema)?,
+            config: compile(&config_schema)?,
+            incident_schema,
+            config_schema,
+        })
+    }
+
+    /// Report every violation of `value` through `out` (whose tree gives the positions).
+    /// Returns whether the document is valid.
+    pub fn check(&self, kind: DocumentKind, value: &Value, out: &mut Emitter<'_>) -> bool {
+        let (validator, schema) = match kind {
+            DocumentKind::Incident => (&self.incident, &self.incident_schema),
+            DocumentKind::Config => (&self.config, &self.config_schema),
+        };
+        let mut valid = true;
+        for error in validator.iter_errors(value) {
+            valid = false;
+            let pointer = error.instance_path().to_string();
+            let schema_path = error.schema_path().to_string();
+            let instance = error.instance();
+            report(
+                kind,
+                schema,
+                &pointer,
+                &schema_path,
+                instance,
+                error.kind(),
+                out,
+            );
+        }
+        valid
+    }
+}
+
+fn report(
+    kind: DocumentKind,
+    schema: &Value,
+    pointer: &str,
+    schema_path: &str,
+    instance: &Value,
+    error: &ValidationErrorKind,
+    out: &mut Emitter<'_>,
+) {
+    let field = describe_field(pointer);
+    match error {
+        ValidationErrorKind::AdditionalProperties { unexpected } => {
+            let allowed = allowed_properties(schema, schema_path);
+            let allowed: Vec<&str> = allowed.iter().map(String::as_str).collect();
+            for name in unexpected {
+                let hint = match closest(name, &allowed) {
+                    Some(best) => format!("; did you mean `{best}`?"),
+                    None => String::new(),
+                };
+                let help = if allowed.is_empty() {
+                    "remove it".to_owned()
+                } else {
+                    format!(
+                        "remove it or rename it; the fields here are {}",
+                        allowed
+                            .iter()
+                            .map(|a| format!("`{a}`"))
+                            .collect::<Vec<_>>()
+                            .join(", ")
+                    )
+                };
+                let child = format!("{pointer}/{}", name.replace('~', "~0").replace('/', "~1"));
+                out.at_key(
+                    Code::S002,
+                    &child,
+                    format!("`{name}` is not a field{}{hint}", in_where(pointer)),
+                    help,
+                );
+            }
+        }
+        ValidationErrorKind::Required { property } => {
+            let name = property.as_str().unwrap_or_default();
+            let child = format!("{pointer}/{name}");
+            let why = if name == "channel" {
+                " (a public statement must say where it was made)"
+            } else {
+                ""
+            };
+            out.anchored(
+                Code::S002,
+                &child,
+                pointer,
+                format!(
+                    "the required field `{name}` is missing{}{why}",
+                    in_where(pointer)
+                ),
+                required_help(kind, name),
+            );
+        }
+        ValidationErrorKind::Type { kind: expected } => {
+            out.at(
+                Code::S002,
+                pointer,
+                format!(
+                    "{field} should be {}, not {}",
+                    type_name(expected),
+                    describe_value(instance)
+                ),
+                type_help(expected),
+            );
+        }
+        ValidationErrorKind::Enum { options } => {
+            let options: Vec<&str> = options
+                .as_array()
+                .map(|a| a.iter().filter_map(Value::as_str).collect())
+                .unwrap_or_default();
+            let given = instance
+                .as_str()
+                .map(str::to_owned)
+                .unwrap_or_else(|| describe_value(instance));
+            let hint = closest(&given, &options)
+                .map(|best| format!("; did you mean `{best}`?"))
+                .unwrap_or_default();
+            out.at(
+                Code::S002,
+                pointer,
+                format!("`{given}` is not an allowed value for {field}{hint}"),
+                format!(
+                    "use one of {}",
+                    options
+                        .iter()
+                        .map(|o| format!("`{o}`"))
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                ),
+            );
+        }
+        ValidationErrorKind::Format { format } => {
+            let given = instance.as_str().unwrap_or_default();
+            let (what, help) = match format.as_str() {
+                "date-time" => (
+                    "a timestamp with an offset",
+                    "write RFC 3339 with the offset, e.g. `2026-11-23T09:30:00+01:00` (`+02:00` in Danish summer time, `Z` for UTC)",
+                ),
+                "date" => (
+                    "a date",
+                    "write the date as `YYYY-MM-DD`, e.g. `2027-03-31`",
+                ),
+                "uri" => (
+                    "a full link",
+                    "write the whole address, starting with `https://`",
+                ),
+                _ => (
+                    "in the expected format",
+                    "see `candor schema` for the expected format",
+                ),
+            };
+            out.at(
+                Code::S002,
+                pointer,
+                format!("`{given}` in {field} is not {what}"),
+                help,
+            );
+        }
+        ValidationErrorKind::Pattern { .. }
+        | ValidationErrorKind::MinLength { .. }
+        | ValidationErrorKind::MaxLength { .. }
+            if kind == DocumentKind::Incident && pointer == "/id" =>
+        {
+            out.at(
+                Code::S003,
+                pointer,
+                format!(
+                    "the id `{}` must be 3 to 80 lowercase letters, digits and hyphens",
+                    instance.as_str().unwrap_or_default()
+                ),
+                "use the date and a few words of the title, e.g. `2026-11-23-national-eid-login-outage`, and name the file the same",
+            );
+        }
+        ValidationErrorKind::Pattern { pattern } => {
+            let given = instance.as_str().unwrap_or_default();
+            let help = if pattern.contains("[a-z]{2,3}") {
+                "use a lowercase language code such as `da` or `en`".to_owned()
+            } else if pattern.contains("[A-Z][0-9]{3}") {
+                "use a rule code such as `A005` (see `candor rules`)".to_owned()
+            } else {
+                format!("it must match `{pattern}`")
+            };
+            out.at(
+                Code::S002,
+                pointer,
+                format!("`{given}` is not a valid value for {field}"),
+                help,
+            );
+        }
+        ValidationErrorKind::PropertyNames { .. } => {
+            out.at(
+                Code::S002,
+                pointer,
+                format!("{field} has a key that is not a language code"),
+                "use lowercase language codes such as `da` and `en` as keys",
+            );
+        }
+        ValidationErrorKind::AnyOf { .. } => {
+            // The only anyOf in the schemas is Text: a string or a language map.
+            let (message, help) = text_problem(instance);
+            out.at(Code::S002, pointer, format!("{field} {message}"), help);
+        }
+        ValidationErrorKind::MinItems { limit } => {
+            out.at(
+                Code::S002,
+                pointer,
+                format!(
+                    "{field} needs at least {limit} entr{}",
+                    if *limit == 1 { "y" } else { "ies" }
+                ),
+                "add the missing entries",
+            );
+        }
+        ValidationErrorKind::MinProperties { .. } => {
+            out.at(
+                Code::S002,
+                pointer,
+                format!("{field} is empty"),
+                "write the text, as a string or as `{da: ..., en: ...}`",
+            );
+        }
+        ValidationErrorKind::Minimum { limit }
+        | ValidationErrorKind::ExclusiveMinimum { limit } => {
+            out.at(
+                Code::S002,
+                pointer,
+                format!(
+                    "{field} is {}, below the minimum {limit}",
+                    describe_value(instance)
+                ),
+                "use a number within the allowed range",
+            );
+        }
+        ValidationErrorKind::Maximum { limit }
+        | ValidationErrorKind::ExclusiveMaximum { limit } => {
+            out.at(
+                Code::S002,
+                pointer,
+                format!(
+                    "{field} is {}, above the maximum {limit}",
+                    describe_value(instance)
+                ),
+                "use a number within the allowed range",
+            );
+        }
+        other => {
+            out.at(
+                Code::S002,
+                pointer,
+                format!("{field}: {}", plain_error(other, instance)),
+                "see `candor schema` for what this field accepts",
+            );
+        }
+    }
+}
+
+fn plain_error(kind: &ValidationErrorKind, instance: &Value) -> String {
+    match kind {
+        ValidationErrorKind::Constant { expected_value } => format!("must be {expected_value}"),
+        ValidationErrorKind::MaxItems { limit } => format!("has more than {limit} entries"),
+        ValidationErrorKind::MaxLength { limit } => format!("is longer than {limit} characters"),
+        ValidationErrorKind::MinLength { limit } => format!("is shorter than {limit} characters"),
+        ValidationErrorKind::UniqueItems => "lists the same entry twice".into(),
+        _ => format!("{} is not allowed here", describe_value(instance)),
+    }
+}
+
+/// The names of the properties the object schema at `schema_path`'s parent allows.
+fn allowed_properties(schema: &Value, schema_path: &str) -> Vec<String> {
+    let parent = schema_path
+        .rsplit_once('/')
+        .map_or("", |(parent, _)| parent);
+    let object = schema.pointer(parent);
+    let mut names: Vec<String> = object
+        .and_then(|o| o.get("properties"))
+        .and_then(Value::as_object)
+        .map(|p| p.keys().cloned().collect())
+        .unwrap_or_default();
+    names.sort();
+    names
+}
+
+/// "`/actions/2/owner`" → "`actions[2].owner`"; the root → "the report".
+fn describe_field(pointer: &str) -> String {
+    if pointer.is_empty() {
+        "the file".into()
+    } else {
+        format!("`{}`", crate::finding::pointer_to_field(pointer))
+    }
+}
+
+fn in_where(pointer: &str) -> String {
+    if pointer.is_empty() {
+        String::new()
+    } else {
+        format!(" in `{}`", crate::finding::pointer_to_field(pointer))
+    }
+}
+
+fn required_help(kind: DocumentKind, name: &str) -> String {
+    let example = match (kind, name) {
+        (DocumentKind::Incident, "schema") => "`schema: 1`",
+        (DocumentKind::Incident, "started_at" | "detected_at" | "at") => {
+            "`2026-11-23T09:30:00+01:00`"
+        }
+        (DocumentKind::Incident, "status") => "`draft`, `preliminary` or `final`",
+        (DocumentKind::Incident, "severity") => "`minor`, `major` or `critical`",
+        (DocumentKind::Incident, "services") => "`[national-eid]`",
+        (DocumentKind::Incident, "outage") => "`full` or `partial`",
+        _ => "",
+    };
+    if example.is_empty() {
+        format!("add `{name}:`; `candor schema` describes every field")
+    } else {
+        format!("add `{name}:`, e.g. {example}")
+    }
+}
+
+fn text_problem(instance: &Value) -> (String, String) {
+    let help = "write a string, or a map of language codes to strings such as `{da: \"...\", en: \"...\"}`".to_owned();
+    match instance {
+        Value::Object(map) => {
+            if let Some(key) = map.keys().find(|k| !is_language_code(k)) {
+                return (
+                    format!("uses `{key}` as a language code"),
+                    "use lowercase language codes such as `da` and `en` as keys".into(),
+                );
+            }
+            if let Some((key, value)) = map.iter().find(|(_, v)| !v.is_string()) {
+                return (
+                    format!("has {} for `{key}`, not text", describe_value(value)),
+                    help,
+                );
+            }
+            ("is an empty map".into(), help)
+        }
+        other => (
+            format!("should be text, not {}", describe_value(other)),
+            help,
+        ),
+    }
+}
+
+fn is_language_code(key: &str) -> bool {
+    (2..=3).contains(&key.len()) && key.bytes().all(|b| b.is_ascii_lowercase())
+}
+
+fn type_name(kind: &TypeKind) -> String {
+    match kind {
+        TypeKind::Single(t) => json_type_name(*t).into(),
+        TypeKind::Multiple(set) => {
+            let names: Vec<&str> = set
+                .iter()
+                .filter(|t| *t != JsonType::Null)
+                .map(json_type_name)
+                .collect();
+            names.join(" or ")
+        }
+    }
+}
+
+fn json_type_name(t: JsonType) -> &'static str {
+    match t {
+        JsonType::Array => "a list",
+        JsonType::Boolean => "`true` or `false`",
+        JsonType::Integer => "a whole number",
+        JsonType::Null => "empty",
+        JsonType::Number => "a number",
+        JsonType::Object => "a map of fields",
+        JsonType::String => "text",
+    }
+}
+
+fn type_help(kind: &TypeKind) -> &'static str {
+    let single = match kind {
+        TypeKind::Single(t) => Some(*t),
+        TypeKind::Multiple(set) => set.iter().find(|t| *t != JsonType::Null),
+    };
+    match single {
+        Some(JsonType::Array) => "write a list: `[a, b]`, or one `- item` per line",
+        Some(JsonType::Object) => "write the fields indented under this key",
+        Some(JsonType::Integer | JsonType::Number) => {
+            "write the number without quotes or units, e.g. `2100000`"
+        }
+        Some(JsonType::Boolean) => "write `true` or `false`",
+        Some(JsonType::String) => {
+            "write text; quote it if it looks like a number, a date or `yes`/`no`"
+        }
+        _ => "see `candor schema` for what this field accepts",
+    }
+}
+
+fn describe_value(value: &Value) -> String {
+    match value {
+        Value::Null => "empty".into(),
+        Value::Bool(b) => format!("`{b}`"),
+        Value::Number(n) => format!("the number {n}"),
+        Value::String(s) => {
+            let short: String = s.chars().take(40).collect();
+            let ellipsis = if s.chars().count() > 40 { "..." } else { "" };
+            format!("the text \"{short}{ellipsis}\"")
+        }
+        Value::Array(_) => "a list".into(),
+        Value::Object(_) => "a map".into(),
+    }
+}

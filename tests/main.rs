@@ -1,0 +1,11 @@
+//! The integration tests, in one binary so it links once.
+
+// Panicking on a broken fixture is what a test should do.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+mod cli;
+mod examples;
+mod hostile;
+mod rules;
+mod schema;
+mod support;

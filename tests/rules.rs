@@ -1,0 +1,139 @@
+//! One fixture per rule, failing and passing side by side (`tests/fixtures/rules/<code>-<name>/`).
+//!
+//! `fail/` must produce exactly the findings of that rule listed in `expected.txt` (file, line,
+//! column and pointer); `pass/` must produce no finding at all.
+
+use std::collections::BTreeSet;
+use std::path::Path;
+
+use candor::rules::RULES;
+
+use crate::support::{check_json, copy_tree, fixture, fixture_config};
+
+fn run_case(case: &Path) -> (i32, Vec<serde_json::Value>) {
+    let repo = tempfile::tempdir().unwrap();
+    copy_tree(case, &repo.path().join("incidents"));
+    let own_config = repo.path().join("incidents/candor.yaml");
+    if own_config.exists() {
+        std::fs::rename(&own_config, repo.path().join("candor.yaml")).unwrap();
+    } else {
+        std::fs::write(repo.path().join("candor.yaml"), fixture_config()).unwrap();
+    }
+    check_json(repo.path(), &[])
+}
+
+fn expected(folder: &Path) -> BTreeSet<String> {
+    std::fs::read_to_string(folder.join("expected.txt"))
+        .unwrap()
+        .lines()
+        .filter(|l| !l.starts_with('#') && !l.trim().is_empty())
+        .map(|l| l.trim_end().to_owned())
+        .collect()
+}
+
+#[test]
+fn every_rule_has_a_failing_and_a_passing_fixture() {
+    for rule in RULES {
+        let folder = fixture(&format!("rules/{}-{}", rule.code_str, rule.name));
+        assert!(
+            folder.join("fail").is_dir(),
+            "{} has no fail fixture",
+            rule.code_str
+        );
+        assert!(
+            folder.join("pass").is_dir(),
+            "{} has no pass fixture",
+            rule.code_str
+        );
+
+        let (exit, findings) = run_case(&folder.join("fail"));
+        let found: BTreeSet<String> = findings
+            .iter()
+            .filter(|f| f["code"] == rule.code_str)
+            .map(|f| {
+                let file = f["file"]
+                    .as_str()
+                    .unwrap()
+                    .strip_prefix("incidents/")
+                    .unwrap();
+                let line = f["line"]
+                    .as_u64()
+                    .map(|n| n.to_string())
+                    .unwrap_or_default();
+                let column = f["column"]
+                    .as_u64()
+                    .map(|n| n.to_string())
+                    .unwrap_or_default();
+                format!("{file}:{line}:{column} {}", f["path"].as_str().unwrap())
+                    .trim_end()
+                    .to_owned()
+            })
+            .collect();
+        let wanted = expected(&folder);
+        assert!(!wanted.is_empty(), "{} expects no finding", rule.code_str);
+        assert_eq!(found, wanted, "{} fail fixture", rule.code_str);
+        for finding in findings.iter().filter(|f| f["code"] == rule.code_str) {
+            assert_eq!(finding["name"], rule.name);
+            assert!(!finding["message"].as_str().unwrap().is_empty());
+            assert!(!finding["help"].as_str().unwrap().is_empty());
+        }
+        let expected_exit = if findings.iter().any(|f| f["level"] == "deny") {
+            1
+        } else {
+            0
+        };
+        assert_eq!(exit, expected_exit, "{} exit code", rule.code_str);
+
+        let (exit, findings) = run_case(&folder.join("pass"));
+        assert!(
+            findings.is_empty(),
+            "{} pass fixture has findings: {findings:#?}",
+            rule.code_str
+        );
+        assert_eq!(exit, 0, "{} pass fixture exit code", rule.code_str);
+    }
+}
+
+#[test]
+fn rule_levels_can_be_overridden_but_structure_rules_cannot_be_relaxed() {
+    let case = fixture("rules/A005-action-overdue/fail");
+    let repo = tempfile::tempdir().unwrap();
+    copy_tree(&case, &repo.path().join("incidents"));
+    let config = format!(
+        "{}rules: {{A005: deny, A016: allow, S002: warn, X123: warn}}\n",
+        fixture_config()
+    );
+    std::fs::write(repo.path().join("candor.yaml"), config).unwrap();
+    let (exit, findings) = check_json(repo.path(), &[]);
+    assert_eq!(exit, 1);
+    let a005 = findings.iter().find(|f| f["code"] == "A005").unwrap();
+    assert_eq!(a005["level"], "deny");
+    let config_findings: Vec<&str> = findings
+        .iter()
+        .filter(|f| f["file"] == "candor.yaml")
+        .map(|f| f["message"].as_str().unwrap())
+        .collect();
+    assert_eq!(config_findings.len(), 2, "{config_findings:?}");
+    assert!(
+        config_findings
+            .iter()
+            .any(|m| m.contains("`S002` is a structure rule"))
+    );
+    assert!(
+        config_findings
+            .iter()
+            .any(|m| m.contains("`X123` is not a rule code"))
+    );
+}
+
+#[test]
+fn a_valid_waiver_hides_the_finding() {
+    let (exit, findings) = run_case(&fixture("rules/W001-waiver-without-reason/pass"));
+    assert_eq!(exit, 0);
+    assert!(findings.is_empty(), "{findings:#?}");
+    let (_, findings) = run_case(&fixture("rules/W003-expired-waiver/fail"));
+    assert!(
+        findings.iter().any(|f| f["code"] == "A005"),
+        "an expired waiver brings the finding back"
+    );
+}
