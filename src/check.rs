@@ -16,7 +16,7 @@ use crate::impact::ImpactFigures;
 use crate::load::{self, LoadProblem, Node, NodeValue};
 use crate::model::{Incident, SCHEMA_VERSION};
 use crate::rules::{self, Code, Context, Emitter, Levels, Subject, Summary};
-use crate::source::{self, WorkTree};
+use crate::source::{self, Source, WorkTree};
 use crate::validate::{DocumentKind, SchemaValidator};
 
 /// candor.yaml after loading, with its own findings.
@@ -176,6 +176,15 @@ pub struct Analysis {
     pub summary: Option<Summary>,
     /// The typed report, if the report validated and the caller asked to keep it.
     pub report: Option<CheckedReport>,
+    /// The `status` the file declares, when it parsed at all (a broken draft is still a draft).
+    pub status_hint: Option<String>,
+}
+
+impl Analysis {
+    /// Whether the file declares itself a draft, so it is never published.
+    pub fn is_draft(&self) -> bool {
+        self.status_hint.as_deref() == Some("draft")
+    }
 }
 
 /// Everything a run needs to analyse reports: configuration, levels, validator and today.
@@ -229,6 +238,10 @@ impl<'a> Engine<'a> {
             findings: Vec::new(),
             summary: None,
             report: None,
+            status_hint: root.and_then(|r| r.find("/status")).and_then(|n| match &n.value {
+                NodeValue::String(s) => Some(s.clone()),
+                _ => None,
+            }),
         };
         if let Some(root) = root
             && let Some(incident) = self.validate(root, &mut out)
@@ -338,33 +351,37 @@ pub fn finish(analyses: &mut [Analysis], context: &Context<'_>) -> (Vec<Finding>
     (standing, waived)
 }
 
-/// What `candor check` found.
-pub struct CheckOutcome {
-    /// Every standing finding, sorted.
+/// What a run over a repository found.
+pub struct Run {
+    /// Every standing finding (candor.yaml, skipped files, reports), sorted.
     pub findings: Vec<Finding>,
+    /// Findings that waivers cover, sorted.
+    pub waived: Vec<Finding>,
+    /// Each report file's analysis (with the typed report when asked to keep them).
+    pub analyses: Vec<Analysis>,
+    /// candor.yaml as loaded.
+    pub config: LoadedConfig,
     /// How many report files were read.
     pub reports: usize,
 }
 
-impl CheckOutcome {
+impl Run {
     /// Whether any finding is at level deny.
     pub fn has_deny(&self) -> bool {
         self.findings.iter().any(Finding::is_deny)
     }
 }
 
-/// Check a working tree: candor.yaml and every report under `incidents/`. When `only` is
-/// given, findings are limited to those files (repository-wide rules still see every report).
-pub fn check_worktree(
-    tree: &WorkTree,
-    only: Option<&HashSet<String>>,
-    today: DateTime<Utc>,
-) -> anyhow::Result<CheckOutcome> {
+/// Load candor.yaml and every report from `source`, analyse them in parallel, and apply the
+/// repository-wide rules and waivers. When `only` is given, findings are limited to those
+/// files (repository-wide rules still see every report). With `keep_reports`, the typed
+/// reports are kept for the site; otherwise each is dropped once analysed.
+pub fn run(source: &Source, only: Option<&HashSet<String>>, today: DateTime<Utc>, keep_reports: bool) -> anyhow::Result<Run> {
     let validator = SchemaValidator::new()?;
-    let config_bytes = tree.read(source::CONFIG_FILE, Limits::default().max_file_bytes)?;
+    let config_bytes = source.read(source::CONFIG_FILE, Limits::default().max_file_bytes)?;
     let loaded_config = load_config(&config_bytes, &validator);
     let engine = Engine::new(&loaded_config, &validator, today);
-    let listing = tree.list_reports()?;
+    let listing = source.list_reports()?;
 
     let mut files: Vec<String> = listing.reports.clone();
     if let Some(only) = only {
@@ -376,38 +393,44 @@ pub fn check_worktree(
         files.sort();
     }
     let limit = engine.limits().max_file_bytes;
+    let contents = source.read_many(&files, limit);
     let mut analyses: Vec<Analysis> = files
         .par_iter()
-        .map(|file| match tree.read(file, limit) {
-            Ok(bytes) => engine.analyse(file, &bytes, false),
+        .zip(contents)
+        .map(|(file, bytes)| match bytes {
+            Ok(bytes) => engine.analyse(file, &bytes, keep_reports),
             Err(error) => unreadable(file, &error, &engine),
         })
         .collect();
     let context = engine.context();
-    let (mut findings, _waived) = finish(&mut analyses, &context);
+    let (mut findings, waived) = finish(&mut analyses, &context);
 
-    let mut extra = loaded_config.findings.clone();
+    findings.extend(loaded_config.findings.iter().cloned());
+    let levels = Levels::default();
     for skipped in &listing.skipped {
-        let levels = Levels::default();
         let mut out = Emitter::new(&skipped.path, None, &levels);
-        out.push(
-            Code::S001,
-            "",
-            None,
-            skipped.reason.clone(),
-            skipped.help.clone(),
-        );
-        extra.extend(out.into_findings());
+        out.push(Code::S001, "", None, skipped.reason.clone(), skipped.help.clone());
+        findings.extend(out.into_findings());
     }
-    findings.extend(extra);
     if let Some(only) = only {
         findings.retain(|f| only.contains(&f.file) || f.file == source::CONFIG_FILE);
     }
     finding::sort(&mut findings);
-    Ok(CheckOutcome {
+    let reports = files.len();
+    drop(engine);
+    Ok(Run {
         findings,
-        reports: files.len(),
+        waived,
+        analyses,
+        config: loaded_config,
+        reports,
     })
+}
+
+/// Check a working tree: candor.yaml and every report under `incidents/`. When `only` is
+/// given, findings are limited to those files (repository-wide rules still see every report).
+pub fn check_worktree(tree: &WorkTree, only: Option<&HashSet<String>>, today: DateTime<Utc>) -> anyhow::Result<Run> {
+    run(&Source::Work(tree.clone(), None), only, today, false)
 }
 
 fn unreadable(file: &str, error: &anyhow::Error, engine: &Engine<'_>) -> Analysis {
@@ -424,5 +447,6 @@ fn unreadable(file: &str, error: &anyhow::Error, engine: &Engine<'_>) -> Analysi
         findings: out.into_findings(),
         summary: None,
         report: None,
+        status_hint: None,
     }
 }

@@ -21,6 +21,8 @@ pub struct Cli {
 pub enum Command {
     /// Validate reports and run the accountability rules (exit 1 on any deny finding).
     Check(CheckArgs),
+    /// Build the public site from the committed reports of a git revision.
+    Build(BuildArgs),
     /// Explain a rule: what it checks, why it matters, an example, and how to fix it.
     Explain {
         /// The rule code, e.g. A006.
@@ -55,6 +57,32 @@ pub struct CheckArgs {
     /// The reports repository (default: the folder with candor.yaml at or above the current one).
     #[arg(long, value_name = "DIR")]
     pub repo: Option<PathBuf>,
+}
+
+/// Arguments of `candor build`.
+#[derive(Debug, Args)]
+pub struct BuildArgs {
+    /// The reports repository (default: the git repository containing the current folder).
+    #[arg(long, value_name = "DIR")]
+    pub repo: Option<PathBuf>,
+    /// The revision to publish: a branch, tag or commit.
+    #[arg(long, value_name = "REV", default_value = "HEAD", conflicts_with = "worktree")]
+    pub rev: String,
+    /// Build from the files on disk, committed or not (a preview; never for publishing).
+    #[arg(long)]
+    pub worktree: bool,
+    /// Where to write the site. It must be empty, new, or a site Candor built before.
+    #[arg(long, value_name = "DIR", default_value = "site")]
+    pub out: PathBuf,
+    /// Build as of the start of this day (YYYY-MM-DD, 00:00 UTC) instead of today.
+    #[arg(long, value_name = "DATE")]
+    pub today: Option<NaiveDate>,
+    /// Refuse to build on any deny finding, not only on structure and time findings.
+    #[arg(long)]
+    pub strict: bool,
+    /// Print nothing but errors.
+    #[arg(long, short)]
+    pub quiet: bool,
 }
 
 /// Output of `candor rules`.

@@ -16,16 +16,18 @@ pub mod cli;
 pub mod config;
 pub mod explain;
 pub mod finding;
+pub mod history;
 pub mod impact;
 pub mod load;
 pub mod model;
+pub mod render;
 pub mod report;
 pub mod rules;
 pub mod schema;
 pub mod source;
 pub mod validate;
 
-pub use check::{CheckOutcome, check_worktree};
+pub use check::{Run, check_worktree};
 pub use finding::Finding;
 
 use chrono::{DateTime, NaiveDate, Utc};

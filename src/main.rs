@@ -9,10 +9,11 @@ use anyhow::{Context, bail};
 use chrono::Utc;
 use clap::Parser;
 
-use candor::cli::{CheckArgs, Cli, Command, RulesFormat};
+use candor::cli::{BuildArgs, CheckArgs, Cli, Command, RulesFormat};
+use candor::render::{self, BuildOptions};
 use candor::report::{self, Format, HumanStyle};
 use candor::rules::Code;
-use candor::source::WorkTree;
+use candor::source::{GitTree, Source, WorkTree};
 use candor::{explain, schema};
 
 fn main() -> ExitCode {
@@ -29,6 +30,7 @@ fn main() -> ExitCode {
 fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     match cli.command {
         Command::Check(args) => check(args),
+        Command::Build(args) => build(args),
         Command::Explain { code } => {
             let Some(code) = Code::parse(&code) else {
                 bail!("`{code}` is not a rule code; `candor rules` lists them all");
@@ -129,6 +131,80 @@ fn check(args: CheckArgs) -> anyhow::Result<ExitCode> {
     } else {
         ExitCode::SUCCESS
     })
+}
+
+fn build(args: BuildArgs) -> anyhow::Result<ExitCode> {
+    let cwd = std::env::current_dir().context("cannot read the current folder")?;
+    let start = args.repo.clone().unwrap_or_else(|| cwd.clone());
+    let source = if args.worktree {
+        let tree = match &args.repo {
+            Some(repo) => WorkTree::open(repo)?,
+            None => WorkTree::discover(&cwd)?,
+        };
+        let history = GitTree::open(tree.root(), "HEAD").ok();
+        Source::Work(tree, history)
+    } else {
+        Source::Git(GitTree::open(&start, &args.rev)?)
+    };
+    // A build is reproducible within a day: "today" is the start of the current UTC day.
+    let start_of_today = Utc::now().date_naive();
+    let today = candor::today_from(Some(args.today.unwrap_or(start_of_today)), Utc::now());
+    let options = BuildOptions {
+        out: args.out.clone(),
+        today,
+        strict: args.strict,
+    };
+    let show_progress = !args.quiet && std::io::stderr().is_terminal();
+    let progress = |line: &str| {
+        if show_progress {
+            let _ = writeln!(std::io::stderr(), "{line}...");
+        }
+    };
+    let outcome = render::build(&source, &options, &progress)?;
+    if !outcome.written() {
+        let style = human_style();
+        let root = match &source {
+            Source::Work(tree, _) => Some(tree.root().to_path_buf()),
+            Source::Git(_) => None,
+        };
+        let source_of = |file: &str| match &root {
+            Some(root) => std::fs::read_to_string(root.join(file)).ok(),
+            None => source.read(file, 4 * 1024 * 1024).ok().and_then(|b| String::from_utf8(b).ok()),
+        };
+        let mut text = report::human(&outcome.blocking, outcome.blocking.len(), style, &source_of);
+        text.push_str(&format!(
+            "the site was not built: {} finding(s) on reports that would be published{}; fix them, or mark the report `status: draft`\n",
+            outcome.blocking.len(),
+            if args.strict { " (--strict)" } else { " (structure and time findings make a report's data untrustworthy)" }
+        ));
+        emit(&text)?;
+        return Ok(ExitCode::from(1));
+    }
+    if !args.quiet {
+        let warnings = outcome.findings.iter().filter(|f| !f.is_deny()).count();
+        let denies = outcome.findings.len() - warnings;
+        let from = match source.source_commit() {
+            Some(commit) => format!("commit {}", &commit.to_string()[..7]),
+            None => "the working tree (preview)".to_owned(),
+        };
+        emit(&format!(
+            "built {} from {from}: {} published report(s), {} draft(s) left out, {} files; {} commit(s) of history; findings shown on the pages: {denies} error(s), {warnings} warning(s)\n",
+            args.out.display(),
+            outcome.published,
+            outcome.drafts,
+            outcome.files,
+            outcome.commits,
+        ))?;
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn human_style() -> HumanStyle {
+    if std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none() {
+        HumanStyle::Coloured
+    } else {
+        HumanStyle::Plain
+    }
 }
 
 /// The one place output is written.

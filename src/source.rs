@@ -1,14 +1,19 @@
-//! Where report files come from: the working tree of a reports repository.
+//! Where report files come from: the committed tree of a git revision, or the working tree.
 //!
-//! Paths are kept relative to the repository root with `/` separators, the form findings and
-//! the site use. Symbolic links are never followed: a report must be a regular file inside
-//! the repository, so a link cannot pull a file from elsewhere into a check or a site.
+//! `build` reads the tree of `--rev` straight from the git object database, so an uncommitted
+//! edit is never published; `check` and `build --worktree` read the files on disk. Both give
+//! the same [`Listing`] and bytes. Paths are kept relative to the repository root with `/`
+//! separators, the form findings and the site use. Symbolic links are never followed: a report
+//! must be a regular file inside the repository, so a link cannot pull a file from elsewhere
+//! into a check or a site.
 
 use std::fs;
 use std::io::Read;
 use std::path::{Path, PathBuf};
 
 use anyhow::{Context as _, bail};
+use git2::{ObjectType, Oid, Repository, TreeWalkMode, TreeWalkResult};
+use rayon::prelude::*;
 
 /// The folder under which reports live.
 pub const INCIDENTS_DIR: &str = "incidents";
@@ -130,6 +135,31 @@ impl WorkTree {
         Ok(listing)
     }
 
+    /// Every regular file under `templates/`, relative to the root, without following links.
+    pub fn list_templates(&self) -> anyhow::Result<Vec<String>> {
+        let mut files = Vec::new();
+        let top = self.root.join(TEMPLATES_DIR);
+        if !top.is_dir() {
+            return Ok(files);
+        }
+        let mut pending = vec![top];
+        while let Some(folder) = pending.pop() {
+            for entry in fs::read_dir(&folder).with_context(|| format!("cannot read {}", folder.display()))? {
+                let entry = entry.with_context(|| format!("cannot read {}", folder.display()))?;
+                let file_type = entry.file_type()?;
+                if file_type.is_dir() {
+                    pending.push(entry.path());
+                } else if file_type.is_file()
+                    && let Some(relative) = self.relative(&entry.path())
+                {
+                    files.push(relative);
+                }
+            }
+        }
+        files.sort();
+        Ok(files)
+    }
+
     /// The path of `path` relative to the root, with `/` separators.
     pub fn relative(&self, path: &Path) -> Option<String> {
         let relative = path.strip_prefix(&self.root).ok()?;
@@ -163,4 +193,263 @@ pub fn is_report_name(path: &str) -> bool {
 pub fn file_stem(path: &str) -> &str {
     let name = path.rsplit('/').next().unwrap_or(path);
     name.strip_suffix(".yaml").unwrap_or(name)
+}
+
+/// The folder whose files override the built-in templates, by name.
+pub const TEMPLATES_DIR: &str = "templates";
+
+/// File mode of a symbolic link in a git tree.
+const GIT_SYMLINK: i32 = 0o120000;
+/// File mode of a submodule (a commit) in a git tree.
+const GIT_SUBMODULE: i32 = 0o160000;
+
+/// The committed tree of one revision of a reports repository.
+#[derive(Clone, Debug)]
+pub struct GitTree {
+    /// The `.git` folder, opened again by each thread that reads blobs.
+    git_dir: PathBuf,
+    /// The working tree folder, if the repository has one.
+    workdir: Option<PathBuf>,
+    /// The commit the revision resolves to.
+    commit: Oid,
+    /// That commit's tree.
+    tree: Oid,
+}
+
+impl GitTree {
+    /// Open the repository containing `start` and resolve `rev` (a branch, tag or commit).
+    pub fn open(start: &Path, rev: &str) -> anyhow::Result<GitTree> {
+        let repo = Repository::discover(start)
+            .with_context(|| format!("{} is not inside a git repository; commit the reports to git, or use --worktree", start.display()))?;
+        if repo.is_empty().unwrap_or(false) {
+            bail!("the repository at {} has no commits yet; commit the reports first, or use --worktree", display_root(&repo));
+        }
+        let object = repo
+            .revparse_single(rev)
+            .with_context(|| format!("the revision `{rev}` does not exist in {}", display_root(&repo)))?;
+        let commit = object
+            .peel_to_commit()
+            .with_context(|| format!("`{rev}` does not name a commit"))?;
+        let tree = commit.tree_id();
+        let git_tree = GitTree {
+            git_dir: repo.path().to_path_buf(),
+            workdir: repo.workdir().map(Path::to_path_buf),
+            commit: commit.id(),
+            tree,
+        };
+        let root = repo.find_tree(tree)?;
+        match root.get_name(CONFIG_FILE) {
+            Some(entry) if entry.kind() == Some(ObjectType::Blob) => Ok(git_tree),
+            _ => bail!(
+                "the commit {} of {} has no {CONFIG_FILE} at its root; commit one (see `candor init`), or use --worktree",
+                short_id(commit.id()),
+                display_root(&repo)
+            ),
+        }
+    }
+
+    /// The commit being read.
+    pub fn commit(&self) -> Oid {
+        self.commit
+    }
+
+    /// The `.git` folder.
+    pub fn git_dir(&self) -> &Path {
+        &self.git_dir
+    }
+
+    /// The working tree, if any.
+    pub fn workdir(&self) -> Option<&Path> {
+        self.workdir.as_deref()
+    }
+
+    fn repository(&self) -> anyhow::Result<Repository> {
+        Repository::open(&self.git_dir).with_context(|| format!("cannot open the repository {}", self.git_dir.display()))
+    }
+
+    /// Every `*.yaml` blob under `incidents/` in the tree; links, submodules and names that
+    /// are not UTF-8 are skipped with a reason.
+    pub fn list_reports(&self) -> anyhow::Result<Listing> {
+        let (entries, bad_names) = self.walk(INCIDENTS_DIR)?;
+        let mut listing = Listing {
+            reports: Vec::new(),
+            skipped: bad_names
+                .into_iter()
+                .map(|path| Skipped {
+                    path,
+                    reason: "the file name is not valid UTF-8".into(),
+                    help: "rename the file using the report id: lowercase letters, digits and hyphens".into(),
+                })
+                .collect(),
+        };
+        for (path, mode, kind) in entries {
+            let looks_like_report = is_report_name(&path) || path.ends_with(".yml");
+            if mode == GIT_SUBMODULE {
+                listing.skipped.push(Skipped {
+                    path,
+                    reason: "a git submodule sits inside incidents/; Candor does not read submodules".into(),
+                    help: "commit the reports into this repository instead of a submodule".into(),
+                });
+            } else if looks_like_report && mode == GIT_SYMLINK {
+                listing.skipped.push(Skipped {
+                    path,
+                    reason: "the report is a symbolic link; Candor reads only regular files inside the repository".into(),
+                    help: "replace the link with the report file itself".into(),
+                });
+            } else if path.ends_with(".yml") && kind == Some(ObjectType::Blob) {
+                listing.skipped.push(Skipped {
+                    path,
+                    reason: "the file ends in `.yml`; reports end in `.yaml`, so this one is not checked or published".into(),
+                    help: "rename it to end in `.yaml`".into(),
+                });
+            } else if is_report_name(&path) && kind == Some(ObjectType::Blob) {
+                listing.reports.push(path);
+            }
+        }
+        listing.reports.sort();
+        listing.skipped.sort_by(|a, b| a.path.cmp(&b.path));
+        Ok(listing)
+    }
+
+    /// Every file under `templates/` (paths from the repository root), for overrides.
+    pub fn list_templates(&self) -> anyhow::Result<Vec<String>> {
+        let (entries, _) = self.walk(TEMPLATES_DIR)?;
+        let mut files: Vec<String> = entries
+            .into_iter()
+            .filter(|(_, mode, kind)| *kind == Some(ObjectType::Blob) && *mode != GIT_SYMLINK)
+            .map(|(path, _, _)| path)
+            .collect();
+        files.sort();
+        Ok(files)
+    }
+
+    /// The non-folder entries under `folder` of the tree as (path, mode, kind), and the paths
+    /// (lossily decoded) of entries whose names are not UTF-8.
+    #[allow(clippy::type_complexity)]
+    fn walk(&self, folder: &str) -> anyhow::Result<(Vec<(String, i32, Option<ObjectType>)>, Vec<String>)> {
+        let repo = self.repository()?;
+        let root = repo.find_tree(self.tree)?;
+        let mut entries = Vec::new();
+        let mut bad_names = Vec::new();
+        let Some(top) = root.get_name(folder) else {
+            return Ok((entries, bad_names));
+        };
+        if top.kind() != Some(ObjectType::Tree) {
+            return Ok((entries, bad_names));
+        }
+        let subtree = repo.find_tree(top.id())?;
+        subtree.walk(TreeWalkMode::PreOrder, |parent, entry| {
+            let Ok(name) = entry.name() else {
+                bad_names.push(format!("{folder}/{parent}{}", String::from_utf8_lossy(entry.name_bytes())));
+                return TreeWalkResult::Skip;
+            };
+            if entry.kind() != Some(ObjectType::Tree) {
+                entries.push((format!("{folder}/{parent}{name}"), entry.filemode(), entry.kind()));
+            }
+            TreeWalkResult::Ok
+        })?;
+        Ok((entries, bad_names))
+    }
+
+    /// Read one blob by path, at most `limit + 1` bytes (an oversized blob is reported, not read).
+    pub fn read(&self, path: &str, limit: u64) -> anyhow::Result<Vec<u8>> {
+        let repo = self.repository()?;
+        read_blob(&repo, self.tree, path, limit)
+    }
+
+    /// Read many blobs in parallel; each thread opens its own handle on the object database.
+    pub fn read_many(&self, paths: &[String], limit: u64) -> Vec<anyhow::Result<Vec<u8>>> {
+        paths
+            .par_iter()
+            .map_init(
+                || self.repository(),
+                |repo, path| match repo {
+                    Ok(repo) => read_blob(repo, self.tree, path, limit),
+                    Err(error) => Err(anyhow::anyhow!("{error:#}")),
+                },
+            )
+            .collect()
+    }
+}
+
+fn read_blob(repo: &Repository, tree: Oid, path: &str, limit: u64) -> anyhow::Result<Vec<u8>> {
+    let tree = repo.find_tree(tree)?;
+    let entry = tree
+        .get_path(Path::new(path))
+        .with_context(|| format!("{path} is not in the commit"))?;
+    let object = entry.to_object(repo)?;
+    let blob = object
+        .as_blob()
+        .with_context(|| format!("{path} is not a file in the commit"))?;
+    let content = blob.content();
+    let end = content.len().min(usize::try_from(limit.saturating_add(1)).unwrap_or(usize::MAX));
+    Ok(content[..end].to_vec())
+}
+
+fn display_root(repo: &Repository) -> String {
+    repo.workdir().unwrap_or(repo.path()).display().to_string()
+}
+
+/// The first 7 hex digits of a commit id.
+pub fn short_id(oid: Oid) -> String {
+    oid.to_string().chars().take(7).collect()
+}
+
+/// Where a build reads from.
+#[derive(Clone, Debug)]
+pub enum Source {
+    /// The committed tree of a revision.
+    Git(GitTree),
+    /// The files on disk (`--worktree`), with the repository's git history if there is one.
+    Work(WorkTree, Option<GitTree>),
+}
+
+impl Source {
+    /// Reports and skipped files.
+    pub fn list_reports(&self) -> anyhow::Result<Listing> {
+        match self {
+            Source::Git(tree) => tree.list_reports(),
+            Source::Work(tree, _) => tree.list_reports(),
+        }
+    }
+
+    /// Read one file.
+    pub fn read(&self, path: &str, limit: u64) -> anyhow::Result<Vec<u8>> {
+        match self {
+            Source::Git(tree) => tree.read(path, limit),
+            Source::Work(tree, _) => tree.read(path, limit),
+        }
+    }
+
+    /// Read many files, in parallel.
+    pub fn read_many(&self, paths: &[String], limit: u64) -> Vec<anyhow::Result<Vec<u8>>> {
+        match self {
+            Source::Git(tree) => tree.read_many(paths, limit),
+            Source::Work(tree, _) => paths.par_iter().map(|path| tree.read(path, limit)).collect(),
+        }
+    }
+
+    /// Files under `templates/`, relative to the repository root.
+    pub fn list_templates(&self) -> anyhow::Result<Vec<String>> {
+        match self {
+            Source::Git(tree) => tree.list_templates(),
+            Source::Work(tree, _) => tree.list_templates(),
+        }
+    }
+
+    /// The git tree whose history the site shows, if any.
+    pub fn history_tree(&self) -> Option<&GitTree> {
+        match self {
+            Source::Git(tree) => Some(tree),
+            Source::Work(_, tree) => tree.as_ref(),
+        }
+    }
+
+    /// The commit the site is built from (none for a working tree with uncommitted changes).
+    pub fn source_commit(&self) -> Option<Oid> {
+        match self {
+            Source::Git(tree) => Some(tree.commit()),
+            Source::Work(..) => None,
+        }
+    }
 }

@@ -1,0 +1,135 @@
+//! The one function that turns report markdown into HTML.
+//!
+//! CommonMark with tables and strikethrough. Report text is untrusted: raw HTML in the
+//! markdown is shown as text, not interpreted; the result then goes through ammonia, which
+//! keeps a small list of formatting tags, drops every attribute that could run script, and
+//! keeps only http, https and mailto links. Images are shown as their text (an image from
+//! elsewhere would be a tracker on a public site). Headings are moved down three levels so a
+//! report's own headings never outrank the page's.
+
+use std::collections::HashSet;
+use std::sync::OnceLock;
+
+use ammonia::Builder;
+use pulldown_cmark::{Event, HeadingLevel, Options, Parser, Tag, TagEnd, html};
+
+/// Render `markdown` to safe HTML.
+pub fn to_html(markdown: &str) -> String {
+    let options = Options::ENABLE_TABLES | Options::ENABLE_STRIKETHROUGH;
+    let mut in_image = 0usize;
+    let events = Parser::new_ext(markdown, options).filter_map(|event| match event {
+        // Raw HTML becomes visible text.
+        Event::Html(raw) | Event::InlineHtml(raw) => Some(Event::Text(raw)),
+        Event::Start(Tag::Heading { level, id, classes, attrs }) => Some(Event::Start(Tag::Heading {
+            level: demote(level),
+            id,
+            classes,
+            attrs,
+        })),
+        Event::End(TagEnd::Heading(level)) => Some(Event::End(TagEnd::Heading(demote(level)))),
+        Event::Start(Tag::Image { .. }) => {
+            in_image += 1;
+            None
+        }
+        Event::End(TagEnd::Image) => {
+            in_image = in_image.saturating_sub(1);
+            None
+        }
+        other => Some(other),
+    });
+    let mut unsafe_html = String::with_capacity(markdown.len() * 3 / 2);
+    html::push_html(&mut unsafe_html, events);
+    sanitizer().clean(&unsafe_html).to_string()
+}
+
+/// Plain text of `markdown` (for search snippets and feeds): markup removed, never HTML.
+pub fn to_plain(markdown: &str) -> String {
+    let mut text = String::new();
+    for event in Parser::new_ext(markdown, Options::ENABLE_TABLES) {
+        match event {
+            Event::Text(t) | Event::Code(t) | Event::Html(t) | Event::InlineHtml(t) => text.push_str(&t),
+            Event::SoftBreak | Event::HardBreak | Event::End(TagEnd::Paragraph) | Event::End(TagEnd::TableCell) => {
+                text.push(' ')
+            }
+            _ => {}
+        }
+    }
+    text.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+fn demote(level: HeadingLevel) -> HeadingLevel {
+    match level {
+        HeadingLevel::H1 => HeadingLevel::H4,
+        HeadingLevel::H2 => HeadingLevel::H5,
+        _ => HeadingLevel::H6,
+    }
+}
+
+fn sanitizer() -> &'static Builder<'static> {
+    static BUILDER: OnceLock<Builder<'static>> = OnceLock::new();
+    BUILDER.get_or_init(|| {
+        let tags: HashSet<&str> = [
+            "a", "p", "br", "strong", "em", "del", "code", "pre", "blockquote", "ul", "ol", "li", "h4", "h5", "h6",
+            "table", "thead", "tbody", "tr", "th", "td", "hr",
+        ]
+        .into_iter()
+        .collect();
+        let mut builder = Builder::default();
+        builder
+            .tags(tags)
+            .tag_attributes(Default::default())
+            .add_tag_attributes("a", ["href"])
+            .add_tag_attributes("ol", ["start"])
+            .add_tag_attributes("th", ["style"])
+            .add_tag_attributes("td", ["style"])
+            .filter_style_properties(["text-align"].into_iter().collect())
+            .url_schemes(["http", "https", "mailto"].into_iter().collect())
+            .url_relative(ammonia::UrlRelative::Deny)
+            .link_rel(Some("noopener noreferrer nofollow"))
+            .generic_attributes(HashSet::new())
+            .strip_comments(true);
+        builder
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn tables_and_emphasis() {
+        let html = to_html("| a | b |\n|---|---|\n| 1 | **2** |\n");
+        assert!(html.contains("<table>"), "{html}");
+        assert!(html.contains("<strong>2</strong>"));
+    }
+
+    #[test]
+    fn raw_html_is_text() {
+        let html = to_html("<script>alert(1)</script> and <b onclick=x>b</b>");
+        assert!(!html.contains("<script"), "{html}");
+        assert!(!html.contains("<b"), "{html}");
+        assert!(html.contains("&lt;script&gt;"), "{html}");
+    }
+
+    #[test]
+    fn dangerous_links_are_dropped() {
+        let html = to_html("[x](javascript:alert(1)) [y](data:text/html,hi) [z](https://example.org) [m](mailto:a@example.org)");
+        assert!(!html.contains("javascript:"), "{html}");
+        assert!(!html.contains("data:"), "{html}");
+        assert!(html.contains("href=\"https://example.org\""), "{html}");
+        assert!(html.contains("href=\"mailto:a@example.org\""), "{html}");
+    }
+
+    #[test]
+    fn images_become_text_and_headings_move_down() {
+        let html = to_html("# Title\n\n![tracker](https://evil.example/pixel.png)");
+        assert!(!html.contains("<img"), "{html}");
+        assert!(html.contains("<h4>Title</h4>"), "{html}");
+        assert!(html.contains("tracker"), "{html}");
+    }
+
+    #[test]
+    fn plain_text_has_no_markup() {
+        assert_eq!(to_plain("**Login** failed\n\n<em>x</em>"), "Login failed <em>x</em>");
+    }
+}

@@ -1,0 +1,280 @@
+//! Writing a site safely: a staging folder beside `--out`, a manifest, and an atomic swap.
+//!
+//! Pages are written into a temporary folder next to the output folder as they are rendered.
+//! Only when every file is written is the manifest added and the folder swapped in with one
+//! `renameat2(RENAME_EXCHANGE)` (or, where the file system cannot exchange, two renames), so a
+//! failed or killed build leaves the previous site as it was. An existing `--out` is only
+//! replaced if everything in it was written by an earlier build, as its manifest proves:
+//! Candor never deletes a file it did not write.
+
+use std::collections::BTreeMap;
+use std::fs;
+use std::io::Write as _;
+use std::path::{Path, PathBuf};
+
+use anyhow::{Context as _, bail};
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
+
+/// The manifest's file name, at the root of the site.
+pub const MANIFEST: &str = "manifest.json";
+/// A file that marks a staging folder as Candor's own, so a later run may remove it.
+const STAGING_MARKER: &str = ".candor-staging";
+
+/// `manifest.json`: what was built from what, and the SHA-256 of every other file.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Manifest {
+    /// `candor <version>`.
+    pub generator: String,
+    /// The commit the site was built from (`null` for a working-tree preview).
+    pub source_commit: Option<String>,
+    /// Every file of the site but the manifest, with its SHA-256 in hex.
+    pub files: BTreeMap<String, String>,
+}
+
+/// The SHA-256 of `bytes`, in lowercase hex.
+pub fn sha256_hex(bytes: &[u8]) -> String {
+    let digest = Sha256::digest(bytes);
+    let mut hex = String::with_capacity(64);
+    for byte in digest.iter() {
+        hex.push_str(&format!("{byte:02x}"));
+    }
+    hex
+}
+
+/// A staging folder for one build.
+pub struct Staging {
+    out: PathBuf,
+    temp: PathBuf,
+    committed: bool,
+}
+
+impl Staging {
+    /// Check `out`, clean up what killed builds left beside it, and create a staging folder.
+    pub fn prepare(out: &Path) -> anyhow::Result<Staging> {
+        let out = absolute(out)?;
+        let parent = out
+            .parent()
+            .with_context(|| format!("{} cannot be an output folder", out.display()))?
+            .to_path_buf();
+        let name = out
+            .file_name()
+            .and_then(|n| n.to_str())
+            .with_context(|| format!("{} cannot be an output folder", out.display()))?
+            .to_owned();
+        fs::create_dir_all(&parent).with_context(|| format!("cannot create {}", parent.display()))?;
+        guard(&out)?;
+        remove_stale(&parent, &name);
+        let temp = parent.join(format!(".{name}.candor-tmp-{}", std::process::id()));
+        if temp.exists() {
+            fs::remove_dir_all(&temp).with_context(|| format!("cannot clear {}", temp.display()))?;
+        }
+        fs::create_dir(&temp).with_context(|| format!("cannot create the staging folder {}", temp.display()))?;
+        fs::write(temp.join(STAGING_MARKER), b"").with_context(|| format!("cannot write in {}", temp.display()))?;
+        Ok(Staging {
+            out,
+            temp,
+            committed: false,
+        })
+    }
+
+    /// The staging folder.
+    pub fn path(&self) -> &Path {
+        &self.temp
+    }
+
+    /// Write one file (path relative to the site root) and return its SHA-256.
+    pub fn write(&self, relative: &str, bytes: &[u8]) -> anyhow::Result<String> {
+        let path = self.temp.join(relative);
+        if let Some(folder) = path.parent() {
+            fs::create_dir_all(folder).with_context(|| format!("cannot create {}", folder.display()))?;
+        }
+        let mut file = fs::File::create(&path).with_context(|| format!("cannot write {}", path.display()))?;
+        file.write_all(bytes).with_context(|| format!("cannot write {}", path.display()))?;
+        Ok(sha256_hex(bytes))
+    }
+
+    /// Write the manifest and swap the staging folder in as `out`.
+    pub fn commit(mut self, manifest: &Manifest) -> anyhow::Result<()> {
+        let mut text = serde_json::to_string_pretty(manifest).context("cannot encode the manifest")?;
+        text.push('\n');
+        self.write(MANIFEST, text.as_bytes())?;
+        fs::remove_file(self.temp.join(STAGING_MARKER)).context("cannot finish the staging folder")?;
+        sync_folder(&self.temp);
+        if self.out.exists() {
+            // Check again: another process may have written into --out meanwhile.
+            guard(&self.out)?;
+            match rustix::fs::renameat_with(rustix::fs::CWD, &self.temp, rustix::fs::CWD, &self.out, rustix::fs::RenameFlags::EXCHANGE) {
+                Ok(()) => {
+                    // The staging path now holds the previous site, which the guard proved is ours.
+                    self.committed = true;
+                    let _ = fs::remove_dir_all(&self.temp);
+                }
+                Err(_) => {
+                    let old = self.temp.with_extension("old");
+                    fs::rename(&self.out, &old).with_context(|| format!("cannot move the previous site {} aside", self.out.display()))?;
+                    if let Err(error) = fs::rename(&self.temp, &self.out) {
+                        let _ = fs::rename(&old, &self.out);
+                        return Err(error).with_context(|| format!("cannot move the new site into {}", self.out.display()));
+                    }
+                    self.committed = true;
+                    let _ = fs::remove_dir_all(&old);
+                }
+            }
+        } else {
+            fs::rename(&self.temp, &self.out).with_context(|| format!("cannot move the new site into {}", self.out.display()))?;
+            self.committed = true;
+        }
+        if let Some(parent) = self.out.parent() {
+            sync_folder(parent);
+        }
+        Ok(())
+    }
+}
+
+impl Drop for Staging {
+    fn drop(&mut self) {
+        if !self.committed {
+            let _ = fs::remove_dir_all(&self.temp);
+        }
+    }
+}
+
+fn absolute(path: &Path) -> anyhow::Result<PathBuf> {
+    if path.is_absolute() {
+        return Ok(path.to_path_buf());
+    }
+    Ok(std::env::current_dir().context("cannot read the current folder")?.join(path))
+}
+
+fn sync_folder(path: &Path) {
+    if let Ok(folder) = fs::File::open(path) {
+        let _ = folder.sync_all();
+    }
+}
+
+/// Refuse an output folder that holds anything an earlier build did not write.
+pub fn guard(out: &Path) -> anyhow::Result<()> {
+    let metadata = match fs::symlink_metadata(out) {
+        Ok(metadata) => metadata,
+        Err(error) if error.kind() == std::io::ErrorKind::NotFound => return Ok(()),
+        Err(error) => return Err(error).with_context(|| format!("cannot read {}", out.display())),
+    };
+    if !metadata.is_dir() {
+        bail!("--out {} is not a folder; choose a folder for the site", out.display());
+    }
+    let files = list_files(out)?;
+    if files.is_empty() {
+        return Ok(());
+    }
+    let manifest: Option<Manifest> = fs::read(out.join(MANIFEST))
+        .ok()
+        .and_then(|bytes| serde_json::from_slice(&bytes).ok())
+        .filter(|m: &Manifest| m.generator.starts_with("candor"));
+    let Some(manifest) = manifest else {
+        bail!(
+            "--out {} is not empty and was not written by Candor (no manifest.json); choose an empty or new folder, Candor never deletes files it did not write",
+            out.display()
+        );
+    };
+    let foreign: Vec<&String> = files
+        .iter()
+        .filter(|f| f.as_str() != MANIFEST && !manifest.files.contains_key(*f))
+        .collect();
+    if !foreign.is_empty() {
+        let shown: Vec<&str> = foreign.iter().take(5).map(|f| f.as_str()).collect();
+        bail!(
+            "--out {} holds {} file(s) that a previous build did not write ({}{}); move them elsewhere or choose another folder, Candor never deletes files it did not write",
+            out.display(),
+            foreign.len(),
+            shown.join(", "),
+            if foreign.len() > 5 { ", ..." } else { "" }
+        );
+    }
+    Ok(())
+}
+
+/// Every file and link under `folder`, relative, without following links.
+fn list_files(folder: &Path) -> anyhow::Result<Vec<String>> {
+    let mut files = Vec::new();
+    let mut pending = vec![folder.to_path_buf()];
+    while let Some(current) = pending.pop() {
+        for entry in fs::read_dir(&current).with_context(|| format!("cannot read {}", current.display()))? {
+            let entry = entry.with_context(|| format!("cannot read {}", current.display()))?;
+            let file_type = entry.file_type()?;
+            if file_type.is_dir() {
+                pending.push(entry.path());
+            } else {
+                let relative = entry.path().strip_prefix(folder).map(Path::to_path_buf).unwrap_or_default();
+                files.push(relative.to_string_lossy().replace('\\', "/"));
+            }
+        }
+    }
+    files.sort();
+    Ok(files)
+}
+
+/// Remove staging folders and set-aside sites that killed builds left next to `out`: only
+/// folders with Candor's staging marker, or whose manifest covers every file in them.
+fn remove_stale(parent: &Path, name: &str) {
+    let prefix = format!(".{name}.candor-tmp-");
+    let Ok(entries) = fs::read_dir(parent) else {
+        return;
+    };
+    for entry in entries.flatten() {
+        let file_name = entry.file_name();
+        let Some(file_name) = file_name.to_str() else {
+            continue;
+        };
+        if !file_name.starts_with(&prefix) || !entry.file_type().is_ok_and(|t| t.is_dir()) {
+            continue;
+        }
+        let path = entry.path();
+        // A live build elsewhere holds its own pid's folder; ours is recreated anyway.
+        if let Some(pid) = file_name[prefix.len()..].split('.').next().and_then(|p| p.parse::<u32>().ok())
+            && pid != std::process::id()
+            && Path::new(&format!("/proc/{pid}")).exists()
+        {
+            continue;
+        }
+        if path.join(STAGING_MARKER).exists() || guard(&path).is_ok() {
+            let _ = fs::remove_dir_all(&path);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sha256_of_abc() {
+        assert_eq!(sha256_hex(b"abc"), "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+    }
+
+    #[test]
+    fn guard_refuses_foreign_files_and_accepts_own() {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("site");
+        assert!(guard(&out).is_ok(), "a missing folder is fine");
+        fs::create_dir(&out).unwrap();
+        assert!(guard(&out).is_ok(), "an empty folder is fine");
+        fs::write(out.join("notes.txt"), "mine").unwrap();
+        let error = guard(&out).unwrap_err().to_string();
+        assert!(error.contains("not written by Candor"), "{error}");
+
+        let staging = Staging::prepare(&dir.path().join("fresh")).unwrap();
+        let hash = staging.write("a/b.html", b"<p>").unwrap();
+        staging
+            .commit(&Manifest {
+                generator: "candor test".into(),
+                source_commit: None,
+                files: [("a/b.html".to_owned(), hash)].into_iter().collect(),
+            })
+            .unwrap();
+        assert!(guard(&dir.path().join("fresh")).is_ok());
+        fs::write(dir.path().join("fresh/extra.txt"), "mine").unwrap();
+        let error = guard(&dir.path().join("fresh")).unwrap_err().to_string();
+        assert!(error.contains("extra.txt"), "{error}");
+    }
+}

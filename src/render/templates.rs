@@ -1,0 +1,109 @@
+//! The built-in templates, compiled into the binary, and a repository's overrides.
+//!
+//! A reports repository can put a file with the same name under `templates/` (for example
+//! `templates/report.html`, `templates/assets/style.css` or `templates/i18n/da.yaml`) to
+//! replace the built-in one; new files there can be included by the overrides. A template
+//! that does not compile stops the build with an error that names the file and the line.
+
+use std::collections::BTreeMap;
+
+use anyhow::Context as _;
+use tera::Tera;
+
+/// Every built-in file under `templates/`, by its name there.
+pub const BUILT_IN: &[(&str, &str)] = &[
+    ("base.html", include_str!("../../templates/base.html")),
+    ("index.html", include_str!("../../templates/index.html")),
+    ("year.html", include_str!("../../templates/year.html")),
+    ("report.html", include_str!("../../templates/report.html")),
+    ("service.html", include_str!("../../templates/service.html")),
+    ("organisation.html", include_str!("../../templates/organisation.html")),
+    ("directory.html", include_str!("../../templates/directory.html")),
+    ("actions.html", include_str!("../../templates/actions.html")),
+    ("rules.html", include_str!("../../templates/rules.html")),
+    ("rule.html", include_str!("../../templates/rule.html")),
+    ("about.html", include_str!("../../templates/about.html")),
+    ("404.html", include_str!("../../templates/404.html")),
+    ("redirect.html", include_str!("../../templates/redirect.html")),
+    ("feed.xml", include_str!("../../templates/feed.xml")),
+    ("_report_table.html", include_str!("../../templates/_report_table.html")),
+    ("_action_table.html", include_str!("../../templates/_action_table.html")),
+    ("assets/style.css", include_str!("../../templates/assets/style.css")),
+    ("assets/search.js", include_str!("../../templates/assets/search.js")),
+    ("i18n/en.yaml", include_str!("../../templates/i18n/en.yaml")),
+    ("i18n/da.yaml", include_str!("../../templates/i18n/da.yaml")),
+];
+
+/// The template files of one build: the built-in ones with the repository's overrides.
+pub struct TemplateSet {
+    files: BTreeMap<String, String>,
+    /// Names the repository overrode or added, for the build summary.
+    pub overridden: Vec<String>,
+}
+
+impl TemplateSet {
+    /// The built-in files, then `overrides` (name under `templates/`, content) on top.
+    pub fn new(overrides: Vec<(String, String)>) -> TemplateSet {
+        let mut files: BTreeMap<String, String> = BUILT_IN.iter().map(|(n, c)| ((*n).to_owned(), (*c).to_owned())).collect();
+        let mut overridden = Vec::new();
+        for (name, content) in overrides {
+            overridden.push(name.clone());
+            files.insert(name, content);
+        }
+        TemplateSet { files, overridden }
+    }
+
+    /// A file's content.
+    pub fn get(&self, name: &str) -> Option<&str> {
+        self.files.get(name).map(String::as_str)
+    }
+
+    /// Compile the HTML and XML templates, with autoescaping on for both.
+    pub fn compile(&self) -> anyhow::Result<Tera> {
+        let mut tera = Tera::new();
+        tera.autoescape_on([".html", ".xml"]);
+        let templates: Vec<(&str, &str)> = self
+            .files
+            .iter()
+            .filter(|(name, _)| name.ends_with(".html") || name.ends_with(".xml"))
+            .map(|(name, content)| (name.as_str(), content.as_str()))
+            .collect();
+        tera.add_raw_templates(templates).map_err(|error| anyhow::anyhow!(describe(&error))).with_context(|| {
+            if self.overridden.is_empty() {
+                "a built-in template does not compile".to_owned()
+            } else {
+                format!("a template does not compile (overridden in templates/: {})", self.overridden.join(", "))
+            }
+        })?;
+        Ok(tera)
+    }
+}
+
+/// A Tera error with its causes, which carry the template name, line and column.
+pub fn describe(error: &tera::Error) -> String {
+    let mut text = error.to_string();
+    let mut source = std::error::Error::source(error);
+    while let Some(cause) = source {
+        text.push_str(": ");
+        text.push_str(&cause.to_string());
+        source = cause.source();
+    }
+    text
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn built_in_templates_compile() {
+        TemplateSet::new(Vec::new()).compile().unwrap();
+    }
+
+    #[test]
+    fn broken_override_names_the_template() {
+        let set = TemplateSet::new(vec![("report.html".into(), "{% extends \"base.html\" %}\n{% block main %}\n{{ oops \n{% endblock main %}".into())]);
+        let error = format!("{:#}", set.compile().unwrap_err());
+        assert!(error.contains("report.html"), "{error}");
+    }
+}

@@ -1,0 +1,64 @@
+// Search over the reports, where JavaScript runs. The page works without it: the list, the
+// year pages and the service and organisation pages are plain links. The index is loaded
+// with a <script> element (search-index.js), so search also works when the site is opened
+// from the file system. Results are built with textContent: nothing from a report is ever
+// parsed as HTML.
+(function () {
+  "use strict";
+  var index = window.candorSearchIndex;
+  var box = document.getElementById("search");
+  var form = document.getElementById("search-form");
+  var input = document.getElementById("search-input");
+  var status = document.getElementById("search-status");
+  var results = document.getElementById("search-results");
+  if (!index || !box || !form || !input || !status || !results) {
+    return;
+  }
+  var fold = function (text) {
+    return text.toLowerCase().normalize("NFD").replace(/[\u0300-\u036f]/g, "")
+      .replace(/æ/g, "ae").replace(/ø/g, "oe").replace(/å/g, "aa");
+  };
+  var haystacks = index.map(function (entry) {
+    return fold([entry.t, entry.s, entry.v, entry.o, entry.d].join(" "));
+  });
+  var render = function () {
+    var words = fold(input.value).split(/\s+/).filter(Boolean);
+    while (results.firstChild) {
+      results.removeChild(results.firstChild);
+    }
+    if (words.length === 0) {
+      status.textContent = "";
+      return;
+    }
+    var found = 0;
+    for (var i = 0; i < index.length && found < 50; i++) {
+      var haystack = haystacks[i];
+      if (words.every(function (word) { return haystack.indexOf(word) !== -1; })) {
+        found++;
+        var item = document.createElement("li");
+        var link = document.createElement("a");
+        link.href = index[i].u;
+        link.textContent = index[i].t;
+        item.appendChild(link);
+        item.appendChild(document.createTextNode(" (" + index[i].d + ")"));
+        results.appendChild(item);
+      }
+    }
+    var total = 0;
+    for (var j = 0; j < haystacks.length; j++) {
+      var h = haystacks[j];
+      if (words.every(function (word) { return h.indexOf(word) !== -1; })) {
+        total++;
+      }
+    }
+    status.textContent = total === 0
+      ? input.getAttribute("data-none-text")
+      : input.getAttribute("data-results-text").replace("{count}", String(total));
+  };
+  form.addEventListener("submit", function (event) {
+    event.preventDefault();
+    render();
+  });
+  input.addEventListener("input", render);
+  box.hidden = false;
+}());
