@@ -238,10 +238,12 @@ impl<'a> Engine<'a> {
             findings: Vec::new(),
             summary: None,
             report: None,
-            status_hint: root.and_then(|r| r.find("/status")).and_then(|n| match &n.value {
-                NodeValue::String(s) => Some(s.clone()),
-                _ => None,
-            }),
+            status_hint: root
+                .and_then(|r| r.find("/status"))
+                .and_then(|n| match &n.value {
+                    NodeValue::String(s) => Some(s.clone()),
+                    _ => None,
+                }),
         };
         if let Some(root) = root
             && let Some(incident) = self.validate(root, &mut out)
@@ -376,7 +378,12 @@ impl Run {
 /// repository-wide rules and waivers. When `only` is given, findings are limited to those
 /// files (repository-wide rules still see every report). With `keep_reports`, the typed
 /// reports are kept for the site; otherwise each is dropped once analysed.
-pub fn run(source: &Source, only: Option<&HashSet<String>>, today: DateTime<Utc>, keep_reports: bool) -> anyhow::Result<Run> {
+pub fn run(
+    source: &Source,
+    only: Option<&HashSet<String>>,
+    today: DateTime<Utc>,
+    keep_reports: bool,
+) -> anyhow::Result<Run> {
     let validator = SchemaValidator::new()?;
     let config_bytes = source.read(source::CONFIG_FILE, Limits::default().max_file_bytes)?;
     let loaded_config = load_config(&config_bytes, &validator);
@@ -409,7 +416,13 @@ pub fn run(source: &Source, only: Option<&HashSet<String>>, today: DateTime<Utc>
     let levels = Levels::default();
     for skipped in &listing.skipped {
         let mut out = Emitter::new(&skipped.path, None, &levels);
-        out.push(Code::S001, "", None, skipped.reason.clone(), skipped.help.clone());
+        out.push(
+            Code::S001,
+            "",
+            None,
+            skipped.reason.clone(),
+            skipped.help.clone(),
+        );
         findings.extend(out.into_findings());
     }
     if let Some(only) = only {
@@ -429,7 +442,11 @@ pub fn run(source: &Source, only: Option<&HashSet<String>>, today: DateTime<Utc>
 
 /// Check a working tree: candor.yaml and every report under `incidents/`. When `only` is
 /// given, findings are limited to those files (repository-wide rules still see every report).
-pub fn check_worktree(tree: &WorkTree, only: Option<&HashSet<String>>, today: DateTime<Utc>) -> anyhow::Result<Run> {
+pub fn check_worktree(
+    tree: &WorkTree,
+    only: Option<&HashSet<String>>,
+    today: DateTime<Utc>,
+) -> anyhow::Result<Run> {
     run(&Source::Work(tree.clone(), None), only, today, false)
 }
 

@@ -66,7 +66,12 @@ pub struct BuildArgs {
     #[arg(long, value_name = "DIR")]
     pub repo: Option<PathBuf>,
     /// The revision to publish: a branch, tag or commit.
-    #[arg(long, value_name = "REV", default_value = "HEAD", conflicts_with = "worktree")]
+    #[arg(
+        long,
+        value_name = "REV",
+        default_value = "HEAD",
+        conflicts_with = "worktree"
+    )]
     pub rev: String,
     /// Build from the files on disk, committed or not (a preview; never for publishing).
     #[arg(long)]

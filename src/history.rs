@@ -83,9 +83,11 @@ impl KeyFacts {
             cause_status: text("/root_cause/status"),
             cause_category: text("/root_cause/category"),
             cause_trigger: text("/root_cause/trigger"),
-            users_affected: root.find("/impact/users_affected/estimate").and_then(|n| match &n.value {
-                NodeValue::Number(number) => number.as_u64(),
-                _ => None,
+            users_affected: root.find("/impact/users_affected/estimate").and_then(|n| {
+                match &n.value {
+                    NodeValue::Number(number) => number.as_u64(),
+                    _ => None,
+                }
             }),
             resolved_at: text("/resolved_at"),
             actions,
@@ -156,12 +158,32 @@ pub fn changes(before: &KeyFacts, after: &KeyFacts) -> Vec<FieldChange> {
     };
     compare(ChangedField::Status, &before.status, &after.status);
     compare(ChangedField::Severity, &before.severity, &after.severity);
-    compare(ChangedField::CauseStatus, &before.cause_status, &after.cause_status);
-    compare(ChangedField::CauseCategory, &before.cause_category, &after.cause_category);
-    compare(ChangedField::CauseTrigger, &before.cause_trigger, &after.cause_trigger);
+    compare(
+        ChangedField::CauseStatus,
+        &before.cause_status,
+        &after.cause_status,
+    );
+    compare(
+        ChangedField::CauseCategory,
+        &before.cause_category,
+        &after.cause_category,
+    );
+    compare(
+        ChangedField::CauseTrigger,
+        &before.cause_trigger,
+        &after.cause_trigger,
+    );
     let users = |u: Option<u64>| u.map(|u| u.to_string()).unwrap_or_default();
-    compare(ChangedField::UsersAffected, &users(before.users_affected), &users(after.users_affected));
-    compare(ChangedField::ResolvedAt, &before.resolved_at, &after.resolved_at);
+    compare(
+        ChangedField::UsersAffected,
+        &users(before.users_affected),
+        &users(after.users_affected),
+    );
+    compare(
+        ChangedField::ResolvedAt,
+        &before.resolved_at,
+        &after.resolved_at,
+    );
     for (id, (due, status)) in &after.actions {
         match before.actions.get(id) {
             None => list.push(FieldChange {
@@ -210,7 +232,10 @@ pub struct History {
 impl History {
     /// The revisions of report `id`, oldest first.
     pub fn of(&self, id: &str) -> &[Revision] {
-        self.revisions.get(id).map(Vec::as_slice).unwrap_or_default()
+        self.revisions
+            .get(id)
+            .map(Vec::as_slice)
+            .unwrap_or_default()
     }
 }
 
@@ -225,14 +250,18 @@ struct Touch {
 
 /// Walk the history of `tree`'s commit once and collect every report's revisions.
 pub fn read(tree: &GitTree, limits: &Limits) -> anyhow::Result<History> {
-    let repo = Repository::open(tree.git_dir()).context("cannot open the repository for its history")?;
+    let repo =
+        Repository::open(tree.git_dir()).context("cannot open the repository for its history")?;
     let mut walk = repo.revwalk()?;
     walk.push(tree.commit())?;
     walk.set_sorting(Sort::TOPOLOGICAL | Sort::TIME | Sort::REVERSE)?;
     let mut touches: Vec<Touch> = Vec::new();
     let mut commits = 0;
     let mut options = DiffOptions::new();
-    options.pathspec(source::INCIDENTS_DIR).skip_binary_check(true).ignore_submodules(true);
+    options
+        .pathspec(source::INCIDENTS_DIR)
+        .skip_binary_check(true)
+        .ignore_submodules(true);
     for oid in walk {
         let oid = oid?;
         commits += 1;
@@ -247,12 +276,14 @@ pub fn read(tree: &GitTree, limits: &Limits) -> anyhow::Result<History> {
             // The first commit, or the edge of a shallow clone.
             Err(_) => None,
         };
-        let diff = repo.diff_tree_to_tree(parent_tree.as_ref(), Some(&tree_now), Some(&mut options))?;
+        let diff =
+            repo.diff_tree_to_tree(parent_tree.as_ref(), Some(&tree_now), Some(&mut options))?;
         if diff.deltas().len() == 0 {
             continue;
         }
         let time = commit_time(&commit);
-        let summary = String::from_utf8_lossy(commit.summary_bytes().unwrap_or_default()).into_owned();
+        let summary =
+            String::from_utf8_lossy(commit.summary_bytes().unwrap_or_default()).into_owned();
         for delta in diff.deltas() {
             let (path, blob) = match delta.status() {
                 Delta::Deleted => (delta.old_file().path(), None),
@@ -302,7 +333,8 @@ pub fn read(tree: &GitTree, limits: &Limits) -> anyhow::Result<History> {
 
 fn commit_time(commit: &git2::Commit<'_>) -> DateTime<FixedOffset> {
     let time = commit.time();
-    let offset = FixedOffset::east_opt(time.offset_minutes() * 60).unwrap_or_else(|| FixedOffset::east_opt(0).unwrap_or_else(|| unreachable!()));
+    let offset = FixedOffset::east_opt(time.offset_minutes() * 60)
+        .unwrap_or_else(|| FixedOffset::east_opt(0).unwrap_or_else(|| unreachable!()));
     offset
         .timestamp_opt(time.seconds(), 0)
         .single()
@@ -334,7 +366,9 @@ pub fn published(revisions: &[Revision]) -> PublishedHistory {
             }
             None => {}
             Some(previous) => {
-                history.amendments.push((revision.clone(), changes(previous, facts)));
+                history
+                    .amendments
+                    .push((revision.clone(), changes(previous, facts)));
                 last = Some(facts);
             }
         }
@@ -360,8 +394,22 @@ mod tests {
 
     #[test]
     fn changes_name_fields_and_actions() {
-        let before = facts("preliminary", "minor", &[("A1", "2026-01-01", "planned"), ("A2", "2026-02-01", "planned")]);
-        let after = facts("final", "critical", &[("A1", "2026-06-01", "done"), ("A3", "2026-09-01", "planned")]);
+        let before = facts(
+            "preliminary",
+            "minor",
+            &[
+                ("A1", "2026-01-01", "planned"),
+                ("A2", "2026-02-01", "planned"),
+            ],
+        );
+        let after = facts(
+            "final",
+            "critical",
+            &[
+                ("A1", "2026-06-01", "done"),
+                ("A3", "2026-09-01", "planned"),
+            ],
+        );
         let list = changes(&before, &after);
         let fields: Vec<&ChangedField> = list.iter().map(|c| &c.field).collect();
         assert_eq!(
@@ -375,6 +423,9 @@ mod tests {
                 &ChangedField::ActionRemoved("A2".into()),
             ]
         );
-        assert_eq!((list[1].before.as_str(), list[1].after.as_str()), ("minor", "critical"));
+        assert_eq!(
+            (list[1].before.as_str(), list[1].after.as_str()),
+            ("minor", "critical")
+        );
     }
 }

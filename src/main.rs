@@ -169,7 +169,10 @@ fn build(args: BuildArgs) -> anyhow::Result<ExitCode> {
         };
         let source_of = |file: &str| match &root {
             Some(root) => std::fs::read_to_string(root.join(file)).ok(),
-            None => source.read(file, 4 * 1024 * 1024).ok().and_then(|b| String::from_utf8(b).ok()),
+            None => source
+                .read(file, 4 * 1024 * 1024)
+                .ok()
+                .and_then(|b| String::from_utf8(b).ok()),
         };
         let mut text = report::human(&outcome.blocking, outcome.blocking.len(), style, &source_of);
         text.push_str(&format!(

@@ -144,7 +144,9 @@ impl WorkTree {
         }
         let mut pending = vec![top];
         while let Some(folder) = pending.pop() {
-            for entry in fs::read_dir(&folder).with_context(|| format!("cannot read {}", folder.display()))? {
+            for entry in fs::read_dir(&folder)
+                .with_context(|| format!("cannot read {}", folder.display()))?
+            {
                 let entry = entry.with_context(|| format!("cannot read {}", folder.display()))?;
                 let file_type = entry.file_type()?;
                 if file_type.is_dir() {
@@ -219,14 +221,24 @@ pub struct GitTree {
 impl GitTree {
     /// Open the repository containing `start` and resolve `rev` (a branch, tag or commit).
     pub fn open(start: &Path, rev: &str) -> anyhow::Result<GitTree> {
-        let repo = Repository::discover(start)
-            .with_context(|| format!("{} is not inside a git repository; commit the reports to git, or use --worktree", start.display()))?;
+        let repo = Repository::discover(start).with_context(|| {
+            format!(
+                "{} is not inside a git repository; commit the reports to git, or use --worktree",
+                start.display()
+            )
+        })?;
         if repo.is_empty().unwrap_or(false) {
-            bail!("the repository at {} has no commits yet; commit the reports first, or use --worktree", display_root(&repo));
+            bail!(
+                "the repository at {} has no commits yet; commit the reports first, or use --worktree",
+                display_root(&repo)
+            );
         }
-        let object = repo
-            .revparse_single(rev)
-            .with_context(|| format!("the revision `{rev}` does not exist in {}", display_root(&repo)))?;
+        let object = repo.revparse_single(rev).with_context(|| {
+            format!(
+                "the revision `{rev}` does not exist in {}",
+                display_root(&repo)
+            )
+        })?;
         let commit = object
             .peel_to_commit()
             .with_context(|| format!("`{rev}` does not name a commit"))?;
@@ -264,7 +276,8 @@ impl GitTree {
     }
 
     fn repository(&self) -> anyhow::Result<Repository> {
-        Repository::open(&self.git_dir).with_context(|| format!("cannot open the repository {}", self.git_dir.display()))
+        Repository::open(&self.git_dir)
+            .with_context(|| format!("cannot open the repository {}", self.git_dir.display()))
     }
 
     /// Every `*.yaml` blob under `incidents/` in the tree; links, submodules and names that
@@ -278,7 +291,9 @@ impl GitTree {
                 .map(|path| Skipped {
                     path,
                     reason: "the file name is not valid UTF-8".into(),
-                    help: "rename the file using the report id: lowercase letters, digits and hyphens".into(),
+                    help:
+                        "rename the file using the report id: lowercase letters, digits and hyphens"
+                            .into(),
                 })
                 .collect(),
         };
@@ -287,7 +302,9 @@ impl GitTree {
             if mode == GIT_SUBMODULE {
                 listing.skipped.push(Skipped {
                     path,
-                    reason: "a git submodule sits inside incidents/; Candor does not read submodules".into(),
+                    reason:
+                        "a git submodule sits inside incidents/; Candor does not read submodules"
+                            .into(),
                     help: "commit the reports into this repository instead of a submodule".into(),
                 });
             } else if looks_like_report && mode == GIT_SYMLINK {
@@ -326,7 +343,10 @@ impl GitTree {
     /// The non-folder entries under `folder` of the tree as (path, mode, kind), and the paths
     /// (lossily decoded) of entries whose names are not UTF-8.
     #[allow(clippy::type_complexity)]
-    fn walk(&self, folder: &str) -> anyhow::Result<(Vec<(String, i32, Option<ObjectType>)>, Vec<String>)> {
+    fn walk(
+        &self,
+        folder: &str,
+    ) -> anyhow::Result<(Vec<(String, i32, Option<ObjectType>)>, Vec<String>)> {
         let repo = self.repository()?;
         let root = repo.find_tree(self.tree)?;
         let mut entries = Vec::new();
@@ -340,11 +360,18 @@ impl GitTree {
         let subtree = repo.find_tree(top.id())?;
         subtree.walk(TreeWalkMode::PreOrder, |parent, entry| {
             let Ok(name) = entry.name() else {
-                bad_names.push(format!("{folder}/{parent}{}", String::from_utf8_lossy(entry.name_bytes())));
+                bad_names.push(format!(
+                    "{folder}/{parent}{}",
+                    String::from_utf8_lossy(entry.name_bytes())
+                ));
                 return TreeWalkResult::Skip;
             };
             if entry.kind() != Some(ObjectType::Tree) {
-                entries.push((format!("{folder}/{parent}{name}"), entry.filemode(), entry.kind()));
+                entries.push((
+                    format!("{folder}/{parent}{name}"),
+                    entry.filemode(),
+                    entry.kind(),
+                ));
             }
             TreeWalkResult::Ok
         })?;
@@ -382,7 +409,9 @@ fn read_blob(repo: &Repository, tree: Oid, path: &str, limit: u64) -> anyhow::Re
         .as_blob()
         .with_context(|| format!("{path} is not a file in the commit"))?;
     let content = blob.content();
-    let end = content.len().min(usize::try_from(limit.saturating_add(1)).unwrap_or(usize::MAX));
+    let end = content
+        .len()
+        .min(usize::try_from(limit.saturating_add(1)).unwrap_or(usize::MAX));
     Ok(content[..end].to_vec())
 }
 
@@ -425,7 +454,10 @@ impl Source {
     pub fn read_many(&self, paths: &[String], limit: u64) -> Vec<anyhow::Result<Vec<u8>>> {
         match self {
             Source::Git(tree) => tree.read_many(paths, limit),
-            Source::Work(tree, _) => paths.par_iter().map(|path| tree.read(path, limit)).collect(),
+            Source::Work(tree, _) => paths
+                .par_iter()
+                .map(|path| tree.read(path, limit))
+                .collect(),
         }
     }
 

@@ -14,7 +14,8 @@ use super::views::{Localizer, Published, SiteModel, paths};
 
 /// `data/incidents.json`: every published report, as validated.
 pub fn incidents_json(model: &SiteModel<'_>) -> anyhow::Result<String> {
-    let reports: Vec<&crate::model::Incident> = model.reports.iter().map(|r| r.incident()).collect();
+    let reports: Vec<&crate::model::Incident> =
+        model.reports.iter().map(|r| r.incident()).collect();
     let mut text = serde_json::to_string_pretty(&reports)?;
     text.push('\n');
     Ok(text)
@@ -24,19 +25,42 @@ pub fn incidents_json(model: &SiteModel<'_>) -> anyhow::Result<String> {
 pub fn incidents_csv(model: &SiteModel<'_>) -> String {
     let default_language = model.config.default_language();
     let base = base_url(model);
-    let mut rows = vec![vec![
-        "id", "title", "status", "organisation", "services", "severity", "computed_severity", "started_at",
-        "detected_at", "resolved_at", "duration_minutes", "users_affected", "user_hours", "outage",
-        "root_cause_status", "root_cause_category", "actions", "open_actions", "overdue_actions", "url",
-    ]
-    .into_iter()
-    .map(str::to_owned)
-    .collect::<Vec<String>>()];
+    let mut rows = vec![
+        vec![
+            "id",
+            "title",
+            "status",
+            "organisation",
+            "services",
+            "severity",
+            "computed_severity",
+            "started_at",
+            "detected_at",
+            "resolved_at",
+            "duration_minutes",
+            "users_affected",
+            "user_hours",
+            "outage",
+            "root_cause_status",
+            "root_cause_category",
+            "actions",
+            "open_actions",
+            "overdue_actions",
+            "url",
+        ]
+        .into_iter()
+        .map(str::to_owned)
+        .collect::<Vec<String>>(),
+    ];
     let today = model.today.date_naive();
     for report in &model.reports {
         let incident = report.incident();
         let figures = &report.checked.impact;
-        let open = incident.actions.iter().filter(|a| a.status.is_open()).count();
+        let open = incident
+            .actions
+            .iter()
+            .filter(|a| a.status.is_open())
+            .count();
         let overdue = incident
             .actions
             .iter()
@@ -44,7 +68,11 @@ pub fn incidents_csv(model: &SiteModel<'_>) -> String {
             .count();
         rows.push(vec![
             incident.id.clone(),
-            incident.title.resolve(default_language, &incident.language).0.to_owned(),
+            incident
+                .title
+                .resolve(default_language, &incident.language)
+                .0
+                .to_owned(),
             incident.status.as_str().to_owned(),
             incident.organisation.clone(),
             incident.services.join(";"),
@@ -52,18 +80,43 @@ pub fn incidents_csv(model: &SiteModel<'_>) -> String {
             figures.computed.as_str().to_owned(),
             incident.started_at.to_rfc3339(),
             incident.detected_at.to_rfc3339(),
-            incident.resolved_at.map(|t| t.to_rfc3339()).unwrap_or_default(),
+            incident
+                .resolved_at
+                .map(|t| t.to_rfc3339())
+                .unwrap_or_default(),
             format!("{:.0}", figures.duration_minutes),
-            figures.users_affected.map(|u| u.to_string()).unwrap_or_default(),
-            figures.user_hours.map(|u| format!("{u:.0}")).unwrap_or_default(),
+            figures
+                .users_affected
+                .map(|u| u.to_string())
+                .unwrap_or_default(),
+            figures
+                .user_hours
+                .map(|u| format!("{u:.0}"))
+                .unwrap_or_default(),
             incident
                 .impact
                 .as_ref()
-                .map(|i| if i.outage == crate::model::Outage::Full { "full" } else { "partial" })
+                .map(|i| {
+                    if i.outage == crate::model::Outage::Full {
+                        "full"
+                    } else {
+                        "partial"
+                    }
+                })
                 .unwrap_or_default()
                 .to_owned(),
-            incident.root_cause.as_ref().map(|c| c.status.as_str()).unwrap_or_default().to_owned(),
-            incident.root_cause.as_ref().map(|c| c.category.as_str()).unwrap_or_default().to_owned(),
+            incident
+                .root_cause
+                .as_ref()
+                .map(|c| c.status.as_str())
+                .unwrap_or_default()
+                .to_owned(),
+            incident
+                .root_cause
+                .as_ref()
+                .map(|c| c.category.as_str())
+                .unwrap_or_default()
+                .to_owned(),
             incident.actions.len().to_string(),
             open.to_string(),
             overdue.to_string(),
@@ -78,10 +131,20 @@ pub fn actions_csv(model: &SiteModel<'_>) -> String {
     let default_language = model.config.default_language();
     let today = model.today.date_naive();
     let mut rows = vec![
-        ["report_id", "action_id", "type", "action", "owner", "due", "status", "overdue", "evidence"]
-            .into_iter()
-            .map(str::to_owned)
-            .collect::<Vec<String>>(),
+        [
+            "report_id",
+            "action_id",
+            "type",
+            "action",
+            "owner",
+            "due",
+            "status",
+            "overdue",
+            "evidence",
+        ]
+        .into_iter()
+        .map(str::to_owned)
+        .collect::<Vec<String>>(),
     ];
     for report in &model.reports {
         let incident = report.incident();
@@ -90,7 +153,12 @@ pub fn actions_csv(model: &SiteModel<'_>) -> String {
                 incident.id.clone(),
                 action.id.clone(),
                 action.kind.as_str().to_owned(),
-                markdown::to_plain(action.action.resolve(default_language, &incident.language).0),
+                markdown::to_plain(
+                    action
+                        .action
+                        .resolve(default_language, &incident.language)
+                        .0,
+                ),
                 action.owner.clone().unwrap_or_default(),
                 action.due.map(|d| d.to_string()).unwrap_or_default(),
                 action.status.as_str().to_owned(),
@@ -113,11 +181,12 @@ fn csv(rows: &[Vec<String>]) -> String {
 }
 
 fn csv_cell(cell: &str) -> String {
-    let guarded = if cell.starts_with(['=', '+', '-', '@', '\t', '\r']) && cell.parse::<f64>().is_err() {
-        format!("'{cell}")
-    } else {
-        cell.to_owned()
-    };
+    let guarded =
+        if cell.starts_with(['=', '+', '-', '@', '\t', '\r']) && cell.parse::<f64>().is_err() {
+            format!("'{cell}")
+        } else {
+            cell.to_owned()
+        };
     if guarded.contains([',', '"', '\n', '\r']) {
         format!("\"{}\"", guarded.replace('"', "\"\""))
     } else {
@@ -201,7 +270,11 @@ pub fn feed(model: &SiteModel<'_>, l: &Localizer<'_>) -> FeedView {
             moments.push((when, "published".into(), false));
         }
         for (time, tag, amended) in moments {
-            let prefix = if amended { l.t("feed.amended") } else { l.t("feed.published") };
+            let prefix = if amended {
+                l.t("feed.amended")
+            } else {
+                l.t("feed.published")
+            };
             entries.push((
                 time,
                 FeedEntry {
@@ -221,7 +294,12 @@ pub fn feed(model: &SiteModel<'_>, l: &Localizer<'_>) -> FeedView {
         .first()
         .map(|(time, _)| rfc3339(*time))
         .unwrap_or_else(|| "1970-01-01T00:00:00Z".to_owned());
-    let site_title = l.text(&model.config.file.site.title, model.config.default_language()).text;
+    let site_title = l
+        .text(
+            &model.config.file.site.title,
+            model.config.default_language(),
+        )
+        .text;
     FeedView {
         lang: lang.to_owned(),
         id: format!("{base}{lang}/"),
@@ -235,7 +313,9 @@ pub fn feed(model: &SiteModel<'_>, l: &Localizer<'_>) -> FeedView {
 }
 
 fn rfc3339(time: DateTime<FixedOffset>) -> String {
-    time.with_timezone(&Utc).format("%Y-%m-%dT%H:%M:%SZ").to_string()
+    time.with_timezone(&Utc)
+        .format("%Y-%m-%dT%H:%M:%SZ")
+        .to_string()
 }
 
 /// One report in the search index (short keys keep the file small).
@@ -256,13 +336,18 @@ struct SearchEntry {
 }
 
 /// `<lang>/search-index.js`: the index as a script, so it loads from `file://` too.
-pub fn search_index(model: &SiteModel<'_>, l: &Localizer<'_>, strings: &Strings) -> anyhow::Result<String> {
+pub fn search_index(
+    model: &SiteModel<'_>,
+    l: &Localizer<'_>,
+    strings: &Strings,
+) -> anyhow::Result<String> {
     let entries: Vec<SearchEntry> = model
         .reports
         .iter()
         .map(|report: &Published<'_>| {
             let incident = report.incident();
-            let summary = markdown::to_plain(incident.summary.resolve(l.lang, &incident.language).0);
+            let summary =
+                markdown::to_plain(incident.summary.resolve(l.lang, &incident.language).0);
             let short: String = summary.chars().take(300).collect();
             SearchEntry {
                 u: paths::report(&incident.id),
@@ -293,7 +378,10 @@ pub fn search_index(model: &SiteModel<'_>, l: &Localizer<'_>, strings: &Strings)
             }
         })
         .collect();
-    Ok(format!("window.candorSearchIndex = {};\n", serde_json::to_string(&entries)?))
+    Ok(format!(
+        "window.candorSearchIndex = {};\n",
+        serde_json::to_string(&entries)?
+    ))
 }
 
 #[cfg(test)]

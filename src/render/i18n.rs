@@ -28,7 +28,10 @@ impl Strings {
     pub fn parse(lang: &str, yaml: &str, fallback: Option<&Strings>) -> anyhow::Result<Strings> {
         let loaded = load::load(yaml.as_bytes(), &Limits::default());
         let Some(root) = loaded.root else {
-            anyhow::bail!("the translation file for `{lang}` is not valid YAML: {:?}", loaded.problems);
+            anyhow::bail!(
+                "the translation file for `{lang}` is not valid YAML: {:?}",
+                loaded.problems
+            );
         };
         let mut nested = root.to_json();
         if let Some(fallback) = fallback {
@@ -107,7 +110,11 @@ impl Strings {
     pub fn duration(&self, minutes: f64) -> String {
         let minutes = minutes.round().max(0.0) as i64;
         let (days, hours, mins) = (minutes / 1440, minutes % 1440 / 60, minutes % 60);
-        let (d, h, m) = (self.get("unit.days"), self.get("unit.hours"), self.get("unit.minutes"));
+        let (d, h, m) = (
+            self.get("unit.days"),
+            self.get("unit.hours"),
+            self.get("unit.minutes"),
+        );
         match (days, hours, mins) {
             (0, 0, m_) => format!("{m_} {m}"),
             (0, h_, 0) => format!("{h_} {h}"),
@@ -135,7 +142,11 @@ fn flatten(prefix: &str, value: &Value, out: &mut BTreeMap<String, String>) {
     match value {
         Value::Object(map) => {
             for (key, child) in map {
-                let path = if prefix.is_empty() { key.clone() } else { format!("{prefix}.{key}") };
+                let path = if prefix.is_empty() {
+                    key.clone()
+                } else {
+                    format!("{prefix}.{key}")
+                };
                 flatten(&path, child, out);
             }
         }

@@ -20,7 +20,12 @@ pub fn to_html(markdown: &str) -> String {
     let events = Parser::new_ext(markdown, options).filter_map(|event| match event {
         // Raw HTML becomes visible text.
         Event::Html(raw) | Event::InlineHtml(raw) => Some(Event::Text(raw)),
-        Event::Start(Tag::Heading { level, id, classes, attrs }) => Some(Event::Start(Tag::Heading {
+        Event::Start(Tag::Heading {
+            level,
+            id,
+            classes,
+            attrs,
+        }) => Some(Event::Start(Tag::Heading {
             level: demote(level),
             id,
             classes,
@@ -47,10 +52,13 @@ pub fn to_plain(markdown: &str) -> String {
     let mut text = String::new();
     for event in Parser::new_ext(markdown, Options::ENABLE_TABLES) {
         match event {
-            Event::Text(t) | Event::Code(t) | Event::Html(t) | Event::InlineHtml(t) => text.push_str(&t),
-            Event::SoftBreak | Event::HardBreak | Event::End(TagEnd::Paragraph) | Event::End(TagEnd::TableCell) => {
-                text.push(' ')
+            Event::Text(t) | Event::Code(t) | Event::Html(t) | Event::InlineHtml(t) => {
+                text.push_str(&t)
             }
+            Event::SoftBreak
+            | Event::HardBreak
+            | Event::End(TagEnd::Paragraph)
+            | Event::End(TagEnd::TableCell) => text.push(' '),
             _ => {}
         }
     }
@@ -69,8 +77,28 @@ fn sanitizer() -> &'static Builder<'static> {
     static BUILDER: OnceLock<Builder<'static>> = OnceLock::new();
     BUILDER.get_or_init(|| {
         let tags: HashSet<&str> = [
-            "a", "p", "br", "strong", "em", "del", "code", "pre", "blockquote", "ul", "ol", "li", "h4", "h5", "h6",
-            "table", "thead", "tbody", "tr", "th", "td", "hr",
+            "a",
+            "p",
+            "br",
+            "strong",
+            "em",
+            "del",
+            "code",
+            "pre",
+            "blockquote",
+            "ul",
+            "ol",
+            "li",
+            "h4",
+            "h5",
+            "h6",
+            "table",
+            "thead",
+            "tbody",
+            "tr",
+            "th",
+            "td",
+            "hr",
         ]
         .into_iter()
         .collect();
@@ -113,7 +141,9 @@ mod tests {
 
     #[test]
     fn dangerous_links_are_dropped() {
-        let html = to_html("[x](javascript:alert(1)) [y](data:text/html,hi) [z](https://example.org) [m](mailto:a@example.org)");
+        let html = to_html(
+            "[x](javascript:alert(1)) [y](data:text/html,hi) [z](https://example.org) [m](mailto:a@example.org)",
+        );
         assert!(!html.contains("javascript:"), "{html}");
         assert!(!html.contains("data:"), "{html}");
         assert!(html.contains("href=\"https://example.org\""), "{html}");
@@ -130,6 +160,9 @@ mod tests {
 
     #[test]
     fn plain_text_has_no_markup() {
-        assert_eq!(to_plain("**Login** failed\n\n<em>x</em>"), "Login failed <em>x</em>");
+        assert_eq!(
+            to_plain("**Login** failed\n\n<em>x</em>"),
+            "Login failed <em>x</em>"
+        );
     }
 }

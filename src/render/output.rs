@@ -62,15 +62,19 @@ impl Staging {
             .and_then(|n| n.to_str())
             .with_context(|| format!("{} cannot be an output folder", out.display()))?
             .to_owned();
-        fs::create_dir_all(&parent).with_context(|| format!("cannot create {}", parent.display()))?;
+        fs::create_dir_all(&parent)
+            .with_context(|| format!("cannot create {}", parent.display()))?;
         guard(&out)?;
         remove_stale(&parent, &name);
         let temp = parent.join(format!(".{name}.candor-tmp-{}", std::process::id()));
         if temp.exists() {
-            fs::remove_dir_all(&temp).with_context(|| format!("cannot clear {}", temp.display()))?;
+            fs::remove_dir_all(&temp)
+                .with_context(|| format!("cannot clear {}", temp.display()))?;
         }
-        fs::create_dir(&temp).with_context(|| format!("cannot create the staging folder {}", temp.display()))?;
-        fs::write(temp.join(STAGING_MARKER), b"").with_context(|| format!("cannot write in {}", temp.display()))?;
+        fs::create_dir(&temp)
+            .with_context(|| format!("cannot create the staging folder {}", temp.display()))?;
+        fs::write(temp.join(STAGING_MARKER), b"")
+            .with_context(|| format!("cannot write in {}", temp.display()))?;
         Ok(Staging {
             out,
             temp,
@@ -87,24 +91,35 @@ impl Staging {
     pub fn write(&self, relative: &str, bytes: &[u8]) -> anyhow::Result<String> {
         let path = self.temp.join(relative);
         if let Some(folder) = path.parent() {
-            fs::create_dir_all(folder).with_context(|| format!("cannot create {}", folder.display()))?;
+            fs::create_dir_all(folder)
+                .with_context(|| format!("cannot create {}", folder.display()))?;
         }
-        let mut file = fs::File::create(&path).with_context(|| format!("cannot write {}", path.display()))?;
-        file.write_all(bytes).with_context(|| format!("cannot write {}", path.display()))?;
+        let mut file =
+            fs::File::create(&path).with_context(|| format!("cannot write {}", path.display()))?;
+        file.write_all(bytes)
+            .with_context(|| format!("cannot write {}", path.display()))?;
         Ok(sha256_hex(bytes))
     }
 
     /// Write the manifest and swap the staging folder in as `out`.
     pub fn commit(mut self, manifest: &Manifest) -> anyhow::Result<()> {
-        let mut text = serde_json::to_string_pretty(manifest).context("cannot encode the manifest")?;
+        let mut text =
+            serde_json::to_string_pretty(manifest).context("cannot encode the manifest")?;
         text.push('\n');
         self.write(MANIFEST, text.as_bytes())?;
-        fs::remove_file(self.temp.join(STAGING_MARKER)).context("cannot finish the staging folder")?;
+        fs::remove_file(self.temp.join(STAGING_MARKER))
+            .context("cannot finish the staging folder")?;
         sync_folder(&self.temp);
         if self.out.exists() {
             // Check again: another process may have written into --out meanwhile.
             guard(&self.out)?;
-            match rustix::fs::renameat_with(rustix::fs::CWD, &self.temp, rustix::fs::CWD, &self.out, rustix::fs::RenameFlags::EXCHANGE) {
+            match rustix::fs::renameat_with(
+                rustix::fs::CWD,
+                &self.temp,
+                rustix::fs::CWD,
+                &self.out,
+                rustix::fs::RenameFlags::EXCHANGE,
+            ) {
                 Ok(()) => {
                     // The staging path now holds the previous site, which the guard proved is ours.
                     self.committed = true;
@@ -112,17 +127,22 @@ impl Staging {
                 }
                 Err(_) => {
                     let old = self.temp.with_extension("old");
-                    fs::rename(&self.out, &old).with_context(|| format!("cannot move the previous site {} aside", self.out.display()))?;
+                    fs::rename(&self.out, &old).with_context(|| {
+                        format!("cannot move the previous site {} aside", self.out.display())
+                    })?;
                     if let Err(error) = fs::rename(&self.temp, &self.out) {
                         let _ = fs::rename(&old, &self.out);
-                        return Err(error).with_context(|| format!("cannot move the new site into {}", self.out.display()));
+                        return Err(error).with_context(|| {
+                            format!("cannot move the new site into {}", self.out.display())
+                        });
                     }
                     self.committed = true;
                     let _ = fs::remove_dir_all(&old);
                 }
             }
         } else {
-            fs::rename(&self.temp, &self.out).with_context(|| format!("cannot move the new site into {}", self.out.display()))?;
+            fs::rename(&self.temp, &self.out)
+                .with_context(|| format!("cannot move the new site into {}", self.out.display()))?;
             self.committed = true;
         }
         if let Some(parent) = self.out.parent() {
@@ -144,7 +164,9 @@ fn absolute(path: &Path) -> anyhow::Result<PathBuf> {
     if path.is_absolute() {
         return Ok(path.to_path_buf());
     }
-    Ok(std::env::current_dir().context("cannot read the current folder")?.join(path))
+    Ok(std::env::current_dir()
+        .context("cannot read the current folder")?
+        .join(path))
 }
 
 fn sync_folder(path: &Path) {
@@ -161,7 +183,10 @@ pub fn guard(out: &Path) -> anyhow::Result<()> {
         Err(error) => return Err(error).with_context(|| format!("cannot read {}", out.display())),
     };
     if !metadata.is_dir() {
-        bail!("--out {} is not a folder; choose a folder for the site", out.display());
+        bail!(
+            "--out {} is not a folder; choose a folder for the site",
+            out.display()
+        );
     }
     let files = list_files(out)?;
     if files.is_empty() {
@@ -199,13 +224,19 @@ fn list_files(folder: &Path) -> anyhow::Result<Vec<String>> {
     let mut files = Vec::new();
     let mut pending = vec![folder.to_path_buf()];
     while let Some(current) = pending.pop() {
-        for entry in fs::read_dir(&current).with_context(|| format!("cannot read {}", current.display()))? {
+        for entry in
+            fs::read_dir(&current).with_context(|| format!("cannot read {}", current.display()))?
+        {
             let entry = entry.with_context(|| format!("cannot read {}", current.display()))?;
             let file_type = entry.file_type()?;
             if file_type.is_dir() {
                 pending.push(entry.path());
             } else {
-                let relative = entry.path().strip_prefix(folder).map(Path::to_path_buf).unwrap_or_default();
+                let relative = entry
+                    .path()
+                    .strip_prefix(folder)
+                    .map(Path::to_path_buf)
+                    .unwrap_or_default();
                 files.push(relative.to_string_lossy().replace('\\', "/"));
             }
         }
@@ -231,7 +262,10 @@ fn remove_stale(parent: &Path, name: &str) {
         }
         let path = entry.path();
         // A live build elsewhere holds its own pid's folder; ours is recreated anyway.
-        if let Some(pid) = file_name[prefix.len()..].split('.').next().and_then(|p| p.parse::<u32>().ok())
+        if let Some(pid) = file_name[prefix.len()..]
+            .split('.')
+            .next()
+            .and_then(|p| p.parse::<u32>().ok())
             && pid != std::process::id()
             && Path::new(&format!("/proc/{pid}")).exists()
         {
@@ -249,7 +283,10 @@ mod tests {
 
     #[test]
     fn sha256_of_abc() {
-        assert_eq!(sha256_hex(b"abc"), "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+        assert_eq!(
+            sha256_hex(b"abc"),
+            "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"
+        );
     }
 
     #[test]

@@ -42,7 +42,7 @@ pub struct BuildOptions {
 /// What a build did.
 #[derive(Debug)]
 pub struct BuildOutcome {
-    /// Every standing finding.
+    /// The standing findings shown on published pages (or, when refused, every finding).
     pub findings: Vec<Finding>,
     /// The findings that stopped the build (empty when the site was written).
     pub blocking: Vec<Finding>,
@@ -64,7 +64,11 @@ impl BuildOutcome {
 }
 
 /// Build the site from `source` into `options.out`. `progress` receives short status lines.
-pub fn build(source: &Source, options: &BuildOptions, progress: &(dyn Fn(&str) + Sync)) -> anyhow::Result<BuildOutcome> {
+pub fn build(
+    source: &Source,
+    options: &BuildOptions,
+    progress: &(dyn Fn(&str) + Sync),
+) -> anyhow::Result<BuildOutcome> {
     progress("Checking reports");
     let run = check::run(source, None, options.today, true)?;
     let drafts = run.analyses.iter().filter(|a| a.is_draft()).count();
@@ -96,10 +100,18 @@ pub fn build(source: &Source, options: &BuildOptions, progress: &(dyn Fn(&str) +
 
     let mut by_file: HashMap<&str, (Vec<&Finding>, Vec<&Finding>)> = HashMap::new();
     for finding in &run.findings {
-        by_file.entry(finding.file.as_str()).or_default().0.push(finding);
+        by_file
+            .entry(finding.file.as_str())
+            .or_default()
+            .0
+            .push(finding);
     }
     for finding in &run.waived {
-        by_file.entry(finding.file.as_str()).or_default().1.push(finding);
+        by_file
+            .entry(finding.file.as_str())
+            .or_default()
+            .1
+            .push(finding);
     }
     let mut reports: Vec<Published<'_>> = run
         .analyses
@@ -107,7 +119,10 @@ pub fn build(source: &Source, options: &BuildOptions, progress: &(dyn Fn(&str) +
         .filter_map(|analysis| analysis.report.as_ref())
         .filter(|checked| views::is_published(&checked.incident))
         .map(|checked| {
-            let (findings, waived) = by_file.get(checked.file.as_str()).cloned().unwrap_or_default();
+            let (findings, waived) = by_file
+                .get(checked.file.as_str())
+                .cloned()
+                .unwrap_or_default();
             Published {
                 checked,
                 findings,
@@ -131,7 +146,8 @@ pub fn build(source: &Source, options: &BuildOptions, progress: &(dyn Fn(&str) +
     };
 
     let staging = Staging::prepare(&options.out)?;
-    let written: Vec<(String, String)> = render_site(&model, &tera, &strings, &template_set, &staging, progress)?;
+    let written: Vec<(String, String)> =
+        render_site(&model, &tera, &strings, &template_set, &staging, progress)?;
     let files = written.len() + 1;
     let manifest = Manifest {
         generator: format!("candor {}", env!("CARGO_PKG_VERSION")),
@@ -140,9 +156,19 @@ pub fn build(source: &Source, options: &BuildOptions, progress: &(dyn Fn(&str) +
     };
     progress("Publishing");
     staging.commit(&manifest)?;
+    let published_files: std::collections::HashSet<&str> = model
+        .reports
+        .iter()
+        .map(|r| r.checked.file.as_str())
+        .collect();
     Ok(BuildOutcome {
         published: model.reports.len(),
-        findings: run.findings.clone(),
+        findings: run
+            .findings
+            .iter()
+            .filter(|f| published_files.contains(f.file.as_str()))
+            .cloned()
+            .collect(),
         blocking: Vec::new(),
         drafts,
         files,
@@ -153,7 +179,11 @@ pub fn build(source: &Source, options: &BuildOptions, progress: &(dyn Fn(&str) +
 /// The findings that stop a build: on anything that will be published (or cannot be shown
 /// to be a draft), structure and time findings; with `strict`, any deny finding.
 fn blocking_findings(findings: &[Finding], analyses: &[Analysis], strict: bool) -> Vec<Finding> {
-    let drafts: std::collections::HashSet<&str> = analyses.iter().filter(|a| a.is_draft()).map(|a| a.file.as_str()).collect();
+    let drafts: std::collections::HashSet<&str> = analyses
+        .iter()
+        .filter(|a| a.is_draft())
+        .map(|a| a.file.as_str())
+        .collect();
     findings
         .iter()
         .filter(|f| f.is_deny())
@@ -188,7 +218,8 @@ fn load_strings(languages: &[String], set: &TemplateSet) -> anyhow::Result<Vec<S
             }
             let name = format!("i18n/{lang}.yaml");
             match set.get(&name) {
-                Some(text) => Strings::parse(lang, text, Some(&english)).with_context(|| format!("templates/{name}")),
+                Some(text) => Strings::parse(lang, text, Some(&english))
+                    .with_context(|| format!("templates/{name}")),
                 None => {
                     let mut strings = english.clone();
                     strings.lang = lang.clone();
@@ -235,7 +266,10 @@ fn render_site(
     let mut written: Vec<(String, String)> = Vec::new();
     let total_reports = model.reports.len() * all_strings.len();
     let done = AtomicUsize::new(0);
-    progress(&format!("Rendering {total_reports} report pages in {} languages", all_strings.len()));
+    progress(&format!(
+        "Rendering {total_reports} report pages in {} languages",
+        all_strings.len()
+    ));
 
     for strings in all_strings {
         let lang = strings.lang.as_str();
@@ -243,7 +277,8 @@ fn render_site(
         tera.global_context().insert("t", strings.nested());
         let tera = &tera;
         let l = Localizer { strings, lang };
-        let page = |path: &str, title: String, section: &str| factory.layout(lang, path, title, section);
+        let page =
+            |path: &str, title: String, section: &str| factory.layout(lang, path, title, section);
         let at = |path: &str| format!("{lang}/{path}");
 
         // Report pages, in parallel, each written as soon as it is rendered.
@@ -254,9 +289,17 @@ fn render_site(
                 let view = views::report(model, published, &l);
                 let path = views::paths::report(&published.incident().id);
                 let layout = page(&path, view.title.text.clone(), "index");
-                let result = write_page(staging, tera, "report.html", &at(&path), &layout, &view, &[]);
+                let result = write_page(
+                    staging,
+                    tera,
+                    "report.html",
+                    &at(&path),
+                    &layout,
+                    &view,
+                    &[],
+                );
                 let count = done.fetch_add(1, Ordering::Relaxed) + 1;
-                if count % 2000 == 0 {
+                if count.is_multiple_of(2000) {
                     progress(&format!("Rendered {count} of {total_reports} report pages"));
                 }
                 result
@@ -268,16 +311,42 @@ fn render_site(
 
         let mut index_layout = page("index.html", strings.get("index.title").to_owned(), "index");
         index_layout.search = true;
-        written.push(write_page(staging, tera, "index.html", &at("index.html"), &index_layout, &views::index(model, &l), &[])?);
+        written.push(write_page(
+            staging,
+            tera,
+            "index.html",
+            &at("index.html"),
+            &index_layout,
+            &views::index(model, &l),
+            &[],
+        )?);
         for year in views::years(model) {
             let path = views::paths::year(year);
-            let title = strings.get("year.title").replace("{year}", &year.to_string());
-            written.push(write_page(staging, tera, "year.html", &at(&path), &page(&path, title, "index"), &views::year(model, year, &l), &[])?);
+            let title = strings
+                .get("year.title")
+                .replace("{year}", &year.to_string());
+            written.push(write_page(
+                staging,
+                tera,
+                "year.html",
+                &at(&path),
+                &page(&path, title, "index"),
+                &views::year(model, year, &l),
+                &[],
+            )?);
         }
         for key in model.config.file.services.keys() {
             let path = views::paths::service(key);
             let view = views::service(model, key, &l);
-            written.push(write_page(staging, tera, "service.html", &at(&path), &page(&path, view.name.text.clone(), "services"), &view, &[])?);
+            written.push(write_page(
+                staging,
+                tera,
+                "service.html",
+                &at(&path),
+                &page(&path, view.name.text.clone(), "services"),
+                &view,
+                &[],
+            )?);
         }
         let services_title = strings.get("services.title").to_owned();
         written.push(write_page(
@@ -287,12 +356,23 @@ fn render_site(
             &at("services/index.html"),
             &page("services/index.html", services_title.clone(), "services"),
             &views::services(model, &l),
-            &[("heading", &services_title), ("intro", strings.get("services.intro"))],
+            &[
+                ("heading", &services_title),
+                ("intro", strings.get("services.intro")),
+            ],
         )?);
         for key in model.config.file.organisations.keys() {
             let path = views::paths::organisation(key);
             let view = views::organisation(model, key, &l);
-            written.push(write_page(staging, tera, "organisation.html", &at(&path), &page(&path, view.name.text.clone(), "organisations"), &view, &[])?);
+            written.push(write_page(
+                staging,
+                tera,
+                "organisation.html",
+                &at(&path),
+                &page(&path, view.name.text.clone(), "organisations"),
+                &view,
+                &[],
+            )?);
         }
         let organisations_title = strings.get("organisations.title").to_owned();
         written.push(write_page(
@@ -300,16 +380,27 @@ fn render_site(
             tera,
             "directory.html",
             &at("organisations/index.html"),
-            &page("organisations/index.html", organisations_title.clone(), "organisations"),
+            &page(
+                "organisations/index.html",
+                organisations_title.clone(),
+                "organisations",
+            ),
             &views::organisations(model, &l),
-            &[("heading", &organisations_title), ("intro", strings.get("organisations.intro"))],
+            &[
+                ("heading", &organisations_title),
+                ("intro", strings.get("organisations.intro")),
+            ],
         )?);
         written.push(write_page(
             staging,
             tera,
             "actions.html",
             &at("actions.html"),
-            &page("actions.html", strings.get("ledger.title").to_owned(), "actions"),
+            &page(
+                "actions.html",
+                strings.get("ledger.title").to_owned(),
+                "actions",
+            ),
             &views::ledger(model, &l),
             &[],
         )?);
@@ -319,13 +410,25 @@ fn render_site(
             tera,
             "rules.html",
             &at("rules/index.html"),
-            &page("rules/index.html", strings.get("rules_page.title").to_owned(), "rules"),
+            &page(
+                "rules/index.html",
+                strings.get("rules_page.title").to_owned(),
+                "rules",
+            ),
             &rules,
             &[],
         )?);
         for rule in &rules {
             let path = views::paths::rule(&rule.code);
-            written.push(write_page(staging, tera, "rule.html", &at(&path), &page(&path, format!("{} {}", rule.code, rule.summary), "rules"), rule, &[])?);
+            written.push(write_page(
+                staging,
+                tera,
+                "rule.html",
+                &at(&path),
+                &page(&path, format!("{} {}", rule.code, rule.summary), "rules"),
+                rule,
+                &[],
+            )?);
         }
         written.push(write_page(
             staging,
@@ -351,9 +454,15 @@ fn render_site(
             .render("feed.xml", &feed_context)
             .map_err(|e| anyhow::anyhow!(templates::describe(&e)))
             .context("cannot render the feed with the template feed.xml")?;
-        written.push((at("feed.xml"), staging.write(&at("feed.xml"), feed.as_bytes())?));
+        written.push((
+            at("feed.xml"),
+            staging.write(&at("feed.xml"), feed.as_bytes())?,
+        ));
         let index = data::search_index(model, &l, strings)?;
-        written.push((at("search-index.js"), staging.write(&at("search-index.js"), index.as_bytes())?));
+        written.push((
+            at("search-index.js"),
+            staging.write(&at("search-index.js"), index.as_bytes())?,
+        ));
     }
 
     // The root: a plain page that sends readers to the default language, and a 404.
@@ -362,9 +471,15 @@ fn render_site(
     root_context.insert("default_lang", &default.lang);
     root_context.insert(
         "site_title",
-        &Localizer { strings: default, lang: &default.lang }
-            .text(&model.config.file.site.title, model.config.default_language())
-            .text,
+        &Localizer {
+            strings: default,
+            lang: &default.lang,
+        }
+        .text(
+            &model.config.file.site.title,
+            model.config.default_language(),
+        )
+        .text,
     );
     root_context.insert(
         "languages",
@@ -377,8 +492,16 @@ fn render_site(
         .render("redirect.html", &root_context)
         .map_err(|e| anyhow::anyhow!(templates::describe(&e)))
         .context("cannot render the root page with the template redirect.html")?;
-    written.push(("index.html".into(), staging.write("index.html", redirect.as_bytes())?));
-    let mut root_404 = factory.layout(&default.lang, "404.html", default.get("not_found.title").to_owned(), "");
+    written.push((
+        "index.html".into(),
+        staging.write("index.html", redirect.as_bytes())?,
+    ));
+    let mut root_404 = factory.layout(
+        &default.lang,
+        "404.html",
+        default.get("not_found.title").to_owned(),
+        "",
+    );
     root_404.root = String::new();
     root_404.lang_root = format!("{}/", default.lang);
     for language in &mut root_404.languages {
@@ -386,7 +509,15 @@ fn render_site(
     }
     let mut tera_default = tera.clone();
     tera_default.global_context().insert("t", default.nested());
-    written.push(write_page(staging, &tera_default, "404.html", "404.html", &root_404, &(), &[])?);
+    written.push(write_page(
+        staging,
+        &tera_default,
+        "404.html",
+        "404.html",
+        &root_404,
+        &(),
+        &[],
+    )?);
 
     for asset in ["assets/style.css", "assets/search.js"] {
         let content = set.get(asset).unwrap_or_default();
@@ -396,11 +527,26 @@ fn render_site(
         ("schema/incident.schema.json", schema::incident_schema()),
         ("schema/config.schema.json", schema::config_schema()),
     ] {
-        written.push((path.to_owned(), staging.write(path, schema::to_file_text(&value).as_bytes())?));
+        written.push((
+            path.to_owned(),
+            staging.write(path, schema::to_file_text(&value).as_bytes())?,
+        ));
     }
     progress("Writing open data");
-    written.push(("data/incidents.json".into(), staging.write("data/incidents.json", data::incidents_json(model)?.as_bytes())?));
-    written.push(("data/incidents.csv".into(), staging.write("data/incidents.csv", data::incidents_csv(model).as_bytes())?));
-    written.push(("data/actions.csv".into(), staging.write("data/actions.csv", data::actions_csv(model).as_bytes())?));
+    written.push((
+        "data/incidents.json".into(),
+        staging.write(
+            "data/incidents.json",
+            data::incidents_json(model)?.as_bytes(),
+        )?,
+    ));
+    written.push((
+        "data/incidents.csv".into(),
+        staging.write("data/incidents.csv", data::incidents_csv(model).as_bytes())?,
+    ));
+    written.push((
+        "data/actions.csv".into(),
+        staging.write("data/actions.csv", data::actions_csv(model).as_bytes())?,
+    ));
     Ok(written)
 }

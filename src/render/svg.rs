@@ -101,7 +101,13 @@ pub fn timeline(t: &Timeline<'_>) -> String {
             top = bar_y - 4.0,
             bottom = label_y - 12.0,
             cy = bar_y + 10.0,
-            anchor = if mx < 60.0 { "start" } else if mx > WIDTH - 60.0 { "end" } else { "middle" },
+            anchor = if mx < 60.0 {
+                "start"
+            } else if mx > WIDTH - 60.0 {
+                "end"
+            } else {
+                "middle"
+            },
             label = escape(&mark.label),
         );
     }
@@ -127,7 +133,14 @@ pub struct YearBar {
 
 /// The availability chart: one bar per year, on a scale from `floor` to 100 %, with the
 /// target drawn as a line.
-pub fn availability(id: &str, title: &str, description: &str, bars: &[YearBar], target: Option<f64>, target_label: &str) -> String {
+pub fn availability(
+    id: &str,
+    title: &str,
+    description: &str,
+    bars: &[YearBar],
+    target: Option<f64>,
+    target_label: &str,
+) -> String {
     let floor = bars
         .iter()
         .map(|b| b.availability)
@@ -141,7 +154,8 @@ pub fn availability(id: &str, title: &str, description: &str, bars: &[YearBar], 
     let label_width = 60.0;
     let plot = WIDTH - label_width - 90.0;
     let height = 30.0 + bars.len() as f64 * row;
-    let scale = |value: f64| label_width + ((value - floor) / (100.0 - floor)).clamp(0.0, 1.0) * plot;
+    let scale =
+        |value: f64| label_width + ((value - floor) / (100.0 - floor)).clamp(0.0, 1.0) * plot;
     let mut svg = String::new();
     let _ = write!(
         svg,

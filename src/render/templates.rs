@@ -17,19 +17,40 @@ pub const BUILT_IN: &[(&str, &str)] = &[
     ("year.html", include_str!("../../templates/year.html")),
     ("report.html", include_str!("../../templates/report.html")),
     ("service.html", include_str!("../../templates/service.html")),
-    ("organisation.html", include_str!("../../templates/organisation.html")),
-    ("directory.html", include_str!("../../templates/directory.html")),
+    (
+        "organisation.html",
+        include_str!("../../templates/organisation.html"),
+    ),
+    (
+        "directory.html",
+        include_str!("../../templates/directory.html"),
+    ),
     ("actions.html", include_str!("../../templates/actions.html")),
     ("rules.html", include_str!("../../templates/rules.html")),
     ("rule.html", include_str!("../../templates/rule.html")),
     ("about.html", include_str!("../../templates/about.html")),
     ("404.html", include_str!("../../templates/404.html")),
-    ("redirect.html", include_str!("../../templates/redirect.html")),
+    (
+        "redirect.html",
+        include_str!("../../templates/redirect.html"),
+    ),
     ("feed.xml", include_str!("../../templates/feed.xml")),
-    ("_report_table.html", include_str!("../../templates/_report_table.html")),
-    ("_action_table.html", include_str!("../../templates/_action_table.html")),
-    ("assets/style.css", include_str!("../../templates/assets/style.css")),
-    ("assets/search.js", include_str!("../../templates/assets/search.js")),
+    (
+        "_report_table.html",
+        include_str!("../../templates/_report_table.html"),
+    ),
+    (
+        "_action_table.html",
+        include_str!("../../templates/_action_table.html"),
+    ),
+    (
+        "assets/style.css",
+        include_str!("../../templates/assets/style.css"),
+    ),
+    (
+        "assets/search.js",
+        include_str!("../../templates/assets/search.js"),
+    ),
     ("i18n/en.yaml", include_str!("../../templates/i18n/en.yaml")),
     ("i18n/da.yaml", include_str!("../../templates/i18n/da.yaml")),
 ];
@@ -44,7 +65,10 @@ pub struct TemplateSet {
 impl TemplateSet {
     /// The built-in files, then `overrides` (name under `templates/`, content) on top.
     pub fn new(overrides: Vec<(String, String)>) -> TemplateSet {
-        let mut files: BTreeMap<String, String> = BUILT_IN.iter().map(|(n, c)| ((*n).to_owned(), (*c).to_owned())).collect();
+        let mut files: BTreeMap<String, String> = BUILT_IN
+            .iter()
+            .map(|(n, c)| ((*n).to_owned(), (*c).to_owned()))
+            .collect();
         let mut overridden = Vec::new();
         for (name, content) in overrides {
             overridden.push(name.clone());
@@ -68,13 +92,18 @@ impl TemplateSet {
             .filter(|(name, _)| name.ends_with(".html") || name.ends_with(".xml"))
             .map(|(name, content)| (name.as_str(), content.as_str()))
             .collect();
-        tera.add_raw_templates(templates).map_err(|error| anyhow::anyhow!(describe(&error))).with_context(|| {
-            if self.overridden.is_empty() {
-                "a built-in template does not compile".to_owned()
-            } else {
-                format!("a template does not compile (overridden in templates/: {})", self.overridden.join(", "))
-            }
-        })?;
+        tera.add_raw_templates(templates)
+            .map_err(|error| anyhow::anyhow!(describe(&error)))
+            .with_context(|| {
+                if self.overridden.is_empty() {
+                    "a built-in template does not compile".to_owned()
+                } else {
+                    format!(
+                        "a template does not compile (overridden in templates/: {})",
+                        self.overridden.join(", ")
+                    )
+                }
+            })?;
         Ok(tera)
     }
 }
@@ -102,7 +131,10 @@ mod tests {
 
     #[test]
     fn broken_override_names_the_template() {
-        let set = TemplateSet::new(vec![("report.html".into(), "{% extends \"base.html\" %}\n{% block main %}\n{{ oops \n{% endblock main %}".into())]);
+        let set = TemplateSet::new(vec![(
+            "report.html".into(),
+            "{% extends \"base.html\" %}\n{% block main %}\n{{ oops \n{% endblock main %}".into(),
+        )]);
         let error = format!("{:#}", set.compile().unwrap_err());
         assert!(error.contains("report.html"), "{error}");
     }

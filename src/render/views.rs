@@ -185,7 +185,10 @@ impl LayoutFactory<'_> {
             lang_root,
             title,
             site_title: localizer.text(&site.title, default_language),
-            notice: site.notice.as_ref().map(|n| localizer.text(n, default_language)),
+            notice: site
+                .notice
+                .as_ref()
+                .map(|n| localizer.text(n, default_language)),
             languages: self
                 .all_strings
                 .iter()
@@ -197,7 +200,9 @@ impl LayoutFactory<'_> {
                 })
                 .collect(),
             section: section.to_owned(),
-            as_of: strings.get("layout.as_of").replace("{date}", &strings.date(self.model.today.date_naive())),
+            as_of: strings
+                .get("layout.as_of")
+                .replace("{date}", &strings.date(self.model.today.date_naive())),
             search: false,
             version: env!("CARGO_PKG_VERSION").to_owned(),
         }
@@ -278,7 +283,12 @@ pub mod paths {
 }
 
 /// The rows for `reports`, linked from a page at `depth` folders below the language root.
-pub fn report_rows(model: &SiteModel<'_>, reports: &[&Published<'_>], l: &Localizer<'_>, lang_root: &str) -> Vec<ReportRow> {
+pub fn report_rows(
+    model: &SiteModel<'_>,
+    reports: &[&Published<'_>],
+    l: &Localizer<'_>,
+    lang_root: &str,
+) -> Vec<ReportRow> {
     reports
         .iter()
         .map(|report| {
@@ -292,7 +302,11 @@ pub fn report_rows(model: &SiteModel<'_>, reports: &[&Published<'_>], l: &Locali
                 status: label(l.strings, "status", incident.status.as_str()),
                 ongoing: incident.resolved_at.is_none(),
                 final_overdue: report.findings.iter().any(|f| f.code == Code::A008),
-                services: incident.services.iter().map(|s| service_name(model, s, l)).collect(),
+                services: incident
+                    .services
+                    .iter()
+                    .map(|s| service_name(model, s, l))
+                    .collect(),
                 organisation: organisation_name(model, &incident.organisation, l),
             }
         })
@@ -371,7 +385,9 @@ pub fn index(model: &SiteModel<'_>, l: &Localizer<'_>) -> IndexView {
     let recent: Vec<&Published<'_>> = all.iter().copied().take(INDEX_RECENT).collect();
     let mut years: BTreeMap<i32, usize> = BTreeMap::new();
     for report in &all {
-        *years.entry(report.incident().started_at.year()).or_default() += 1;
+        *years
+            .entry(report.incident().started_at.year())
+            .or_default() += 1;
     }
     let today = model.today.date_naive();
     let overdue_actions = all
@@ -391,9 +407,15 @@ pub fn index(model: &SiteModel<'_>, l: &Localizer<'_>) -> IndexView {
                 href: paths::year(year),
             })
             .collect(),
-        overdue_final: all.iter().filter(|r| r.findings.iter().any(|f| f.code == Code::A008)).count(),
+        overdue_final: all
+            .iter()
+            .filter(|r| r.findings.iter().any(|f| f.code == Code::A008))
+            .count(),
         overdue_actions,
-        ongoing: all.iter().filter(|r| r.incident().resolved_at.is_none()).count(),
+        ongoing: all
+            .iter()
+            .filter(|r| r.incident().resolved_at.is_none())
+            .count(),
         services: model
             .config
             .file
@@ -402,7 +424,10 @@ pub fn index(model: &SiteModel<'_>, l: &Localizer<'_>) -> IndexView {
             .map(|key| NamedLink {
                 name: service_name(model, key, l),
                 href: paths::service(key),
-                count: all.iter().filter(|r| r.incident().services.contains(key)).count(),
+                count: all
+                    .iter()
+                    .filter(|r| r.incident().services.contains(key))
+                    .count(),
             })
             .collect(),
         organisations: model
@@ -413,7 +438,10 @@ pub fn index(model: &SiteModel<'_>, l: &Localizer<'_>) -> IndexView {
             .map(|key| NamedLink {
                 name: organisation_name(model, key, l),
                 href: paths::organisation(key),
-                count: all.iter().filter(|r| &r.incident().organisation == key).count(),
+                count: all
+                    .iter()
+                    .filter(|r| &r.incident().organisation == key)
+                    .count(),
             })
             .collect(),
     }
@@ -728,7 +756,10 @@ pub fn report(model: &SiteModel<'_>, published: &Published<'_>, l: &Localizer<'_
     let strings = l.strings;
     let today = model.today.date_naive();
     let started_utc = incident.started_at.with_timezone(&Utc);
-    let end = incident.resolved_at.map(|t| t.with_timezone(&Utc)).unwrap_or(model.today);
+    let end = incident
+        .resolved_at
+        .map(|t| t.with_timezone(&Utc))
+        .unwrap_or(model.today);
     let detected = incident.detected_at;
 
     let timeline: Vec<EventView> = incident
@@ -749,7 +780,9 @@ pub fn report(model: &SiteModel<'_>, published: &Published<'_>, l: &Localizer<'_
         .iter()
         .filter(|e| e.kind == EventKind::PublicStatement)
         .map(|event| {
-            let since_start = (event.at.with_timezone(&Utc) - started_utc).num_minutes().max(0) as f64;
+            let since_start = (event.at.with_timezone(&Utc) - started_utc)
+                .num_minutes()
+                .max(0) as f64;
             let resolved_by_then = incident.resolved_at.is_some_and(|r| r <= event.at);
             let outage_key = match incident.impact.as_ref().map(|i| i.outage) {
                 Some(Outage::Full) => "statement.truth_full",
@@ -758,17 +791,22 @@ pub fn report(model: &SiteModel<'_>, published: &Published<'_>, l: &Localizer<'_
             let truth = if resolved_by_then {
                 strings.get("statement.truth_resolved").to_owned()
             } else {
-                strings.get(outage_key).replace("{duration}", &strings.duration(since_start))
+                strings
+                    .get(outage_key)
+                    .replace("{duration}", &strings.duration(since_start))
             };
             StatementView {
                 time: strings.date_time(&event.at),
-                after_detection: strings
-                    .get("statement.after_detection")
-                    .replace("{duration}", &strings.duration((event.at - detected).num_minutes().max(0) as f64)),
+                after_detection: strings.get("statement.after_detection").replace(
+                    "{duration}",
+                    &strings.duration((event.at - detected).num_minutes().max(0) as f64),
+                ),
                 channel: event.channel.clone().unwrap_or_default(),
                 url: event.url.clone(),
                 text: l.markdown(&event.text, report_lang),
-                claimed: event.severity_claimed.map(|s| label(strings, "severity", s.as_str())),
+                claimed: event
+                    .severity_claimed
+                    .map(|s| label(strings, "severity", s.as_str())),
                 computed: label(strings, "severity", figures.computed.as_str()),
                 understated: event.severity_claimed.is_some_and(|s| s < figures.computed),
                 truth,
@@ -838,24 +876,47 @@ pub fn report(model: &SiteModel<'_>, published: &Published<'_>, l: &Localizer<'_
         duration: strings.duration(((end - started_utc).num_seconds().max(0) as f64) / 60.0),
         summary: l.markdown(&incident.summary, report_lang),
         impact: incident.impact.as_ref().map(|impact| ImpactView {
-            users: impact.users_affected.as_ref().map(|u| strings.integer(u.estimate as f64)),
-            users_range: impact.users_affected.as_ref().and_then(|u| match (u.min, u.max) {
-                (Some(min), Some(max)) => Some(format!("{}–{}", strings.integer(min as f64), strings.integer(max as f64))),
-                _ => None,
-            }),
+            users: impact
+                .users_affected
+                .as_ref()
+                .map(|u| strings.integer(u.estimate as f64)),
+            users_range: impact
+                .users_affected
+                .as_ref()
+                .and_then(|u| match (u.min, u.max) {
+                    (Some(min), Some(max)) => Some(format!(
+                        "{}–{}",
+                        strings.integer(min as f64),
+                        strings.integer(max as f64)
+                    )),
+                    _ => None,
+                }),
             method: impact
                 .users_affected
                 .as_ref()
                 .and_then(|u| u.method.as_ref())
                 .map(|m| l.text(m, report_lang)),
-            outage: label(strings, "outage", if impact.outage == Outage::Full { "full" } else { "partial" }),
+            outage: label(
+                strings,
+                "outage",
+                if impact.outage == Outage::Full {
+                    "full"
+                } else {
+                    "partial"
+                },
+            ),
             regions: impact.regions.clone(),
             dependent_services: impact.dependent_services.clone(),
-            financial_loss: impact.financial_loss_eur.map(|e| format!("{} EUR", strings.integer(e))),
+            financial_loss: impact
+                .financial_loss_eur
+                .map(|e| format!("{} EUR", strings.integer(e))),
             data_compromised: impact
                 .data_compromised
                 .map(|b| l.t(if b { "common.yes" } else { "common.no" })),
-            description: impact.description.as_ref().map(|d| l.markdown(d, report_lang)),
+            description: impact
+                .description
+                .as_ref()
+                .map(|d| l.markdown(d, report_lang)),
         }),
         severity_reasons: figures
             .reasons
@@ -876,7 +937,10 @@ pub fn report(model: &SiteModel<'_>, published: &Published<'_>, l: &Localizer<'_
             status: label(strings, "cause_status", cause.status.as_str()),
             category: label(strings, "cause_category", cause.category.as_str()),
             trigger: cause.trigger.as_ref().map(|t| l.markdown(t, report_lang)),
-            description: cause.description.as_ref().map(|d| l.markdown(d, report_lang)),
+            description: cause
+                .description
+                .as_ref()
+                .map(|d| l.markdown(d, report_lang)),
             next_update_due: cause.next_update_due.map(|d| strings.date(d)),
         }),
         contributing_factors: incident
@@ -888,7 +952,9 @@ pub fn report(model: &SiteModel<'_>, published: &Published<'_>, l: &Localizer<'_
         lessons,
         supplier: incident.supplier.as_ref().map(|s| SupplierView {
             name: s.name.clone(),
-            contract_availability: s.contract_availability.map(|a| format!("{} %", strings.decimal(a, 2))),
+            contract_availability: s
+                .contract_availability
+                .map(|a| format!("{} %", strings.decimal(a, 2))),
         }),
         withheld: incident
             .withheld
@@ -975,7 +1041,10 @@ fn history_view(history: &PublishedHistory, worktree: bool, l: &Localizer<'_>) -
         changes,
     };
     HistoryView {
-        first_published: history.first_published.as_ref().map(|r| revision(r, Vec::new())),
+        first_published: history
+            .first_published
+            .as_ref()
+            .map(|r| revision(r, Vec::new())),
         amendments: history
             .amendments
             .iter()
@@ -999,14 +1068,36 @@ fn change_view(change: &crate::history::FieldChange, l: &Localizer<'_>) -> Chang
         ChangedField::Status => (l.t("history.field.status"), Some("status")),
         ChangedField::Severity => (l.t("history.field.severity"), Some("severity")),
         ChangedField::CauseStatus => (l.t("history.field.cause_status"), Some("cause_status")),
-        ChangedField::CauseCategory => (l.t("history.field.cause_category"), Some("cause_category")),
+        ChangedField::CauseCategory => {
+            (l.t("history.field.cause_category"), Some("cause_category"))
+        }
         ChangedField::CauseTrigger => (l.t("history.field.cause_trigger"), None),
         ChangedField::UsersAffected => (l.t("history.field.users_affected"), None),
         ChangedField::ResolvedAt => (l.t("history.field.resolved_at"), None),
-        ChangedField::ActionAdded(id) => (strings.get("history.field.action_added").replace("{id}", id), None),
-        ChangedField::ActionRemoved(id) => (strings.get("history.field.action_removed").replace("{id}", id), None),
-        ChangedField::ActionRedated(id) => (strings.get("history.field.action_redated").replace("{id}", id), None),
-        ChangedField::ActionStatus(id) => (strings.get("history.field.action_status").replace("{id}", id), Some("action_status")),
+        ChangedField::ActionAdded(id) => (
+            strings
+                .get("history.field.action_added")
+                .replace("{id}", id),
+            None,
+        ),
+        ChangedField::ActionRemoved(id) => (
+            strings
+                .get("history.field.action_removed")
+                .replace("{id}", id),
+            None,
+        ),
+        ChangedField::ActionRedated(id) => (
+            strings
+                .get("history.field.action_redated")
+                .replace("{id}", id),
+            None,
+        ),
+        ChangedField::ActionStatus(id) => (
+            strings
+                .get("history.field.action_status")
+                .replace("{id}", id),
+            Some("action_status"),
+        ),
     };
     let show = |value: &str| -> String {
         if value.is_empty() {
@@ -1014,8 +1105,16 @@ fn change_view(change: &crate::history::FieldChange, l: &Localizer<'_>) -> Chang
         }
         match (value_group, &change.field) {
             (Some(group), _) => strings.get(&format!("{group}.{value}")).to_owned(),
-            (None, ChangedField::UsersAffected) => value.parse::<f64>().map(|v| strings.integer(v)).unwrap_or_else(|_| value.to_owned()),
-            (None, ChangedField::ActionAdded(_) | ChangedField::ActionRemoved(_) | ChangedField::ActionRedated(_)) => NaiveDate::parse_from_str(value, "%Y-%m-%d")
+            (None, ChangedField::UsersAffected) => value
+                .parse::<f64>()
+                .map(|v| strings.integer(v))
+                .unwrap_or_else(|_| value.to_owned()),
+            (
+                None,
+                ChangedField::ActionAdded(_)
+                | ChangedField::ActionRemoved(_)
+                | ChangedField::ActionRedated(_),
+            ) => NaiveDate::parse_from_str(value, "%Y-%m-%d")
                 .map(|d| strings.date(d))
                 .unwrap_or_else(|_| value.to_owned()),
             (None, ChangedField::CauseTrigger) => trigger_text(value, strings),
@@ -1041,10 +1140,18 @@ fn trigger_text(stored: &str, strings: &Strings) -> String {
     }
 }
 
-fn timeline_drawing(incident: &Incident, ongoing: bool, today: DateTime<Utc>, l: &Localizer<'_>) -> String {
+fn timeline_drawing(
+    incident: &Incident,
+    ongoing: bool,
+    today: DateTime<Utc>,
+    l: &Localizer<'_>,
+) -> String {
     let strings = l.strings;
     let started = incident.started_at.with_timezone(&Utc);
-    let end = incident.resolved_at.map(|t| t.with_timezone(&Utc)).unwrap_or(today);
+    let end = incident
+        .resolved_at
+        .map(|t| t.with_timezone(&Utc))
+        .unwrap_or(today);
     let first = incident
         .timeline
         .iter()
@@ -1072,7 +1179,13 @@ fn timeline_drawing(incident: &Incident, ongoing: bool, today: DateTime<Utc>, l:
         description: &strings
             .get("report.timeline_drawing_description")
             .replace("{start}", &strings.date_time(&incident.started_at))
-            .replace("{end}", &incident.resolved_at.map(|t| strings.date_time(&t)).unwrap_or_else(|| l.t("report.ongoing"))),
+            .replace(
+                "{end}",
+                &incident
+                    .resolved_at
+                    .map(|t| strings.date_time(&t))
+                    .unwrap_or_else(|| l.t("report.ongoing")),
+            ),
         total_minutes: minutes(last),
         incident_start: minutes(started),
         incident_end: minutes(end),
@@ -1103,7 +1216,12 @@ fn timeline_drawing(incident: &Incident, ongoing: bool, today: DateTime<Utc>, l:
 
 fn short_time(time: &DateTime<FixedOffset>, strings: &Strings) -> String {
     use chrono::Timelike;
-    format!("{:02}{}{:02}", time.hour(), strings.get("format.time_separator"), time.minute())
+    format!(
+        "{:02}{}{:02}",
+        time.hour(),
+        strings.get("format.time_separator"),
+        time.minute()
+    )
 }
 
 /// A service page.
@@ -1162,7 +1280,11 @@ fn minutes_per_year(start: DateTime<Utc>, end: DateTime<Utc>) -> Vec<(i32, f64)>
 }
 
 fn minutes_in_year(year: i32) -> f64 {
-    let days = if NaiveDate::from_ymd_opt(year, 2, 29).is_some() { 366.0 } else { 365.0 };
+    let days = if NaiveDate::from_ymd_opt(year, 2, 29).is_some() {
+        366.0
+    } else {
+        365.0
+    };
     days * 24.0 * 60.0
 }
 
@@ -1181,8 +1303,14 @@ pub fn service(model: &SiteModel<'_>, key: &str, l: &Localizer<'_>) -> ServiceVi
     for report in &reports {
         let incident = report.incident();
         let start = incident.started_at.with_timezone(&Utc);
-        let end = incident.resolved_at.map(|t| t.with_timezone(&Utc)).unwrap_or(model.today);
-        let full = incident.impact.as_ref().is_some_and(|i| i.outage == Outage::Full);
+        let end = incident
+            .resolved_at
+            .map(|t| t.with_timezone(&Utc))
+            .unwrap_or(model.today);
+        let full = incident
+            .impact
+            .as_ref()
+            .is_some_and(|i| i.outage == Outage::Full);
         per_year.entry(start.year()).or_default().0 += 1;
         for (year, minutes) in minutes_per_year(start, end) {
             let entry = per_year.entry(year).or_default();
@@ -1225,13 +1353,16 @@ pub fn service(model: &SiteModel<'_>, key: &str, l: &Localizer<'_>) -> ServiceVi
     let chart = (!bars.is_empty()).then(|| {
         svg::availability(
             "availability-chart",
-            &strings.get("service.chart_title").replace("{service}", &name.text),
+            &strings
+                .get("service.chart_title")
+                .replace("{service}", &name.text),
             &l.t("service.chart_description"),
             &bars,
             target,
-            &strings
-                .get("service.target_label")
-                .replace("{target}", &target.map(|t| strings.decimal(t, 2)).unwrap_or_default()),
+            &strings.get("service.target_label").replace(
+                "{target}",
+                &target.map(|t| strings.decimal(t, 2)).unwrap_or_default(),
+            ),
         )
     });
     ServiceView {
@@ -1276,8 +1407,14 @@ pub fn services(model: &SiteModel<'_>, l: &Localizer<'_>) -> DirectoryView {
             .keys()
             .map(|key| NamedLink {
                 name: service_name(model, key, l),
-                href: paths::service(key).trim_start_matches("services/").to_owned(),
-                count: model.reports.iter().filter(|r| r.incident().services.contains(key)).count(),
+                href: paths::service(key)
+                    .trim_start_matches("services/")
+                    .to_owned(),
+                count: model
+                    .reports
+                    .iter()
+                    .filter(|r| r.incident().services.contains(key))
+                    .count(),
             })
             .collect(),
     }
@@ -1293,8 +1430,14 @@ pub fn organisations(model: &SiteModel<'_>, l: &Localizer<'_>) -> DirectoryView 
             .keys()
             .map(|key| NamedLink {
                 name: organisation_name(model, key, l),
-                href: paths::organisation(key).trim_start_matches("organisations/").to_owned(),
-                count: model.reports.iter().filter(|r| &r.incident().organisation == key).count(),
+                href: paths::organisation(key)
+                    .trim_start_matches("organisations/")
+                    .to_owned(),
+                count: model
+                    .reports
+                    .iter()
+                    .filter(|r| &r.incident().organisation == key)
+                    .count(),
             })
             .collect(),
     }
@@ -1329,7 +1472,11 @@ pub fn organisation(model: &SiteModel<'_>, key: &str, l: &Localizer<'_>) -> Orga
     let organisation = &config.organisations[key];
     let default_language = model.config.default_language();
     let today = model.today.date_naive();
-    let reports: Vec<&Published<'_>> = model.reports.iter().filter(|r| r.incident().organisation == key).collect();
+    let reports: Vec<&Published<'_>> = model
+        .reports
+        .iter()
+        .filter(|r| r.incident().organisation == key)
+        .collect();
     let mut days: Vec<f64> = reports
         .iter()
         .filter_map(|r| {
@@ -1348,19 +1495,23 @@ pub fn organisation(model: &SiteModel<'_>, key: &str, l: &Localizer<'_>) -> Orga
         .iter()
         .flat_map(|r| {
             let incident = r.incident();
-            incident.actions.iter().filter(|a| a.status.is_open()).map(move |a| {
-                action_view(
-                    a,
-                    &incident.language,
-                    today,
-                    l,
-                    Some(NamedLink {
-                        name: l.text(&incident.title, &incident.language).text,
-                        href: format!("../{}", paths::report(&incident.id)),
-                        count: 0,
-                    }),
-                )
-            })
+            incident
+                .actions
+                .iter()
+                .filter(|a| a.status.is_open())
+                .map(move |a| {
+                    action_view(
+                        a,
+                        &incident.language,
+                        today,
+                        l,
+                        Some(NamedLink {
+                            name: l.text(&incident.title, &incident.language).text,
+                            href: format!("../{}", paths::report(&incident.id)),
+                            count: 0,
+                        }),
+                    )
+                })
         })
         .collect();
     OrganisationView {
@@ -1378,7 +1529,10 @@ pub fn organisation(model: &SiteModel<'_>, key: &str, l: &Localizer<'_>) -> Orga
             .collect(),
         median_days_to_final: median.map(|d| l.strings.decimal(d, 1)),
         finals_measured: days.len(),
-        overdue_final: reports.iter().filter(|r| r.findings.iter().any(|f| f.code == Code::A008)).count(),
+        overdue_final: reports
+            .iter()
+            .filter(|r| r.findings.iter().any(|f| f.code == Code::A008))
+            .count(),
         overdue_actions: open_actions.iter().filter(|a| a.overdue).count(),
         open_actions,
         reports: report_rows(model, &reports, l, "../"),
@@ -1432,7 +1586,13 @@ pub fn ledger(model: &SiteModel<'_>, l: &Localizer<'_>) -> LedgerView {
         .map(|key| {
             let mut actions: Vec<ActionView> = all
                 .iter()
-                .filter(|a| if *key == "overdue" { a.overdue } else { !a.overdue && a.status.key == *key })
+                .filter(|a| {
+                    if *key == "overdue" {
+                        a.overdue
+                    } else {
+                        !a.overdue && a.status.key == *key
+                    }
+                })
                 .cloned()
                 .collect();
             actions.sort_by(|a, b| a.due_iso.cmp(&b.due_iso));
@@ -1472,7 +1632,10 @@ pub fn rules(model: &SiteModel<'_>, l: &Localizer<'_>) -> Vec<RuleView> {
             code: rule.code_str.to_owned(),
             name: rule.name.to_owned(),
             level: l.t(&format!("level.{}", levels.level(rule.code).as_str())),
-            summary: l.strings.get(&format!("rules.{}", rule.code_str)).to_owned(),
+            summary: l
+                .strings
+                .get(&format!("rules.{}", rule.code_str))
+                .to_owned(),
             explanation: markdown::to_html(&rule.explanation_markdown()),
             href: format!("{}.html", rule.code_str),
         })
@@ -1503,13 +1666,25 @@ pub fn about(model: &SiteModel<'_>, l: &Localizer<'_>) -> AboutView {
         if let Some(t) = policy.thresholds(severity) {
             let mut parts = Vec::new();
             if let Some(v) = t.user_hours {
-                parts.push(strings.get("about.threshold.user_hours").replace("{value}", &strings.integer(v)));
+                parts.push(
+                    strings
+                        .get("about.threshold.user_hours")
+                        .replace("{value}", &strings.integer(v)),
+                );
             }
             if let Some(v) = t.full_outage_minutes {
-                parts.push(strings.get("about.threshold.full_outage_minutes").replace("{value}", &strings.integer(v)));
+                parts.push(
+                    strings
+                        .get("about.threshold.full_outage_minutes")
+                        .replace("{value}", &strings.integer(v)),
+                );
             }
             if let Some(v) = t.users_affected {
-                parts.push(strings.get("about.threshold.users_affected").replace("{value}", &strings.integer(v as f64)));
+                parts.push(
+                    strings
+                        .get("about.threshold.users_affected")
+                        .replace("{value}", &strings.integer(v as f64)),
+                );
             }
             thresholds.push(format!(
                 "{}: {}",
@@ -1519,9 +1694,15 @@ pub fn about(model: &SiteModel<'_>, l: &Localizer<'_>) -> AboutView {
         }
     }
     let deadlines = vec![
-        strings.get("about.deadline.preliminary").replace("{value}", &policy.preliminary_hours.to_string()),
-        strings.get("about.deadline.final").replace("{value}", &policy.final_days.to_string()),
-        strings.get("about.deadline.statement").replace("{value}", &policy.first_statement_minutes.to_string()),
+        strings
+            .get("about.deadline.preliminary")
+            .replace("{value}", &policy.preliminary_hours.to_string()),
+        strings
+            .get("about.deadline.final")
+            .replace("{value}", &policy.final_days.to_string()),
+        strings
+            .get("about.deadline.statement")
+            .replace("{value}", &policy.first_statement_minutes.to_string()),
     ];
     AboutView {
         thresholds,
@@ -1540,7 +1721,11 @@ pub fn about(model: &SiteModel<'_>, l: &Localizer<'_>) -> AboutView {
 
 /// Every year with a report, newest first.
 pub fn years(model: &SiteModel<'_>) -> Vec<i32> {
-    let set: BTreeSet<i32> = model.reports.iter().map(|r| r.incident().started_at.year()).collect();
+    let set: BTreeSet<i32> = model
+        .reports
+        .iter()
+        .map(|r| r.incident().started_at.year())
+        .collect();
     set.into_iter().rev().collect()
 }
 
