@@ -8,4 +8,5 @@ mod examples;
 mod hostile;
 mod rules;
 mod schema;
+mod site;
 mod support;

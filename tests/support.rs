@@ -91,3 +91,98 @@ pub fn codes(findings: &[Value]) -> Vec<String> {
         .map(|f| f["code"].as_str().unwrap().to_owned())
         .collect()
 }
+
+/// A temporary git repository for tests that need history; commits have fixed, given times.
+pub struct GitRepo {
+    /// The folder (kept alive by the value).
+    pub dir: tempfile::TempDir,
+    repo: git2::Repository,
+}
+
+impl GitRepo {
+    /// A new repository with `candor.yaml` (not yet committed).
+    pub fn new(config: &str) -> GitRepo {
+        let dir = tempfile::tempdir().unwrap();
+        let repo = git2::Repository::init(dir.path()).unwrap();
+        std::fs::write(dir.path().join("candor.yaml"), config).unwrap();
+        GitRepo { dir, repo }
+    }
+
+    /// The working tree.
+    pub fn path(&self) -> &Path {
+        self.dir.path()
+    }
+
+    /// Write a file (relative path) in the working tree.
+    pub fn write(&self, path: &str, content: &str) {
+        let path = self.path().join(path);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(path, content).unwrap();
+    }
+
+    /// Commit everything in the working tree at `seconds` since the epoch (UTC+01:00).
+    pub fn commit(&self, message: &str, seconds: i64) -> String {
+        let mut index = self.repo.index().unwrap();
+        index
+            .add_all(["*"], git2::IndexAddOption::DEFAULT, None)
+            .unwrap();
+        index.update_all(["*"], None).unwrap();
+        index.write().unwrap();
+        let tree = self.repo.find_tree(index.write_tree().unwrap()).unwrap();
+        let signature = git2::Signature::new(
+            "Agency",
+            "reports@example.org",
+            &git2::Time::new(seconds, 60),
+        )
+        .unwrap();
+        let parent = self.repo.head().ok().and_then(|h| h.peel_to_commit().ok());
+        let parents: Vec<&git2::Commit<'_>> = parent.iter().collect();
+        self.repo
+            .commit(
+                Some("HEAD"),
+                &signature,
+                &signature,
+                message,
+                &tree,
+                &parents,
+            )
+            .unwrap()
+            .to_string()
+    }
+}
+
+/// Run `candor build --today 2026-12-01 --out OUT` (plus `extra`) in `repo`.
+pub fn build(repo: &Path, out: &Path, extra: &[&str]) -> std::process::Output {
+    candor()
+        .current_dir(repo)
+        .args(["build", "--today", "2026-12-01", "--out"])
+        .arg(out)
+        .args(extra)
+        .output()
+        .unwrap()
+}
+
+/// Every file under `root`, relative, sorted.
+pub fn files_under(root: &Path) -> Vec<String> {
+    let mut files = Vec::new();
+    let mut pending = vec![root.to_path_buf()];
+    while let Some(folder) = pending.pop() {
+        for entry in std::fs::read_dir(&folder).unwrap() {
+            let entry = entry.unwrap();
+            if entry.file_type().unwrap().is_dir() {
+                pending.push(entry.path());
+            } else {
+                files.push(
+                    entry
+                        .path()
+                        .strip_prefix(root)
+                        .unwrap()
+                        .to_string_lossy()
+                        .into_owned(),
+                );
+            }
+        }
+    }
+    files.sort();
+    files
+}

@@ -771,7 +771,7 @@ pub fn report(model: &SiteModel<'_>, published: &Published<'_>, l: &Localizer<'_
             kind: label(strings, "event", event.kind.as_str()),
             text: l.markdown(&event.text, report_lang),
             channel: event.channel.clone(),
-            url: event.url.clone(),
+            url: event.url.clone().filter(|u| is_web_link(u)),
         })
         .collect();
 
@@ -802,7 +802,7 @@ pub fn report(model: &SiteModel<'_>, published: &Published<'_>, l: &Localizer<'_
                     &strings.duration((event.at - detected).num_minutes().max(0) as f64),
                 ),
                 channel: event.channel.clone().unwrap_or_default(),
-                url: event.url.clone(),
+                url: event.url.clone().filter(|u| is_web_link(u)),
                 text: l.markdown(&event.text, report_lang),
                 claimed: event
                     .severity_claimed

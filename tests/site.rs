@@ -1,0 +1,637 @@
+//! `candor build`: pages, drafts, open data, manifest, determinism, the committed tree versus
+//! the working tree, history, hostile text, the output-folder guard, and snapshots.
+
+use std::collections::BTreeSet;
+use std::path::Path;
+
+use serde_json::Value;
+
+use crate::support::{GitRepo, build, candor, copy_tree, files_under, project_root};
+
+/// A repository holding the bundled examples, committed once.
+fn examples_repo() -> GitRepo {
+    let repo = GitRepo::new(&std::fs::read_to_string(project_root().join("candor.yaml")).unwrap());
+    copy_tree(
+        &project_root().join("incidents"),
+        &repo.path().join("incidents"),
+    );
+    repo.commit("Publish the example reports", 1_764_000_000);
+    repo
+}
+
+/// (id, status) of every bundled example.
+fn example_reports() -> Vec<(String, String)> {
+    let mut reports = Vec::new();
+    for year in std::fs::read_dir(project_root().join("incidents")).unwrap() {
+        for entry in std::fs::read_dir(year.unwrap().path()).unwrap() {
+            let path = entry.unwrap().path();
+            let text = std::fs::read_to_string(&path).unwrap();
+            let status = text
+                .lines()
+                .find_map(|l| l.strip_prefix("status: "))
+                .unwrap()
+                .to_owned();
+            reports.push((
+                path.file_stem().unwrap().to_string_lossy().into_owned(),
+                status,
+            ));
+        }
+    }
+    reports.sort();
+    reports
+}
+
+fn built_examples() -> (GitRepo, tempfile::TempDir) {
+    let repo = examples_repo();
+    let out = tempfile::tempdir().unwrap();
+    let output = build(repo.path(), &out.path().join("site"), &[]);
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stdout)
+    );
+    (repo, out)
+}
+
+#[test]
+fn every_published_report_has_a_page_in_every_language_and_drafts_none() {
+    let (_repo, out) = built_examples();
+    let site = out.path().join("site");
+    let reports = example_reports();
+    let drafts: Vec<&(String, String)> = reports.iter().filter(|(_, s)| s == "draft").collect();
+    assert!(!drafts.is_empty());
+    for (id, status) in &reports {
+        for lang in ["da", "en"] {
+            let page = site.join(format!("{lang}/reports/{id}.html"));
+            assert_eq!(
+                page.exists(),
+                status != "draft",
+                "{lang} page for {id} ({status})"
+            );
+        }
+    }
+    for file in files_under(&site) {
+        let text = std::fs::read_to_string(site.join(&file)).unwrap_or_default();
+        for (id, _) in &drafts {
+            assert!(
+                !text.contains(id.as_str()),
+                "the draft {id} appears in {file}"
+            );
+            assert!(!file.contains(id.as_str()));
+        }
+        assert!(!text.contains("Draft: e-mails"), "draft text in {file}");
+    }
+    for page in [
+        "index.html",
+        "services/index.html",
+        "organisations/index.html",
+        "actions.html",
+        "rules/index.html",
+        "rules/A006.html",
+        "about.html",
+        "404.html",
+        "feed.xml",
+        "search-index.js",
+    ] {
+        for lang in ["da", "en"] {
+            assert!(site.join(lang).join(page).exists(), "{lang}/{page}");
+        }
+    }
+    let root = std::fs::read_to_string(site.join("index.html")).unwrap();
+    assert!(root.contains(r#"<meta http-equiv="refresh" content="0; url=da/index.html">"#));
+    assert!(root.contains(r#"<a href="en/index.html""#));
+    let danish =
+        std::fs::read_to_string(site.join("da/reports/2026-03-02-national-eid-login-outage.html"))
+            .unwrap();
+    assert!(danish.contains(r#"<html lang="da">"#));
+    assert!(
+        danish.contains("Hvad offentligheden fik at vide"),
+        "UI strings come from the Danish file"
+    );
+    assert!(
+        danish.contains(r#"href="../../en/reports/2026-03-02-national-eid-login-outage.html""#),
+        "language switcher"
+    );
+}
+
+#[test]
+fn open_data_equals_the_published_reports() {
+    let (_repo, out) = built_examples();
+    let site = out.path().join("site");
+    let data: Vec<Value> =
+        serde_json::from_slice(&std::fs::read(site.join("data/incidents.json")).unwrap()).unwrap();
+    let published: BTreeSet<String> = example_reports()
+        .into_iter()
+        .filter(|(_, s)| s != "draft")
+        .map(|(id, _)| id)
+        .collect();
+    let ids: BTreeSet<String> = data
+        .iter()
+        .map(|r| r["id"].as_str().unwrap().to_owned())
+        .collect();
+    assert_eq!(ids, published);
+    for report in &data {
+        let id = report["id"].as_str().unwrap();
+        let year = &id[..4];
+        let bytes =
+            std::fs::read(project_root().join(format!("incidents/{year}/{id}.yaml"))).unwrap();
+        let source = candor::load::load(&bytes, &candor::config::Limits::default())
+            .root
+            .unwrap()
+            .to_json();
+        let typed: candor::model::Incident = serde_json::from_value(source).unwrap();
+        assert_eq!(
+            report,
+            &serde_json::to_value(&typed).unwrap(),
+            "{id} in incidents.json"
+        );
+    }
+    let csv = std::fs::read_to_string(site.join("data/incidents.csv")).unwrap();
+    assert_eq!(csv.lines().count(), published.len() + 1);
+    assert!(csv.starts_with("id,title,status,"));
+    for id in &published {
+        assert!(
+            csv.lines().any(|l| l.starts_with(&format!("{id},"))),
+            "{id} in incidents.csv"
+        );
+    }
+    let actions = std::fs::read_to_string(site.join("data/actions.csv")).unwrap();
+    let expected_actions: usize = data
+        .iter()
+        .map(|r| r["actions"].as_array().map_or(0, Vec::len))
+        .sum();
+    assert_eq!(actions.lines().count(), expected_actions + 1);
+    let schema: Value =
+        serde_json::from_slice(&std::fs::read(site.join("schema/incident.schema.json")).unwrap())
+            .unwrap();
+    assert_eq!(schema, candor::schema::incident_schema());
+}
+
+#[test]
+fn manifest_lists_every_file_with_its_hash_and_the_commit() {
+    let (repo, out) = built_examples();
+    let site = out.path().join("site");
+    let manifest: Value =
+        serde_json::from_slice(&std::fs::read(site.join("manifest.json")).unwrap()).unwrap();
+    let head = git2::Repository::open(repo.path())
+        .unwrap()
+        .head()
+        .unwrap()
+        .target()
+        .unwrap()
+        .to_string();
+    assert_eq!(manifest["source_commit"], head.as_str());
+    let listed = manifest["files"].as_object().unwrap();
+    let files: Vec<String> = files_under(&site)
+        .into_iter()
+        .filter(|f| f != "manifest.json")
+        .collect();
+    assert_eq!(listed.keys().cloned().collect::<Vec<_>>(), files);
+    for file in &files {
+        let bytes = std::fs::read(site.join(file)).unwrap();
+        assert_eq!(
+            listed[file],
+            candor::render::output::sha256_hex(&bytes),
+            "{file}"
+        );
+    }
+}
+
+#[test]
+fn two_builds_of_one_commit_are_byte_identical() {
+    let repo = examples_repo();
+    let out = tempfile::tempdir().unwrap();
+    for name in ["one", "two"] {
+        assert!(
+            build(repo.path(), &out.path().join(name), &[])
+                .status
+                .success()
+        );
+    }
+    let one = files_under(&out.path().join("one"));
+    assert_eq!(one, files_under(&out.path().join("two")));
+    for file in one {
+        assert!(
+            std::fs::read(out.path().join("one").join(&file)).unwrap()
+                == std::fs::read(out.path().join("two").join(&file)).unwrap(),
+            "{file} differs"
+        );
+    }
+}
+
+#[test]
+fn uncommitted_edits_are_not_published_but_worktree_previews_them() {
+    let repo = examples_repo();
+    let path = "incidents/2026/2026-10-06-health-portal-slow-prescriptions.yaml";
+    let text = std::fs::read_to_string(repo.path().join(path)).unwrap();
+    repo.write(
+        path,
+        &text.replace(
+            "prescription renewal very slow for three hours",
+            "UNCOMMITTED TITLE",
+        ),
+    );
+    let out = tempfile::tempdir().unwrap();
+    let page = "en/reports/2026-10-06-health-portal-slow-prescriptions.html";
+
+    assert!(
+        build(repo.path(), &out.path().join("committed"), &[])
+            .status
+            .success()
+    );
+    let committed = std::fs::read_to_string(out.path().join("committed").join(page)).unwrap();
+    assert!(committed.contains("prescription renewal very slow for three hours"));
+    assert!(!committed.contains("UNCOMMITTED TITLE"));
+
+    assert!(
+        build(repo.path(), &out.path().join("preview"), &["--worktree"])
+            .status
+            .success()
+    );
+    let preview = std::fs::read_to_string(out.path().join("preview").join(page)).unwrap();
+    assert!(preview.contains("UNCOMMITTED TITLE"));
+    let manifest: Value =
+        serde_json::from_slice(&std::fs::read(out.path().join("preview/manifest.json")).unwrap())
+            .unwrap();
+    assert!(
+        manifest["source_commit"].is_null(),
+        "a preview names no commit"
+    );
+}
+
+const CONFIG: &str = "site:\n  title: Incidents\n  base_url: https://incidents.example.org/\n  languages: [en]\norganisations:\n  agency: {name: The Agency}\nservices:\n  login: {name: Login, organisation: agency, availability_target: 99.9}\n";
+
+fn report(status: &str, severity: &str, users: u64, actions: &str, wording: &str) -> String {
+    format!(
+        "schema: 1
+id: 2026-05-04-login-outage
+title: Login failed
+language: en
+status: {status}
+organisation: agency
+services: [login]
+severity: {severity}
+started_at: 2026-05-04T09:00:00+02:00
+detected_at: 2026-05-04T09:05:00+02:00
+resolved_at: 2026-05-04T09:40:00+02:00
+summary: Nobody could log in {wording}.
+impact:
+  users_affected: {{estimate: {users}}}
+  outage: full
+timeline:
+  - at: 2026-05-04T09:20:00+02:00
+    kind: public-statement
+    channel: Status page
+    text: Login is down.
+root_cause:
+  status: confirmed
+  category: system-failure
+  trigger: An expired certificate on the login service.
+  description: The renewal job failed for weeks and nobody monitored its errors or the expiry date.
+actions:
+{actions}"
+    )
+}
+
+const ACTION_1: &str = "  - {id: A1, type: prevent, action: Monitor expiry dates., owner: Operations, due: 2026-09-30, status: planned}\n";
+const ACTION_1_REDATED: &str = "  - {id: A1, type: prevent, action: Monitor expiry dates., owner: Operations, due: 2027-01-31, status: in-progress}\n";
+const ACTION_2: &str = "  - {id: A2, type: process, action: Faster statements., owner: Communications, due: 2027-02-28, status: planned}\n";
+
+#[test]
+fn history_shows_first_publication_and_changed_fields() {
+    let repo = GitRepo::new(CONFIG);
+    let file = "incidents/2026/2026-05-04-login-outage.yaml";
+    repo.write(file, &report("draft", "minor", 1000, ACTION_1, "(draft)"));
+    repo.commit("Start a draft", 1_777_900_000);
+    repo.write(
+        file,
+        &report("preliminary", "major", 150_000, ACTION_1, "(first)"),
+    );
+    let published = repo.commit("Publish the preliminary report", 1_777_910_000);
+    repo.write(
+        file,
+        &report(
+            "final",
+            "critical",
+            2_000_000,
+            &format!("{ACTION_1_REDATED}{ACTION_2}"),
+            "(first)",
+        ),
+    );
+    let amended = repo.commit(
+        "Final report: severity raised, A1 re-dated, A2 added",
+        1_778_500_000,
+    );
+    repo.write(
+        file,
+        &report(
+            "final",
+            "critical",
+            2_000_000,
+            &format!("{ACTION_1_REDATED}{ACTION_2}"),
+            "(reworded)",
+        ),
+    );
+    repo.commit("Fix a typo", 1_778_600_000);
+    // A moved file keeps its history: the id is the file name.
+    std::fs::create_dir_all(repo.path().join("incidents/archive")).unwrap();
+    std::fs::rename(
+        repo.path().join(file),
+        repo.path()
+            .join("incidents/archive/2026-05-04-login-outage.yaml"),
+    )
+    .unwrap();
+    repo.commit("Move to the archive", 1_778_700_000);
+
+    let out = tempfile::tempdir().unwrap();
+    let output = build(repo.path(), &out.path().join("site"), &[]);
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stdout)
+    );
+    let page = std::fs::read_to_string(
+        out.path()
+            .join("site/en/reports/2026-05-04-login-outage.html"),
+    )
+    .unwrap();
+    let history = &page[page.find(r#"<section id="history""#).unwrap()..];
+    assert!(
+        history.contains(&format!(
+            "<code>{}</code> · Publish the preliminary report",
+            &published[..7]
+        )),
+        "{history}"
+    );
+    assert!(
+        !history.contains("Start a draft"),
+        "drafts were never public"
+    );
+    assert!(history.contains(&format!(
+        "<code>{}</code> · Final report: severity raised",
+        &amended[..7]
+    )));
+    for row in [
+        "<tr><th scope=\"row\">Status</th><td>Preliminary report</td><td>Final report</td></tr>",
+        "<tr><th scope=\"row\">Severity</th><td>Major</td><td>Critical</td></tr>",
+        "<tr><th scope=\"row\">Users affected</th><td>150,000</td><td>2,000,000</td></tr>",
+        "<tr><th scope=\"row\">Action A1 due date</th><td>30 September 2026</td><td>31 January 2027</td></tr>",
+        "<tr><th scope=\"row\">Action A1 status</th><td>Planned</td><td>In progress</td></tr>",
+        "<tr><th scope=\"row\">Action A2 added</th><td>—</td><td>28 February 2027</td></tr>",
+    ] {
+        assert!(history.contains(row), "missing {row} in {history}");
+    }
+    assert!(
+        history.contains(
+            "Fix a typo</p>\n      <p class=\"muted\">Wording only; no key field changed.</p>"
+        ),
+        "{history}"
+    );
+    let feed = std::fs::read_to_string(out.path().join("site/en/feed.xml")).unwrap();
+    assert!(feed.contains(&format!("2026-05-04-login-outage.html#{}", &published[..7])));
+    assert!(feed.contains(&format!("2026-05-04-login-outage.html#{}", &amended[..7])));
+}
+
+#[test]
+fn hostile_report_text_is_inert() {
+    let repo = GitRepo::new(CONFIG);
+    let hostile = report("final", "critical", 2_000_000, ACTION_1, "")
+        .replace("title: Login failed", "title: \"<script>alert('title')</script>\"")
+        .replace(
+            "summary: Nobody could log in .",
+            "summary: \"<img src=x onerror=alert(1)> [click](javascript:alert(2)) <iframe src=https://evil.example></iframe> ![t](https://evil.example/p.png)\"",
+        )
+        .replace("channel: Status page", "channel: \"<b onmouseover=alert(3)>Status</b>\"\n    url: \"javascript:alert(4)\"");
+    repo.write("incidents/2026/2026-05-04-login-outage.yaml", &hostile);
+    repo.commit("Hostile", 1_777_900_000);
+    let out = tempfile::tempdir().unwrap();
+    let output = build(repo.path(), &out.path().join("site"), &[]);
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stdout)
+    );
+    let site = out.path().join("site");
+    for file in files_under(&site)
+        .into_iter()
+        .filter(|f| f.ends_with(".html") || f.ends_with(".xml"))
+    {
+        let text = std::fs::read_to_string(site.join(&file)).unwrap();
+        for tag in raw_tags(&text) {
+            let lower = tag.to_ascii_lowercase();
+            assert!(
+                !lower.starts_with("<img")
+                    && !lower.starts_with("<iframe")
+                    && !lower.starts_with("<b "),
+                "{tag} in {file}"
+            );
+            assert!(
+                !lower.contains(" onerror") && !lower.contains(" onmouseover"),
+                "{tag} in {file}"
+            );
+            assert!(!lower.contains("javascript:"), "{tag} in {file}");
+            assert!(
+                !lower.starts_with("<script") || lower.contains(" src="),
+                "{tag} in {file}"
+            );
+        }
+    }
+    let page =
+        std::fs::read_to_string(site.join("en/reports/2026-05-04-login-outage.html")).unwrap();
+    assert!(
+        page.contains("&lt;script&gt;alert(&#x27;title&#x27;)&lt;&#x2F;script&gt;")
+            || page.contains("&lt;script&gt;"),
+        "the title is shown as text"
+    );
+    assert!(
+        page.contains("&lt;img src=x onerror=alert(1)&gt;") || page.contains("&lt;img"),
+        "raw HTML is shown as text"
+    );
+}
+
+#[test]
+fn the_output_folder_guard_never_deletes_user_files() {
+    let repo = examples_repo();
+    let out = tempfile::tempdir().unwrap();
+    let mine = out.path().join("mine");
+    std::fs::create_dir(&mine).unwrap();
+    std::fs::write(mine.join("notes.txt"), "keep me").unwrap();
+    let output = build(repo.path(), &mine, &[]);
+    assert_eq!(output.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&output.stderr).contains("not written by Candor"));
+    assert_eq!(
+        std::fs::read_to_string(mine.join("notes.txt")).unwrap(),
+        "keep me"
+    );
+    assert_eq!(files_under(&mine), ["notes.txt"]);
+
+    let site = out.path().join("site");
+    assert!(build(repo.path(), &site, &[]).status.success());
+    std::fs::write(site.join("en/extra.html"), "mine").unwrap();
+    let output = build(repo.path(), &site, &[]);
+    assert_eq!(output.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&output.stderr).contains("en/extra.html"));
+    assert!(
+        site.join("en/index.html").exists(),
+        "the previous site is intact"
+    );
+    std::fs::remove_file(site.join("en/extra.html")).unwrap();
+    assert!(
+        build(repo.path(), &site, &[]).status.success(),
+        "a site Candor built is replaced"
+    );
+
+    std::fs::write(out.path().join("file"), "x").unwrap();
+    assert_eq!(
+        build(repo.path(), &out.path().join("file"), &[])
+            .status
+            .code(),
+        Some(2)
+    );
+    let leftovers: Vec<String> = std::fs::read_dir(out.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| n.contains("candor-tmp"))
+        .collect();
+    assert!(leftovers.is_empty(), "{leftovers:?}");
+}
+
+#[test]
+fn structure_and_time_findings_stop_the_build() {
+    let repo = GitRepo::new(CONFIG);
+    repo.write(
+        "incidents/2026/2026-05-04-login-outage.yaml",
+        &report("final", "critical", 2_000_000, ACTION_1, "").replace(
+            "detected_at: 2026-05-04T09:05",
+            "detected_at: 2026-05-04T08:05",
+        ),
+    );
+    repo.commit("Times out of order", 1_777_900_000);
+    let out = tempfile::tempdir().unwrap();
+    let output = build(repo.path(), &out.path().join("site"), &[]);
+    assert_eq!(output.status.code(), Some(1));
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert!(stdout.contains("error[T001]"), "{stdout}");
+    assert!(stdout.contains("the site was not built"));
+    assert!(!out.path().join("site").exists());
+
+    // An accountability finding is shown on the page instead, unless --strict.
+    repo.write(
+        "incidents/2026/2026-05-04-login-outage.yaml",
+        &report("final", "minor", 2_000_000, ACTION_1, ""),
+    );
+    repo.commit("Understated", 1_777_910_000);
+    assert!(
+        build(repo.path(), &out.path().join("site"), &[])
+            .status
+            .success()
+    );
+    let page = std::fs::read_to_string(
+        out.path()
+            .join("site/en/reports/2026-05-04-login-outage.html"),
+    )
+    .unwrap();
+    assert!(page.contains(">A006</a>"), "the finding is on the page");
+    assert_eq!(
+        build(repo.path(), &out.path().join("strict"), &["--strict"])
+            .status
+            .code(),
+        Some(1)
+    );
+}
+
+#[test]
+fn repository_templates_override_the_built_in_ones() {
+    let repo = examples_repo();
+    repo.write("templates/404.html", "{% extends \"base.html\" %}{% block main %}<h1>Custom: {{ t.not_found.title }}</h1>{% endblock main %}");
+    repo.commit("Custom 404", 1_764_100_000);
+    let out = tempfile::tempdir().unwrap();
+    assert!(
+        build(repo.path(), &out.path().join("site"), &[])
+            .status
+            .success()
+    );
+    let page = std::fs::read_to_string(out.path().join("site/en/404.html")).unwrap();
+    assert!(page.contains("<h1>Custom: Page not found</h1>"));
+
+    repo.write(
+        "templates/404.html",
+        "{% extends \"base.html\" %}\n{% block main %}\n{{ broken \n{% endblock main %}",
+    );
+    repo.commit("Broken template", 1_764_200_000);
+    let output = build(repo.path(), &out.path().join("site"), &[]);
+    assert_eq!(output.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(stderr.contains("404.html"), "{stderr}");
+    assert!(
+        out.path().join("site/en/index.html").exists(),
+        "the previous site stays"
+    );
+}
+
+/// Every markup tag in `text` (`<...>`), i.e. what a browser would parse as elements.
+fn raw_tags(text: &str) -> Vec<&str> {
+    let mut tags = Vec::new();
+    let mut rest = text;
+    while let Some(start) = rest.find('<') {
+        let Some(end) = rest[start..].find('>') else {
+            break;
+        };
+        tags.push(&rest[start..start + end + 1]);
+        rest = &rest[start + end + 1..];
+    }
+    tags
+}
+
+/// The `<main>` element of a page, with commit ids replaced.
+fn main_of(site: &Path, page: &str, commits: &[&str]) -> String {
+    let html = std::fs::read_to_string(site.join(page)).unwrap();
+    let start = html.find("<main").unwrap();
+    let end = html.find("</main>").unwrap() + "</main>".len();
+    let mut main = html[start..end].to_owned();
+    for commit in commits {
+        main = main
+            .replace(commit, "[commit]")
+            .replace(&commit[..7], "[commit]");
+    }
+    main
+}
+
+#[test]
+fn snapshots_of_key_pages() {
+    let repo = examples_repo();
+    let head = git2::Repository::open(repo.path())
+        .unwrap()
+        .head()
+        .unwrap()
+        .target()
+        .unwrap()
+        .to_string();
+    let out = tempfile::tempdir().unwrap();
+    assert!(
+        build(repo.path(), &out.path().join("site"), &[])
+            .status
+            .success()
+    );
+    let site = out.path().join("site");
+    for (name, page) in [
+        ("index_en", "en/index.html"),
+        (
+            "report_en",
+            "en/reports/2026-03-02-national-eid-login-outage.html",
+        ),
+        (
+            "report_da",
+            "da/reports/2026-03-02-national-eid-login-outage.html",
+        ),
+        ("service_en", "en/services/digital-post.html"),
+        (
+            "organisation_en",
+            "en/organisations/agency-for-digital-identity.html",
+        ),
+        ("actions_en", "en/actions.html"),
+    ] {
+        insta::assert_snapshot!(name, main_of(&site, page, &[head.as_str()]));
+    }
+    let _ = candor();
+}
