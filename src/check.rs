@@ -8,7 +8,6 @@
 use std::collections::HashSet;
 
 use chrono::{DateTime, Utc};
-use rayon::prelude::*;
 
 use crate::config::{Config, ConfigFile, Limits};
 use crate::finding::{self, Finding};
@@ -164,6 +163,8 @@ pub struct CheckedReport {
     pub incident: Incident,
     /// The computed impact under the policy.
     pub impact: ImpactFigures,
+    /// The key facts the revision history compares, as of this version.
+    pub facts: crate::history::KeyFacts,
 }
 
 /// The result of analysing one file.
@@ -264,6 +265,7 @@ impl<'a> Engine<'a> {
                     file: file.to_owned(),
                     incident,
                     impact,
+                    facts: crate::history::KeyFacts::from_tree(root),
                 });
             }
         }
@@ -400,15 +402,10 @@ pub fn run(
         files.sort();
     }
     let limit = engine.limits().max_file_bytes;
-    let contents = source.read_many(&files, limit);
-    let mut analyses: Vec<Analysis> = files
-        .par_iter()
-        .zip(contents)
-        .map(|(file, bytes)| match bytes {
-            Ok(bytes) => engine.analyse(file, &bytes, keep_reports),
-            Err(error) => unreadable(file, &error, &engine),
-        })
-        .collect();
+    let mut analyses: Vec<Analysis> = source.map_files(&files, limit, &|file, bytes| match bytes {
+        Ok(bytes) => engine.analyse(file, &bytes, keep_reports),
+        Err(error) => unreadable(file, &error, &engine),
+    });
     let context = engine.context();
     let (mut findings, waived) = finish(&mut analyses, &context);
 

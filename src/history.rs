@@ -12,7 +12,7 @@ use std::collections::{BTreeMap, HashMap};
 
 use anyhow::Context as _;
 use chrono::{DateTime, FixedOffset, TimeZone};
-use git2::{Delta, DiffOptions, Oid, Repository, Sort};
+use git2::{ObjectType, Oid, Repository, Sort};
 use rayon::prelude::*;
 
 use crate::config::Limits;
@@ -62,7 +62,8 @@ impl KeyFacts {
         !self.status.is_empty() && self.status != "draft"
     }
 
-    fn from_tree(root: &Node) -> KeyFacts {
+    /// The key facts of a report's YAML tree.
+    pub fn from_tree(root: &Node) -> KeyFacts {
         let text = |pointer: &str| root.find(pointer).map(scalar_text).unwrap_or_default();
         let mut actions = BTreeMap::new();
         if let Some(Node {
@@ -248,8 +249,14 @@ struct Touch {
     blob: Option<Oid>,
 }
 
-/// Walk the history of `tree`'s commit once and collect every report's revisions.
-pub fn read(tree: &GitTree, limits: &Limits) -> anyhow::Result<History> {
+/// Walk the history of `tree`'s commit once and collect every report's revisions. `known`
+/// holds the key facts of versions already parsed (the current files), by blob id, so they
+/// are not read and parsed again.
+pub fn read(
+    tree: &GitTree,
+    limits: &Limits,
+    known: &HashMap<Oid, KeyFacts>,
+) -> anyhow::Result<History> {
     let repo =
         Repository::open(tree.git_dir()).context("cannot open the repository for its history")?;
     let mut walk = repo.revwalk()?;
@@ -257,11 +264,6 @@ pub fn read(tree: &GitTree, limits: &Limits) -> anyhow::Result<History> {
     walk.set_sorting(Sort::TOPOLOGICAL | Sort::TIME | Sort::REVERSE)?;
     let mut touches: Vec<Touch> = Vec::new();
     let mut commits = 0;
-    let mut options = DiffOptions::new();
-    options
-        .pathspec(source::INCIDENTS_DIR)
-        .skip_binary_check(true)
-        .ignore_submodules(true);
     for oid in walk {
         let oid = oid?;
         commits += 1;
@@ -270,33 +272,26 @@ pub fn read(tree: &GitTree, limits: &Limits) -> anyhow::Result<History> {
             // A merge brings in changes already seen on the merged branch.
             continue;
         }
-        let tree_now = commit.tree()?;
-        let parent_tree = match commit.parent(0) {
-            Ok(parent) => Some(parent.tree()?),
+        let now = incidents_tree(&repo, commit.tree_id())?;
+        let before = match commit.parent_id(0) {
+            Ok(parent) => incidents_tree(&repo, repo.find_commit(parent)?.tree_id())?,
             // The first commit, or the edge of a shallow clone.
             Err(_) => None,
         };
-        let diff =
-            repo.diff_tree_to_tree(parent_tree.as_ref(), Some(&tree_now), Some(&mut options))?;
-        if diff.deltas().len() == 0 {
+        if now == before {
+            continue;
+        }
+        let mut changed = Vec::new();
+        diff_trees(&repo, before, now, source::INCIDENTS_DIR, &mut changed)?;
+        if changed.is_empty() {
             continue;
         }
         let time = commit_time(&commit);
         let summary =
             String::from_utf8_lossy(commit.summary_bytes().unwrap_or_default()).into_owned();
-        for delta in diff.deltas() {
-            let (path, blob) = match delta.status() {
-                Delta::Deleted => (delta.old_file().path(), None),
-                _ => (delta.new_file().path(), Some(delta.new_file().id())),
-            };
-            let Some(path) = path.and_then(|p| p.to_str()) else {
-                continue;
-            };
-            if !source::is_report_name(path) {
-                continue;
-            }
+        for (path, blob) in changed {
             touches.push(Touch {
-                id: source::file_stem(path).to_owned(),
+                id: source::file_stem(&path).to_owned(),
                 commit: oid,
                 time,
                 summary: summary.clone(),
@@ -306,16 +301,28 @@ pub fn read(tree: &GitTree, limits: &Limits) -> anyhow::Result<History> {
     }
 
     let git_dir = tree.git_dir().to_path_buf();
+    let chunk = touches
+        .len()
+        .div_ceil(rayon::current_num_threads().max(1) * 4)
+        .max(1);
     let facts: Vec<Option<KeyFacts>> = touches
-        .par_iter()
-        .map_init(
-            || Repository::open(&git_dir).ok(),
-            |repo, touch| {
-                let blob = repo.as_ref()?.find_blob(touch.blob?).ok()?;
-                let loaded = load::load(blob.content(), limits);
-                loaded.root.as_ref().map(KeyFacts::from_tree)
-            },
-        )
+        .par_chunks(chunk)
+        .flat_map_iter(|chunk| {
+            let repo = Repository::open(&git_dir).ok();
+            chunk
+                .iter()
+                .map(|touch| {
+                    let blob = touch.blob?;
+                    if let Some(facts) = known.get(&blob) {
+                        return Some(facts.clone());
+                    }
+                    let odb = repo.as_ref()?.odb().ok()?;
+                    let object = odb.read(blob).ok()?;
+                    let loaded = load::load(object.data(), limits);
+                    loaded.root.as_ref().map(KeyFacts::from_tree)
+                })
+                .collect::<Vec<_>>()
+        })
         .collect();
 
     let mut revisions: HashMap<String, Vec<Revision>> = HashMap::new();
@@ -329,6 +336,92 @@ pub fn read(tree: &GitTree, limits: &Limits) -> anyhow::Result<History> {
         });
     }
     Ok(History { revisions, commits })
+}
+
+/// The id of the `incidents/` tree in the commit tree `root`, if there is one.
+fn incidents_tree(repo: &Repository, root: Oid) -> anyhow::Result<Option<Oid>> {
+    let tree = repo.find_tree(root)?;
+    Ok(tree
+        .get_name(source::INCIDENTS_DIR)
+        .filter(|entry| entry.kind() == Some(ObjectType::Tree))
+        .map(|entry| entry.id()))
+}
+
+/// The report files that differ between two trees (either may be absent), as (path, new blob
+/// id or `None` when deleted). Subtrees with the same id are skipped without being read, and
+/// both trees are walked side by side in git's own order, so the cost follows the size of the
+/// change, not of the repository.
+fn diff_trees(
+    repo: &Repository,
+    old: Option<Oid>,
+    new: Option<Oid>,
+    prefix: &str,
+    changed: &mut Vec<(String, Option<Oid>)>,
+) -> anyhow::Result<()> {
+    if old == new {
+        return Ok(());
+    }
+    let old_tree = old.map(|oid| repo.find_tree(oid)).transpose()?;
+    let new_tree = new.map(|oid| repo.find_tree(oid)).transpose()?;
+    let mut old_entries = old_tree.iter().flat_map(|t| t.iter()).peekable();
+    let mut new_entries = new_tree.iter().flat_map(|t| t.iter()).peekable();
+    loop {
+        let order = match (old_entries.peek(), new_entries.peek()) {
+            (None, None) => break,
+            (Some(_), None) => std::cmp::Ordering::Less,
+            (None, Some(_)) => std::cmp::Ordering::Greater,
+            (Some(a), Some(b)) => git_order(a).cmp(git_order(b)),
+        };
+        let (before, after) = match order {
+            std::cmp::Ordering::Less => (old_entries.next(), None),
+            std::cmp::Ordering::Greater => (None, new_entries.next()),
+            std::cmp::Ordering::Equal => (old_entries.next(), new_entries.next()),
+        };
+        if let (Some(a), Some(b)) = (&before, &after)
+            && a.id() == b.id()
+        {
+            continue;
+        }
+        let Some(name) = before
+            .as_ref()
+            .or(after.as_ref())
+            .and_then(|e| e.name().ok())
+        else {
+            continue;
+        };
+        let path = format!("{prefix}/{name}");
+        let of_kind = |entry: &Option<git2::TreeEntry<'_>>, kind: ObjectType| {
+            entry
+                .as_ref()
+                .filter(|e| e.kind() == Some(kind))
+                .map(|e| e.id())
+        };
+        let (old_tree, new_tree) = (
+            of_kind(&before, ObjectType::Tree),
+            of_kind(&after, ObjectType::Tree),
+        );
+        if old_tree.is_some() || new_tree.is_some() {
+            diff_trees(repo, old_tree, new_tree, &path, changed)?;
+        }
+        let (old_blob, new_blob) = (
+            of_kind(&before, ObjectType::Blob),
+            of_kind(&after, ObjectType::Blob),
+        );
+        if source::is_report_name(&path) && old_blob != new_blob {
+            changed.push((path, new_blob));
+        }
+    }
+    Ok(())
+}
+
+/// The key git sorts tree entries by: the name, with a `/` after folder names.
+fn git_order<'a>(entry: &'a git2::TreeEntry<'_>) -> impl Iterator<Item = u8> + 'a {
+    let suffix: &'static [u8] = if entry.kind() == Some(ObjectType::Tree) {
+        b"/"
+    } else {
+        b""
+    };
+    entry.name_bytes().iter().chain(suffix).copied()
 }
 
 fn commit_time(commit: &git2::Commit<'_>) -> DateTime<FixedOffset> {

@@ -27,7 +27,62 @@ pub enum Text {
     /// One string, written in the report's `language` (or, in candor.yaml, used for every language).
     Plain(String),
     /// One string per language code, such as `{da: "...", en: "..."}`.
-    Localized(BTreeMap<String, String>),
+    Localized(LanguageMap),
+}
+
+/// Strings by language code, sorted by code. A small sorted list rather than a tree map: a
+/// report holds dozens of texts with two or three languages each, and a build holds every
+/// report, so the compact form matters.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct LanguageMap(Vec<(String, String)>);
+
+impl LanguageMap {
+    /// The string for `language`.
+    pub fn get(&self, language: &str) -> Option<&str> {
+        self.0
+            .binary_search_by(|(code, _)| code.as_str().cmp(language))
+            .ok()
+            .map(|index| self.0[index].1.as_str())
+    }
+
+    /// Every (language, string) pair, sorted by language.
+    pub fn iter(&self) -> impl Iterator<Item = (&str, &str)> {
+        self.0
+            .iter()
+            .map(|(code, text)| (code.as_str(), text.as_str()))
+    }
+
+    /// Every string.
+    pub fn values(&self) -> impl Iterator<Item = &str> {
+        self.0.iter().map(|(_, text)| text.as_str())
+    }
+}
+
+impl FromIterator<(String, String)> for LanguageMap {
+    fn from_iter<I: IntoIterator<Item = (String, String)>>(iter: I) -> Self {
+        let mut entries: Vec<(String, String)> = iter.into_iter().collect();
+        entries.sort_by(|a, b| a.0.cmp(&b.0));
+        entries.dedup_by(|a, b| a.0 == b.0);
+        LanguageMap(entries)
+    }
+}
+
+impl Serialize for LanguageMap {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut map = serializer.serialize_map(Some(self.0.len()))?;
+        for (code, text) in &self.0 {
+            map.serialize_entry(code, text)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> Deserialize<'de> for LanguageMap {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let map = BTreeMap::<String, String>::deserialize(deserializer)?;
+        Ok(map.into_iter().collect())
+    }
 }
 
 impl Text {
@@ -37,7 +92,7 @@ impl Text {
     pub fn in_language(&self, language: &str, default_language: &str) -> Option<&str> {
         match self {
             Text::Plain(text) => (language == default_language).then_some(text.as_str()),
-            Text::Localized(texts) => texts.get(language).map(String::as_str),
+            Text::Localized(texts) => texts.get(language),
         }
     }
 
@@ -54,15 +109,15 @@ impl Text {
             Text::Plain(text) => (text.as_str(), default_language),
             Text::Localized(texts) => {
                 if let Some(text) = texts.get(language) {
-                    return (text.as_str(), language);
+                    return (text, language);
                 }
                 if let Some(text) = texts.get(default_language) {
-                    return (text.as_str(), default_language);
+                    return (text, default_language);
                 }
                 texts
                     .iter()
                     .next()
-                    .map(|(lang, text)| (text.as_str(), lang.as_str()))
+                    .map(|(lang, text)| (text, lang))
                     .unwrap_or(("", default_language))
             }
         }
@@ -72,10 +127,7 @@ impl Text {
     pub fn variants<'a>(&'a self, default_language: &'a str) -> Vec<(&'a str, &'a str)> {
         match self {
             Text::Plain(text) => vec![(default_language, text.as_str())],
-            Text::Localized(texts) => texts
-                .iter()
-                .map(|(l, t)| (l.as_str(), t.as_str()))
-                .collect(),
+            Text::Localized(texts) => texts.iter().collect(),
         }
     }
 }

@@ -221,6 +221,9 @@ pub struct GitTree {
 impl GitTree {
     /// Open the repository containing `start` and resolve `rev` (a branch, tag or commit).
     pub fn open(start: &Path, rev: &str) -> anyhow::Result<GitTree> {
+        // Like git itself, trust the local object database instead of re-hashing every object
+        // read; this is most of the cost of reading thousands of reports and commits.
+        git2::opts::strict_hash_verification(false);
         let repo = Repository::discover(start).with_context(|| {
             format!(
                 "{} is not inside a git repository; commit the reports to git, or use --worktree",
@@ -297,7 +300,7 @@ impl GitTree {
                 })
                 .collect(),
         };
-        for (path, mode, kind) in entries {
+        for (path, mode, kind, _) in entries {
             let looks_like_report = is_report_name(&path) || path.ends_with(".yml");
             if mode == GIT_SUBMODULE {
                 listing.skipped.push(Skipped {
@@ -328,25 +331,35 @@ impl GitTree {
         Ok(listing)
     }
 
+    /// The blob id of every file under `incidents/`, by path.
+    pub fn blob_ids(&self) -> anyhow::Result<std::collections::HashMap<String, Oid>> {
+        let (entries, _) = self.walk(INCIDENTS_DIR)?;
+        Ok(entries
+            .into_iter()
+            .filter(|(_, mode, kind, _)| *kind == Some(ObjectType::Blob) && *mode != GIT_SYMLINK)
+            .map(|(path, _, _, id)| (path, id))
+            .collect())
+    }
+
     /// Every file under `templates/` (paths from the repository root), for overrides.
     pub fn list_templates(&self) -> anyhow::Result<Vec<String>> {
         let (entries, _) = self.walk(TEMPLATES_DIR)?;
         let mut files: Vec<String> = entries
             .into_iter()
-            .filter(|(_, mode, kind)| *kind == Some(ObjectType::Blob) && *mode != GIT_SYMLINK)
-            .map(|(path, _, _)| path)
+            .filter(|(_, mode, kind, _)| *kind == Some(ObjectType::Blob) && *mode != GIT_SYMLINK)
+            .map(|(path, _, _, _)| path)
             .collect();
         files.sort();
         Ok(files)
     }
 
-    /// The non-folder entries under `folder` of the tree as (path, mode, kind), and the paths
-    /// (lossily decoded) of entries whose names are not UTF-8.
+    /// The non-folder entries under `folder` of the tree as (path, mode, kind, id), and the
+    /// paths (lossily decoded) of entries whose names are not UTF-8.
     #[allow(clippy::type_complexity)]
     fn walk(
         &self,
         folder: &str,
-    ) -> anyhow::Result<(Vec<(String, i32, Option<ObjectType>)>, Vec<String>)> {
+    ) -> anyhow::Result<(Vec<(String, i32, Option<ObjectType>, Oid)>, Vec<String>)> {
         let repo = self.repository()?;
         let root = repo.find_tree(self.tree)?;
         let mut entries = Vec::new();
@@ -371,6 +384,7 @@ impl GitTree {
                     format!("{folder}/{parent}{name}"),
                     entry.filemode(),
                     entry.kind(),
+                    entry.id(),
                 ));
             }
             TreeWalkResult::Ok
@@ -384,17 +398,48 @@ impl GitTree {
         read_blob(&repo, self.tree, path, limit)
     }
 
-    /// Read many blobs in parallel; each thread opens its own handle on the object database.
-    pub fn read_many(&self, paths: &[String], limit: u64) -> Vec<anyhow::Result<Vec<u8>>> {
+    /// Read each path and hand its bytes to `visit` at once, in parallel: one chunk of paths
+    /// per task, each with its own handle on the object database (a handle is costly to open
+    /// and holds its own cache). The blob ids come from one walk of `incidents/`, so each read
+    /// goes straight to the object, and no more than one file per thread is held at a time.
+    pub fn map_files<T: Send>(
+        &self,
+        paths: &[String],
+        limit: u64,
+        visit: &(dyn Fn(&str, anyhow::Result<Vec<u8>>) -> T + Sync),
+    ) -> Vec<T> {
+        let ids = self.blob_ids().unwrap_or_default();
+        let chunk = paths
+            .len()
+            .div_ceil(rayon::current_num_threads().max(1) * 8)
+            .max(1);
         paths
-            .par_iter()
-            .map_init(
-                || self.repository(),
-                |repo, path| match repo {
-                    Ok(repo) => read_blob(repo, self.tree, path, limit),
-                    Err(error) => Err(anyhow::anyhow!("{error:#}")),
-                },
-            )
+            .par_chunks(chunk)
+            .flat_map_iter(|chunk| {
+                let repo = self.repository();
+                let odb = repo.as_ref().ok().and_then(|r| r.odb().ok());
+                chunk
+                    .iter()
+                    .map(|path| {
+                        let bytes = match (&repo, &odb, ids.get(path)) {
+                            (Ok(_), Some(odb), Some(id)) => odb
+                                .read(*id)
+                                .with_context(|| format!("cannot read {path} from the repository"))
+                                .map(|object| {
+                                    let data = object.data();
+                                    let end = data.len().min(
+                                        usize::try_from(limit.saturating_add(1))
+                                            .unwrap_or(usize::MAX),
+                                    );
+                                    data[..end].to_vec()
+                                }),
+                            (Ok(repo), _, _) => read_blob(repo, self.tree, path, limit),
+                            (Err(error), _, _) => Err(anyhow::anyhow!("{error:#}")),
+                        };
+                        visit(path, bytes)
+                    })
+                    .collect::<Vec<_>>()
+            })
             .collect()
     }
 }
@@ -450,13 +495,19 @@ impl Source {
         }
     }
 
-    /// Read many files, in parallel.
-    pub fn read_many(&self, paths: &[String], limit: u64) -> Vec<anyhow::Result<Vec<u8>>> {
+    /// Read each file and hand its bytes to `visit` at once, in parallel, so that only the
+    /// files being worked on are in memory.
+    pub fn map_files<T: Send>(
+        &self,
+        paths: &[String],
+        limit: u64,
+        visit: &(dyn Fn(&str, anyhow::Result<Vec<u8>>) -> T + Sync),
+    ) -> Vec<T> {
         match self {
-            Source::Git(tree) => tree.read_many(paths, limit),
+            Source::Git(tree) => tree.map_files(paths, limit, visit),
             Source::Work(tree, _) => paths
                 .par_iter()
-                .map(|path| tree.read(path, limit))
+                .map(|path| visit(path, tree.read(path, limit)))
                 .collect(),
         }
     }

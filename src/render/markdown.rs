@@ -15,6 +15,55 @@ use pulldown_cmark::{Event, HeadingLevel, Options, Parser, Tag, TagEnd, html};
 
 /// Render `markdown` to safe HTML.
 pub fn to_html(markdown: &str) -> String {
+    if let Some(html) = plain_paragraph(markdown) {
+        return html;
+    }
+    full_render(markdown)
+}
+
+/// Most report texts are one plain sentence. Such a text cannot contain markup, so it is
+/// rendered directly, as the full pipeline would render it, without parsing and sanitising.
+fn plain_paragraph(markdown: &str) -> Option<String> {
+    let text = markdown.trim();
+    if text.is_empty() || text.contains(['\n', '\r']) {
+        return None;
+    }
+    let special = |c: char| {
+        matches!(
+            c,
+            '\\' | '`'
+                | '*'
+                | '_'
+                | '['
+                | ']'
+                | '<'
+                | '>'
+                | '&'
+                | '~'
+                | '|'
+                | '\t'
+                | '\u{0}'
+                | '\u{a0}'
+        )
+    };
+    if text.chars().any(special) {
+        return None;
+    }
+    let first = text.chars().next()?;
+    if matches!(first, '-' | '+' | '#' | '=') {
+        return None;
+    }
+    let digits = text.chars().take_while(char::is_ascii_digit).count();
+    if digits > 0 && text[digits..].starts_with(['.', ')']) {
+        return None;
+    }
+    if text.chars().any(|c| c.is_control()) {
+        return None;
+    }
+    Some(format!("<p>{text}</p>\n"))
+}
+
+fn full_render(markdown: &str) -> String {
     let options = Options::ENABLE_TABLES | Options::ENABLE_STRIKETHROUGH;
     let mut in_image = 0usize;
     let events = Parser::new_ext(markdown, options).filter_map(|event| match event {
@@ -49,6 +98,9 @@ pub fn to_html(markdown: &str) -> String {
 
 /// Plain text of `markdown` (for search snippets and feeds): markup removed, never HTML.
 pub fn to_plain(markdown: &str) -> String {
+    if plain_paragraph(markdown).is_some() {
+        return markdown.split_whitespace().collect::<Vec<_>>().join(" ");
+    }
     let mut text = String::new();
     for event in Parser::new_ext(markdown, Options::ENABLE_TABLES) {
         match event {
@@ -156,6 +208,31 @@ mod tests {
         assert!(!html.contains("<img"), "{html}");
         assert!(html.contains("<h4>Title</h4>"), "{html}");
         assert!(html.contains("tracker"), "{html}");
+    }
+
+    #[test]
+    fn plain_sentences_render_like_the_full_pipeline() {
+        for text in [
+            "Login works again for all users; the error rate is back at its normal level.",
+            "He said \"hi\" and 'bye' – 2026-03-02, 99.9 %, æøå.",
+            "  Trimmed text.  ",
+            "A 3-step plan: (1) stop, (2) fix.",
+        ] {
+            assert!(plain_paragraph(text).is_some(), "{text}");
+            assert_eq!(to_html(text), full_render(text), "{text}");
+        }
+        for text in [
+            "- a list",
+            "1. a list",
+            "# heading",
+            "a *b*",
+            "a & b",
+            "<b>",
+            "two\nlines",
+            "x | y",
+        ] {
+            assert!(plain_paragraph(text).is_none(), "{text}");
+        }
     }
 
     #[test]

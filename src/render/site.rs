@@ -88,7 +88,17 @@ pub fn build(
     let history = match source.history_tree() {
         Some(tree) => {
             progress("Reading history");
-            history::read(tree, &limits)?
+            // Versions equal to the committed files need not be parsed again.
+            let mut known = HashMap::new();
+            if let Source::Git(_) = source {
+                let ids = tree.blob_ids()?;
+                for checked in run.analyses.iter().filter_map(|a| a.report.as_ref()) {
+                    if let Some(id) = ids.get(&checked.file) {
+                        known.insert(*id, checked.facts.clone());
+                    }
+                }
+            }
+            history::read(tree, &limits, &known)?
         }
         None => History::default(),
     };
@@ -391,19 +401,27 @@ fn render_site(
                 ("intro", strings.get("organisations.intro")),
             ],
         )?);
-        written.push(write_page(
-            staging,
-            tera,
-            "actions.html",
-            &at("actions.html"),
-            &page(
-                "actions.html",
-                strings.get("ledger.title").to_owned(),
-                "actions",
-            ),
-            &views::ledger(model, &l),
-            &[],
-        )?);
+        let ledger: Vec<anyhow::Result<(String, String)>> = views::ledger_pages(model, &l)
+            .par_iter()
+            .map(|(path, view)| {
+                let title = match &view.year {
+                    Some(year) => format!("{}: {year}", strings.get("ledger.title")),
+                    None => strings.get("ledger.title").to_owned(),
+                };
+                write_page(
+                    staging,
+                    tera,
+                    "actions.html",
+                    &at(path),
+                    &page(path, title, "actions"),
+                    view,
+                    &[],
+                )
+            })
+            .collect();
+        for page in ledger {
+            written.push(page?);
+        }
         let rules = views::rules(model, &l);
         written.push(write_page(
             staging,
@@ -533,20 +551,21 @@ fn render_site(
         ));
     }
     progress("Writing open data");
+    let (json, (incidents_csv, actions_csv)) = rayon::join(
+        || data::incidents_json(model),
+        || rayon::join(|| data::incidents_csv(model), || data::actions_csv(model)),
+    );
     written.push((
         "data/incidents.json".into(),
-        staging.write(
-            "data/incidents.json",
-            data::incidents_json(model)?.as_bytes(),
-        )?,
+        staging.write("data/incidents.json", json?.as_bytes())?,
     ));
     written.push((
         "data/incidents.csv".into(),
-        staging.write("data/incidents.csv", data::incidents_csv(model).as_bytes())?,
+        staging.write("data/incidents.csv", incidents_csv.as_bytes())?,
     ));
     written.push((
         "data/actions.csv".into(),
-        staging.write("data/actions.csv", data::actions_csv(model).as_bytes())?,
+        staging.write("data/actions.csv", actions_csv.as_bytes())?,
     ));
     Ok(written)
 }

@@ -8,6 +8,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use chrono::{DateTime, Datelike, FixedOffset, NaiveDate, TimeZone, Utc};
+use rayon::prelude::*;
 use serde::Serialize;
 
 use super::i18n::Strings;
@@ -1241,8 +1242,10 @@ pub struct ServiceView {
     pub years: Vec<AvailabilityRow>,
     /// The chart (safe SVG), if there are years to show.
     pub chart: Option<String>,
-    /// Its incidents.
+    /// Its most recent incidents (up to [`LIST_LIMIT`]).
     pub reports: Vec<ReportRow>,
+    /// How many incidents it has in all.
+    pub total_reports: usize,
 }
 
 /// One year of a service's availability.
@@ -1386,7 +1389,8 @@ pub fn service(model: &SiteModel<'_>, key: &str, l: &Localizer<'_>) -> ServiceVi
             .collect(),
         years,
         chart,
-        reports: report_rows(model, &reports, l, "../"),
+        total_reports: reports.len(),
+        reports: report_rows(model, &reports[..reports.len().min(LIST_LIMIT)], l, "../"),
     }
 }
 
@@ -1458,12 +1462,16 @@ pub struct OrganisationView {
     pub finals_measured: usize,
     /// Final reports overdue now.
     pub overdue_final: usize,
-    /// Open actions.
+    /// Open actions, overdue first (up to [`LIST_LIMIT`]).
     pub open_actions: Vec<ActionView>,
+    /// How many actions are open.
+    pub open_total: usize,
     /// Of which overdue.
     pub overdue_actions: usize,
-    /// Its reports.
+    /// Its most recent reports (up to [`LIST_LIMIT`]).
     pub reports: Vec<ReportRow>,
+    /// How many reports it has in all.
+    pub total_reports: usize,
 }
 
 /// Build an organisation page.
@@ -1491,7 +1499,7 @@ pub fn organisation(model: &SiteModel<'_>, key: &str, l: &Localizer<'_>) -> Orga
         n if n % 2 == 1 => Some(days[n / 2]),
         n => Some((days[n / 2 - 1] + days[n / 2]) / 2.0),
     };
-    let open_actions: Vec<ActionView> = reports
+    let mut open: Vec<(&Incident, &crate::model::Action)> = reports
         .iter()
         .flat_map(|r| {
             let incident = r.incident();
@@ -1499,19 +1507,38 @@ pub fn organisation(model: &SiteModel<'_>, key: &str, l: &Localizer<'_>) -> Orga
                 .actions
                 .iter()
                 .filter(|a| a.status.is_open())
-                .map(move |a| {
-                    action_view(
-                        a,
-                        &incident.language,
-                        today,
-                        l,
-                        Some(NamedLink {
-                            name: l.text(&incident.title, &incident.language).text,
-                            href: format!("../{}", paths::report(&incident.id)),
-                            count: 0,
-                        }),
-                    )
-                })
+                .map(move |a| (incident, a))
+        })
+        .collect();
+    // Overdue first, then by due date.
+    open.sort_by_key(|(incident, a)| {
+        (
+            a.due.is_none_or(|d| d >= today),
+            a.due,
+            incident.id.clone(),
+            a.id.clone(),
+        )
+    });
+    let overdue_actions = open
+        .iter()
+        .filter(|(_, a)| a.due.is_some_and(|d| d < today))
+        .count();
+    let open_total = open.len();
+    let open_actions: Vec<ActionView> = open
+        .iter()
+        .take(LIST_LIMIT)
+        .map(|(incident, a)| {
+            action_view(
+                a,
+                &incident.language,
+                today,
+                l,
+                Some(NamedLink {
+                    name: l.text(&incident.title, &incident.language).text,
+                    href: format!("../{}", paths::report(&incident.id)),
+                    count: 0,
+                }),
+            )
         })
         .collect();
     OrganisationView {
@@ -1533,19 +1560,28 @@ pub fn organisation(model: &SiteModel<'_>, key: &str, l: &Localizer<'_>) -> Orga
             .iter()
             .filter(|r| r.findings.iter().any(|f| f.code == Code::A008))
             .count(),
-        overdue_actions: open_actions.iter().filter(|a| a.overdue).count(),
+        overdue_actions,
         open_actions,
-        reports: report_rows(model, &reports, l, "../"),
+        open_total,
+        total_reports: reports.len(),
+        reports: report_rows(model, &reports[..reports.len().min(LIST_LIMIT)], l, "../"),
     }
 }
 
-/// The actions ledger.
+/// How many entries a list page shows before pointing to pages by year.
+pub const LIST_LIMIT: usize = 200;
+
+/// The actions ledger (or one year of it).
 #[derive(Debug, Serialize)]
 pub struct LedgerView {
+    /// The year this page covers (`None` for the overview; `undated` for actions without a due date).
+    pub year: Option<String>,
     /// Groups in a fixed order: overdue, in progress, planned, done, dropped.
     pub groups: Vec<LedgerGroup>,
-    /// Total actions.
+    /// Total actions on this page's scope.
     pub total: usize,
+    /// Pages by year of the due date.
+    pub years: Vec<NamedLink>,
 }
 
 /// One group of the ledger.
@@ -1555,55 +1591,151 @@ pub struct LedgerGroup {
     pub key: String,
     /// Heading.
     pub heading: String,
-    /// Actions.
+    /// Actions shown.
     pub actions: Vec<ActionView>,
+    /// Actions in the group, shown or not.
+    pub total: usize,
 }
 
-/// Build the actions ledger.
-pub fn ledger(model: &SiteModel<'_>, l: &Localizer<'_>) -> LedgerView {
+/// One promised action with what the ledger needs to sort and group it.
+struct ActionRef<'a> {
+    incident: &'a Incident,
+    action: &'a crate::model::Action,
+    state: &'static str,
+}
+
+fn action_refs<'a>(model: &'a SiteModel<'a>) -> Vec<ActionRef<'a>> {
     let today = model.today.date_naive();
-    let mut all: Vec<ActionView> = Vec::new();
+    let mut refs = Vec::new();
     for report in &model.reports {
         let incident = report.incident();
         for action in &incident.actions {
-            all.push(action_view(
+            let overdue = action.status.is_open() && action.due.is_some_and(|d| d < today);
+            let state = if overdue {
+                "overdue"
+            } else {
+                action.status.as_str()
+            };
+            refs.push(ActionRef {
+                incident,
                 action,
-                &incident.language,
-                today,
-                l,
-                Some(NamedLink {
-                    name: l.text(&incident.title, &incident.language).text,
-                    href: paths::report(&incident.id),
-                    count: 0,
-                }),
-            ));
+                state,
+            });
         }
     }
-    let total = all.len();
-    let order = ["overdue", "in-progress", "planned", "done", "dropped"];
-    let groups = order
+    refs.sort_by(|a, b| {
+        a.action
+            .due
+            .cmp(&b.action.due)
+            .then_with(|| a.incident.id.cmp(&b.incident.id))
+            .then_with(|| a.action.id.cmp(&b.action.id))
+    });
+    refs
+}
+
+fn ledger_groups(
+    refs: &[&ActionRef<'_>],
+    today: NaiveDate,
+    l: &Localizer<'_>,
+    lang_root: &str,
+    limit: usize,
+) -> Vec<LedgerGroup> {
+    ["overdue", "in-progress", "planned", "done", "dropped"]
         .iter()
         .map(|key| {
-            let mut actions: Vec<ActionView> = all
-                .iter()
-                .filter(|a| {
-                    if *key == "overdue" {
-                        a.overdue
-                    } else {
-                        !a.overdue && a.status.key == *key
-                    }
-                })
-                .cloned()
-                .collect();
-            actions.sort_by(|a, b| a.due_iso.cmp(&b.due_iso));
+            let members: Vec<&&ActionRef<'_>> = refs.iter().filter(|r| r.state == *key).collect();
+            // The most recent promises first for kept and dropped ones; the most urgent first otherwise.
+            let ordered: Vec<&&ActionRef<'_>> = if matches!(*key, "done" | "dropped") {
+                members.iter().rev().copied().collect()
+            } else {
+                members.clone()
+            };
             LedgerGroup {
                 key: (*key).to_owned(),
                 heading: l.t(&format!("ledger.{key}")),
-                actions,
+                total: members.len(),
+                actions: ordered
+                    .iter()
+                    .take(limit)
+                    .map(|r| {
+                        action_view(
+                            r.action,
+                            &r.incident.language,
+                            today,
+                            l,
+                            Some(NamedLink {
+                                name: l.text(&r.incident.title, &r.incident.language).text,
+                                href: format!("{lang_root}{}", paths::report(&r.incident.id)),
+                                count: 0,
+                            }),
+                        )
+                    })
+                    .collect(),
             }
         })
+        .collect()
+}
+
+/// The key of a due date's year page: the year, or `undated`.
+fn due_year(action: &crate::model::Action) -> String {
+    action
+        .due
+        .map(|d| d.year().to_string())
+        .unwrap_or_else(|| "undated".to_owned())
+}
+
+/// The actions ledger: the overview (every group, each showing up to [`LIST_LIMIT`] actions)
+/// and one page per year of the due date that lists every action, as (path, view) pairs with
+/// paths relative to the language folder.
+pub fn ledger_pages(model: &SiteModel<'_>, l: &Localizer<'_>) -> Vec<(String, LedgerView)> {
+    let refs = action_refs(model);
+    let today = model.today.date_naive();
+    let mut by_year: BTreeMap<String, Vec<&ActionRef<'_>>> = BTreeMap::new();
+    for action in &refs {
+        by_year
+            .entry(due_year(action.action))
+            .or_default()
+            .push(action);
+    }
+    let year_name = |year: &str| {
+        if year == "undated" {
+            l.t("ledger.undated")
+        } else {
+            year.to_owned()
+        }
+    };
+    let all: Vec<&ActionRef<'_>> = refs.iter().collect();
+    let overview = LedgerView {
+        year: None,
+        groups: ledger_groups(&all, today, l, "", LIST_LIMIT),
+        total: refs.len(),
+        years: by_year
+            .iter()
+            .rev()
+            .map(|(year, actions)| NamedLink {
+                name: year_name(year),
+                href: format!("actions/{year}.html"),
+                count: actions.len(),
+            })
+            .collect(),
+    };
+    let years: Vec<(String, LedgerView)> = by_year
+        .par_iter()
+        .map(|(year, actions)| {
+            (
+                format!("actions/{year}.html"),
+                LedgerView {
+                    year: Some(year_name(year)),
+                    total: actions.len(),
+                    groups: ledger_groups(actions, today, l, "../", usize::MAX),
+                    years: Vec::new(),
+                },
+            )
+        })
         .collect();
-    LedgerView { groups, total }
+    let mut pages = vec![("actions.html".to_owned(), overview)];
+    pages.extend(years);
+    pages
 }
 
 /// A rule, for the rule pages.
