@@ -70,6 +70,7 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--sizes", default="1000,10000", help="comma-separated report counts")
     parser.add_argument("--runs", type=int, default=5, help="measured runs per command (after one warm-up)")
+    parser.add_argument("--commits", type=int, default=4000, help="commits of history for the build benchmark (0 to skip the build)")
     parser.add_argument("--comparison-runs", type=int, default=1, help="runs of the (slow) comparison tools")
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--work", default="/tmp/candor-bench", help="where generated repositories are kept")
@@ -97,6 +98,16 @@ def main():
             rows.append((size, label, seconds, peak, ratio))
         if check_jsonschema:
             print(f"  candor check is {results[2][1][0] / check[0]:.0f}x faster than check-jsonschema")
+        if args.commits:
+            history_repo = generate(synth, work, size, args.commits, args.seed)
+            print(f"\n{size} reports with {args.commits} commits of history, two languages:")
+            out = work / f"site-{size}"
+            log_p = measure("git log -p -M > /dev/null", history_repo, args.runs, shell=True)
+            log_names = measure("git log --name-status -M > /dev/null", history_repo, args.runs, shell=True)
+            build = measure(f"rm -rf {out} && {candor} build --today {TODAY} --out {out} -q", history_repo, args.runs, shell=True)
+            for label, (seconds, peak) in [("git log -p -M", log_p), ("git log --name-status -M", log_names), ("candor build", build)]:
+                print(f"  {label:<26} {seconds:8.3f} s  {peak:8.1f} MiB  {seconds / log_p[0]:7.2f}x git log -p")
+                rows.append((size, label, seconds, peak, seconds / cat[0]))
     print("\nsize,command,median_s,peak_mib,ratio_to_cat")
     for size, label, seconds, peak, ratio in rows:
         print(f"{size},{label},{seconds:.3f},{peak:.1f},{ratio:.2f}")
