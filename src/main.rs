@@ -141,7 +141,10 @@ fn build(args: BuildArgs) -> anyhow::Result<ExitCode> {
             Some(repo) => WorkTree::open(repo)?,
             None => WorkTree::discover(&cwd)?,
         };
-        let history = GitTree::open(tree.root(), "HEAD").ok();
+        // The repository's history only belongs to this tree if the tree is its top folder.
+        let history = GitTree::open(tree.root(), "HEAD").ok().filter(|git| {
+            git.workdir().and_then(|w| w.canonicalize().ok()) == tree.root().canonicalize().ok()
+        });
         Source::Work(tree, history)
     } else {
         Source::Git(GitTree::open(&start, &args.rev)?)

@@ -4,7 +4,7 @@
 //! markdown is shown as text, not interpreted; the result then goes through ammonia, which
 //! keeps a small list of formatting tags, drops every attribute that could run script, and
 //! keeps only http, https and mailto links. Images are shown as their text (an image from
-//! elsewhere would be a tracker on a public site). Headings are moved down three levels so a
+//! elsewhere would be a tracker on a public site). Headings are moved down two levels so a
 //! report's own headings never outrank the page's.
 
 use std::collections::HashSet;
@@ -13,12 +13,18 @@ use std::sync::OnceLock;
 use ammonia::Builder;
 use pulldown_cmark::{Event, HeadingLevel, Options, Parser, Tag, TagEnd, html};
 
-/// Render `markdown` to safe HTML.
+/// Render report `markdown` to safe HTML. Report texts sit under a section heading (`<h2>`),
+/// so their own headings start at `<h3>`.
 pub fn to_html(markdown: &str) -> String {
     if let Some(html) = plain_paragraph(markdown) {
         return html;
     }
-    full_render(markdown)
+    full_render(markdown, 2)
+}
+
+/// Render `markdown` whose `##` headings are the page's second level (the rule explanations).
+pub fn to_html_page(markdown: &str) -> String {
+    full_render(markdown, 0)
 }
 
 /// Most report texts are one plain sentence. Such a text cannot contain markup, so it is
@@ -63,7 +69,7 @@ fn plain_paragraph(markdown: &str) -> Option<String> {
     Some(format!("<p>{text}</p>\n"))
 }
 
-fn full_render(markdown: &str) -> String {
+fn full_render(markdown: &str, heading_shift: usize) -> String {
     let options = Options::ENABLE_TABLES | Options::ENABLE_STRIKETHROUGH;
     let mut in_image = 0usize;
     let events = Parser::new_ext(markdown, options).filter_map(|event| match event {
@@ -75,12 +81,14 @@ fn full_render(markdown: &str) -> String {
             classes,
             attrs,
         }) => Some(Event::Start(Tag::Heading {
-            level: demote(level),
+            level: demote(level, heading_shift),
             id,
             classes,
             attrs,
         })),
-        Event::End(TagEnd::Heading(level)) => Some(Event::End(TagEnd::Heading(demote(level)))),
+        Event::End(TagEnd::Heading(level)) => {
+            Some(Event::End(TagEnd::Heading(demote(level, heading_shift))))
+        }
         Event::Start(Tag::Image { .. }) => {
             in_image += 1;
             None
@@ -117,10 +125,14 @@ pub fn to_plain(markdown: &str) -> String {
     text.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
-fn demote(level: HeadingLevel) -> HeadingLevel {
-    match level {
-        HeadingLevel::H1 => HeadingLevel::H4,
-        HeadingLevel::H2 => HeadingLevel::H5,
+/// Move a heading `shift` levels down, to `<h6>` at most.
+fn demote(level: HeadingLevel, shift: usize) -> HeadingLevel {
+    match (level as usize + shift).min(6) {
+        1 => HeadingLevel::H1,
+        2 => HeadingLevel::H2,
+        3 => HeadingLevel::H3,
+        4 => HeadingLevel::H4,
+        5 => HeadingLevel::H5,
         _ => HeadingLevel::H6,
     }
 }
@@ -141,6 +153,8 @@ fn sanitizer() -> &'static Builder<'static> {
             "ul",
             "ol",
             "li",
+            "h2",
+            "h3",
             "h4",
             "h5",
             "h6",
@@ -206,7 +220,7 @@ mod tests {
     fn images_become_text_and_headings_move_down() {
         let html = to_html("# Title\n\n![tracker](https://evil.example/pixel.png)");
         assert!(!html.contains("<img"), "{html}");
-        assert!(html.contains("<h4>Title</h4>"), "{html}");
+        assert!(html.contains("<h3>Title</h3>"), "{html}");
         assert!(html.contains("tracker"), "{html}");
     }
 
@@ -219,7 +233,7 @@ mod tests {
             "A 3-step plan: (1) stop, (2) fix.",
         ] {
             assert!(plain_paragraph(text).is_some(), "{text}");
-            assert_eq!(to_html(text), full_render(text), "{text}");
+            assert_eq!(to_html(text), full_render(text, 2), "{text}");
         }
         for text in [
             "- a list",

@@ -47,13 +47,14 @@ pub struct Timeline<'a> {
 
 const WIDTH: f64 = 720.0;
 const MARGIN: f64 = 24.0;
+/// Room a time label ("09:34") needs on the axis.
+const LABEL_WIDTH: f64 = 44.0;
 
 /// The timeline drawing.
 pub fn timeline(t: &Timeline<'_>) -> String {
     let span = t.total_minutes.max(1.0);
     let x = |minute: f64| MARGIN + (minute.clamp(0.0, span) / span) * (WIDTH - 2.0 * MARGIN);
-    let lanes = 3usize;
-    let height = 70.0 + lanes as f64 * 18.0;
+    let height = 70.0 + 3.0 * 18.0;
     let mut svg = String::new();
     let _ = write!(
         svg,
@@ -89,27 +90,40 @@ pub fn timeline(t: &Timeline<'_>) -> String {
             bar_y
         );
     }
-    for (index, mark) in t.marks.iter().enumerate() {
+    // Each label goes in the first lane where it does not overlap the previous label; a mark
+    // with no free lane is drawn without a label (the list next to the drawing has them all).
+    let mut lane_ends = [f64::MIN; 3];
+    for mark in &t.marks {
         let mx = x(mark.minute);
-        let lane = index % lanes;
-        let label_y = bar_y + 44.0 + lane as f64 * 18.0;
+        let lane = lane_ends
+            .iter()
+            .position(|end| mx - LABEL_WIDTH / 2.0 > *end);
         let _ = write!(
             svg,
-            r#"<g class="mark mark-{kind}"><title>{title}</title><line x1="{mx:.1}" y1="{top:.1}" x2="{mx:.1}" y2="{bottom:.1}"/><circle cx="{mx:.1}" cy="{cy:.1}" r="5"/><text x="{mx:.1}" y="{label_y:.1}" text-anchor="{anchor}">{label}</text></g>"#,
+            r#"<g class="mark mark-{kind}"><title>{title}</title><circle cx="{mx:.1}" cy="{cy:.1}" r="5"/>"#,
             kind = escape(&mark.kind),
             title = escape(&mark.title),
-            top = bar_y - 4.0,
-            bottom = label_y - 12.0,
             cy = bar_y + 10.0,
-            anchor = if mx < 60.0 {
-                "start"
-            } else if mx > WIDTH - 60.0 {
-                "end"
-            } else {
-                "middle"
-            },
-            label = escape(&mark.label),
         );
+        if let Some(lane) = lane {
+            lane_ends[lane] = mx + LABEL_WIDTH / 2.0;
+            let label_y = bar_y + 44.0 + lane as f64 * 18.0;
+            let _ = write!(
+                svg,
+                r#"<line x1="{mx:.1}" y1="{top:.1}" x2="{mx:.1}" y2="{bottom:.1}"/><text x="{mx:.1}" y="{label_y:.1}" text-anchor="{anchor}">{label}</text>"#,
+                top = bar_y + 16.0,
+                bottom = label_y - 12.0,
+                anchor = if mx < 60.0 {
+                    "start"
+                } else if mx > WIDTH - 60.0 {
+                    "end"
+                } else {
+                    "middle"
+                },
+                label = escape(&mark.label),
+            );
+        }
+        svg.push_str("</g>");
     }
     let _ = write!(
         svg,

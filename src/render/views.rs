@@ -1768,7 +1768,7 @@ pub fn rules(model: &SiteModel<'_>, l: &Localizer<'_>) -> Vec<RuleView> {
                 .strings
                 .get(&format!("rules.{}", rule.code_str))
                 .to_owned(),
-            explanation: markdown::to_html(&rule.explanation_markdown()),
+            explanation: markdown::to_html_page(&rule.explanation_markdown()),
             href: format!("{}.html", rule.code_str),
         })
         .collect()

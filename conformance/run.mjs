@@ -1,0 +1,373 @@
+// Conformance suite for sites built by Candor, with tools Candor did not write:
+// the W3C Nu HTML Checker (vnu-jar), axe-core in Chromium (playwright-core), plus checks of
+// links, the Atom feed, pages without JavaScript, printing to PDF and keyboard focus.
+//
+//   node run.mjs --site NAME=DIR [--site NAME=DIR ...] [--screenshots DIR]
+//
+// Exits 1 if any check fails, after running every check and printing every failure.
+
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join, relative, resolve } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { chromium } from 'playwright-core';
+
+const require = createRequire(import.meta.url);
+const here = dirname(fileURLToPath(import.meta.url));
+const AXE_SOURCE = readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
+const VNU_JAR = join(dirname(require.resolve('vnu-jar')), 'build', 'dist', 'vnu.jar');
+const WIDTHS = { phone: 390, desktop: 1280 };
+const AXE_TAGS = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'];
+const CHROMIUM = process.env.CHROMIUM || '/usr/bin/chromium';
+
+const failures = [];
+const fail = (check, message) => {
+  failures.push(`[${check}] ${message}`);
+  console.log(`  FAIL ${message}`);
+};
+
+function parseArgs() {
+  const sites = [];
+  let screenshots = join(here, 'screenshots');
+  const args = process.argv.slice(2);
+  for (let i = 0; i < args.length; i++) {
+    if (args[i] === '--site') {
+      const [name, dir] = args[++i].split('=');
+      sites.push({ name, dir: resolve(dir) });
+    } else if (args[i] === '--screenshots') {
+      screenshots = resolve(args[++i]);
+    } else {
+      throw new Error(`unknown argument ${args[i]}; use --site NAME=DIR and --screenshots DIR`);
+    }
+  }
+  if (sites.length === 0) {
+    throw new Error('give at least one --site NAME=DIR');
+  }
+  return { sites, screenshots };
+}
+
+function filesUnder(root) {
+  const out = [];
+  const walk = (dir) => {
+    for (const name of readdirSync(dir)) {
+      const path = join(dir, name);
+      if (statSync(path).isDirectory()) walk(path);
+      else out.push(path);
+    }
+  };
+  walk(root);
+  return out.sort();
+}
+
+// 1. Every HTML page passes the Nu HTML Checker with zero errors.
+function checkHtml(site, htmlFiles) {
+  console.log(`\n[nu-html-checker] ${site.name}: ${htmlFiles.length} pages`);
+  const result = spawnSync('java', ['-jar', VNU_JAR, '--errors-only', '--format', 'json', ...htmlFiles], { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
+  if (result.error) {
+    fail('nu-html-checker', `cannot run java: ${result.error.message}`);
+    return;
+  }
+  let messages = [];
+  try {
+    messages = JSON.parse(result.stderr || '{"messages": []}').messages;
+  } catch (error) {
+    fail('nu-html-checker', `unreadable output: ${result.stderr.slice(0, 500)}`);
+    return;
+  }
+  const errors = messages.filter((m) => m.type === 'error' || m.subType === 'fatal');
+  for (const error of errors) {
+    fail('nu-html-checker', `${relative(site.dir, fileURLToPath(error.url))}:${error.lastLine}: ${error.message}`);
+  }
+  if (errors.length === 0) console.log('  ok: zero errors');
+}
+
+// 2. Every internal link and asset reference resolves, fragments included, as from file://.
+function checkLinks(site, htmlFiles) {
+  console.log(`\n[links] ${site.name}`);
+  const idsCache = new Map();
+  const idsOf = (file) => {
+    if (!idsCache.has(file)) {
+      const text = readFileSync(file, 'utf8');
+      idsCache.set(file, new Set([...text.matchAll(/\sid="([^"]+)"/g)].map((m) => m[1])));
+    }
+    return idsCache.get(file);
+  };
+  let checked = 0;
+  for (const file of htmlFiles) {
+    const text = readFileSync(file, 'utf8');
+    const isRoot404 = relative(site.dir, file) === '404.html';
+    for (const match of text.matchAll(/\s(?:href|src)="([^"]*)"/g)) {
+      const target = match[1].replaceAll('&amp;', '&');
+      if (/^(https?:|mailto:)/i.test(target)) continue;
+      if (isRoot404 && !target.startsWith('#')) {
+        // The root 404 page is served at any depth; its links are relative to the site root.
+      }
+      checked++;
+      const [path, fragment] = target.split('#');
+      const resolved = path === '' ? file : resolve(dirname(file), decodeURIComponent(path));
+      if (!existsSync(resolved) || statSync(resolved).isDirectory()) {
+        fail('links', `${relative(site.dir, file)} links to ${target}, which does not exist`);
+        continue;
+      }
+      if (fragment && resolved.endsWith('.html') && !idsOf(resolved).has(fragment)) {
+        fail('links', `${relative(site.dir, file)} links to ${target}, but #${fragment} is not on that page`);
+      }
+    }
+  }
+  console.log(`  checked ${checked} internal references`);
+}
+
+// 3. The Atom feeds are well-formed and carry what RFC 4287 requires.
+async function checkFeeds(site, browser) {
+  console.log(`\n[atom] ${site.name}`);
+  const page = await browser.newPage();
+  await page.setContent('<!DOCTYPE html><title>feed</title>');
+  for (const file of filesUnder(site.dir).filter((f) => f.endsWith('feed.xml'))) {
+    const xml = readFileSync(file, 'utf8');
+    const problems = await page.evaluate((source) => {
+      const problems = [];
+      const doc = new DOMParser().parseFromString(source, 'application/xml');
+      if (doc.getElementsByTagName('parsererror').length) return ['not well-formed XML'];
+      const ns = 'http://www.w3.org/2005/Atom';
+      const feed = doc.documentElement;
+      if (feed.namespaceURI !== ns || feed.localName !== 'feed') problems.push('the root is not an Atom feed');
+      const date = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$/;
+      const direct = (parent, name) => [...parent.children].filter((c) => c.namespaceURI === ns && c.localName === name);
+      for (const name of ['id', 'title', 'updated']) {
+        if (direct(feed, name).length !== 1) problems.push(`the feed needs exactly one ${name}`);
+      }
+      const updated = direct(feed, 'updated')[0];
+      if (updated && !date.test(updated.textContent)) problems.push(`feed updated is not RFC 3339: ${updated.textContent}`);
+      const feedAuthor = direct(feed, 'author').length > 0;
+      const ids = new Set();
+      for (const entry of direct(feed, 'entry')) {
+        for (const name of ['id', 'title', 'updated']) {
+          if (direct(entry, name).length !== 1) problems.push(`an entry needs exactly one ${name}`);
+        }
+        const id = direct(entry, 'id')[0]?.textContent;
+        if (ids.has(id)) problems.push(`two entries share the id ${id}`);
+        ids.add(id);
+        const entryUpdated = direct(entry, 'updated')[0];
+        if (entryUpdated && !date.test(entryUpdated.textContent)) problems.push(`entry updated is not RFC 3339: ${entryUpdated.textContent}`);
+        const alternates = direct(entry, 'link').filter((l) => (l.getAttribute('rel') || 'alternate') === 'alternate');
+        if (alternates.length !== 1) problems.push(`entry ${id} has ${alternates.length} alternate links`);
+        if (!feedAuthor && direct(entry, 'author').length === 0) problems.push(`entry ${id} has no author`);
+      }
+      return problems;
+    }, xml);
+    for (const problem of problems) fail('atom', `${relative(site.dir, file)}: ${problem}`);
+    if (problems.length === 0) console.log(`  ok: ${relative(site.dir, file)}`);
+  }
+  await page.close();
+}
+
+// 4. Every page passes axe-core (WCAG 2.1 A and AA rules) at a phone and a desktop width.
+async function checkAxe(site, browser, htmlFiles) {
+  console.log(`\n[axe-core ${AXE_TAGS.join(',')}] ${site.name}: ${htmlFiles.length} pages x ${Object.keys(WIDTHS).length} widths`);
+  let violations = 0;
+  for (const [widthName, width] of Object.entries(WIDTHS)) {
+    const context = await browser.newContext({ viewport: { width, height: 900 } });
+    const page = await context.newPage();
+    for (const file of htmlFiles) {
+      await page.goto(pathToFileURL(file).href);
+      await page.evaluate(AXE_SOURCE);
+      const result = await page.evaluate(async (tags) => {
+        // eslint-disable-next-line no-undef
+        const r = await axe.run(document, { runOnly: { type: 'tag', values: tags }, resultTypes: ['violations'] });
+        return r.violations.map((v) => ({ id: v.id, help: v.help, nodes: v.nodes.slice(0, 3).map((n) => n.target.join(' ')) }));
+      }, AXE_TAGS);
+      for (const v of result) {
+        violations++;
+        fail('axe', `${relative(site.dir, file)} (${widthName}): ${v.id}: ${v.help} at ${v.nodes.join(', ')}`);
+      }
+    }
+    await context.close();
+  }
+  if (violations === 0) console.log('  ok: zero violations');
+}
+
+const plain = (text) => (text || '')
+  .replace(/\r/g, '')
+  .replace(/[*_`>#|]/g, ' ')
+  .replace(/\[([^\]]*)\]\([^)]*\)/g, '$1')
+  .replace(/\s+/g, ' ')
+  .trim();
+const textIn = (value, lang, reportLang) => {
+  if (value == null) return null;
+  if (typeof value === 'string') return value;
+  return value[lang] ?? value[reportLang] ?? Object.values(value)[0];
+};
+
+// 5. Without JavaScript, every report page still shows all of its content.
+async function checkWithoutJavaScript(site, browser) {
+  console.log(`\n[no-javascript] ${site.name}`);
+  const reports = JSON.parse(readFileSync(join(site.dir, 'data/incidents.json'), 'utf8'));
+  const languages = readdirSync(site.dir).filter((d) => existsSync(join(site.dir, d, 'reports')));
+  const context = await browser.newContext({ javaScriptEnabled: false });
+  const page = await context.newPage();
+  let pages = 0;
+  for (const lang of languages) {
+    for (const report of reports) {
+      const file = join(site.dir, lang, 'reports', `${report.id}.html`);
+      await page.goto(pathToFileURL(file).href);
+      const shown = (await page.locator('main').innerText()).replace(/\s+/g, ' ');
+      const expect = [];
+      const add = (label, value) => value && expect.push([label, plain(value)]);
+      add('title', textIn(report.title, lang, report.language));
+      const summaryFirst = plain(textIn(report.summary, lang, report.language)).split('. ')[0];
+      add('summary', summaryFirst.slice(0, 80));
+      for (const [i, event] of (report.timeline || []).entries()) {
+        add(`timeline[${i}]`, plain(textIn(event.text, lang, report.language)).slice(0, 60));
+        if (event.channel) add(`timeline[${i}].channel`, event.channel);
+      }
+      if (report.root_cause) {
+        add('root_cause.trigger', plain(textIn(report.root_cause.trigger, lang, report.language)).slice(0, 60));
+        add('root_cause.description', plain(textIn(report.root_cause.description, lang, report.language)).slice(0, 60));
+      }
+      for (const [i, action] of (report.actions || []).entries()) {
+        add(`actions[${i}].action`, plain(textIn(action.action, lang, report.language)).slice(0, 60));
+        if (action.owner) add(`actions[${i}].owner`, action.owner);
+      }
+      for (const [i, item] of (report.withheld || []).entries()) {
+        add(`withheld[${i}].legal_basis`, plain(textIn(item.legal_basis, lang, report.language)).slice(0, 60));
+      }
+      for (const [label, value] of expect) {
+        if (!shown.includes(value)) fail('no-javascript', `${lang}/reports/${report.id}.html does not show ${label}: "${value}"`);
+      }
+      pages++;
+    }
+  }
+  await context.close();
+  console.log(`  checked ${pages} report pages`);
+}
+
+// 6. A report printed to PDF holds the whole report and the link targets.
+async function checkPrint(site, browser, screenshots) {
+  console.log(`\n[print] ${site.name}`);
+  const reports = JSON.parse(readFileSync(join(site.dir, 'data/incidents.json'), 'utf8'));
+  const report = [...reports].sort((a, b) => JSON.stringify(b).length - JSON.stringify(a).length)[0];
+  if (!report) return;
+  const lang = readdirSync(site.dir).filter((d) => existsSync(join(site.dir, d, 'reports')))[0];
+  const page = await browser.newPage();
+  await page.goto(pathToFileURL(join(site.dir, lang, 'reports', `${report.id}.html`)).href);
+  const pdf = join(screenshots, `${site.name}-report-print.pdf`);
+  await page.pdf({ path: pdf, format: 'A4', printBackground: false });
+  await page.close();
+  const text = spawnSync('pdftotext', ['-raw', pdf, '-'], { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
+  if (text.error) {
+    fail('print', `cannot run pdftotext: ${text.error.message}`);
+    return;
+  }
+  const printed = text.stdout.replace(/\s+/g, ' ');
+  const squeezed = text.stdout.replace(/\s+/g, '');
+  const must = [];
+  const last = report.timeline?.[report.timeline.length - 1];
+  if (last) must.push(['last timeline event', plain(textIn(last.text, lang, report.language)).slice(0, 40)]);
+  if (report.root_cause) must.push(['root cause', plain(textIn(report.root_cause.trigger, lang, report.language)).slice(0, 40)]);
+  const lastAction = report.actions?.[report.actions.length - 1];
+  if (lastAction) must.push(['last action', plain(textIn(lastAction.action, lang, report.language)).slice(0, 40)]);
+  for (const [label, value] of must) {
+    if (!printed.includes(value) && !squeezed.includes(value.replace(/\s+/g, ''))) fail('print', `the printed report lacks the ${label}: "${value}"`);
+  }
+  const link = (report.actions || []).map((a) => a.evidence).find(Boolean) || (report.references || []).map((r) => r.url)[0];
+  if (link && !squeezed.includes(link.replace(/\s+/g, ''))) fail('print', `the printed report does not show the link target ${link}`);
+  console.log(`  ${pdf}`);
+}
+
+// 7. Screenshots of the index and a report page at both widths, for people to look at.
+async function takeScreenshots(site, browser, screenshots) {
+  console.log(`\n[screenshots] ${site.name}`);
+  const reports = JSON.parse(readFileSync(join(site.dir, 'data/incidents.json'), 'utf8'));
+  const lang = readdirSync(site.dir).filter((d) => existsSync(join(site.dir, d, 'reports')))[0];
+  const pages = { index: join(site.dir, lang, 'index.html') };
+  if (reports[0]) pages.report = join(site.dir, lang, 'reports', `${reports[0].id}.html`);
+  for (const [widthName, width] of Object.entries(WIDTHS)) {
+    const page = await browser.newPage({ viewport: { width, height: 900 } });
+    for (const [name, file] of Object.entries(pages)) {
+      await page.goto(pathToFileURL(file).href);
+      const path = join(screenshots, `${site.name}-${name}-${widthName}.png`);
+      await page.screenshot({ path, fullPage: true });
+      console.log(`  ${path}`);
+    }
+    await page.close();
+  }
+}
+
+// 8. Every interactive element is reachable with Tab and visibly focused.
+async function checkKeyboard(site, browser, htmlFiles) {
+  console.log(`\n[keyboard] ${site.name}`);
+  const reports = JSON.parse(readFileSync(join(site.dir, 'data/incidents.json'), 'utf8'));
+  const lang = readdirSync(site.dir).filter((d) => existsSync(join(site.dir, d, 'reports')))[0];
+  const targets = [join(site.dir, lang, 'index.html')];
+  if (reports[0]) targets.push(join(site.dir, lang, 'reports', `${reports[0].id}.html`));
+  targets.push(join(site.dir, lang, 'actions.html'));
+  const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+  for (const file of targets) {
+    await page.goto(pathToFileURL(file).href);
+    const expected = await page.evaluate(() => {
+      const selector = 'a[href], button, input, select, textarea, summary, [tabindex]:not([tabindex="-1"])';
+      const all = [...document.querySelectorAll(selector)].filter((el) => {
+        if (el.disabled || el.closest('[hidden]')) return false;
+        const style = getComputedStyle(el);
+        return style.visibility !== 'hidden' && style.display !== 'none';
+      });
+      all.forEach((el, i) => el.setAttribute('data-kb', String(i)));
+      return all.length;
+    });
+    const reached = new Set();
+    let invisible = [];
+    for (let i = 0; i < expected + 10; i++) {
+      await page.keyboard.press('Tab');
+      const info = await page.evaluate(() => {
+        const el = document.activeElement;
+        if (!el || el === document.body) return null;
+        const style = getComputedStyle(el);
+        const visible = (style.outlineStyle !== 'none' && parseFloat(style.outlineWidth) > 0) || style.boxShadow !== 'none';
+        return { id: el.getAttribute('data-kb'), visible, label: `${el.tagName.toLowerCase()} ${(el.textContent || el.getAttribute('aria-label') || '').trim().slice(0, 40)}` };
+      });
+      if (!info || info.id === null) continue;
+      reached.add(info.id);
+      if (!info.visible) invisible.push(info.label);
+    }
+    const name = relative(site.dir, file);
+    if (reached.size < expected) fail('keyboard', `${name}: ${expected - reached.size} of ${expected} interactive elements cannot be reached with Tab`);
+    invisible = [...new Set(invisible)];
+    for (const label of invisible.slice(0, 5)) fail('keyboard', `${name}: no visible focus on ${label}`);
+    if (reached.size >= expected && invisible.length === 0) console.log(`  ok: ${name} (${expected} elements)`);
+  }
+  await page.close();
+}
+
+const { sites, screenshots } = parseArgs();
+mkdirSync(screenshots, { recursive: true });
+const browser = await chromium.launch({
+  executablePath: CHROMIUM,
+  args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic'],
+});
+try {
+  for (const site of sites) {
+    console.log(`\n=== ${site.name}: ${site.dir}`);
+    const htmlFiles = filesUnder(site.dir).filter((f) => f.endsWith('.html'));
+    // The root page only sends readers on to a language (it is validated, linked and not
+    // opened in the browser, where its refresh would navigate away mid-check).
+    const pages = htmlFiles.filter((f) => relative(site.dir, f) !== 'index.html');
+    checkHtml(site, htmlFiles);
+    checkLinks(site, htmlFiles);
+    await checkFeeds(site, browser);
+    await checkAxe(site, browser, pages);
+    await checkWithoutJavaScript(site, browser);
+    await checkPrint(site, browser, screenshots);
+    await takeScreenshots(site, browser, screenshots);
+    await checkKeyboard(site, browser, htmlFiles);
+  }
+} finally {
+  await browser.close();
+}
+writeFileSync(join(screenshots, 'failures.txt'), failures.join('\n') + '\n');
+console.log(`\nScreenshots and printed PDFs: ${screenshots}`);
+if (failures.length) {
+  console.log(`\n${failures.length} failure(s):\n${failures.join('\n')}`);
+  process.exit(1);
+}
+console.log('\nAll conformance checks passed.');
