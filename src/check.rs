@@ -5,7 +5,7 @@
 //! a small [`Summary`] are known, so memory stays flat however many reports there are. The
 //! site build runs the same [`Engine`] and keeps the typed reports.
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 
 use chrono::{DateTime, Utc};
 
@@ -331,7 +331,7 @@ fn describe_node(node: &Node) -> String {
 ///
 /// Returns the standing findings, sorted, and the findings waivers covered.
 pub fn finish(analyses: &mut [Analysis], context: &Context<'_>) -> (Vec<Finding>, Vec<Finding>) {
-    let summaries: Vec<Summary> = analyses.iter().filter_map(|a| a.summary.clone()).collect();
+    let summaries: Vec<&Summary> = analyses.iter().filter_map(|a| a.summary.as_ref()).collect();
     let mut repository = rules::check_repository(&summaries, context);
     repository.sort_by(|a, b| a.file.cmp(&b.file));
     let mut standing = Vec::new();
@@ -386,6 +386,18 @@ pub fn run(
     today: DateTime<Utc>,
     keep_reports: bool,
 ) -> anyhow::Result<Run> {
+    run_with_summaries(source, only, today, keep_reports, HashMap::new())
+}
+
+/// [`run`], with the summaries of some reports already known (by path): those reports are
+/// not read again, and only take part in the rules across reports.
+pub fn run_with_summaries(
+    source: &Source,
+    only: Option<&HashSet<String>>,
+    today: DateTime<Utc>,
+    keep_reports: bool,
+    mut known: HashMap<String, Summary>,
+) -> anyhow::Result<Run> {
     let validator = SchemaValidator::new()?;
     let config_bytes = source.read(source::CONFIG_FILE, Limits::default().max_file_bytes)?;
     let loaded_config = load_config(&config_bytes, &validator);
@@ -402,10 +414,24 @@ pub fn run(
         files.sort();
     }
     let limit = engine.limits().max_file_bytes;
-    let mut analyses: Vec<Analysis> = source.map_files(&files, limit, &|file, bytes| match bytes {
-        Ok(bytes) => engine.analyse(file, &bytes, keep_reports),
-        Err(error) => unreadable(file, &error, &engine),
-    });
+    let (summarised, to_read): (Vec<String>, Vec<String>) =
+        files.iter().cloned().partition(|f| known.contains_key(f));
+    let mut analyses: Vec<Analysis> =
+        source.map_files(&to_read, limit, &|file, bytes| match bytes {
+            Ok(bytes) => engine.analyse(file, &bytes, keep_reports),
+            Err(error) => unreadable(file, &error, &engine),
+        });
+    analyses.extend(summarised.into_iter().map(|file| {
+        let summary = known.remove(&file);
+        Analysis {
+            status_hint: summary.as_ref().map(|s| s.status.as_str().to_owned()),
+            file,
+            findings: Vec::new(),
+            summary,
+            report: None,
+        }
+    }));
+    analyses.sort_by(|a, b| a.file.cmp(&b.file));
     let context = engine.context();
     let (mut findings, waived) = finish(&mut analyses, &context);
 
@@ -463,4 +489,49 @@ fn unreadable(file: &str, error: &anyhow::Error, engine: &Engine<'_>) -> Analysi
         report: None,
         status_hint: None,
     }
+}
+
+/// Check only the reports changed since `rev` (added, modified or renamed, committed or not),
+/// while the rules across reports still see every report. Unchanged reports are summarised
+/// from a cache keyed by their git blob id, so a check of two changed files in a large
+/// repository reads two files. If candor.yaml changed, every report is checked.
+pub fn check_changed_since(
+    tree: &WorkTree,
+    rev: &str,
+    today: DateTime<Utc>,
+) -> anyhow::Result<Run> {
+    let changes = source::changes_since(tree.root(), rev)?;
+    let source = Source::Work(tree.clone(), None);
+    if changes.config_changed {
+        return run(&source, None, today, false);
+    }
+    let listing = tree.list_reports()?;
+    let mut cache = crate::cache::SummaryCache::open(&changes.git_dir);
+    let mut known = HashMap::new();
+    let mut blobs_in_use = HashSet::new();
+    for path in &listing.reports {
+        if let Some(blob) = changes.unchanged.get(path) {
+            let blob = blob.to_string();
+            if let Some(summary) = cache.get(&blob, path) {
+                known.insert(path.clone(), summary);
+            }
+            blobs_in_use.insert(blob);
+        }
+    }
+    let mut only: HashSet<String> = changes.changed.iter().cloned().collect();
+    only.extend(listing.skipped.iter().map(|s| s.path.clone()));
+    let was_known: HashSet<String> = known.keys().cloned().collect();
+    let result = run_with_summaries(&source, Some(&only), today, false, known)?;
+    // Remember what was read of the unchanged reports, for next time.
+    for analysis in &result.analyses {
+        if let (Some(summary), Some(blob)) =
+            (&analysis.summary, changes.unchanged.get(&analysis.file))
+            && !was_known.contains(&analysis.file)
+        {
+            cache.insert(blob.to_string(), summary.clone());
+        }
+    }
+    cache.retain(&blobs_in_use);
+    cache.save();
+    Ok(result)
 }

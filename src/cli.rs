@@ -23,6 +23,19 @@ pub enum Command {
     Check(CheckArgs),
     /// Build the public site from the committed reports of a git revision.
     Build(BuildArgs),
+    /// Create a new reports repository: candor.yaml, incidents/, schemas and CI configuration.
+    Init(InitArgs),
+    /// Start a new draft report in incidents/YEAR/, with every field and what to write there.
+    New(NewArgs),
+    /// Preview the site of the working tree on 127.0.0.1, rebuilding as files change.
+    Serve(ServeArgs),
+    /// Print shell completions (bash, zsh, fish, elvish, powershell).
+    Completions {
+        /// The shell.
+        shell: clap_complete::Shell,
+    },
+    /// Print the manual page (roff), e.g. `candor man > candor.1`.
+    Man,
     /// Explain a rule: what it checks, why it matters, an example, and how to fix it.
     Explain {
         /// The rule code, e.g. A006.
@@ -57,6 +70,101 @@ pub struct CheckArgs {
     /// The reports repository (default: the folder with candor.yaml at or above the current one).
     #[arg(long, value_name = "DIR")]
     pub repo: Option<PathBuf>,
+    /// Report findings only for reports changed since this git revision (added, modified or
+    /// renamed, committed or not); rules across reports still see every report.
+    #[arg(long, value_name = "REV", conflicts_with = "paths")]
+    pub changed_since: Option<String>,
+    /// Print only findings, without the summary line or progress.
+    #[arg(long, short)]
+    pub quiet: bool,
+}
+
+/// Arguments of `candor init`.
+#[derive(Debug, Args)]
+pub struct InitArgs {
+    /// Where to create the repository (default: the current folder).
+    pub dir: Option<PathBuf>,
+    /// Key of your organisation (lowercase, hyphens).
+    #[arg(long, value_name = "KEY", default_value = "my-agency")]
+    pub organisation: String,
+    /// Name of your organisation.
+    #[arg(long, value_name = "NAME", default_value = "My agency")]
+    pub organisation_name: String,
+    /// Key of the first service (lowercase, hyphens).
+    #[arg(long, value_name = "KEY", default_value = "my-service")]
+    pub service: String,
+    /// Name of the first service.
+    #[arg(long, value_name = "NAME", default_value = "My service")]
+    pub service_name: String,
+    /// Site languages, comma-separated; the first is the default.
+    #[arg(
+        long,
+        value_name = "LIST",
+        default_value = "da,en",
+        value_delimiter = ','
+    )]
+    pub languages: Vec<String>,
+    /// The site's title.
+    #[arg(
+        long,
+        value_name = "TITLE",
+        default_value = "Incidents in our digital services"
+    )]
+    pub title: String,
+    /// The address the site will be published at.
+    #[arg(
+        long,
+        value_name = "URL",
+        default_value = "https://incidents.example.org/"
+    )]
+    pub base_url: String,
+}
+
+/// Arguments of `candor new`.
+#[derive(Debug, Args)]
+pub struct NewArgs {
+    /// The report's title, in the site's default language.
+    pub title: String,
+    /// Key of the affected service (see `services` in candor.yaml).
+    #[arg(long, value_name = "KEY")]
+    pub service: String,
+    /// Key of the responsible organisation (default: the service's).
+    #[arg(long, value_name = "KEY")]
+    pub organisation: Option<String>,
+    /// The severity to declare.
+    #[arg(long, value_enum, default_value_t = SeverityArg::Minor)]
+    pub severity: SeverityArg,
+    /// When it started, RFC 3339 with offset (default: now, in local time).
+    #[arg(long, value_name = "TIME")]
+    pub started: Option<String>,
+    /// The reports repository (default: the folder with candor.yaml at or above the current one).
+    #[arg(long, value_name = "DIR")]
+    pub repo: Option<PathBuf>,
+}
+
+/// A severity on the command line.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum SeverityArg {
+    /// minor
+    Minor,
+    /// major
+    Major,
+    /// critical
+    Critical,
+}
+
+/// Arguments of `candor serve`.
+#[derive(Debug, Args)]
+pub struct ServeArgs {
+    /// The reports repository (default: the folder with candor.yaml at or above the current one).
+    #[arg(long, value_name = "DIR")]
+    pub repo: Option<PathBuf>,
+    /// The port on 127.0.0.1 (0 picks a free one).
+    #[arg(long, default_value_t = 8000)]
+    pub port: u16,
+    /// Check as of the start of this day (YYYY-MM-DD) instead of today.
+    #[arg(long, value_name = "DATE")]
+    pub today: Option<NaiveDate>,
 }
 
 /// Arguments of `candor build`.

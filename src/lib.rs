@@ -11,6 +11,7 @@
 //! The binary is a thin layer over these modules: it parses arguments, calls them, prints
 //! what they return and maps the outcome to an exit code.
 
+pub mod cache;
 pub mod check;
 pub mod cli;
 pub mod config;
@@ -23,7 +24,9 @@ pub mod model;
 pub mod render;
 pub mod report;
 pub mod rules;
+pub mod scaffold;
 pub mod schema;
+pub mod serve;
 pub mod source;
 pub mod validate;
 

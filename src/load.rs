@@ -18,7 +18,19 @@ use serde_json::{Map, Number, Value};
 use crate::config::Limits;
 
 /// A 1-based line and column (columns count characters, as editors do).
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[derive(
+    Clone,
+    Copy,
+    Debug,
+    Default,
+    PartialEq,
+    Eq,
+    PartialOrd,
+    Ord,
+    Hash,
+    serde::Serialize,
+    serde::Deserialize,
+)]
 pub struct Position {
     /// Line, from 1.
     pub line: u32,

@@ -6,10 +6,12 @@ use std::io::{IsTerminal, Write};
 use std::process::ExitCode;
 
 use anyhow::{Context, bail};
-use chrono::Utc;
-use clap::Parser;
+use chrono::{Timelike, Utc};
+use clap::{CommandFactory, Parser};
 
-use candor::cli::{BuildArgs, CheckArgs, Cli, Command, RulesFormat};
+use candor::cli::{
+    BuildArgs, CheckArgs, Cli, Command, InitArgs, NewArgs, RulesFormat, ServeArgs, SeverityArg,
+};
 use candor::render::{self, BuildOptions};
 use candor::report::{self, Format, HumanStyle};
 use candor::rules::Code;
@@ -31,6 +33,24 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     match cli.command {
         Command::Check(args) => check(args),
         Command::Build(args) => build(args),
+        Command::Init(args) => init(args),
+        Command::New(args) => new_report(args),
+        Command::Serve(args) => serve(args),
+        Command::Completions { shell } => {
+            let mut command = Cli::command();
+            let mut text = Vec::new();
+            clap_complete::generate(shell, &mut command, "candor", &mut text);
+            emit(&String::from_utf8_lossy(&text))?;
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Man => {
+            let mut text = Vec::new();
+            clap_mangen::Man::new(Cli::command())
+                .render(&mut text)
+                .context("cannot render the manual page")?;
+            emit(&String::from_utf8_lossy(&text))?;
+            Ok(ExitCode::SUCCESS)
+        }
         Command::Explain { code } => {
             let Some(code) = Code::parse(&code) else {
                 bail!("`{code}` is not a rule code; `candor rules` lists them all");
@@ -69,6 +89,13 @@ fn check(args: CheckArgs) -> anyhow::Result<ExitCode> {
     } else {
         let mut files = HashSet::new();
         for path in &args.paths {
+            // candor.yaml is always checked; as a path (from a pre-commit hook) it adds nothing.
+            if path
+                .file_name()
+                .is_some_and(|n| n == candor::source::CONFIG_FILE)
+            {
+                continue;
+            }
             let absolute = cwd.join(path);
             let absolute = absolute
                 .canonicalize()
@@ -107,7 +134,10 @@ fn check(args: CheckArgs) -> anyhow::Result<ExitCode> {
         Some(files)
     };
     let today = candor::today_from(args.today, Utc::now());
-    let outcome = candor::check_worktree(&tree, only.as_ref(), today)?;
+    let outcome = match &args.changed_since {
+        Some(rev) => candor::check::check_changed_since(&tree, rev, today)?,
+        None => candor::check_worktree(&tree, only.as_ref(), today)?,
+    };
     let text = match args.format {
         Format::Human => {
             let coloured =
@@ -119,7 +149,21 @@ fn check(args: CheckArgs) -> anyhow::Result<ExitCode> {
             };
             let root = tree.root().to_path_buf();
             let source_of = move |file: &str| std::fs::read_to_string(root.join(file)).ok();
-            report::human(&outcome.findings, outcome.reports, style, &source_of)
+            let mut text = report::human(&outcome.findings, outcome.reports, style, &source_of);
+            if args.quiet {
+                // Keep the findings, drop the summary line.
+                let trimmed = text
+                    .trim_end()
+                    .rsplit_once('\n')
+                    .map(|(findings, _)| findings.to_owned())
+                    .unwrap_or_default();
+                text = if trimmed.trim().is_empty() {
+                    String::new()
+                } else {
+                    format!("{trimmed}\n")
+                };
+            }
+            text
         }
         Format::Json => report::json(&outcome.findings),
         Format::Github => report::github(&outcome.findings),
@@ -157,11 +201,8 @@ fn build(args: BuildArgs) -> anyhow::Result<ExitCode> {
         today,
         strict: args.strict,
     };
-    let show_progress = !args.quiet && std::io::stderr().is_terminal();
-    let progress = |line: &str| {
-        if show_progress {
-            let _ = writeln!(std::io::stderr(), "{line}...");
-        }
+    let progress = TerminalProgress {
+        enabled: !args.quiet && std::io::stderr().is_terminal(),
     };
     let outcome = render::build(&source, &options, &progress)?;
     if !outcome.written() {
@@ -203,6 +244,134 @@ fn build(args: BuildArgs) -> anyhow::Result<ExitCode> {
         ))?;
     }
     Ok(ExitCode::SUCCESS)
+}
+
+fn init(args: InitArgs) -> anyhow::Result<ExitCode> {
+    let cwd = std::env::current_dir().context("cannot read the current folder")?;
+    let root = args.dir.clone().map(|d| cwd.join(d)).unwrap_or(cwd);
+    std::fs::create_dir_all(&root).with_context(|| format!("cannot create {}", root.display()))?;
+    let options = candor::scaffold::InitOptions {
+        organisation: args.organisation,
+        organisation_name: args.organisation_name,
+        service: args.service,
+        service_name: args.service_name,
+        languages: args.languages,
+        title: args.title,
+        base_url: args.base_url,
+    };
+    let written = candor::scaffold::init(&root, &options)?;
+    let new_repository = candor::source::init_repository(&root)?;
+    let mut text = format!("created a reports repository in {}:\n", root.display());
+    for path in &written {
+        text.push_str(&format!(
+            "  {}\n",
+            path.strip_prefix(&root).unwrap_or(path).display()
+        ));
+    }
+    if new_repository {
+        text.push_str("  (and a new git repository)\n");
+    }
+    text.push_str(&format!(
+        "next:\n  cd {}\n  candor new \"What happened\" --service {}\n  candor check\n  git add -A && git commit -m \"Start the reports repository\"\n  candor build\n",
+        root.display(),
+        options.service
+    ));
+    emit(&text)?;
+    Ok(ExitCode::SUCCESS)
+}
+
+fn new_report(args: NewArgs) -> anyhow::Result<ExitCode> {
+    let cwd = std::env::current_dir().context("cannot read the current folder")?;
+    let tree = match &args.repo {
+        Some(repo) => WorkTree::open(repo)?,
+        None => WorkTree::discover(&cwd)?,
+    };
+    let validator = candor::validate::SchemaValidator::new()?;
+    let bytes = tree.read(candor::source::CONFIG_FILE, 1024 * 1024)?;
+    let loaded = candor::check::load_config(&bytes, &validator);
+    if !loaded.references_known {
+        anyhow::bail!("candor.yaml has errors; run `candor check` and fix them first");
+    }
+    let started_at = match &args.started {
+        Some(text) => chrono::DateTime::parse_from_rfc3339(text).with_context(|| {
+            format!(
+                "`{text}` is not an RFC 3339 timestamp with offset, e.g. 2026-11-23T09:30:00+01:00"
+            )
+        })?,
+        None => chrono::Local::now()
+            .fixed_offset()
+            .with_nanosecond(0)
+            .unwrap_or_else(|| chrono::Local::now().fixed_offset()),
+    };
+    let report = candor::scaffold::NewReport {
+        title: args.title,
+        service: args.service,
+        organisation: args.organisation,
+        severity: match args.severity {
+            SeverityArg::Minor => candor::model::Severity::Minor,
+            SeverityArg::Major => candor::model::Severity::Major,
+            SeverityArg::Critical => candor::model::Severity::Critical,
+        },
+        started_at,
+    };
+    let (id, path) = candor::scaffold::new_report_path(&report)?;
+    let text = candor::scaffold::new_report_text(&loaded.config, &report, &id)?;
+    candor::scaffold::create_new(&tree.root().join(&path), &text)?;
+    emit(&format!(
+        "created {path}\nfill it in, run `candor check {path}`, and commit it; it is a draft until you set `status: preliminary`\n"
+    ))?;
+    Ok(ExitCode::SUCCESS)
+}
+
+fn serve(args: ServeArgs) -> anyhow::Result<ExitCode> {
+    let cwd = std::env::current_dir().context("cannot read the current folder")?;
+    let tree = match &args.repo {
+        Some(repo) => WorkTree::open(repo)?,
+        None => WorkTree::discover(&cwd)?,
+    };
+    let stop = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+    {
+        let stop = std::sync::Arc::clone(&stop);
+        ctrlc::set_handler(move || stop.store(true, std::sync::atomic::Ordering::SeqCst))
+            .context("cannot install the Ctrl-C handler")?;
+    }
+    let options = candor::serve::ServeOptions {
+        tree,
+        port: args.port,
+        today: args.today.map(|d| candor::today_from(Some(d), Utc::now())),
+    };
+    let log = |line: &str| {
+        let _ = writeln!(std::io::stderr(), "{line}");
+    };
+    candor::serve::serve(options, stop, &log)?;
+    let _ = writeln!(std::io::stderr(), "stopped; the preview folder is removed");
+    Ok(ExitCode::SUCCESS)
+}
+
+/// A progress bar on standard error, when it is a terminal.
+struct TerminalProgress {
+    enabled: bool,
+}
+
+impl render::Progress for TerminalProgress {
+    fn phase(&self, name: &str) {
+        if self.enabled {
+            let _ = write!(std::io::stderr(), "\r\x1b[2K{name}...");
+            let _ = writeln!(std::io::stderr());
+        }
+    }
+
+    fn advance(&self, done: usize, total: usize) {
+        if self.enabled {
+            const WIDTH: usize = 30;
+            let filled = (done * WIDTH).checked_div(total).unwrap_or(WIDTH);
+            let bar = format!("{}{}", "#".repeat(filled), "-".repeat(WIDTH - filled));
+            let _ = write!(std::io::stderr(), "\r\x1b[2K[{bar}] {done}/{total} pages");
+            if done == total {
+                let _ = writeln!(std::io::stderr());
+            }
+        }
+    }
 }
 
 fn human_style() -> HumanStyle {

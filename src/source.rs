@@ -469,6 +469,134 @@ pub fn short_id(oid: Oid) -> String {
     oid.to_string().chars().take(7).collect()
 }
 
+/// Make `root` a git repository unless it is inside one already; returns whether it did.
+pub fn init_repository(root: &Path) -> anyhow::Result<bool> {
+    if Repository::discover(root).is_ok() {
+        return Ok(false);
+    }
+    Repository::init(root)
+        .with_context(|| format!("cannot create a git repository in {}", root.display()))?;
+    Ok(true)
+}
+
+/// Report files in the working tree compared with a revision.
+#[derive(Clone, Debug, Default)]
+pub struct Changes {
+    /// Reports added, modified or renamed since the revision (committed or not, tracked or
+    /// not), by their current path.
+    pub changed: Vec<String>,
+    /// The blob ids, in the revision, of the reports that did not change, by path.
+    pub unchanged: std::collections::HashMap<String, Oid>,
+    /// Whether candor.yaml changed, which affects every report.
+    pub config_changed: bool,
+    /// The repository's `.git` folder, where a cache may live.
+    pub git_dir: PathBuf,
+}
+
+/// Compare the working tree at `root` with the revision `rev`: which reports changed since,
+/// following renames, and the blob ids of those that did not.
+pub fn changes_since(root: &Path, rev: &str) -> anyhow::Result<Changes> {
+    git2::opts::strict_hash_verification(false);
+    let repo = Repository::discover(root).with_context(|| {
+        format!(
+            "{} is not inside a git repository, so --changed-since has nothing to compare with",
+            root.display()
+        )
+    })?;
+    let tree = repo
+        .revparse_single(rev)
+        .with_context(|| {
+            format!(
+                "the revision `{rev}` does not exist in {}",
+                display_root(&repo)
+            )
+        })?
+        .peel_to_tree()
+        .with_context(|| format!("`{rev}` does not name a commit"))?;
+    let workdir = repo
+        .workdir()
+        .with_context(|| "the repository has no working tree to compare with".to_owned())?
+        .canonicalize()?;
+    let prefix = root
+        .canonicalize()?
+        .strip_prefix(&workdir)
+        .map(|p| p.to_string_lossy().replace('\\', "/"))
+        .unwrap_or_default();
+    let in_repo = |path: &str| {
+        if prefix.is_empty() {
+            path.to_owned()
+        } else {
+            format!("{prefix}/{path}")
+        }
+    };
+    let mut options = git2::DiffOptions::new();
+    options
+        .pathspec(in_repo(INCIDENTS_DIR))
+        .pathspec(in_repo(CONFIG_FILE))
+        .include_untracked(true)
+        .recurse_untracked_dirs(true)
+        .ignore_submodules(true);
+    let mut diff = repo.diff_tree_to_workdir_with_index(Some(&tree), Some(&mut options))?;
+    let mut find = git2::DiffFindOptions::new();
+    find.renames(true).for_untracked(true);
+    diff.find_similar(Some(&mut find))?;
+    let mut changes = Changes {
+        git_dir: repo.path().to_path_buf(),
+        ..Changes::default()
+    };
+    let to_root = |path: &Path| -> Option<String> {
+        let path = path.to_str()?;
+        Some(if prefix.is_empty() {
+            path.to_owned()
+        } else {
+            path.strip_prefix(&format!("{prefix}/"))?.to_owned()
+        })
+    };
+    let mut deleted = std::collections::HashSet::new();
+    for delta in diff.deltas() {
+        if delta.status() == git2::Delta::Deleted {
+            if let Some(path) = delta.old_file().path().and_then(to_root) {
+                deleted.insert(path);
+            }
+            continue;
+        }
+        let Some(path) = delta.new_file().path().and_then(to_root) else {
+            continue;
+        };
+        if path == CONFIG_FILE {
+            changes.config_changed = true;
+        } else if is_report_name(&path) {
+            changes.changed.push(path);
+        }
+    }
+    changes.changed.sort();
+    let base = match tree.get_path(Path::new(&in_repo(INCIDENTS_DIR))) {
+        Ok(entry) if entry.kind() == Some(ObjectType::Tree) => Some(repo.find_tree(entry.id())?),
+        _ => None,
+    };
+    if let Some(base) = base {
+        let changed: std::collections::HashSet<&str> =
+            changes.changed.iter().map(String::as_str).collect();
+        let mut unchanged = std::collections::HashMap::new();
+        base.walk(TreeWalkMode::PreOrder, |parent, entry| {
+            if entry.kind() == Some(ObjectType::Blob)
+                && let Ok(name) = entry.name()
+            {
+                let path = format!("{INCIDENTS_DIR}/{parent}{name}");
+                if is_report_name(&path)
+                    && !changed.contains(path.as_str())
+                    && !deleted.contains(&path)
+                {
+                    unchanged.insert(path, entry.id());
+                }
+            }
+            TreeWalkResult::Ok
+        })?;
+        changes.unchanged = unchanged;
+    }
+    Ok(changes)
+}
+
 /// Where a build reads from.
 #[derive(Clone, Debug)]
 pub enum Source {

@@ -10,3 +10,4 @@ mod rules;
 mod schema;
 mod site;
 mod support;
+mod workflow;

@@ -46,6 +46,8 @@ pub struct BuildOutcome {
     pub findings: Vec<Finding>,
     /// The findings that stopped the build (empty when the site was written).
     pub blocking: Vec<Finding>,
+    /// Every standing finding, drafts included (for an author's preview).
+    pub all_findings: Vec<Finding>,
     /// Published reports.
     pub published: usize,
     /// Drafts (never written).
@@ -63,18 +65,35 @@ impl BuildOutcome {
     }
 }
 
-/// Build the site from `source` into `options.out`. `progress` receives short status lines.
+/// Where a build reports how far it has come.
+pub trait Progress: Sync {
+    /// A new phase begins ("Checking reports").
+    fn phase(&self, name: &str);
+    /// `done` of `total` items of the current phase are finished.
+    fn advance(&self, done: usize, total: usize);
+}
+
+/// Progress that nobody watches.
+pub struct Silent;
+
+impl Progress for Silent {
+    fn phase(&self, _: &str) {}
+    fn advance(&self, _: usize, _: usize) {}
+}
+
+/// Build the site from `source` into `options.out`, telling `progress` how far it has come.
 pub fn build(
     source: &Source,
     options: &BuildOptions,
-    progress: &(dyn Fn(&str) + Sync),
+    progress: &dyn Progress,
 ) -> anyhow::Result<BuildOutcome> {
-    progress("Checking reports");
+    progress.phase("Checking reports");
     let run = check::run(source, None, options.today, true)?;
     let drafts = run.analyses.iter().filter(|a| a.is_draft()).count();
     let blocking = blocking_findings(&run.findings, &run.analyses, options.strict);
     if !blocking.is_empty() {
         return Ok(BuildOutcome {
+            all_findings: run.findings.clone(),
             findings: run.findings,
             blocking,
             published: 0,
@@ -87,7 +106,7 @@ pub fn build(
     let limits = run.config.config.limits;
     let history = match source.history_tree() {
         Some(tree) => {
-            progress("Reading history");
+            progress.phase("Reading history");
             // Versions equal to the committed files need not be parsed again.
             let mut known = HashMap::new();
             if let Source::Git(_) = source {
@@ -164,7 +183,7 @@ pub fn build(
         source_commit: model.source_commit.clone(),
         files: written.into_iter().collect(),
     };
-    progress("Publishing");
+    progress.phase("Publishing");
     staging.commit(&manifest)?;
     let published_files: std::collections::HashSet<&str> = model
         .reports
@@ -172,6 +191,7 @@ pub fn build(
         .map(|r| r.checked.file.as_str())
         .collect();
     Ok(BuildOutcome {
+        all_findings: run.findings.clone(),
         published: model.reports.len(),
         findings: run
             .findings
@@ -270,13 +290,13 @@ fn render_site(
     all_strings: &[Strings],
     set: &TemplateSet,
     staging: &Staging,
-    progress: &(dyn Fn(&str) + Sync),
+    progress: &dyn Progress,
 ) -> anyhow::Result<Vec<(String, String)>> {
     let factory = LayoutFactory { model, all_strings };
     let mut written: Vec<(String, String)> = Vec::new();
     let total_reports = model.reports.len() * all_strings.len();
     let done = AtomicUsize::new(0);
-    progress(&format!(
+    progress.phase(&format!(
         "Rendering {total_reports} report pages in {} languages",
         all_strings.len()
     ));
@@ -310,7 +330,7 @@ fn render_site(
                 );
                 let count = done.fetch_add(1, Ordering::Relaxed) + 1;
                 if count.is_multiple_of(2000) {
-                    progress(&format!("Rendered {count} of {total_reports} report pages"));
+                    progress.phase(&format!("Rendered {count} of {total_reports} report pages"));
                 }
                 result
             })
@@ -550,7 +570,7 @@ fn render_site(
             staging.write(path, schema::to_file_text(&value).as_bytes())?,
         ));
     }
-    progress("Writing open data");
+    progress.phase("Writing open data");
     let (json, (incidents_csv, actions_csv)) = rayon::join(
         || data::incidents_json(model),
         || rayon::join(|| data::incidents_csv(model), || data::actions_csv(model)),

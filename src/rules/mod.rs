@@ -223,8 +223,8 @@ pub fn assess(incident: &Incident, context: &Context<'_>) -> ImpactFigures {
 }
 
 /// What the repository-wide rules and waivers need to know of one report, kept after the
-/// report's tree and model are dropped.
-#[derive(Clone, Debug)]
+/// report's tree and model are dropped (and cached between runs of `check --changed-since`).
+#[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
 pub struct Summary {
     /// File path relative to the repository root.
     pub file: String,

@@ -12,11 +12,11 @@ use crate::model::{CauseCategory, Status};
 use super::{Code, Context, Emitter, Summary};
 
 /// Findings that need every report: duplicate ids and recurrences.
-pub fn check_repository(summaries: &[Summary], context: &Context<'_>) -> Vec<Finding> {
+pub fn check_repository(summaries: &[&Summary], context: &Context<'_>) -> Vec<Finding> {
     let mut findings = Vec::new();
 
     let mut by_id: BTreeMap<&str, Vec<&Summary>> = BTreeMap::new();
-    for summary in summaries {
+    for summary in summaries.iter().copied() {
         by_id.entry(summary.id.as_str()).or_default().push(summary);
     }
     for (id, group) in by_id.iter().filter(|(_, group)| group.len() > 1) {
@@ -40,7 +40,11 @@ pub fn check_repository(summaries: &[Summary], context: &Context<'_>) -> Vec<Fin
 
     let window = Duration::days(i64::from(context.config.policy.recurrence_days));
     let mut by_service_cause: BTreeMap<(&str, CauseCategory), Vec<&Summary>> = BTreeMap::new();
-    for summary in summaries.iter().filter(|s| s.status != Status::Draft) {
+    for summary in summaries
+        .iter()
+        .copied()
+        .filter(|s| s.status != Status::Draft)
+    {
         if let Some((category, _)) = summary.cause {
             for service in &summary.services {
                 by_service_cause

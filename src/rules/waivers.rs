@@ -11,7 +11,7 @@ use crate::model::{Incident, Text};
 use super::{Code, Context, Emitter};
 
 /// One waiver as the rules need it, kept after the report is dropped.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
 pub struct WaiverRecord {
     /// Index in `waivers`.
     pub index: usize,

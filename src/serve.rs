@@ -1,0 +1,420 @@
+//! `candor serve`: a live preview for authors.
+//!
+//! Builds the working tree into a temporary folder, serves it on 127.0.0.1 only, watches the
+//! reports, `candor.yaml` and `templates/` for changes, rebuilds, and tells open pages to
+//! reload. Findings are printed in the terminal and shown in an overlay on every page. The
+//! server only reads files inside the built site; the temporary folder is removed on Ctrl-C.
+
+use std::collections::BTreeMap;
+use std::io::{BufRead, BufReader, Read as _, Write as _};
+use std::net::{TcpListener, TcpStream};
+use std::path::{Component, Path, PathBuf};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, SystemTime};
+
+use anyhow::Context as _;
+use chrono::{DateTime, Utc};
+
+use crate::finding::Finding;
+use crate::render::{self, BuildOptions};
+use crate::source::{self, Source, WorkTree};
+
+/// What the server shows at a given moment.
+#[derive(Debug, Default)]
+struct State {
+    /// Bumped after every build, so pages know to reload.
+    version: u64,
+    /// The findings overlay, as safe HTML (empty when there is nothing to show).
+    overlay: String,
+}
+
+/// How to serve.
+pub struct ServeOptions {
+    /// The reports repository.
+    pub tree: WorkTree,
+    /// The port on 127.0.0.1.
+    pub port: u16,
+    /// "Now" for the rules; `None` means the start of each build's UTC day.
+    pub today: Option<DateTime<Utc>>,
+}
+
+/// Serve until `stop` is set. `log` receives lines for the terminal (builds and findings).
+pub fn serve(
+    options: ServeOptions,
+    stop: Arc<AtomicBool>,
+    log: &(dyn Fn(&str) + Sync),
+) -> anyhow::Result<()> {
+    let listener = TcpListener::bind(("127.0.0.1", options.port)).with_context(|| {
+        format!(
+            "cannot listen on 127.0.0.1:{}; is another server using it? Try --port",
+            options.port
+        )
+    })?;
+    let address = listener.local_addr()?;
+    let workspace = tempfile::Builder::new()
+        .prefix("candor-serve-")
+        .tempdir()
+        .context("cannot create a temporary folder for the preview")?;
+    let site = workspace.path().join("site");
+    let state = Arc::new(Mutex::new(State::default()));
+
+    log(&format!("preview folder: {}", workspace.path().display()));
+    rebuild(&options, &site, &state, log);
+    log(&format!("serving http://{address}/ (Ctrl-C to stop)"));
+
+    {
+        let site = site.clone();
+        let state = Arc::clone(&state);
+        let stop = Arc::clone(&stop);
+        std::thread::spawn(move || {
+            for stream in listener.incoming() {
+                if stop.load(Ordering::SeqCst) {
+                    break;
+                }
+                if let Ok(stream) = stream {
+                    let site = site.clone();
+                    let state = Arc::clone(&state);
+                    std::thread::spawn(move || {
+                        let _ = handle(stream, &site, &state);
+                    });
+                }
+            }
+        });
+    }
+
+    let mut fingerprint = watched_files(options.tree.root());
+    while !stop.load(Ordering::SeqCst) {
+        std::thread::sleep(Duration::from_millis(300));
+        let now = watched_files(options.tree.root());
+        if now != fingerprint {
+            fingerprint = now;
+            log("change detected, rebuilding");
+            rebuild(&options, &site, &state, log);
+        }
+    }
+    drop(workspace);
+    Ok(())
+}
+
+fn rebuild(options: &ServeOptions, site: &Path, state: &Mutex<State>, log: &(dyn Fn(&str) + Sync)) {
+    let today = options
+        .today
+        .unwrap_or_else(|| crate::today_from(Some(Utc::now().date_naive()), Utc::now()));
+    let source = Source::Work(options.tree.clone(), None);
+    let build = BuildOptions {
+        out: site.to_path_buf(),
+        today,
+        strict: false,
+    };
+    let overlay = match render::build(&source, &build, &render::Silent) {
+        Ok(outcome) => {
+            let shown = if outcome.written() {
+                &outcome.all_findings
+            } else {
+                &outcome.blocking
+            };
+            if outcome.written() {
+                log(&format!(
+                    "built {} report(s); {} finding(s)",
+                    outcome.published,
+                    shown.len()
+                ));
+            } else {
+                log(&format!(
+                    "not rebuilt: {} finding(s) make a report untrustworthy; the previous preview stays",
+                    shown.len()
+                ));
+            }
+            for finding in shown {
+                log(&format!(
+                    "  {} {} {}:{}: {}",
+                    finding.level.as_str(),
+                    finding.code,
+                    finding.file,
+                    finding.line.map(|l| l.to_string()).unwrap_or_default(),
+                    finding.message
+                ));
+            }
+            overlay_html(shown, !outcome.written())
+        }
+        Err(error) => {
+            log(&format!("build failed: {error:#}"));
+            format!(
+                "<div id=\"candor-overlay\" role=\"alert\"><p><strong>Build failed</strong></p><pre>{}</pre></div>",
+                escape(&format!("{error:#}"))
+            )
+        }
+    };
+    if let Ok(mut state) = state.lock() {
+        state.version += 1;
+        state.overlay = overlay;
+    }
+}
+
+/// The findings overlay: report text is escaped, never interpreted.
+fn overlay_html(findings: &[Finding], refused: bool) -> String {
+    if findings.is_empty() {
+        return String::new();
+    }
+    let mut html = String::from("<div id=\"candor-overlay\" role=\"status\"><p><strong>");
+    html.push_str(if refused {
+        "Not rebuilt: these findings make a report untrustworthy"
+    } else {
+        "Findings"
+    });
+    html.push_str("</strong> <button type=\"button\" onclick=\"this.parentNode.parentNode.remove()\">Hide</button></p><ul>");
+    for finding in findings.iter().take(200) {
+        html.push_str(&format!(
+            "<li><code>{}</code> {}:{} {}</li>",
+            escape(finding.code.as_str()),
+            escape(&finding.file),
+            finding.line.map(|l| l.to_string()).unwrap_or_default(),
+            escape(&finding.message)
+        ));
+    }
+    html.push_str("</ul></div>");
+    html
+}
+
+const LIVE_SCRIPT: &str = r#"(function () {
+  var current = null;
+  function poll() {
+    fetch('/__candor/version', { cache: 'no-store' })
+      .then(function (r) { return r.text(); })
+      .then(function (v) { if (current === null) { current = v; } else if (v !== current) { location.reload(); } })
+      .catch(function () {})
+      .finally(function () { setTimeout(poll, 700); });
+  }
+  poll();
+}());
+"#;
+
+const OVERLAY_STYLE: &str = "<style>#candor-overlay{position:fixed;right:1rem;bottom:1rem;max-width:40rem;max-height:50vh;overflow:auto;background:#fff;color:#1b1b1b;border:3px solid #8a1c1c;padding:.5rem 1rem;z-index:1000;font:14px/1.4 system-ui,sans-serif;box-shadow:0 4px 16px rgba(0,0,0,.3)}#candor-overlay ul{padding-left:1.2rem;margin:.3rem 0}</style>";
+
+fn handle(mut stream: TcpStream, site: &Path, state: &Mutex<State>) -> std::io::Result<()> {
+    stream.set_read_timeout(Some(Duration::from_secs(5)))?;
+    let mut reader = BufReader::new(stream.try_clone()?);
+    let mut request_line = String::new();
+    reader.by_ref().take(8192).read_line(&mut request_line)?;
+    // Read and ignore the headers.
+    loop {
+        let mut header = String::new();
+        if reader.by_ref().take(8192).read_line(&mut header)? == 0
+            || header == "\r\n"
+            || header == "\n"
+        {
+            break;
+        }
+    }
+    let mut parts = request_line.split_whitespace();
+    let method = parts.next().unwrap_or_default();
+    let target = parts.next().unwrap_or("/");
+    if method != "GET" && method != "HEAD" {
+        return respond(
+            &mut stream,
+            405,
+            "text/plain; charset=utf-8",
+            b"only GET and HEAD",
+            method == "HEAD",
+        );
+    }
+    let path = target.split(['?', '#']).next().unwrap_or("/");
+    let head = method == "HEAD";
+    match path {
+        "/__candor/version" => {
+            let version = state.lock().map(|s| s.version).unwrap_or_default();
+            return respond(
+                &mut stream,
+                200,
+                "text/plain; charset=utf-8",
+                version.to_string().as_bytes(),
+                head,
+            );
+        }
+        "/__candor/live.js" => {
+            return respond(
+                &mut stream,
+                200,
+                "text/javascript; charset=utf-8",
+                LIVE_SCRIPT.as_bytes(),
+                head,
+            );
+        }
+        _ => {}
+    }
+    let Some(file) = resolve(site, path) else {
+        return respond(
+            &mut stream,
+            404,
+            "text/plain; charset=utf-8",
+            b"not found",
+            head,
+        );
+    };
+    let (status, file) = if file.is_file() {
+        (200, file)
+    } else {
+        (404, site.join("404.html"))
+    };
+    let Ok(mut body) = std::fs::read(&file) else {
+        return respond(
+            &mut stream,
+            404,
+            "text/plain; charset=utf-8",
+            b"not found",
+            head,
+        );
+    };
+    let content_type = content_type(&file);
+    if content_type.starts_with("text/html") {
+        let overlay = state.lock().map(|s| s.overlay.clone()).unwrap_or_default();
+        let injection =
+            format!("{OVERLAY_STYLE}{overlay}<script src=\"/__candor/live.js\"></script></body>");
+        let text = String::from_utf8_lossy(&body).replacen("</body>", &injection, 1);
+        body = text.into_bytes();
+    }
+    respond(&mut stream, status, content_type, &body, head)
+}
+
+/// The file a URL path names inside `site`, refusing anything that could leave it.
+fn resolve(site: &Path, path: &str) -> Option<PathBuf> {
+    let decoded = percent_decode(path)?;
+    let mut file = site.to_path_buf();
+    for component in Path::new(decoded.trim_start_matches('/')).components() {
+        match component {
+            Component::Normal(part) => file.push(part),
+            Component::CurDir => {}
+            _ => return None,
+        }
+    }
+    if file.is_dir() {
+        file.push("index.html");
+    }
+    Some(file)
+}
+
+fn percent_decode(text: &str) -> Option<String> {
+    let bytes = text.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i] == b'%' {
+            let hex = text.get(i + 1..i + 3)?;
+            out.push(u8::from_str_radix(hex, 16).ok()?);
+            i += 3;
+        } else {
+            out.push(bytes[i]);
+            i += 1;
+        }
+    }
+    let decoded = String::from_utf8(out).ok()?;
+    (!decoded.contains('\0')).then_some(decoded)
+}
+
+fn content_type(path: &Path) -> &'static str {
+    match path.extension().and_then(|e| e.to_str()) {
+        Some("html") => "text/html; charset=utf-8",
+        Some("css") => "text/css; charset=utf-8",
+        Some("js") => "text/javascript; charset=utf-8",
+        Some("json") => "application/json",
+        Some("xml") => "application/atom+xml",
+        Some("csv") => "text/csv; charset=utf-8",
+        Some("svg") => "image/svg+xml",
+        _ => "application/octet-stream",
+    }
+}
+
+fn respond(
+    stream: &mut TcpStream,
+    status: u16,
+    content_type: &str,
+    body: &[u8],
+    head: bool,
+) -> std::io::Result<()> {
+    let reason = match status {
+        200 => "OK",
+        404 => "Not Found",
+        405 => "Method Not Allowed",
+        _ => "Error",
+    };
+    write!(
+        stream,
+        "HTTP/1.1 {status} {reason}\r\nContent-Type: {content_type}\r\nContent-Length: {}\r\nCache-Control: no-store\r\nX-Content-Type-Options: nosniff\r\nConnection: close\r\n\r\n",
+        body.len()
+    )?;
+    if !head {
+        stream.write_all(body)?;
+    }
+    stream.flush()
+}
+
+/// Every watched file with its size and modification time; any change means a rebuild.
+fn watched_files(root: &Path) -> BTreeMap<PathBuf, (u64, Option<SystemTime>)> {
+    let mut files = BTreeMap::new();
+    let mut pending = vec![
+        root.join(source::INCIDENTS_DIR),
+        root.join(source::TEMPLATES_DIR),
+    ];
+    if let Ok(metadata) = std::fs::metadata(root.join(source::CONFIG_FILE)) {
+        files.insert(
+            root.join(source::CONFIG_FILE),
+            (metadata.len(), metadata.modified().ok()),
+        );
+    }
+    while let Some(folder) = pending.pop() {
+        let Ok(entries) = std::fs::read_dir(&folder) else {
+            continue;
+        };
+        for entry in entries.flatten() {
+            let Ok(metadata) = entry.metadata() else {
+                continue;
+            };
+            if metadata.is_dir() {
+                pending.push(entry.path());
+            } else {
+                files.insert(entry.path(), (metadata.len(), metadata.modified().ok()));
+            }
+        }
+    }
+    files
+}
+
+fn escape(text: &str) -> String {
+    crate::render::svg::escape(text)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn paths_never_leave_the_site() {
+        let site = Path::new("/srv/site");
+        assert_eq!(
+            resolve(site, "/da/index.html"),
+            Some(PathBuf::from("/srv/site/da/index.html"))
+        );
+        assert_eq!(resolve(site, "/../etc/passwd"), None);
+        assert_eq!(resolve(site, "/%2e%2e/etc/passwd"), None);
+        assert_eq!(resolve(site, "/a/%00"), None);
+    }
+
+    #[test]
+    fn overlay_escapes_report_text() {
+        let finding = Finding {
+            code: crate::rules::Code::A006,
+            name: "severity-understated",
+            level: crate::config::Level::Deny,
+            file: "incidents/<x>.yaml".into(),
+            line: Some(3),
+            column: Some(1),
+            path: "/severity".into(),
+            message: "<script>alert(1)</script>".into(),
+            help: String::new(),
+        };
+        let html = overlay_html(&[finding], false);
+        assert!(!html.contains("<script>"));
+        assert!(html.contains("&lt;script&gt;"));
+    }
+}

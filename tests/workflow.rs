@@ -1,0 +1,421 @@
+//! The author's workflow: init, new, check --changed-since, serve, completions and man.
+
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::TcpStream;
+use std::process::{Command as Process, Stdio};
+use std::time::{Duration, Instant};
+
+use crate::support::{GitRepo, candor, check_json, files_under};
+
+fn init(dir: &std::path::Path) {
+    let output = candor()
+        .arg("init")
+        .arg(dir)
+        .args([
+            "--organisation",
+            "agency-x",
+            "--organisation-name",
+            "Agency X",
+            "--service",
+            "portal",
+            "--service-name",
+            "The Portal",
+        ])
+        .output()
+        .unwrap();
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+}
+
+#[test]
+fn init_creates_a_repository_that_passes_check_and_build() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path().join("reports");
+    init(&root);
+    let files = files_under(&root)
+        .into_iter()
+        .filter(|f| !f.starts_with(".git/"))
+        .collect::<Vec<_>>();
+    assert_eq!(
+        files,
+        [
+            ".github/workflows/candor.yml",
+            ".gitignore",
+            ".gitlab-ci.yml",
+            "candor.yaml",
+            "incidents/README.md",
+            "schema/config.schema.json",
+            "schema/incident.schema.json"
+        ]
+    );
+    let config = std::fs::read_to_string(root.join("candor.yaml")).unwrap();
+    assert!(
+        config.contains("agency-x:\n    name: \"Agency X\""),
+        "{config}"
+    );
+    let workflow = std::fs::read_to_string(root.join(".github/workflows/candor.yml")).unwrap();
+    assert!(
+        workflow.contains("candor check --format github")
+            && workflow.contains("candor build --out site")
+    );
+    assert!(
+        std::fs::read_to_string(root.join(".gitlab-ci.yml"))
+            .unwrap()
+            .contains("candor check")
+    );
+    assert!(root.join(".git").is_dir(), "a git repository is created");
+
+    let (exit, findings) = check_json(&root, &[]);
+    assert_eq!((exit, findings.len()), (0, 0), "{findings:#?}");
+    let out = dir.path().join("site");
+    let preview = candor()
+        .current_dir(&root)
+        .args(["build", "--worktree", "--out"])
+        .arg(&out)
+        .output()
+        .unwrap();
+    assert!(
+        preview.status.success(),
+        "{}",
+        String::from_utf8_lossy(&preview.stderr)
+    );
+    // After the first commit, the real build works too.
+    let repo = git2::Repository::open(&root).unwrap();
+    let mut index = repo.index().unwrap();
+    index
+        .add_all(["*"], git2::IndexAddOption::DEFAULT, None)
+        .unwrap();
+    let tree = repo.find_tree(index.write_tree().unwrap()).unwrap();
+    let signature = git2::Signature::now("Agency", "reports@example.org").unwrap();
+    repo.commit(Some("HEAD"), &signature, &signature, "Start", &tree, &[])
+        .unwrap();
+    let built = candor()
+        .current_dir(&root)
+        .args(["build", "--out"])
+        .arg(dir.path().join("site2"))
+        .output()
+        .unwrap();
+    assert!(
+        built.status.success(),
+        "{}",
+        String::from_utf8_lossy(&built.stderr)
+    );
+
+    // Never twice, never overwriting.
+    let again = candor().arg("init").arg(&root).output().unwrap();
+    assert_eq!(again.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&again.stderr).contains("already has a candor.yaml"));
+    let other = dir.path().join("other");
+    std::fs::create_dir_all(other.join(".github/workflows")).unwrap();
+    std::fs::write(other.join(".github/workflows/candor.yml"), "mine").unwrap();
+    let clash = candor().arg("init").arg(&other).output().unwrap();
+    assert_eq!(clash.status.code(), Some(2));
+    assert_eq!(
+        std::fs::read_to_string(other.join(".github/workflows/candor.yml")).unwrap(),
+        "mine"
+    );
+    assert!(
+        !other.join("candor.yaml").exists(),
+        "nothing is written when anything would be overwritten"
+    );
+}
+
+#[test]
+fn new_writes_a_draft_that_checks_and_never_overwrites() {
+    let dir = tempfile::tempdir().unwrap();
+    init(dir.path());
+    let run = || {
+        candor()
+            .current_dir(dir.path())
+            .args([
+                "new",
+                "Ærø: Login fejlede for alle brugere",
+                "--service",
+                "portal",
+                "--severity",
+                "major",
+                "--started",
+                "2026-11-30T09:30:00+01:00",
+            ])
+            .output()
+            .unwrap()
+    };
+    let first = run();
+    assert!(
+        first.status.success(),
+        "{}",
+        String::from_utf8_lossy(&first.stderr)
+    );
+    let path = dir
+        .path()
+        .join("incidents/2026/2026-11-30-aeroe-login-fejlede-for-alle-brugere.yaml");
+    let text = std::fs::read_to_string(&path).unwrap();
+    assert!(
+        text.starts_with("# yaml-language-server: $schema=../../schema/incident.schema.json\n")
+    );
+    for line in [
+        "id: 2026-11-30-aeroe-login-fejlede-for-alle-brugere",
+        "status: draft",
+        "organisation: agency-x",
+        "services: [portal]",
+        "severity: major",
+        "started_at: 2026-11-30T09:30:00+01:00",
+        "# root_cause:",
+        "# actions:",
+    ] {
+        assert!(text.contains(line), "missing {line} in\n{text}");
+    }
+    assert!(
+        text.lines()
+            .filter(|l| l.contains(':') && !l.trim_start().starts_with("- "))
+            .all(|l| l.contains('#') || l.starts_with("  ") || l.starts_with("summary")),
+        "every field has a comment:\n{text}"
+    );
+    let (exit, findings) = check_json(dir.path(), &[]);
+    assert_eq!(exit, 0, "{findings:#?}");
+
+    std::fs::write(&path, "my edits").unwrap();
+    let second = run();
+    assert_eq!(second.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&second.stderr).contains("never overwrites"));
+    assert_eq!(std::fs::read_to_string(&path).unwrap(), "my edits");
+
+    let unknown = candor()
+        .current_dir(dir.path())
+        .args(["new", "X", "--service", "nope"])
+        .output()
+        .unwrap();
+    assert_eq!(unknown.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&unknown.stderr).contains("`nope` is not a service"));
+}
+
+const CONFIG: &str = "site:\n  title: Incidents\n  base_url: https://incidents.example.org/\n  languages: [en]\norganisations:\n  agency: {name: The Agency}\nservices:\n  login: {name: Login, organisation: agency}\n";
+
+fn report(id: &str, day: u32, severity: &str) -> String {
+    format!(
+        "schema: 1\nid: {id}\ntitle: Login failed\nlanguage: en\nstatus: final\norganisation: agency\nservices: [login]\nseverity: {severity}\nstarted_at: 2026-05-{day:02}T09:00:00+02:00\ndetected_at: 2026-05-{day:02}T09:05:00+02:00\nresolved_at: 2026-05-{day:02}T09:40:00+02:00\nsummary: Nobody could log in.\nimpact:\n  users_affected: {{estimate: 1000}}\n  outage: partial\ntimeline:\n  - {{at: 2026-05-{day:02}T09:20:00+02:00, kind: public-statement, channel: Status page, text: Login is down.}}\nroot_cause:\n  status: confirmed\n  category: system-failure\n  trigger: An expired certificate on the login service.\n  description: The renewal job failed for weeks and nobody monitored its errors or the expiry date.\nactions:\n  - {{id: A1, type: prevent, action: Monitor expiry dates., owner: Operations, due: 2027-09-30, status: planned}}\n"
+    )
+}
+
+#[test]
+fn changed_since_reports_only_changed_files_but_sees_every_report() {
+    let repo = GitRepo::new(CONFIG);
+    repo.write(
+        "incidents/2026/2026-05-01-a.yaml",
+        &report("2026-05-01-a", 1, "minor"),
+    );
+    repo.write(
+        "incidents/2026/2026-05-02-b.yaml",
+        &report("2026-05-02-b", 2, "minor"),
+    );
+    repo.write(
+        "incidents/2026/2026-05-03-c.yaml",
+        &report("2026-05-03-c", 3, "minor"),
+    );
+    repo.write(
+        "incidents/2026/2026-05-04-d.yaml",
+        &report("2026-05-04-d", 4, "minor")
+            .replace("severity: minor", "severity: minor\nunknown_field: 1"),
+    );
+    repo.write(
+        "incidents/2025/2025-05-06-f.yaml",
+        &report("2025-05-06-f", 6, "minor").replace("2026-05-06", "2025-05-06"),
+    );
+    repo.commit("Five reports, one broken", 1_778_000_000);
+
+    // Nothing changed: the committed broken report is not reported.
+    let (exit, findings) = check_json(repo.path(), &["--changed-since", "HEAD"]);
+    assert_eq!((exit, findings.len()), (0, 0), "{findings:#?}");
+
+    // Modify a, rename b, delete c, add e (untracked) that duplicates a's id.
+    repo.write(
+        "incidents/2026/2026-05-01-a.yaml",
+        &report("2026-05-01-a", 1, "minor").replace("estimate: 1000", "estimate: 500000"),
+    );
+    std::fs::create_dir_all(repo.path().join("incidents/archive")).unwrap();
+    std::fs::rename(
+        repo.path().join("incidents/2026/2026-05-02-b.yaml"),
+        repo.path().join("incidents/archive/2026-05-02-b.yaml"),
+    )
+    .unwrap();
+    std::fs::remove_file(repo.path().join("incidents/2026/2026-05-03-c.yaml")).unwrap();
+    repo.write(
+        "incidents/2026/2026-05-05-e.yaml",
+        &report("2026-05-05-e", 5, "minor").replace("id: 2026-05-05-e", "id: 2025-05-06-f"),
+    );
+    let (exit, findings) = check_json(repo.path(), &["--changed-since", "HEAD"]);
+    assert_eq!(exit, 1);
+    let files: std::collections::BTreeSet<&str> = findings
+        .iter()
+        .map(|f| f["file"].as_str().unwrap())
+        .collect();
+    assert!(
+        files.iter().all(|f| [
+            "incidents/2026/2026-05-01-a.yaml",
+            "incidents/2026/2026-05-05-e.yaml",
+            "incidents/archive/2026-05-02-b.yaml"
+        ]
+        .contains(f)),
+        "{files:?}"
+    );
+    let codes_for = |file: &str| -> Vec<&str> {
+        findings
+            .iter()
+            .filter(|f| f["file"] == file)
+            .map(|f| f["code"].as_str().unwrap())
+            .collect()
+    };
+    assert!(
+        codes_for("incidents/2026/2026-05-01-a.yaml").contains(&"A006"),
+        "the modified report is checked"
+    );
+    let e = codes_for("incidents/2026/2026-05-05-e.yaml");
+    assert!(
+        e.contains(&"S004"),
+        "the duplicate of an unchanged report is found: {e:?}"
+    );
+    assert!(e.contains(&"S003"), "{e:?}");
+    assert!(
+        repo.path().join(".git/candor/summaries.json").exists(),
+        "unchanged reports are cached"
+    );
+    // The same answer from the cache.
+    let (again_exit, again) = check_json(repo.path(), &["--changed-since", "HEAD"]);
+    assert_eq!((again_exit, again), (exit, findings));
+
+    // A changed candor.yaml affects every report: all are checked.
+    repo.write("candor.yaml", &format!("{CONFIG}rules: {{A016: allow}}\n"));
+    let (_, all) = check_json(repo.path(), &["--changed-since", "HEAD"]);
+    assert!(
+        all.iter()
+            .any(|f| f["file"] == "incidents/2026/2026-05-04-d.yaml"),
+        "{all:#?}"
+    );
+}
+
+#[test]
+fn serve_answers_on_loopback_rebuilds_and_cleans_up() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("candor.yaml"), CONFIG).unwrap();
+    std::fs::create_dir_all(dir.path().join("incidents/2026")).unwrap();
+    let file = dir.path().join("incidents/2026/2026-05-01-a.yaml");
+    std::fs::write(&file, report("2026-05-01-a", 1, "minor")).unwrap();
+    let mut child = Process::new(assert_cmd::cargo::cargo_bin("candor"))
+        .current_dir(dir.path())
+        .args(["serve", "--port", "0", "--today", "2026-12-01"])
+        .stderr(Stdio::piped())
+        .stdout(Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut stderr = BufReader::new(child.stderr.take().unwrap());
+    let mut address = None;
+    let mut preview = None;
+    let mut log = String::new();
+    for _ in 0..40 {
+        let mut line = String::new();
+        if stderr.read_line(&mut line).unwrap() == 0 {
+            break;
+        }
+        log.push_str(&line);
+        if let Some(rest) = line.strip_prefix("preview folder: ") {
+            preview = Some(std::path::PathBuf::from(rest.trim()));
+        }
+        if let Some(rest) = line.trim().strip_prefix("serving http://") {
+            address = Some(
+                rest.trim_end_matches(|c| c != '/')
+                    .trim_end_matches('/')
+                    .split(' ')
+                    .next()
+                    .unwrap()
+                    .to_owned(),
+            );
+            break;
+        }
+    }
+    let address = address.unwrap_or_else(|| panic!("no address in {log}"));
+    assert!(address.starts_with("127.0.0.1:"), "{address}");
+    let preview = preview.unwrap_or_else(|| panic!("no preview folder in {log}"));
+    assert!(preview.exists());
+    let get = |path: &str| -> (u16, String) {
+        let mut stream = TcpStream::connect(&address).unwrap();
+        write!(stream, "GET {path} HTTP/1.1\r\nHost: localhost\r\n\r\n").unwrap();
+        let mut response = String::new();
+        stream.read_to_string(&mut response).unwrap();
+        let status = response[9..12].parse().unwrap();
+        (status, response)
+    };
+    let (status, page) = get("/en/reports/2026-05-01-a.html");
+    assert_eq!(status, 200);
+    assert!(page.contains("Login failed"));
+    assert!(
+        page.contains("/__candor/live.js"),
+        "the page reloads itself"
+    );
+    assert_eq!(get("/../../etc/passwd").0, 404);
+    let (_, version) = get("/__candor/version");
+    let before: u64 = version
+        .rsplit("\r\n")
+        .next()
+        .unwrap()
+        .trim()
+        .parse()
+        .unwrap();
+
+    std::fs::write(
+        &file,
+        report("2026-05-01-a", 1, "minor")
+            .replace("title: Login failed", "title: Login failed badly"),
+    )
+    .unwrap();
+    let started = Instant::now();
+    loop {
+        let (_, version) = get("/__candor/version");
+        let now: u64 = version
+            .rsplit("\r\n")
+            .next()
+            .unwrap()
+            .trim()
+            .parse()
+            .unwrap();
+        if now > before {
+            break;
+        }
+        assert!(
+            started.elapsed() < Duration::from_secs(30),
+            "no rebuild after a change"
+        );
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    let (_, page) = get("/en/reports/2026-05-01-a.html");
+    assert!(page.contains("Login failed badly"));
+    assert!(
+        page.contains("candor-overlay"),
+        "findings are shown on the page"
+    );
+
+    Process::new("kill")
+        .args(["-INT", &child.id().to_string()])
+        .status()
+        .unwrap();
+    let status = child.wait().unwrap();
+    assert!(status.success(), "{status:?}");
+    assert!(!preview.exists(), "Ctrl-C leaves nothing behind");
+}
+
+#[test]
+fn completions_and_man_page() {
+    let output = candor().args(["completions", "bash"]).output().unwrap();
+    let text = String::from_utf8(output.stdout).unwrap();
+    assert!(text.contains("candor") && text.contains("changed-since") && text.contains("serve"));
+    let output = candor().arg("man").output().unwrap();
+    let text = String::from_utf8(output.stdout).unwrap();
+    assert!(
+        text.starts_with(".ie") || text.starts_with(".TH"),
+        "{}",
+        &text[..80]
+    );
+    assert!(text.contains("candor"));
+}
