@@ -413,6 +413,12 @@ pub fn run_with_summaries(
         }
         files.sort();
     }
+    let mut too_many = None;
+    let max_reports = engine.limits().max_reports as usize;
+    if files.len() > max_reports {
+        too_many = Some(files.len());
+        files.truncate(max_reports);
+    }
     let limit = engine.limits().max_file_bytes;
     let (summarised, to_read): (Vec<String>, Vec<String>) =
         files.iter().cloned().partition(|f| known.contains_key(f));
@@ -437,6 +443,17 @@ pub fn run_with_summaries(
 
     findings.extend(loaded_config.findings.iter().cloned());
     let levels = Levels::default();
+    if let Some(count) = too_many {
+        let mut out = Emitter::new(source::CONFIG_FILE, None, &levels);
+        out.push(
+            Code::S007,
+            "/limits/max_reports",
+            None,
+            format!("the repository holds {count} reports, over the limit of {max_reports}; only the first {max_reports} were checked"),
+            "raise `limits.max_reports` in candor.yaml if the repository really holds that many reports".into(),
+        );
+        findings.extend(out.into_findings());
+    }
     for skipped in &listing.skipped {
         let mut out = Emitter::new(&skipped.path, None, &levels);
         out.push(

@@ -20,9 +20,11 @@ pub struct ConfigFile {
     pub site: SiteFile,
     /// Organisations that file reports, by key (lowercase, hyphens), e.g. `agency-for-digital-identity`.
     #[serde(default)]
+    #[schemars(extend("propertyNames" = {"pattern": "^[a-z0-9][a-z0-9-]{0,79}$"}))]
     pub organisations: BTreeMap<String, OrganisationFile>,
-    /// Services that reports can name, by key, e.g. `national-eid`.
+    /// Services that reports can name, by key (lowercase, hyphens), e.g. `national-eid`.
     #[serde(default)]
+    #[schemars(extend("propertyNames" = {"pattern": "^[a-z0-9][a-z0-9-]{0,79}$"}))]
     pub services: BTreeMap<String, ServiceFile>,
     /// Thresholds and deadlines the rules apply. Anything left out takes the built-in default.
     #[serde(default)]
@@ -44,8 +46,8 @@ pub struct SiteFile {
     /// The address the site is published at, ending in `/`.
     #[schemars(url)]
     pub base_url: String,
-    /// Language codes the site is built in; the first is the default.
-    #[schemars(length(min = 1))]
+    /// Language codes the site is built in, e.g. `[da, en]`; the first is the default.
+    #[schemars(length(min = 1), inner(regex(pattern = "^[a-z]{2,3}$")))]
     pub languages: Vec<String>,
     /// An optional banner shown on every page, e.g. `Example data`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -163,6 +165,22 @@ pub struct LimitsFile {
     /// Most nodes that YAML aliases may expand to in one file. Default 10,000.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub max_alias_nodes: Option<u32>,
+    /// Most reports in the repository. Default 200,000.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(range(min = 1))]
+    pub max_reports: Option<u32>,
+    /// Most timeline events in one report. Default 1,000.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(range(min = 1))]
+    pub max_timeline_events: Option<u32>,
+    /// Most actions in one report. Default 500.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(range(min = 1))]
+    pub max_actions: Option<u32>,
+    /// Longest text, in characters, of any one text field. Default 100,000.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(range(min = 1))]
+    pub max_text_chars: Option<u32>,
 }
 
 /// A rule level: `deny` fails the check, `warn` is shown, `allow` turns the rule off.
@@ -255,6 +273,14 @@ pub struct Limits {
     pub max_depth: u32,
     /// Most nodes aliases may expand to.
     pub max_alias_nodes: u32,
+    /// Most reports in a repository.
+    pub max_reports: u32,
+    /// Most timeline events in a report.
+    pub max_timeline_events: u32,
+    /// Most actions in a report.
+    pub max_actions: u32,
+    /// Longest text field, in characters.
+    pub max_text_chars: u32,
 }
 
 impl Default for Limits {
@@ -263,6 +289,10 @@ impl Default for Limits {
             max_file_bytes: 1024 * 1024,
             max_depth: 64,
             max_alias_nodes: 10_000,
+            max_reports: 200_000,
+            max_timeline_events: 1_000,
+            max_actions: 500,
+            max_text_chars: 100_000,
         }
     }
 }
@@ -313,6 +343,13 @@ impl Config {
                 .limits
                 .max_alias_nodes
                 .unwrap_or(default_limits.max_alias_nodes),
+            max_reports: file.limits.max_reports.unwrap_or(default_limits.max_reports),
+            max_timeline_events: file
+                .limits
+                .max_timeline_events
+                .unwrap_or(default_limits.max_timeline_events),
+            max_actions: file.limits.max_actions.unwrap_or(default_limits.max_actions),
+            max_text_chars: file.limits.max_text_chars.unwrap_or(default_limits.max_text_chars),
         };
         Config {
             rule_levels: file.rules.clone(),

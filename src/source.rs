@@ -49,6 +49,7 @@ pub struct WorkTree {
 impl WorkTree {
     /// The repository at `root`, which must hold `candor.yaml`.
     pub fn open(root: &Path) -> anyhow::Result<WorkTree> {
+        refuse_link(&root.join(CONFIG_FILE))?;
         if !root.join(CONFIG_FILE).is_file() {
             bail!(
                 "{} has no {CONFIG_FILE}; run Candor inside a reports repository, or pass --repo DIR",
@@ -68,6 +69,7 @@ impl WorkTree {
             .with_context(|| format!("cannot open {}", start.display()))?;
         for folder in start.ancestors() {
             if folder.join(CONFIG_FILE).is_file() {
+                refuse_link(&folder.join(CONFIG_FILE))?;
                 return Ok(WorkTree {
                     root: folder.to_path_buf(),
                 });
@@ -88,6 +90,14 @@ impl WorkTree {
     pub fn list_reports(&self) -> anyhow::Result<Listing> {
         let mut listing = Listing::default();
         let top = self.root.join(INCIDENTS_DIR);
+        if fs::symlink_metadata(&top).is_ok_and(|m| m.file_type().is_symlink()) {
+            listing.skipped.push(Skipped {
+                path: INCIDENTS_DIR.into(),
+                reason: "incidents/ is a symbolic link; Candor reads only files inside the repository, so no report under it is read".into(),
+                help: "replace the link with the folder itself".into(),
+            });
+            return Ok(listing);
+        }
         if !top.exists() {
             return Ok(listing);
         }
@@ -139,6 +149,7 @@ impl WorkTree {
     pub fn list_templates(&self) -> anyhow::Result<Vec<String>> {
         let mut files = Vec::new();
         let top = self.root.join(TEMPLATES_DIR);
+        refuse_link(&top)?;
         if !top.is_dir() {
             return Ok(files);
         }
@@ -176,6 +187,7 @@ impl WorkTree {
     /// detected without reading it whole.
     pub fn read(&self, relative: &str, limit: u64) -> anyhow::Result<Vec<u8>> {
         let path = self.root.join(relative);
+        refuse_link(&path)?;
         let file =
             fs::File::open(&path).with_context(|| format!("cannot read {}", path.display()))?;
         let mut bytes = Vec::new();
@@ -184,6 +196,17 @@ impl WorkTree {
             .with_context(|| format!("cannot read {}", path.display()))?;
         Ok(bytes)
     }
+}
+
+/// Refuse a path that is a symbolic link: nothing outside the repository may be read.
+fn refuse_link(path: &Path) -> anyhow::Result<()> {
+    if fs::symlink_metadata(path).is_ok_and(|m| m.file_type().is_symlink()) {
+        bail!(
+            "{} is a symbolic link; Candor reads only regular files inside the repository",
+            path.display()
+        );
+    }
+    Ok(())
 }
 
 /// Whether `path` names a report file.
@@ -254,6 +277,10 @@ impl GitTree {
         };
         let root = repo.find_tree(tree)?;
         match root.get_name(CONFIG_FILE) {
+            Some(entry) if entry.kind() == Some(ObjectType::Blob) && entry.filemode() == GIT_SYMLINK => bail!(
+                "{CONFIG_FILE} in the commit {} is a symbolic link; Candor reads only regular files inside the repository",
+                short_id(commit.id())
+            ),
             Some(entry) if entry.kind() == Some(ObjectType::Blob) => Ok(git_tree),
             _ => bail!(
                 "the commit {} of {} has no {CONFIG_FILE} at its root; commit one (see `candor init`), or use --worktree",
@@ -464,6 +491,16 @@ fn display_root(repo: &Repository) -> String {
     repo.workdir().unwrap_or(repo.path()).display().to_string()
 }
 
+/// The repository containing `start`, or the one `GIT_DIR` (and `GIT_WORK_TREE`) name when a
+/// git hook or the user set them, as git itself does.
+fn open_repository(start: &Path) -> Result<Repository, git2::Error> {
+    if std::env::var_os("GIT_DIR").is_some() {
+        Repository::open_from_env()
+    } else {
+        Repository::discover(start)
+    }
+}
+
 /// The first 7 hex digits of a commit id.
 pub fn short_id(oid: Oid) -> String {
     oid.to_string().chars().take(7).collect()
@@ -471,7 +508,7 @@ pub fn short_id(oid: Oid) -> String {
 
 /// Make `root` a git repository unless it is inside one already; returns whether it did.
 pub fn init_repository(root: &Path) -> anyhow::Result<bool> {
-    if Repository::discover(root).is_ok() {
+    if open_repository(root).is_ok() {
         return Ok(false);
     }
     Repository::init(root)

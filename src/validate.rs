@@ -230,13 +230,24 @@ fn report(
                 help,
             );
         }
-        ValidationErrorKind::PropertyNames { .. } => {
-            out.at(
-                Code::S002,
-                pointer,
-                format!("{field} has a key that is not a language code"),
-                "use lowercase language codes such as `da` and `en` as keys",
-            );
+        ValidationErrorKind::PropertyNames { error } => {
+            let key = error.instance().as_str().unwrap_or_default().to_owned();
+            let child = format!("{pointer}/{}", key.replace('~', "~0").replace('/', "~1"));
+            if pointer.ends_with("/services") || pointer.ends_with("/organisations") {
+                out.at_key(
+                    Code::S002,
+                    &child,
+                    format!("`{key}` cannot be a key in {field}"),
+                    "use lowercase letters, digits and hyphens, e.g. `national-eid`; keys become page addresses",
+                );
+            } else {
+                out.at_key(
+                    Code::S002,
+                    &child,
+                    format!("`{key}` in {field} is not a language code"),
+                    "use lowercase language codes such as `da` and `en` as keys",
+                );
+            }
         }
         ValidationErrorKind::AnyOf { .. } => {
             // The only anyOf in the schemas is Text: a string or a language map.

@@ -47,6 +47,9 @@ pub struct Staging {
     out: PathBuf,
     temp: PathBuf,
     committed: bool,
+    /// An exclusive lock on the output's parent folder, held until the build ends, so two
+    /// builds can never write the same output at once.
+    _lock: fs::File,
 }
 
 impl Staging {
@@ -64,6 +67,16 @@ impl Staging {
             .to_owned();
         fs::create_dir_all(&parent)
             .with_context(|| format!("cannot create {}", parent.display()))?;
+        let lock = fs::File::open(&parent).with_context(|| format!("cannot open {}", parent.display()))?;
+        if let Err(error) = rustix::fs::flock(&lock, rustix::fs::FlockOperation::NonBlockingLockExclusive) {
+            if error == rustix::io::Errno::WOULDBLOCK {
+                bail!(
+                    "another Candor build is writing into {} right now; run this one again when it has finished",
+                    parent.display()
+                );
+            }
+            return Err(std::io::Error::from(error)).with_context(|| format!("cannot lock {}", parent.display()));
+        }
         guard(&out)?;
         remove_stale(&parent, &name);
         let temp = parent.join(format!(".{name}.candor-tmp-{}", std::process::id()));
@@ -79,6 +92,7 @@ impl Staging {
             out,
             temp,
             committed: false,
+            _lock: lock,
         })
     }
 

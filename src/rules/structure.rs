@@ -41,6 +41,8 @@ pub(super) fn check(subject: &Subject<'_>, context: &Context<'_>, out: &mut Emit
         }
     }
 
+    check_limits(subject, context, out);
+
     if !context.references_known {
         return;
     }
@@ -66,6 +68,43 @@ pub(super) fn check(subject: &Subject<'_>, context: &Context<'_>, out: &mut Emit
                 format!("`{service}` is not a service in candor.yaml"),
                 suggestion(service, &keys, "services"),
             );
+        }
+    }
+}
+
+/// Counts and lengths within a report, against `limits` in candor.yaml (S007).
+fn check_limits(subject: &Subject<'_>, context: &Context<'_>, out: &mut Emitter<'_>) {
+    let limits = &context.config.limits;
+    let incident = subject.incident;
+    for (pointer, count, limit, setting) in [
+        ("/timeline", incident.timeline.len(), limits.max_timeline_events, "max_timeline_events"),
+        ("/actions", incident.actions.len(), limits.max_actions, "max_actions"),
+    ] {
+        if count > limit as usize {
+            out.at(
+                Code::S007,
+                pointer,
+                format!("{} has {count} entries, over the limit of {limit}", &pointer[1..]),
+                format!("keep the report to what readers need, or raise `limits.{setting}` in candor.yaml"),
+            );
+        }
+    }
+    let limit = limits.max_text_chars as usize;
+    for (pointer, text) in incident.text_fields() {
+        for (language, value) in text.variants(&incident.language) {
+            let chars = value.chars().count();
+            if chars > limit {
+                let pointer = match text {
+                    crate::model::Text::Plain(_) => pointer.clone(),
+                    crate::model::Text::Localized(_) => format!("{pointer}/{language}"),
+                };
+                out.at(
+                    Code::S007,
+                    &pointer,
+                    format!("this text has {chars} characters, over the limit of {limit}"),
+                    "shorten it and link to longer material under `references`, or raise `limits.max_text_chars` in candor.yaml",
+                );
+            }
         }
     }
 }
