@@ -343,13 +343,22 @@ impl Config {
                 .limits
                 .max_alias_nodes
                 .unwrap_or(default_limits.max_alias_nodes),
-            max_reports: file.limits.max_reports.unwrap_or(default_limits.max_reports),
+            max_reports: file
+                .limits
+                .max_reports
+                .unwrap_or(default_limits.max_reports),
             max_timeline_events: file
                 .limits
                 .max_timeline_events
                 .unwrap_or(default_limits.max_timeline_events),
-            max_actions: file.limits.max_actions.unwrap_or(default_limits.max_actions),
-            max_text_chars: file.limits.max_text_chars.unwrap_or(default_limits.max_text_chars),
+            max_actions: file
+                .limits
+                .max_actions
+                .unwrap_or(default_limits.max_actions),
+            max_text_chars: file
+                .limits
+                .max_text_chars
+                .unwrap_or(default_limits.max_text_chars),
         };
         Config {
             rule_levels: file.rules.clone(),

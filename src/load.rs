@@ -182,6 +182,29 @@ fn unescape_token(token: &str) -> String {
     token.replace("~1", "/").replace("~0", "~")
 }
 
+/// The lines of `text` as YAML counts them: a line ends at LF, CR or CR LF.
+pub fn lines(text: &str) -> impl Iterator<Item = &str> {
+    let mut rest = Some(text);
+    std::iter::from_fn(move || {
+        let current = rest?;
+        match current.find(['\n', '\r']) {
+            Some(end) => {
+                let next = if current[end..].starts_with("\r\n") {
+                    end + 2
+                } else {
+                    end + 1
+                };
+                rest = Some(&current[next..]);
+                Some(&current[..end])
+            }
+            None => {
+                rest = None;
+                Some(current)
+            }
+        }
+    })
+}
+
 /// Why a file could not be turned into a tree.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum LoadProblem {
@@ -251,7 +274,7 @@ pub fn load(bytes: &[u8], limits: &Limits) -> Loaded {
             help: "write the report's fields, starting with `schema: 1`, or delete the file".into(),
         });
     }
-    TreeBuilder::new(limits).build(text)
+    TreeBuilder::new(limits, position_after(text)).build(text)
 }
 
 impl Loaded {
@@ -265,8 +288,8 @@ impl Loaded {
 
 /// The position just after `text`, as if `text` were the start of a file.
 fn position_after(text: &str) -> Position {
-    let line = text.matches('\n').count() + 1;
-    let column = text.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
+    let line = lines(text).count();
+    let column = lines(text).last().map_or(0, |l| l.chars().count()) + 1;
     Position {
         line: saturate(line),
         column: saturate(column),
@@ -289,6 +312,8 @@ enum Frame {
 }
 
 struct TreeBuilder {
+    /// The last position in the file; the parser may point past it at the end of input.
+    end: Position,
     max_depth: usize,
     alias_budget: usize,
     anchors: HashMap<usize, Node>,
@@ -302,8 +327,9 @@ struct TreeBuilder {
 struct Abort(LoadProblem);
 
 impl TreeBuilder {
-    fn new(limits: &Limits) -> TreeBuilder {
+    fn new(limits: &Limits, end: Position) -> TreeBuilder {
         TreeBuilder {
+            end,
             max_depth: limits.max_depth as usize,
             alias_budget: limits.max_alias_nodes as usize,
             anchors: HashMap::new(),
@@ -319,7 +345,14 @@ impl TreeBuilder {
         let outcome = loop {
             match parser.next_event() {
                 None => break Ok(()),
-                Some(Err(error)) => break Err(Abort(scan_problem(&error))),
+                Some(Err(error)) => {
+                    // At the end of input the scanner may point just past the last line.
+                    let mut problem = scan_problem(&error);
+                    if let LoadProblem::Syntax { position, .. } = &mut problem {
+                        *position = (*position).min(self.end);
+                    }
+                    break Err(Abort(problem));
+                }
                 Some(Ok((event, span))) => {
                     if let Err(abort) = self.on_event(event, span) {
                         break Err(abort);
@@ -343,7 +376,7 @@ impl TreeBuilder {
     }
 
     fn on_event(&mut self, event: Event<'_>, span: Span) -> Result<(), Abort> {
-        let position = Position::from_marker(&span.start);
+        let position = Position::from_marker(&span.start).min(self.end);
         match event {
             Event::StreamStart | Event::StreamEnd | Event::DocumentEnd | Event::Nothing => Ok(()),
             Event::DocumentStart(_) => {
@@ -653,6 +686,15 @@ mod tests {
             }
             other => panic!("unexpected {other:?}"),
         }
+    }
+
+    #[test]
+    fn lines_end_at_lf_cr_and_crlf() {
+        assert_eq!(
+            lines("a\nb\r\nc\rd").collect::<Vec<_>>(),
+            ["a", "b", "c", "d"]
+        );
+        assert_eq!(lines("").count(), 1);
     }
 
     #[test]

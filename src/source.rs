@@ -247,7 +247,7 @@ impl GitTree {
         // Like git itself, trust the local object database instead of re-hashing every object
         // read; this is most of the cost of reading thousands of reports and commits.
         git2::opts::strict_hash_verification(false);
-        let repo = Repository::discover(start).with_context(|| {
+        let repo = open_repository(start).with_context(|| {
             format!(
                 "{} is not inside a git repository; commit the reports to git, or use --worktree",
                 start.display()
@@ -277,10 +277,14 @@ impl GitTree {
         };
         let root = repo.find_tree(tree)?;
         match root.get_name(CONFIG_FILE) {
-            Some(entry) if entry.kind() == Some(ObjectType::Blob) && entry.filemode() == GIT_SYMLINK => bail!(
-                "{CONFIG_FILE} in the commit {} is a symbolic link; Candor reads only regular files inside the repository",
-                short_id(commit.id())
-            ),
+            Some(entry)
+                if entry.kind() == Some(ObjectType::Blob) && entry.filemode() == GIT_SYMLINK =>
+            {
+                bail!(
+                    "{CONFIG_FILE} in the commit {} is a symbolic link; Candor reads only regular files inside the repository",
+                    short_id(commit.id())
+                )
+            }
             Some(entry) if entry.kind() == Some(ObjectType::Blob) => Ok(git_tree),
             _ => bail!(
                 "the commit {} of {} has no {CONFIG_FILE} at its root; commit one (see `candor init`), or use --worktree",
@@ -534,7 +538,7 @@ pub struct Changes {
 /// following renames, and the blob ids of those that did not.
 pub fn changes_since(root: &Path, rev: &str) -> anyhow::Result<Changes> {
     git2::opts::strict_hash_verification(false);
-    let repo = Repository::discover(root).with_context(|| {
+    let repo = open_repository(root).with_context(|| {
         format!(
             "{} is not inside a git repository, so --changed-since has nothing to compare with",
             root.display()

@@ -5,6 +5,7 @@
 
 mod cli;
 mod examples;
+mod faults;
 mod hostile;
 mod rules;
 mod schema;

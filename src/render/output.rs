@@ -67,15 +67,19 @@ impl Staging {
             .to_owned();
         fs::create_dir_all(&parent)
             .with_context(|| format!("cannot create {}", parent.display()))?;
-        let lock = fs::File::open(&parent).with_context(|| format!("cannot open {}", parent.display()))?;
-        if let Err(error) = rustix::fs::flock(&lock, rustix::fs::FlockOperation::NonBlockingLockExclusive) {
+        let lock =
+            fs::File::open(&parent).with_context(|| format!("cannot open {}", parent.display()))?;
+        if let Err(error) =
+            rustix::fs::flock(&lock, rustix::fs::FlockOperation::NonBlockingLockExclusive)
+        {
             if error == rustix::io::Errno::WOULDBLOCK {
                 bail!(
                     "another Candor build is writing into {} right now; run this one again when it has finished",
                     parent.display()
                 );
             }
-            return Err(std::io::Error::from(error)).with_context(|| format!("cannot lock {}", parent.display()));
+            return Err(std::io::Error::from(error))
+                .with_context(|| format!("cannot lock {}", parent.display()));
         }
         guard(&out)?;
         remove_stale(&parent, &name);

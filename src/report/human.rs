@@ -52,9 +52,9 @@ fn render_one(renderer: &Renderer, finding: &Finding, source: Option<&str>) -> S
     let title = level
         .primary_title(finding.message.as_str())
         .id(finding.code.as_str());
-    let line_text = finding
-        .line
-        .and_then(|line| source.and_then(|s| s.lines().nth(line as usize - 1)));
+    let line_text = finding.line.and_then(|line| {
+        source.and_then(|s| crate::load::lines(s).nth((line as usize).saturating_sub(1)))
+    });
     let location: annotate_snippets::Element<'_> = match (finding.line, finding.column, line_text) {
         (Some(line), Some(column), Some(line_text)) => {
             let start = byte_offset(line_text, column as usize - 1);

@@ -77,8 +77,18 @@ fn check_limits(subject: &Subject<'_>, context: &Context<'_>, out: &mut Emitter<
     let limits = &context.config.limits;
     let incident = subject.incident;
     for (pointer, count, limit, setting) in [
-        ("/timeline", incident.timeline.len(), limits.max_timeline_events, "max_timeline_events"),
-        ("/actions", incident.actions.len(), limits.max_actions, "max_actions"),
+        (
+            "/timeline",
+            incident.timeline.len(),
+            limits.max_timeline_events,
+            "max_timeline_events",
+        ),
+        (
+            "/actions",
+            incident.actions.len(),
+            limits.max_actions,
+            "max_actions",
+        ),
     ] {
         if count > limit as usize {
             out.at(
