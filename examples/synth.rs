@@ -280,6 +280,8 @@ struct Options {
     seed: u64,
     out: PathBuf,
     commits: usize,
+    /// Also write the same reports as a two-language Hugo site, for comparison.
+    hugo: Option<PathBuf>,
 }
 
 fn parse_options() -> Result<Options, String> {
@@ -288,6 +290,7 @@ fn parse_options() -> Result<Options, String> {
         seed: 7,
         out: PathBuf::from("synthetic-repo"),
         commits: 0,
+        hugo: None,
     };
     let mut args = std::env::args().skip(1);
     while let Some(arg) = args.next() {
@@ -301,9 +304,10 @@ fn parse_options() -> Result<Options, String> {
             "--commits" => {
                 options.commits = value()?.parse().map_err(|e| format!("--commits: {e}"))?
             }
+            "--hugo" => options.hugo = Some(PathBuf::from(value()?)),
             other => {
                 return Err(format!(
-                    "unknown argument {other}; use --reports N --seed S --out DIR [--commits C]"
+                    "unknown argument {other}; use --reports N --seed S --out DIR [--commits C] [--hugo DIR]"
                 ));
             }
         }
@@ -346,6 +350,9 @@ fn generate(options: &Options) -> std::io::Result<()> {
             versions(index, seed)
         })
         .collect();
+    if let Some(hugo) = &options.hugo {
+        write_hugo_site(hugo, &reports)?;
+    }
     if options.commits == 0 {
         for (path, versions) in &reports {
             let path = options.out.join(path);
@@ -730,6 +737,84 @@ fn write_history(
         .status()?;
     if !status.success() {
         return Err(std::io::Error::other("git checkout failed"));
+    }
+    Ok(())
+}
+
+/// The same reports as Markdown pages of a minimal two-language Hugo site: what a Hugo
+/// build of the reports would be, for the benchmark's comparison.
+fn write_hugo_site(root: &Path, reports: &[(String, Vec<String>)]) -> std::io::Result<()> {
+    std::fs::create_dir_all(root.join("layouts/_default"))?;
+    std::fs::write(
+        root.join("hugo.toml"),
+        "baseURL = 'https://incidents.example.org/'\ntitle = 'Incidents'\ndefaultContentLanguage = 'da'\ndisableKinds = ['taxonomy', 'term', 'RSS', 'sitemap', 'robotsTXT']\n[languages.da]\ncontentDir = 'content/da'\nweight = 1\n[languages.en]\ncontentDir = 'content/en'\nweight = 2\n",
+    )?;
+    std::fs::write(
+        root.join("layouts/_default/baseof.html"),
+        "<!DOCTYPE html><html lang=\"{{ .Site.Language.Lang }}\"><head><meta charset=\"utf-8\"><title>{{ .Title }}</title></head><body><main>{{ block \"main\" . }}{{ end }}</main></body></html>\n",
+    )?;
+    std::fs::write(
+        root.join("layouts/_default/single.html"),
+        "{{ define \"main\" }}<h1>{{ .Title }}</h1><p>{{ .Date.Format \"2006-01-02\" }}</p>{{ .Content }}{{ end }}\n",
+    )?;
+    std::fs::write(
+        root.join("layouts/_default/list.html"),
+        "{{ define \"main\" }}<h1>{{ .Title }}</h1><ul>{{ range .Pages }}<li><a href=\"{{ .RelPermalink }}\">{{ .Title }}</a></li>{{ end }}</ul>{{ end }}\n",
+    )?;
+    for (_, versions) in reports {
+        let Some(text) = versions.last() else {
+            continue;
+        };
+        let loaded = candor::load::load(text.as_bytes(), &candor::config::Limits::default());
+        let Some(root_node) = loaded.root else {
+            continue;
+        };
+        let Ok(incident) = serde_json::from_value::<Incident>(root_node.to_json()) else {
+            continue;
+        };
+        for lang in ["da", "en"] {
+            let pick = |t: &Text| t.resolve(lang, &incident.language).0.to_owned();
+            let mut page = format!(
+                "---\ntitle: {}\ndate: {}\n---\n\n## Summary\n\n{}\n\n## Timeline\n\n",
+                quote(&pick(&incident.title)),
+                incident.started_at.to_rfc3339(),
+                pick(&incident.summary)
+            );
+            for event in &incident.timeline {
+                let _ = writeln!(
+                    page,
+                    "- **{}** {}: {}",
+                    event.at.to_rfc3339(),
+                    event.kind.as_str(),
+                    pick(&event.text)
+                );
+            }
+            if let Some(cause) = &incident.root_cause {
+                let _ = write!(
+                    page,
+                    "\n## Root cause\n\n{}\n\n{}\n",
+                    cause.trigger.as_ref().map(pick).unwrap_or_default(),
+                    cause.description.as_ref().map(pick).unwrap_or_default()
+                );
+            }
+            page.push_str(
+                "\n## Actions\n\n| Id | Action | Owner | Due | Status |\n|---|---|---|---|---|\n",
+            );
+            for action in &incident.actions {
+                let _ = writeln!(
+                    page,
+                    "| {} | {} | {} | {} | {} |",
+                    action.id,
+                    pick(&action.action),
+                    action.owner.clone().unwrap_or_default(),
+                    action.due.map(|d| d.to_string()).unwrap_or_default(),
+                    action.status.as_str()
+                );
+            }
+            let path = root.join(format!("content/{lang}/{}.md", incident.id));
+            std::fs::create_dir_all(path.parent().unwrap_or(Path::new(".")))?;
+            std::fs::write(path, page)?;
+        }
     }
     Ok(())
 }

@@ -196,6 +196,9 @@ pub struct BuildArgs {
     /// Print nothing but errors.
     #[arg(long, short)]
     pub quiet: bool,
+    /// Print how long each phase took (check, history, templates, render, publish).
+    #[arg(long)]
+    pub timings: bool,
 }
 
 /// Output of `candor rules`.

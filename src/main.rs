@@ -205,6 +205,13 @@ fn build(args: BuildArgs) -> anyhow::Result<ExitCode> {
         enabled: !args.quiet && std::io::stderr().is_terminal(),
     };
     let outcome = render::build(&source, &options, &progress)?;
+    if args.timings {
+        let mut text = String::new();
+        for (phase, duration) in &outcome.timings {
+            text.push_str(&format!("{phase}: {:.3} s\n", duration.as_secs_f64()));
+        }
+        let _ = write!(std::io::stderr(), "{text}");
+    }
     if !outcome.written() {
         let style = human_style();
         let root = match &source {

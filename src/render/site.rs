@@ -56,6 +56,8 @@ pub struct BuildOutcome {
     pub files: usize,
     /// Commits read for the history.
     pub commits: usize,
+    /// How long each phase took, in order.
+    pub timings: Vec<(&'static str, std::time::Duration)>,
 }
 
 impl BuildOutcome {
@@ -87,9 +89,16 @@ pub fn build(
     options: &BuildOptions,
     progress: &dyn Progress,
 ) -> anyhow::Result<BuildOutcome> {
+    let mut clock = std::time::Instant::now();
+    let mut timings: Vec<(&'static str, std::time::Duration)> = Vec::new();
+    let mut lap = |name: &'static str, timings: &mut Vec<(&'static str, std::time::Duration)>| {
+        timings.push((name, clock.elapsed()));
+        clock = std::time::Instant::now();
+    };
     progress.phase("Checking reports");
     let run = check::run(source, None, options.today, true)?;
     let drafts = run.analyses.iter().filter(|a| a.is_draft()).count();
+    lap("check", &mut timings);
     let blocking = blocking_findings(&run.findings, &run.analyses, options.strict);
     if !blocking.is_empty() {
         return Ok(BuildOutcome {
@@ -100,6 +109,7 @@ pub fn build(
             drafts,
             files: 0,
             commits: 0,
+            timings,
         });
     }
 
@@ -121,6 +131,7 @@ pub fn build(
         }
         None => History::default(),
     };
+    lap("history", &mut timings);
 
     let template_set = TemplateSet::new(read_overrides(source)?);
     let tera = template_set.compile()?;
@@ -174,6 +185,7 @@ pub fn build(
         worktree: matches!(source, Source::Work(..)),
     };
 
+    lap("templates", &mut timings);
     let staging = Staging::prepare(&options.out)?;
     let written: Vec<(String, String)> =
         render_site(&model, &tera, &strings, &template_set, &staging, progress)?;
@@ -183,8 +195,10 @@ pub fn build(
         source_commit: model.source_commit.clone(),
         files: written.into_iter().collect(),
     };
+    lap("render", &mut timings);
     progress.phase("Publishing");
     staging.commit(&manifest)?;
+    lap("publish", &mut timings);
     let published_files: std::collections::HashSet<&str> = model
         .reports
         .iter()
@@ -203,6 +217,7 @@ pub fn build(
         drafts,
         files,
         commits: history.commits,
+        timings,
     })
 }
 
@@ -329,8 +344,8 @@ fn render_site(
                     &[],
                 );
                 let count = done.fetch_add(1, Ordering::Relaxed) + 1;
-                if count.is_multiple_of(2000) {
-                    progress.phase(&format!("Rendered {count} of {total_reports} report pages"));
+                if count.is_multiple_of(100) || count == total_reports {
+                    progress.advance(count, total_reports);
                 }
                 result
             })
