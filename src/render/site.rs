@@ -291,11 +291,12 @@ fn write_page(
     for (key, value) in extra {
         context.insert(key.to_string(), value);
     }
-    let html = tera
-        .render(template, &context)
+    // Pages are tens of kilobytes; room up front saves regrowing the buffer as it fills.
+    let mut html = Vec::with_capacity(64 * 1024);
+    tera.render_to(template, &context, &mut html)
         .map_err(|e| anyhow::anyhow!(templates::describe(&e)))
         .with_context(|| format!("cannot render {path} with the template {template}"))?;
-    let hash = staging.write(path, html.as_bytes())?;
+    let hash = staging.write(path, &html)?;
     Ok((path.to_owned(), hash))
 }
 
