@@ -31,7 +31,7 @@ TODAY = "2026-12-01"
 
 
 def build_tools():
-    subprocess.run(["cargo", "build", "--release", "--locked", "--bin", "candor", "--example", "synth"], cwd=ROOT, check=True)
+    subprocess.run(["cargo", "build", "--release", "--locked", "--bin", "candor", "--example", "synth", "--example", "parse_floor"], cwd=ROOT, check=True)
     return ROOT / "target/release/candor", ROOT / "target/release/examples/synth"
 
 
@@ -83,7 +83,7 @@ def phase_timings(command, cwd, runs):
     phases = {}
     for _ in range(runs):
         _, _, stderr = run_once(command, cwd, shell=True, capture=True)
-        for name, seconds in re.findall(r"^(\w+): ([0-9.]+) s$", stderr, re.M):
+        for name, seconds in re.findall(r"^(\w+): ([0-9.]+) s", stderr, re.M):
             phases.setdefault(name, []).append(float(seconds))
     return {name: statistics.median(values) for name, values in phases.items()}
 
@@ -118,6 +118,8 @@ def main():
         print(f"\n== {size} reports, {corpus_bytes(repo) / 1e6:.1f} MB of YAML; median of {args.runs} runs, peak RSS")
         cat = measure("find incidents -name '*.yaml' -print0 | xargs -0 cat > /dev/null", repo, args.runs, shell=True)
         row(rows, size, "cat (floor)", *cat, "1.00x cat")
+        parse_floor = measure([str(ROOT / "target/release/examples/parse_floor"), "."], repo, args.runs)
+        row(rows, size, "YAML parser alone (saphyr events)", *parse_floor, f"{parse_floor[0] / cat[0]:.2f}x cat")
         check = measure([str(candor), "check", "--today", TODAY, "--format", "json"], repo, args.runs)
         row(rows, size, "candor check", *check, f"{check[0] / cat[0]:.2f}x cat (target <= 3x)")
         if check_jsonschema and size <= args.comparison_max:

@@ -288,8 +288,19 @@ impl Loaded {
 
 /// The position just after `text`, as if `text` were the start of a file.
 fn position_after(text: &str) -> Position {
-    let line = lines(text).count();
-    let column = lines(text).last().map_or(0, |l| l.chars().count()) + 1;
+    let bytes = text.as_bytes();
+    // Every file is measured, so count LF with a plain (vectorised) scan; only text with a
+    // CR needs the slower walk that counts CR LF once.
+    let line = if bytes.contains(&b'\r') {
+        lines(text).count()
+    } else {
+        bytes.iter().filter(|&&byte| byte == b'\n').count() + 1
+    };
+    let last_line_start = bytes
+        .iter()
+        .rposition(|&byte| byte == b'\n' || byte == b'\r')
+        .map_or(0, |index| index + 1);
+    let column = text[last_line_start..].chars().count() + 1;
     Position {
         line: saturate(line),
         column: saturate(column),
@@ -695,6 +706,24 @@ mod tests {
             ["a", "b", "c", "d"]
         );
         assert_eq!(lines("").count(), 1);
+    }
+
+    #[test]
+    fn position_after_counts_lines_as_yaml_does() {
+        for text in [
+            "", "a", "a\n", "a\nbc", "a\r\nbé", "a\rb\r", "x\n\r\ny", "é\n\n",
+        ] {
+            let expected_line = lines(text).count();
+            let expected_column = lines(text).last().map_or(0, |l| l.chars().count()) + 1;
+            assert_eq!(
+                position_after(text),
+                Position {
+                    line: saturate(expected_line),
+                    column: saturate(expected_column)
+                },
+                "{text:?}"
+            );
+        }
     }
 
     #[test]

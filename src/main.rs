@@ -207,8 +207,16 @@ fn build(args: BuildArgs) -> anyhow::Result<ExitCode> {
     let outcome = render::build(&source, &options, &progress)?;
     if args.timings {
         let mut text = String::new();
-        for (phase, duration) in &outcome.timings {
-            text.push_str(&format!("{phase}: {:.3} s\n", duration.as_secs_f64()));
+        for timing in &outcome.timings {
+            text.push_str(&format!(
+                "{}: {:.3} s",
+                timing.phase,
+                timing.duration.as_secs_f64()
+            ));
+            if let Some(bytes) = timing.resident_bytes {
+                text.push_str(&format!(", {} MiB resident after", bytes / (1024 * 1024)));
+            }
+            text.push('\n');
         }
         let _ = write!(std::io::stderr(), "{text}");
     }
@@ -405,5 +413,6 @@ fn emit(text: &str) -> anyhow::Result<()> {
 
 // Parsing allocates many small strings; mimalloc makes that markedly cheaper than glibc's
 // allocator (measured in bench/RESULTS.md).
+#[cfg(feature = "mimalloc")]
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;

@@ -55,6 +55,10 @@ impl SchemaValidator {
             DocumentKind::Incident => (&self.incident, &self.incident_schema),
             DocumentKind::Config => (&self.config, &self.config_schema),
         };
+        // Nearly every report is valid: the fast yes/no pass spares collecting errors.
+        if validator.is_valid(value) {
+            return true;
+        }
         let mut valid = true;
         for error in validator.iter_errors(value) {
             valid = false;

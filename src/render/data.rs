@@ -5,6 +5,8 @@
 //! schema). CSV follows RFC 4180, and a text cell that a spreadsheet would run as a formula
 //! (starting with `=`, `+`, `-`, `@`) is prefixed with `'`, so opening the data is safe.
 
+use std::io::{self, Write};
+
 use chrono::{DateTime, FixedOffset, Utc};
 use serde::Serialize;
 
@@ -12,21 +14,24 @@ use super::i18n::Strings;
 use super::markdown;
 use super::views::{Localizer, Published, SiteModel, paths};
 
+// The open data files hold every report, so they are written as they are produced rather
+// than assembled in memory (at 10,000 reports the JSON alone is about 100 MB).
+
 /// `data/incidents.json`: every published report, as validated.
-pub fn incidents_json(model: &SiteModel<'_>) -> anyhow::Result<String> {
+pub fn write_incidents_json(model: &SiteModel<'_>, out: &mut dyn Write) -> io::Result<()> {
     let reports: Vec<&crate::model::Incident> =
         model.reports.iter().map(|r| r.incident()).collect();
-    let mut text = serde_json::to_string_pretty(&reports)?;
-    text.push('\n');
-    Ok(text)
+    serde_json::to_writer_pretty(&mut *out, &reports)?;
+    out.write_all(b"\n")
 }
 
 /// `data/incidents.csv`: one row per published report.
-pub fn incidents_csv(model: &SiteModel<'_>) -> String {
+pub fn write_incidents_csv(model: &SiteModel<'_>, out: &mut dyn Write) -> io::Result<()> {
     let default_language = model.config.default_language();
     let base = base_url(model);
-    let mut rows = vec![
-        vec![
+    write_csv_row(
+        out,
+        &[
             "id",
             "title",
             "status",
@@ -47,11 +52,8 @@ pub fn incidents_csv(model: &SiteModel<'_>) -> String {
             "open_actions",
             "overdue_actions",
             "url",
-        ]
-        .into_iter()
-        .map(str::to_owned)
-        .collect::<Vec<String>>(),
-    ];
+        ],
+    )?;
     let today = model.today.date_naive();
     for report in &model.reports {
         let incident = report.incident();
@@ -66,7 +68,7 @@ pub fn incidents_csv(model: &SiteModel<'_>) -> String {
             .iter()
             .filter(|a| a.status.is_open() && a.due.is_some_and(|d| d < today))
             .count();
-        rows.push(vec![
+        let row = [
             incident.id.clone(),
             incident
                 .title
@@ -121,17 +123,19 @@ pub fn incidents_csv(model: &SiteModel<'_>) -> String {
             open.to_string(),
             overdue.to_string(),
             format!("{base}{default_language}/{}", paths::report(&incident.id)),
-        ]);
+        ];
+        write_csv_row(out, &row)?;
     }
-    csv(&rows)
+    Ok(())
 }
 
 /// `data/actions.csv`: one row per promised action in a published report.
-pub fn actions_csv(model: &SiteModel<'_>) -> String {
+pub fn write_actions_csv(model: &SiteModel<'_>, out: &mut dyn Write) -> io::Result<()> {
     let default_language = model.config.default_language();
     let today = model.today.date_naive();
-    let mut rows = vec![
-        [
+    write_csv_row(
+        out,
+        &[
             "report_id",
             "action_id",
             "type",
@@ -141,15 +145,12 @@ pub fn actions_csv(model: &SiteModel<'_>) -> String {
             "status",
             "overdue",
             "evidence",
-        ]
-        .into_iter()
-        .map(str::to_owned)
-        .collect::<Vec<String>>(),
-    ];
+        ],
+    )?;
     for report in &model.reports {
         let incident = report.incident();
         for action in &incident.actions {
-            rows.push(vec![
+            let row = [
                 incident.id.clone(),
                 action.id.clone(),
                 action.kind.as_str().to_owned(),
@@ -164,20 +165,22 @@ pub fn actions_csv(model: &SiteModel<'_>) -> String {
                 action.status.as_str().to_owned(),
                 (action.status.is_open() && action.due.is_some_and(|d| d < today)).to_string(),
                 action.evidence.clone().unwrap_or_default(),
-            ]);
+            ];
+            write_csv_row(out, &row)?;
         }
     }
-    csv(&rows)
+    Ok(())
 }
 
-fn csv(rows: &[Vec<String>]) -> String {
-    let mut out = String::new();
-    for row in rows {
-        let cells: Vec<String> = row.iter().map(|cell| csv_cell(cell)).collect();
-        out.push_str(&cells.join(","));
-        out.push_str("\r\n");
+/// One RFC 4180 record, ended with CR LF.
+fn write_csv_row(out: &mut dyn Write, cells: &[impl AsRef<str>]) -> io::Result<()> {
+    for (index, cell) in cells.iter().enumerate() {
+        if index > 0 {
+            out.write_all(b",")?;
+        }
+        out.write_all(csv_cell(cell.as_ref()).as_bytes())?;
     }
-    out
+    out.write_all(b"\r\n")
 }
 
 fn csv_cell(cell: &str) -> String {

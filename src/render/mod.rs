@@ -14,4 +14,4 @@ pub mod svg;
 pub mod templates;
 pub mod views;
 
-pub use site::{BuildOptions, BuildOutcome, Progress, Silent, build};
+pub use site::{BuildOptions, BuildOutcome, PhaseTiming, Progress, Silent, build};

@@ -34,12 +34,33 @@ pub struct Manifest {
 
 /// The SHA-256 of `bytes`, in lowercase hex.
 pub fn sha256_hex(bytes: &[u8]) -> String {
-    let digest = Sha256::digest(bytes);
+    hex(&Sha256::digest(bytes))
+}
+
+fn hex(digest: &[u8]) -> String {
     let mut hex = String::with_capacity(64);
-    for byte in digest.iter() {
+    for byte in digest {
         hex.push_str(&format!("{byte:02x}"));
     }
     hex
+}
+
+/// A writer that hashes what passes through it.
+struct HashingWriter<W> {
+    inner: W,
+    hasher: Sha256,
+}
+
+impl<W: std::io::Write> std::io::Write for HashingWriter<W> {
+    fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
+        let written = self.inner.write(bytes)?;
+        self.hasher.update(&bytes[..written]);
+        Ok(written)
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        self.inner.flush()
+    }
 }
 
 /// A staging folder for one build.
@@ -117,6 +138,30 @@ impl Staging {
         file.write_all(bytes)
             .with_context(|| format!("cannot write {}", path.display()))?;
         Ok(sha256_hex(bytes))
+    }
+
+    /// Write `relative` by streaming into it (for files too large to assemble in memory);
+    /// returns the SHA-256 of what was written.
+    pub fn write_streamed(
+        &self,
+        relative: &str,
+        fill: impl FnOnce(&mut dyn std::io::Write) -> std::io::Result<()>,
+    ) -> anyhow::Result<String> {
+        let path = self.temp.join(relative);
+        if let Some(folder) = path.parent() {
+            fs::create_dir_all(folder)
+                .with_context(|| format!("cannot create {}", folder.display()))?;
+        }
+        let file =
+            fs::File::create(&path).with_context(|| format!("cannot write {}", path.display()))?;
+        let mut out = HashingWriter {
+            inner: std::io::BufWriter::with_capacity(256 * 1024, file),
+            hasher: Sha256::new(),
+        };
+        fill(&mut out)
+            .and_then(|()| out.inner.flush())
+            .with_context(|| format!("cannot write {}", path.display()))?;
+        Ok(hex(&out.hasher.finalize()))
     }
 
     /// Write the manifest and swap the staging folder in as `out`.

@@ -57,7 +57,26 @@ pub struct BuildOutcome {
     /// Commits read for the history.
     pub commits: usize,
     /// How long each phase took, in order.
-    pub timings: Vec<(&'static str, std::time::Duration)>,
+    pub timings: Vec<PhaseTiming>,
+}
+
+/// One phase of a build: how long it took and the memory in use when it ended.
+#[derive(Clone, Debug)]
+pub struct PhaseTiming {
+    /// The phase ("check", "history", "render", ...).
+    pub phase: &'static str,
+    /// Wall-clock time the phase took.
+    pub duration: std::time::Duration,
+    /// Resident memory of the process at the end of the phase, where the system tells it.
+    pub resident_bytes: Option<u64>,
+}
+
+/// The process's resident memory, from `/proc/self/status` (Linux); `None` elsewhere.
+fn resident_bytes() -> Option<u64> {
+    let status = std::fs::read_to_string("/proc/self/status").ok()?;
+    let line = status.lines().find(|line| line.starts_with("VmRSS:"))?;
+    let kilobytes: u64 = line.split_whitespace().nth(1)?.parse().ok()?;
+    Some(kilobytes * 1024)
 }
 
 impl BuildOutcome {
@@ -90,9 +109,13 @@ pub fn build(
     progress: &dyn Progress,
 ) -> anyhow::Result<BuildOutcome> {
     let mut clock = std::time::Instant::now();
-    let mut timings: Vec<(&'static str, std::time::Duration)> = Vec::new();
-    let mut lap = |name: &'static str, timings: &mut Vec<(&'static str, std::time::Duration)>| {
-        timings.push((name, clock.elapsed()));
+    let mut timings: Vec<PhaseTiming> = Vec::new();
+    let mut lap = |phase: &'static str, timings: &mut Vec<PhaseTiming>| {
+        timings.push(PhaseTiming {
+            phase,
+            duration: clock.elapsed(),
+            resident_bytes: resident_bytes(),
+        });
         clock = std::time::Instant::now();
     };
     progress.phase("Checking reports");
@@ -587,21 +610,21 @@ fn render_site(
         ));
     }
     progress.phase("Writing open data");
-    let (json, (incidents_csv, actions_csv)) = rayon::join(
-        || data::incidents_json(model),
-        || rayon::join(|| data::incidents_csv(model), || data::actions_csv(model)),
-    );
-    written.push((
-        "data/incidents.json".into(),
-        staging.write("data/incidents.json", json?.as_bytes())?,
-    ));
-    written.push((
-        "data/incidents.csv".into(),
-        staging.write("data/incidents.csv", incidents_csv.as_bytes())?,
-    ));
-    written.push((
-        "data/actions.csv".into(),
-        staging.write("data/actions.csv", actions_csv.as_bytes())?,
-    ));
+    type DataWriter<'m> = fn(&SiteModel<'m>, &mut dyn std::io::Write) -> std::io::Result<()>;
+    let open_data: [(&str, DataWriter<'_>); 3] = [
+        ("data/incidents.json", data::write_incidents_json),
+        ("data/incidents.csv", data::write_incidents_csv),
+        ("data/actions.csv", data::write_actions_csv),
+    ];
+    let hashes: Vec<anyhow::Result<(String, String)>> = open_data
+        .par_iter()
+        .map(|(path, write)| {
+            let hash = staging.write_streamed(path, |out| write(model, out))?;
+            Ok(((*path).to_owned(), hash))
+        })
+        .collect();
+    for hash in hashes {
+        written.push(hash?);
+    }
     Ok(written)
 }
