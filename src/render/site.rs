@@ -340,6 +340,7 @@ fn render_site(
         all_strings.len()
     ));
 
+    let ledger = views::Ledger::new(model);
     for strings in all_strings {
         let lang = strings.lang.as_str();
         let mut tera = tera.clone();
@@ -460,9 +461,12 @@ fn render_site(
                 ("intro", strings.get("organisations.intro")),
             ],
         )?);
-        let ledger: Vec<anyhow::Result<(String, String)>> = views::ledger_pages(model, &l)
+        let ledger_pages = ledger.pages();
+        let ledger_written: Vec<anyhow::Result<(String, String)>> = ledger_pages
             .par_iter()
-            .map(|(path, view)| {
+            .map(|ledger_page| {
+                let view = ledger.view(ledger_page, &l);
+                let path = &ledger_page.path;
                 let title = match &view.year {
                     Some(year) => format!("{}: {year}", strings.get("ledger.title")),
                     None => strings.get("ledger.title").to_owned(),
@@ -473,12 +477,12 @@ fn render_site(
                     "actions.html",
                     &at(path),
                     &page(path, title, "actions"),
-                    view,
+                    &view,
                     &[],
                 )
             })
             .collect();
-        for page in ledger {
+        for page in ledger_written {
             written.push(page?);
         }
         let rules = views::rules(model, &l);

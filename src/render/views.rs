@@ -8,7 +8,6 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use chrono::{DateTime, Datelike, FixedOffset, NaiveDate, TimeZone, Utc};
-use rayon::prelude::*;
 use serde::Serialize;
 
 use super::i18n::Strings;
@@ -1684,58 +1683,95 @@ fn due_year(action: &crate::model::Action) -> String {
         .unwrap_or_else(|| "undated".to_owned())
 }
 
-/// The actions ledger: the overview (every group, each showing up to [`LIST_LIMIT`] actions)
-/// and one page per year of the due date that lists every action, as (path, view) pairs with
-/// paths relative to the language folder.
-pub fn ledger_pages(model: &SiteModel<'_>, l: &Localizer<'_>) -> Vec<(String, LedgerView)> {
-    let refs = action_refs(model);
-    let today = model.today.date_naive();
-    let mut by_year: BTreeMap<String, Vec<&ActionRef<'_>>> = BTreeMap::new();
-    for action in &refs {
-        by_year
-            .entry(due_year(action.action))
-            .or_default()
-            .push(action);
-    }
-    let year_name = |year: &str| {
-        if year == "undated" {
-            l.t("ledger.undated")
-        } else {
-            year.to_owned()
+/// The actions ledger: an overview page and one page per year of due dates. Each page's view
+/// is built only when that page is rendered, so the ledger never holds every action's
+/// rendered text at once.
+pub struct Ledger<'a> {
+    refs: Vec<ActionRef<'a>>,
+    /// Indexes into `refs` by year of the due date ("undated" for none), in order.
+    by_year: BTreeMap<String, Vec<usize>>,
+    today: NaiveDate,
+}
+
+/// One page of the ledger: where it goes, and which year it covers (`None`: the overview).
+pub struct LedgerPage {
+    /// Path under the language folder.
+    pub path: String,
+    /// The year of due dates, or `None` for the overview.
+    pub year: Option<String>,
+}
+
+impl<'a> Ledger<'a> {
+    /// Every action of the published reports, grouped by year.
+    pub fn new(model: &'a SiteModel<'a>) -> Ledger<'a> {
+        let refs = action_refs(model);
+        let mut by_year: BTreeMap<String, Vec<usize>> = BTreeMap::new();
+        for (index, action) in refs.iter().enumerate() {
+            by_year.entry(due_year(action.action)).or_default().push(index);
         }
-    };
-    let all: Vec<&ActionRef<'_>> = refs.iter().collect();
-    let overview = LedgerView {
-        year: None,
-        groups: ledger_groups(&all, today, l, "", LIST_LIMIT),
-        total: refs.len(),
-        years: by_year
-            .iter()
-            .rev()
-            .map(|(year, actions)| NamedLink {
-                name: year_name(year),
-                href: format!("actions/{year}.html"),
-                count: actions.len(),
-            })
-            .collect(),
-    };
-    let years: Vec<(String, LedgerView)> = by_year
-        .par_iter()
-        .map(|(year, actions)| {
-            (
-                format!("actions/{year}.html"),
+        Ledger {
+            refs,
+            by_year,
+            today: model.today.date_naive(),
+        }
+    }
+
+    /// The pages, the overview first.
+    pub fn pages(&self) -> Vec<LedgerPage> {
+        let mut pages = vec![LedgerPage {
+            path: "actions.html".into(),
+            year: None,
+        }];
+        pages.extend(self.by_year.keys().map(|year| LedgerPage {
+            path: format!("actions/{year}.html"),
+            year: Some(year.clone()),
+        }));
+        pages
+    }
+
+    /// The view of one page.
+    pub fn view(&self, page: &LedgerPage, l: &Localizer<'_>) -> LedgerView {
+        let year_name = |year: &str| {
+            if year == "undated" {
+                l.t("ledger.undated")
+            } else {
+                year.to_owned()
+            }
+        };
+        match &page.year {
+            None => {
+                let all: Vec<&ActionRef<'_>> = self.refs.iter().collect();
+                LedgerView {
+                    year: None,
+                    groups: ledger_groups(&all, self.today, l, "", LIST_LIMIT),
+                    total: self.refs.len(),
+                    years: self
+                        .by_year
+                        .iter()
+                        .rev()
+                        .map(|(year, actions)| NamedLink {
+                            name: year_name(year),
+                            href: format!("actions/{year}.html"),
+                            count: actions.len(),
+                        })
+                        .collect(),
+                }
+            }
+            Some(year) => {
+                let actions: Vec<&ActionRef<'_>> = self
+                    .by_year
+                    .get(year)
+                    .map(|indexes| indexes.iter().map(|&i| &self.refs[i]).collect())
+                    .unwrap_or_default();
                 LedgerView {
                     year: Some(year_name(year)),
                     total: actions.len(),
-                    groups: ledger_groups(actions, today, l, "../", usize::MAX),
+                    groups: ledger_groups(&actions, self.today, l, "../", usize::MAX),
                     years: Vec::new(),
-                },
-            )
-        })
-        .collect();
-    let mut pages = vec![("actions.html".to_owned(), overview)];
-    pages.extend(years);
-    pages
+                }
+            }
+        }
+    }
 }
 
 /// A rule, for the rule pages.
