@@ -78,14 +78,19 @@ def measure(command, cwd, runs, shell=False, warmup=True, before=None):
     return statistics.median(times), max(peaks)
 
 
-def phase_timings(command, cwd, runs):
-    """Median of each phase `candor build --timings` prints."""
-    phases = {}
+def phase_timings(command, cwd, runs, before=None):
+    """Median time of each phase `candor build --timings` prints, and the highest memory
+    resident at the end of it."""
+    phases, resident = {}, {}
     for _ in range(runs):
-        _, _, stderr = run_once(command, cwd, shell=True, capture=True)
-        for name, seconds in re.findall(r"^(\w+): ([0-9.]+) s", stderr, re.M):
+        if before:
+            before()
+        _, _, stderr = run_once(command, cwd, shell=False, capture=True)
+        for name, seconds, mib in re.findall(r"^(\w+): ([0-9.]+) s(?:, (\d+) MiB)?", stderr, re.M):
             phases.setdefault(name, []).append(float(seconds))
-    return {name: statistics.median(values) for name, values in phases.items()}
+            if mib:
+                resident[name] = max(resident.get(name, 0), int(mib))
+    return {name: (statistics.median(values), resident.get(name)) for name, values in phases.items()}
 
 
 def corpus_bytes(repo):
@@ -131,25 +136,28 @@ def main():
         if not args.commits:
             continue
         commits = min(args.commits, max(size // 2, 100))
-        history_repo, hugo_dir = generate(synth, work, size, commits, args.seed, hugo=bool(hugo))
+        history_repo, hugo_dir = generate(synth, work, size, commits, args.seed, hugo=bool(hugo) and size <= args.comparison_max)
         print(f"\n== {size} reports with {commits} commits of history, two languages")
         log_p = measure("git log -p -M > /dev/null", history_repo, args.runs, shell=True)
         row(rows, size, "git log -p -M", *log_p, "1.00x git log -p")
         log_names = measure("git log --name-status -M > /dev/null", history_repo, args.runs, shell=True)
         row(rows, size, "git log --name-status -M", *log_names, f"{log_names[0] / log_p[0]:.2f}x git log -p")
         out = work / f"site-{size}"
-        build_command = f"rm -rf '{out}' && '{candor}' build --today {TODAY} --out '{out}' --quiet"
-        build = measure(build_command, history_repo, args.runs, shell=True)
-        phases = phase_timings(build_command + " --timings", history_repo, args.runs)
-        history = phases.get("history", float("nan"))
+        # Each build starts without an output folder; removing the last one is not timed.
+        remove_site = lambda: shutil.rmtree(out, ignore_errors=True)
+        build_command = [str(candor), "build", "--today", TODAY, "--out", str(out), "--quiet"]
+        build = measure(build_command, history_repo, args.runs, before=remove_site)
+        phases = phase_timings(build_command + ["--timings"], history_repo, args.runs, before=remove_site)
+        history = phases.get("history", (float("nan"), None))[0]
         if hugo and size <= args.comparison_max:
             hugo_out = work / f"hugo-public-{size}"
-            hugo_run = measure(f"rm -rf '{hugo_out}' && '{hugo}' --quiet --destination '{hugo_out}'", hugo_dir, args.comparison_runs, shell=True)
+            remove_hugo_site = lambda: shutil.rmtree(hugo_out, ignore_errors=True)
+            hugo_run = measure([hugo, "--quiet", "--destination", str(hugo_out)], hugo_dir, args.comparison_runs, before=remove_hugo_site)
             row(rows, size, "hugo (same reports as Markdown)", *hugo_run, "1.00x hugo")
             row(rows, size, "candor build", *build, f"{build[0] / hugo_run[0]:.2f}x hugo time, {build[1] / hugo_run[1]:.2f}x hugo memory (target <= 0.15x)")
         else:
             row(rows, size, "candor build", *build)
-        print("  phases of candor build (median): " + ", ".join(f"{k} {v:.2f} s" for k, v in phases.items()))
+        print("  phases of candor build (median time, resident memory after): " + ", ".join(f"{k} {v:.2f} s {m} MiB" for k, (v, m) in phases.items()))
         row(rows, size, "  history pass (in the build)", history, 0.0, f"{history / log_p[0]:.2f}x git log -p (target <= 2x)")
 
         changed = sorted((history_repo / "incidents").rglob("*.yaml"))[:2]

@@ -175,8 +175,9 @@ pub struct Analysis {
     pub findings: Vec<Finding>,
     /// What the repository-wide rules need, if the report validated.
     pub summary: Option<Summary>,
-    /// The typed report, if the report validated and the caller asked to keep it.
-    pub report: Option<CheckedReport>,
+    /// The typed report, if the report validated and the caller asked to keep it (boxed, so
+    /// a check that keeps no reports holds only a small record per file).
+    pub report: Option<Box<CheckedReport>>,
     /// The `status` the file declares, when it parsed at all (a broken draft is still a draft).
     pub status_hint: Option<String>,
 }
@@ -261,12 +262,12 @@ impl<'a> Engine<'a> {
             rules::check_report(&subject, &context, &mut out);
             analysis.summary = Some(Summary::of(file, &incident, root));
             if keep_report {
-                analysis.report = Some(CheckedReport {
+                analysis.report = Some(Box::new(CheckedReport {
                     file: file.to_owned(),
                     incident,
                     impact,
                     facts: crate::history::KeyFacts::from_tree(root),
-                });
+                }));
             }
         }
         analysis.findings = out.into_findings();

@@ -461,9 +461,11 @@ fn render_site(
                 ("intro", strings.get("organisations.intro")),
             ],
         )?);
+        // One ledger page at a time: a year's page lists every action due that year, and
+        // rendering two such pages at once doubles the peak memory of a large build.
         let ledger_pages = ledger.pages();
         let ledger_written: Vec<anyhow::Result<(String, String)>> = ledger_pages
-            .par_iter()
+            .iter()
             .map(|ledger_page| {
                 let view = ledger.view(ledger_page, &l);
                 let path = &ledger_page.path;

@@ -1707,7 +1707,10 @@ impl<'a> Ledger<'a> {
         let refs = action_refs(model);
         let mut by_year: BTreeMap<String, Vec<usize>> = BTreeMap::new();
         for (index, action) in refs.iter().enumerate() {
-            by_year.entry(due_year(action.action)).or_default().push(index);
+            by_year
+                .entry(due_year(action.action))
+                .or_default()
+                .push(index);
         }
         Ledger {
             refs,
