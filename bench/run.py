@@ -65,12 +65,13 @@ def run_once(command, cwd, shell, capture=False):
 
 
 def measure(command, cwd, runs, shell=False, warmup=True, before=None):
-    """Median seconds and peak RSS (MiB) over `runs` runs, after one warm-up run."""
+    """Median seconds and peak RSS (MiB) over `runs` runs, after one warm-up run. `command`
+    may be a function of the attempt number (for a fresh output folder each time)."""
     times, peaks = [], []
     for attempt in range(0 if warmup else 1, runs + 1):
         if before:
             before()
-        seconds, peak, _ = run_once(command, cwd, shell)
+        seconds, peak, _ = run_once(command(attempt) if callable(command) else command, cwd, shell)
         if attempt == 0:
             continue
         times.append(seconds)
@@ -82,10 +83,10 @@ def phase_timings(command, cwd, runs, before=None):
     """Median time of each phase `candor build --timings` prints, and the highest memory
     resident at the end of it."""
     phases, resident = {}, {}
-    for _ in range(runs):
+    for attempt in range(runs):
         if before:
             before()
-        _, _, stderr = run_once(command, cwd, shell=False, capture=True)
+        _, _, stderr = run_once(command(attempt) if callable(command) else command, cwd, shell=False, capture=True)
         for name, seconds, mib in re.findall(r"^(\w+): ([0-9.]+) s(?:, (\d+) MiB)?", stderr, re.M):
             phases.setdefault(name, []).append(float(seconds))
             if mib:
@@ -142,23 +143,25 @@ def main():
         row(rows, size, "git log -p -M", *log_p, "1.00x git log -p")
         log_names = measure("git log --name-status -M > /dev/null", history_repo, args.runs, shell=True)
         row(rows, size, "git log --name-status -M", *log_names, f"{log_names[0] / log_p[0]:.2f}x git log -p")
-        out = work / f"site-{size}"
-        # Each build starts without an output folder; removing the last one is not timed.
-        remove_site = lambda: shutil.rmtree(out, ignore_errors=True)
-        build_command = [str(candor), "build", "--today", TODAY, "--out", str(out), "--quiet"]
-        build = measure(build_command, history_repo, args.runs, before=remove_site)
-        phases = phase_timings(build_command + ["--timings"], history_repo, args.runs, before=remove_site)
+        # Each build writes a new output folder, and the folders are removed only after the
+        # measurements: deleting thousands of files just before a build slows the next file
+        # creations on ext4, which would measure the file system rather than the build.
+        sites = work / f"sites-{size}"
+        shutil.rmtree(sites, ignore_errors=True)
+        build_command = lambda attempt, extra=(): [str(candor), "build", "--today", TODAY, "--out", str(sites / f"candor-{attempt}{''.join(extra)}"), "--quiet", *extra]
+        build = measure(build_command, history_repo, args.runs)
+        phases = phase_timings(lambda attempt: build_command(attempt, ("--timings",)), history_repo, args.runs)
         history = phases.get("history", (float("nan"), None))[0]
         if hugo and size <= args.comparison_max:
-            hugo_out = work / f"hugo-public-{size}"
-            remove_hugo_site = lambda: shutil.rmtree(hugo_out, ignore_errors=True)
-            hugo_run = measure([hugo, "--quiet", "--destination", str(hugo_out)], hugo_dir, args.comparison_runs, before=remove_hugo_site)
+            hugo_run = measure(lambda attempt: [hugo, "--quiet", "--destination", str(sites / f"hugo-{attempt}")], hugo_dir, args.comparison_runs)
             row(rows, size, "hugo (same reports as Markdown)", *hugo_run, "1.00x hugo")
             row(rows, size, "candor build", *build, f"{build[0] / hugo_run[0]:.2f}x hugo time, {build[1] / hugo_run[1]:.2f}x hugo memory (target <= 0.15x)")
         else:
             row(rows, size, "candor build", *build)
         print("  phases of candor build (median time, resident memory after): " + ", ".join(f"{k} {v:.2f} s {m} MiB" for k, (v, m) in phases.items()))
         row(rows, size, "  history pass (in the build)", history, 0.0, f"{history / log_p[0]:.2f}x git log -p (target <= 2x)")
+
+        shutil.rmtree(sites, ignore_errors=True)
 
         changed = sorted((history_repo / "incidents").rglob("*.yaml"))[:2]
         originals = [p.read_bytes() for p in changed]
