@@ -163,7 +163,8 @@ pub struct CheckedReport {
     pub incident: Incident,
     /// The computed impact under the policy.
     pub impact: ImpactFigures,
-    /// The key facts the revision history compares, as of this version.
+    /// The key facts the revision history compares, as of this version (a site build moves
+    /// them into the history, leaving the default here).
     pub facts: crate::history::KeyFacts,
 }
 

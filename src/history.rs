@@ -238,6 +238,12 @@ impl History {
             .map(Vec::as_slice)
             .unwrap_or_default()
     }
+
+    /// Take the revisions of report `id` out of the history (a site needs each report's
+    /// revisions once, and a large history is not worth keeping twice).
+    pub fn take(&mut self, id: &str) -> Vec<Revision> {
+        self.revisions.remove(id).unwrap_or_default()
+    }
 }
 
 /// One change to a report file found while walking, before its blob is read.
@@ -251,11 +257,11 @@ struct Touch {
 
 /// Walk the history of `tree`'s commit once and collect every report's revisions. `known`
 /// holds the key facts of versions already parsed (the current files), by blob id, so they
-/// are not read and parsed again.
+/// are not read and parsed again; they are moved into the revisions.
 pub fn read(
     tree: &GitTree,
     limits: &Limits,
-    known: &HashMap<Oid, KeyFacts>,
+    mut known: HashMap<Oid, KeyFacts>,
 ) -> anyhow::Result<History> {
     let repo =
         Repository::open(tree.git_dir()).context("cannot open the repository for its history")?;
@@ -305,17 +311,25 @@ pub fn read(
         .len()
         .div_ceil(rayon::current_num_threads().max(1) * 4)
         .max(1);
-    let facts: Vec<Option<KeyFacts>> = touches
+    // A known version is moved to the first revision that has it; any other revision with the
+    // same content (a revert, a copy) is read and parsed like the rest.
+    let from_known: Vec<Option<KeyFacts>> = touches
+        .iter()
+        .map(|touch| touch.blob.and_then(|blob| known.remove(&blob)))
+        .collect();
+    let parsed: Vec<Option<KeyFacts>> = touches
         .par_chunks(chunk)
-        .flat_map_iter(|chunk| {
+        .zip(from_known.par_chunks(chunk))
+        .flat_map_iter(|(chunk, known_chunk)| {
             let repo = Repository::open(&git_dir).ok();
             chunk
                 .iter()
-                .map(|touch| {
-                    let blob = touch.blob?;
-                    if let Some(facts) = known.get(&blob) {
-                        return Some(facts.clone());
+                .zip(known_chunk)
+                .map(|(touch, known)| {
+                    if known.is_some() {
+                        return None;
                     }
+                    let blob = touch.blob?;
                     let odb = repo.as_ref()?.odb().ok()?;
                     let object = odb.read(blob).ok()?;
                     let loaded = load::load(object.data(), limits);
@@ -325,6 +339,10 @@ pub fn read(
         })
         .collect();
 
+    let facts = from_known
+        .into_iter()
+        .zip(parsed)
+        .map(|(known, parsed)| known.or(parsed));
     let mut revisions: HashMap<String, Vec<Revision>> = HashMap::new();
     for (touch, facts) in touches.into_iter().zip(facts) {
         revisions.entry(touch.id).or_default().push(Revision {
@@ -445,24 +463,25 @@ pub struct PublishedHistory {
 }
 
 /// Reduce a report's revisions to its published history.
-pub fn published(revisions: &[Revision]) -> PublishedHistory {
+pub fn published(revisions: Vec<Revision>) -> PublishedHistory {
     let mut history = PublishedHistory::default();
-    let mut last: Option<&KeyFacts> = None;
     for revision in revisions {
         let Some(facts) = revision.facts.as_ref() else {
             continue;
         };
-        match last {
-            None if facts.is_published() => {
-                history.first_published = Some(revision.clone());
-                last = Some(facts);
-            }
+        // The facts of the last revision kept: the first published one, or the last amendment.
+        let previous = history
+            .amendments
+            .last()
+            .map(|(kept, _)| kept)
+            .or(history.first_published.as_ref())
+            .and_then(|kept| kept.facts.as_ref());
+        match previous {
+            None if facts.is_published() => history.first_published = Some(revision),
             None => {}
             Some(previous) => {
-                history
-                    .amendments
-                    .push((revision.clone(), changes(previous, facts)));
-                last = Some(facts);
+                let changed = changes(previous, facts);
+                history.amendments.push((revision, changed));
             }
         }
     }

@@ -140,12 +140,13 @@ impl Staging {
         Ok(sha256_hex(bytes))
     }
 
-    /// Write `relative` by streaming into it (for files too large to assemble in memory);
-    /// returns the SHA-256 of what was written.
+    /// Write `relative` by streaming into it, so no file is ever held whole in memory; returns
+    /// the SHA-256 of what was written. `fill` errors are reported as they are.
     pub fn write_streamed(
         &self,
         relative: &str,
-        fill: impl FnOnce(&mut dyn std::io::Write) -> std::io::Result<()>,
+        buffer: usize,
+        fill: impl FnOnce(&mut dyn std::io::Write) -> anyhow::Result<()>,
     ) -> anyhow::Result<String> {
         let path = self.temp.join(relative);
         if let Some(folder) = path.parent() {
@@ -154,14 +155,20 @@ impl Staging {
         }
         let file =
             fs::File::create(&path).with_context(|| format!("cannot write {}", path.display()))?;
-        let mut out = HashingWriter {
-            inner: std::io::BufWriter::with_capacity(256 * 1024, file),
-            hasher: Sha256::new(),
-        };
-        fill(&mut out)
-            .and_then(|()| out.inner.flush())
+        // Hash behind the buffer, so the hash sees a few large writes rather than many small.
+        let mut out = std::io::BufWriter::with_capacity(
+            buffer,
+            HashingWriter {
+                inner: file,
+                hasher: Sha256::new(),
+            },
+        );
+        fill(&mut out)?;
+        let hashing = out
+            .into_inner()
+            .map_err(|error| error.into_error())
             .with_context(|| format!("cannot write {}", path.display()))?;
-        Ok(hex(&out.hasher.finalize()))
+        Ok(hex(&hashing.hasher.finalize()))
     }
 
     /// Write the manifest and swap the staging folder in as `out`.

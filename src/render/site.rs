@@ -119,7 +119,7 @@ pub fn build(
         clock = std::time::Instant::now();
     };
     progress.phase("Checking reports");
-    let run = check::run(source, None, options.today, true)?;
+    let mut run = check::run(source, None, options.today, true)?;
     let drafts = run.analyses.iter().filter(|a| a.is_draft()).count();
     lap("check", &mut timings);
     let blocking = blocking_findings(&run.findings, &run.analyses, options.strict);
@@ -137,20 +137,21 @@ pub fn build(
     }
 
     let limits = run.config.config.limits;
-    let history = match source.history_tree() {
+    let mut history = match source.history_tree() {
         Some(tree) => {
             progress.phase("Reading history");
             // Versions equal to the committed files need not be parsed again.
+            // Their key facts move into the history: nothing else needs them.
             let mut known = HashMap::new();
             if let Source::Git(_) = source {
                 let ids = tree.blob_ids()?;
-                for checked in run.analyses.iter().filter_map(|a| a.report.as_ref()) {
+                for checked in run.analyses.iter_mut().filter_map(|a| a.report.as_mut()) {
                     if let Some(id) = ids.get(&checked.file) {
-                        known.insert(*id, checked.facts.clone());
+                        known.insert(*id, std::mem::take(&mut checked.facts));
                     }
                 }
             }
-            history::read(tree, &limits, &known)?
+            history::read(tree, &limits, known)?
         }
         None => History::default(),
     };
@@ -190,7 +191,7 @@ pub fn build(
                 checked,
                 findings,
                 waived,
-                history: history::published(history.of(&checked.incident.id)),
+                history: history::published(history.take(&checked.incident.id)),
             }
         })
         .collect();
@@ -314,12 +315,13 @@ fn write_page(
     for (key, value) in extra {
         context.insert(key.to_string(), value);
     }
-    // Pages are tens of kilobytes; room up front saves regrowing the buffer as it fills.
-    let mut html = Vec::with_capacity(64 * 1024);
-    tera.render_to(template, &context, &mut html)
-        .map_err(|e| anyhow::anyhow!(templates::describe(&e)))
-        .with_context(|| format!("cannot render {path} with the template {template}"))?;
-    let hash = staging.write(path, &html)?;
+    // Rendered straight into the file: most pages are tens of kilobytes and fit the buffer,
+    // while a page listing thousands of actions never has to be held whole in memory.
+    let hash = staging.write_streamed(path, 64 * 1024, |out| {
+        tera.render_to(template, &context, out)
+            .map_err(|e| anyhow::anyhow!(templates::describe(&e)))
+            .with_context(|| format!("cannot render {path} with the template {template}"))
+    })?;
     Ok((path.to_owned(), hash))
 }
 
@@ -625,7 +627,9 @@ fn render_site(
     let hashes: Vec<anyhow::Result<(String, String)>> = open_data
         .par_iter()
         .map(|(path, write)| {
-            let hash = staging.write_streamed(path, |out| write(model, out))?;
+            let hash = staging.write_streamed(path, 256 * 1024, |out| {
+                write(model, out).with_context(|| format!("cannot write {path}"))
+            })?;
             Ok(((*path).to_owned(), hash))
         })
         .collect();
