@@ -64,13 +64,11 @@ def run_once(command, cwd, shell, capture=False):
     return time.monotonic() - started, usage.ru_maxrss / 1024, stderr
 
 
-def measure(command, cwd, runs, shell=False, warmup=True, before=None):
+def measure(command, cwd, runs, shell=False, warmup=True):
     """Median seconds and peak RSS (MiB) over `runs` runs, after one warm-up run. `command`
     may be a function of the attempt number (for a fresh output folder each time)."""
     times, peaks = [], []
     for attempt in range(0 if warmup else 1, runs + 1):
-        if before:
-            before()
         seconds, peak, _ = run_once(command(attempt) if callable(command) else command, cwd, shell)
         if attempt == 0:
             continue
@@ -79,13 +77,11 @@ def measure(command, cwd, runs, shell=False, warmup=True, before=None):
     return statistics.median(times), max(peaks)
 
 
-def phase_timings(command, cwd, runs, before=None):
+def phase_timings(command, cwd, runs):
     """Median time of each phase `candor build --timings` prints, and the highest memory
     resident at the end of it."""
     phases, resident = {}, {}
     for attempt in range(runs):
-        if before:
-            before()
         _, _, stderr = run_once(command(attempt) if callable(command) else command, cwd, shell=False, capture=True)
         for name, seconds, mib in re.findall(r"^(\w+): ([0-9.]+) s(?:, (\d+) MiB)?", stderr, re.M):
             phases.setdefault(name, []).append(float(seconds))

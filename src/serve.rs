@@ -243,14 +243,11 @@ fn handle(mut stream: TcpStream, site: &Path, state: &Mutex<State>) -> std::io::
         }
         _ => {}
     }
+    let not_found = |stream: &mut TcpStream| {
+        respond(stream, 404, "text/plain; charset=utf-8", b"not found", head)
+    };
     let Some(file) = resolve(site, path) else {
-        return respond(
-            &mut stream,
-            404,
-            "text/plain; charset=utf-8",
-            b"not found",
-            head,
-        );
+        return not_found(&mut stream);
     };
     let (status, file) = if file.is_file() {
         (200, file)
@@ -258,13 +255,7 @@ fn handle(mut stream: TcpStream, site: &Path, state: &Mutex<State>) -> std::io::
         (404, site.join("404.html"))
     };
     let Ok(mut body) = std::fs::read(&file) else {
-        return respond(
-            &mut stream,
-            404,
-            "text/plain; charset=utf-8",
-            b"not found",
-            head,
-        );
+        return not_found(&mut stream);
     };
     let content_type = content_type(&file);
     if content_type.starts_with("text/html") {

@@ -525,6 +525,19 @@ fn git_edge_cases_build_or_fail_clearly() {
 }
 
 /// A repository with `count` valid reports, committed, so a build takes a while.
+/// Commit a new version of the first report of a [`large_repository`], so the next build
+/// writes a different site.
+fn commit_a_changed_report(repo: &GitRepo) {
+    repo.write(
+        "incidents/2026/r-00000.yaml",
+        &std::fs::read_to_string(repo.path().join("incidents/2026/r-00001.yaml"))
+            .unwrap()
+            .replace("r-00001", "r-00000")
+            .replace("Login fejlede", "Login fejlede igen"),
+    );
+    repo.commit("Change", 1_777_100_000);
+}
+
 fn large_repository(count: usize) -> GitRepo {
     let repo = GitRepo::new(&fixture_config());
     let template =
@@ -579,14 +592,7 @@ fn killed_builds_leave_the_previous_site_intact() {
     assert!(build(repo.path(), &site, &[]).status.success());
     let before = verify_site(&site).unwrap();
     // A second commit, so the killed builds would write a different site.
-    repo.write(
-        "incidents/2026/r-00000.yaml",
-        &std::fs::read_to_string(repo.path().join("incidents/2026/r-00001.yaml"))
-            .unwrap()
-            .replace("r-00001", "r-00000")
-            .replace("Login fejlede", "Login fejlede igen"),
-    );
-    repo.commit("Change", 1_777_100_000);
+    commit_a_changed_report(&repo);
     for (round, delay) in [30u64, 80, 150, 250, 400, 600, 900].into_iter().enumerate() {
         let mut child = Process::new(assert_cmd::cargo::cargo_bin("candor"))
             .current_dir(repo.path())
@@ -661,13 +667,7 @@ fn a_full_disk_ends_in_a_clear_error_and_the_site_stays() {
     let site = out.path().join("site");
     assert!(build(repo.path(), &site, &[]).status.success());
     let before = verify_site(&site).unwrap();
-    repo.write(
-        "incidents/2026/r-00000.yaml",
-        &std::fs::read_to_string(repo.path().join("incidents/2026/r-00001.yaml"))
-            .unwrap()
-            .replace("r-00001", "r-00000"),
-    );
-    repo.commit("Change", 1_777_100_000);
+    commit_a_changed_report(&repo);
     // A file size limit makes writes fail as a full disk does (EFBIG instead of ENOSPC).
     let output = Process::new("sh")
         .current_dir(repo.path())

@@ -355,14 +355,17 @@ fn serve_answers_on_loopback_rebuilds_and_cleans_up() {
         "the page reloads itself"
     );
     assert_eq!(get("/../../etc/passwd").0, 404);
-    let (_, version) = get("/__candor/version");
-    let before: u64 = version
-        .rsplit("\r\n")
-        .next()
-        .unwrap()
-        .trim()
-        .parse()
-        .unwrap();
+    let version = || -> u64 {
+        let (_, response) = get("/__candor/version");
+        response
+            .rsplit("\r\n")
+            .next()
+            .unwrap()
+            .trim()
+            .parse()
+            .unwrap()
+    };
+    let before = version();
 
     std::fs::write(
         &file,
@@ -372,15 +375,7 @@ fn serve_answers_on_loopback_rebuilds_and_cleans_up() {
     .unwrap();
     let started = Instant::now();
     loop {
-        let (_, version) = get("/__candor/version");
-        let now: u64 = version
-            .rsplit("\r\n")
-            .next()
-            .unwrap()
-            .trim()
-            .parse()
-            .unwrap();
-        if now > before {
+        if version() > before {
             break;
         }
         assert!(

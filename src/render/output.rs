@@ -9,7 +9,6 @@
 
 use std::collections::BTreeMap;
 use std::fs;
-use std::io::Write as _;
 use std::path::{Path, PathBuf};
 
 use anyhow::{Context as _, bail};
@@ -128,16 +127,11 @@ impl Staging {
 
     /// Write one file (path relative to the site root) and return its SHA-256.
     pub fn write(&self, relative: &str, bytes: &[u8]) -> anyhow::Result<String> {
-        let path = self.temp.join(relative);
-        if let Some(folder) = path.parent() {
-            fs::create_dir_all(folder)
-                .with_context(|| format!("cannot create {}", folder.display()))?;
-        }
-        let mut file =
-            fs::File::create(&path).with_context(|| format!("cannot write {}", path.display()))?;
-        file.write_all(bytes)
-            .with_context(|| format!("cannot write {}", path.display()))?;
-        Ok(sha256_hex(bytes))
+        // Writes larger than the buffer go straight to the file.
+        self.write_streamed(relative, 8 * 1024, |out| {
+            out.write_all(bytes)
+                .with_context(|| format!("cannot write {relative}"))
+        })
     }
 
     /// Write `relative` by streaming into it, so no file is ever held whole in memory; returns
