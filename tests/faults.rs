@@ -646,16 +646,28 @@ fn two_builds_into_one_folder_never_mix() {
     let second = spawn();
     let first = first.wait_with_output().unwrap();
     let second = second.wait_with_output().unwrap();
-    let codes = (first.status.code(), second.status.code());
-    assert!(
-        codes == (Some(0), Some(2)) || codes == (Some(0), Some(0)),
-        "{codes:?}"
-    );
-    if codes.1 == Some(2) {
-        assert!(
-            String::from_utf8_lossy(&second.stderr).contains("another Candor build is writing")
-        );
+    // Either build may take the lock first: on a loaded machine the second one spawned can
+    // win. Whichever loses refuses with a clear message; both may also succeed one after the
+    // other. A build never fails for any other reason, and the site is always whole.
+    let mut refused = 0;
+    for output in [&first, &second] {
+        match output.status.code() {
+            Some(0) => {}
+            Some(2) => {
+                refused += 1;
+                assert!(
+                    String::from_utf8_lossy(&output.stderr).contains("another Candor build is writing"),
+                    "{}",
+                    String::from_utf8_lossy(&output.stderr)
+                );
+            }
+            other => panic!(
+                "a build ended with {other:?}: {}",
+                String::from_utf8_lossy(&output.stderr)
+            ),
+        }
     }
+    assert!(refused <= 1, "both builds refused");
     verify_site(&site).unwrap();
 }
 
