@@ -10,11 +10,12 @@ use std::collections::{HashMap, HashSet};
 use chrono::{DateTime, Utc};
 
 use crate::config::{Config, ConfigFile, Limits};
-use crate::finding::{self, Finding};
+use crate::diag::{self, Finding};
+use crate::diag::{Code, Emitter, Levels, Locate};
 use crate::impact::ImpactFigures;
 use crate::load::{self, LoadProblem, Node, NodeValue};
 use crate::model::{Incident, SCHEMA_VERSION};
-use crate::rules::{self, Code, Context, Emitter, Levels, Subject, Summary};
+use crate::rules::{self, Context, Subject, Summary};
 use crate::source::{self, Source, WorkTree};
 use crate::validate::{DocumentKind, SchemaValidator};
 
@@ -33,7 +34,11 @@ pub fn load_config(bytes: &[u8], validator: &SchemaValidator) -> LoadedConfig {
     let file = source::CONFIG_FILE;
     let levels = Levels::default();
     let loaded = load::load(bytes, &Limits::default());
-    let mut out = Emitter::new(file, loaded.root.as_ref(), &levels);
+    let mut out = Emitter::new(
+        file,
+        loaded.root.as_ref().map(|r| r as &dyn Locate),
+        &levels,
+    );
     push_load_problems(&mut out, &loaded.problems);
     let parsed = loaded.root.as_ref().and_then(|root| {
         let value = root.to_json();
@@ -131,7 +136,7 @@ fn check_config_references(config: &Config, out: &mut Emitter<'_>) {
 }
 
 fn rules_suggestion(key: &str, known: &[&str], section: &str) -> String {
-    match rules::closest(key, known) {
+    match diag::closest(key, known) {
         Some(best) => format!("did you mean `{best}`? Otherwise add `{key}` under `{section}`"),
         None => format!("add `{key}` under `{section}`"),
     }
@@ -208,7 +213,7 @@ impl<'a> Engine<'a> {
     ) -> Engine<'a> {
         Engine {
             config: &loaded.config,
-            levels: Levels::from_config(&loaded.config),
+            levels: Levels::from_overrides(&loaded.config.rule_levels),
             validator,
             today,
             references_known: loaded.references_known,
@@ -234,7 +239,7 @@ impl<'a> Engine<'a> {
     pub fn analyse(&self, file: &str, bytes: &[u8], keep_report: bool) -> Analysis {
         let loaded = load::load(bytes, &self.config.limits);
         let root = loaded.root.as_ref();
-        let mut out = Emitter::new(file, root, &self.levels);
+        let mut out = Emitter::new(file, root.map(|r| r as &dyn Locate), &self.levels);
         push_load_problems(&mut out, &loaded.problems);
         let mut analysis = Analysis {
             file: file.to_owned(),
@@ -352,8 +357,8 @@ pub fn finish(analyses: &mut [Analysis], context: &Context<'_>) -> (Vec<Finding>
         standing.extend(kept);
         waived.extend(covered);
     }
-    finding::sort(&mut standing);
-    finding::sort(&mut waived);
+    diag::sort(&mut standing);
+    diag::sort(&mut waived);
     (standing, waived)
 }
 
@@ -470,7 +475,7 @@ pub fn run_with_summaries(
     if let Some(only) = only {
         findings.retain(|f| only.contains(&f.file) || f.file == source::CONFIG_FILE);
     }
-    finding::sort(&mut findings);
+    diag::sort(&mut findings);
     let reports = files.len();
     drop(engine);
     Ok(Run {

@@ -9,6 +9,7 @@ use std::collections::BTreeMap;
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
+pub use crate::diag::Level;
 use crate::model::{Severity, Text};
 
 /// The file `candor.yaml` at the root of a reports repository.
@@ -181,31 +182,6 @@ pub struct LimitsFile {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[schemars(range(min = 1))]
     pub max_text_chars: Option<u32>,
-}
-
-/// A rule level: `deny` fails the check, `warn` is shown, `allow` turns the rule off.
-#[derive(
-    Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, JsonSchema,
-)]
-#[serde(rename_all = "kebab-case")]
-pub enum Level {
-    /// The rule is off.
-    Allow,
-    /// Shown, does not fail the check.
-    Warn,
-    /// Fails the check.
-    Deny,
-}
-
-impl Level {
-    /// The lowercase name used in files and output.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Level::Allow => "allow",
-            Level::Warn => "warn",
-            Level::Deny => "deny",
-        }
-    }
 }
 
 /// Built-in thresholds for `critical`: ENISA's one million user-hours, or four hours down.

@@ -2,7 +2,7 @@
 
 use serde_json::json;
 
-use crate::rules::{RULES, Rule};
+use crate::diag::{RULES, Rule};
 
 /// The full explanation of one rule.
 pub fn explain(rule: &Rule) -> String {

@@ -15,8 +15,8 @@ pub mod cache;
 pub mod check;
 pub mod cli;
 pub mod config;
+pub mod diag;
 pub mod explain;
-pub mod finding;
 pub mod history;
 pub mod impact;
 pub mod load;
@@ -31,7 +31,7 @@ pub mod source;
 pub mod validate;
 
 pub use check::{Run, check_worktree};
-pub use finding::Finding;
+pub use diag::Finding;
 
 use chrono::{DateTime, NaiveDate, Utc};
 

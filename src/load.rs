@@ -16,37 +16,14 @@ use saphyr_parser::{Event, Parser, ScalarStyle, ScanError, Span};
 use serde_json::{Map, Number, Value};
 
 use crate::config::Limits;
+use crate::diag::{Locate, pointer_tokens, split_pointer};
 
-/// A 1-based line and column (columns count characters, as editors do).
-#[derive(
-    Clone,
-    Copy,
-    Debug,
-    Default,
-    PartialEq,
-    Eq,
-    PartialOrd,
-    Ord,
-    Hash,
-    serde::Serialize,
-    serde::Deserialize,
-)]
-pub struct Position {
-    /// Line, from 1.
-    pub line: u32,
-    /// Column, from 1, in characters.
-    pub column: u32,
-}
+pub use crate::diag::Position;
 
-impl Position {
-    /// The start of a file.
-    pub const START: Position = Position { line: 1, column: 1 };
-
-    fn from_marker(marker: &saphyr_parser::Marker) -> Position {
-        Position {
-            line: saturate(marker.line()),
-            column: saturate(marker.col() + 1),
-        }
+fn position_from_marker(marker: &saphyr_parser::Marker) -> Position {
+    Position {
+        line: saturate(marker.line()),
+        column: saturate(marker.col() + 1),
     }
 }
 
@@ -168,18 +145,14 @@ impl Node {
     }
 }
 
-/// Split a JSON Pointer into its parent pointer and its last token (unescaped).
-fn split_pointer(pointer: &str) -> Option<(&str, String)> {
-    let slash = pointer.rfind('/')?;
-    Some((&pointer[..slash], unescape_token(&pointer[slash + 1..])))
-}
+impl Locate for Node {
+    fn value_position(&self, pointer: &str) -> Position {
+        self.position_of(pointer)
+    }
 
-fn pointer_tokens(pointer: &str) -> impl Iterator<Item = String> + '_ {
-    pointer.split('/').skip(1).map(unescape_token)
-}
-
-fn unescape_token(token: &str) -> String {
-    token.replace("~1", "/").replace("~0", "~")
+    fn key_position(&self, pointer: &str) -> Position {
+        self.key_position_of(pointer)
+    }
 }
 
 /// The lines of `text` as YAML counts them: a line ends at LF, CR or CR LF.
@@ -387,7 +360,7 @@ impl TreeBuilder {
     }
 
     fn on_event(&mut self, event: Event<'_>, span: Span) -> Result<(), Abort> {
-        let position = Position::from_marker(&span.start).min(self.end);
+        let position = position_from_marker(&span.start).min(self.end);
         match event {
             Event::StreamStart | Event::StreamEnd | Event::DocumentEnd | Event::Nothing => Ok(()),
             Event::DocumentStart(_) => {
@@ -564,7 +537,7 @@ impl TreeBuilder {
 
 fn scan_problem(error: &ScanError) -> LoadProblem {
     LoadProblem::Syntax {
-        position: Position::from_marker(error.marker()),
+        position: position_from_marker(error.marker()),
         message: format!("invalid YAML: {}", error.info()),
         help: "check indentation (spaces, not tabs), quotes and colons near this position; text containing `: ` or starting with a special character needs quotes".into(),
     }

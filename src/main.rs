@@ -12,9 +12,9 @@ use clap::{CommandFactory, Parser};
 use candor::cli::{
     BuildArgs, CheckArgs, Cli, Command, InitArgs, NewArgs, RulesFormat, ServeArgs, SeverityArg,
 };
+use candor::diag::Code;
 use candor::render::{self, BuildOptions};
 use candor::report::{self, Format, HumanStyle};
-use candor::rules::Code;
 use candor::source::{GitTree, Source, WorkTree};
 use candor::{explain, schema};
 

@@ -16,7 +16,7 @@ use std::time::{Duration, SystemTime};
 use anyhow::Context as _;
 use chrono::{DateTime, Utc};
 
-use crate::finding::Finding;
+use crate::diag::Finding;
 use crate::render::{self, BuildOptions};
 use crate::source::{self, Source, WorkTree};
 
@@ -394,9 +394,9 @@ mod tests {
     #[test]
     fn overlay_escapes_report_text() {
         let finding = Finding {
-            code: crate::rules::Code::A006,
+            code: crate::diag::Code::A006,
             name: "severity-understated",
-            level: crate::config::Level::Deny,
+            level: crate::diag::Level::Deny,
             file: "incidents/<x>.yaml".into(),
             line: Some(3),
             column: Some(1),

@@ -9,7 +9,7 @@ use jsonschema::error::{TypeKind, ValidationErrorKind};
 use jsonschema::{JsonType, Validator};
 use serde_json::Value;
 
-use crate::rules::{Code, Emitter, closest};
+use crate::diag::{Code, Emitter, closest};
 use crate::schema;
 
 /// Which schema a document is checked against.
@@ -343,7 +343,7 @@ fn describe_field(pointer: &str) -> String {
     if pointer.is_empty() {
         "the file".into()
     } else {
-        format!("`{}`", crate::finding::pointer_to_field(pointer))
+        format!("`{}`", crate::diag::pointer_to_field(pointer))
     }
 }
 
@@ -351,7 +351,7 @@ fn in_where(pointer: &str) -> String {
     if pointer.is_empty() {
         String::new()
     } else {
-        format!(" in `{}`", crate::finding::pointer_to_field(pointer))
+        format!(" in `{}`", crate::diag::pointer_to_field(pointer))
     }
 }
 

@@ -278,7 +278,7 @@ fn sarif_log_has_rules_and_results() {
     assert_eq!(log["version"], "2.1.0");
     let run = &log["runs"][0];
     let rules = run["tool"]["driver"]["rules"].as_array().unwrap();
-    assert_eq!(rules.len(), candor::rules::RULES.len());
+    assert_eq!(rules.len(), candor::diag::RULES.len());
     assert_eq!(rules[15]["id"], "A006");
     assert_eq!(rules[15]["name"], "severity-understated");
     let results = run["results"].as_array().unwrap();
@@ -372,7 +372,7 @@ fn explain_and_rules_print_the_registry() {
     }
     let output = candor().args(["rules"]).output().unwrap();
     let text = String::from_utf8(output.stdout).unwrap();
-    assert_eq!(text.lines().count(), candor::rules::RULES.len());
+    assert_eq!(text.lines().count(), candor::diag::RULES.len());
     assert!(text.lines().any(|l| l.starts_with("W003  expired-waiver")));
     let output = candor()
         .args(["rules", "--format", "json"])

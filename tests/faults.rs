@@ -656,7 +656,8 @@ fn two_builds_into_one_folder_never_mix() {
             Some(2) => {
                 refused += 1;
                 assert!(
-                    String::from_utf8_lossy(&output.stderr).contains("another Candor build is writing"),
+                    String::from_utf8_lossy(&output.stderr)
+                        .contains("another Candor build is writing"),
                     "{}",
                     String::from_utf8_lossy(&output.stderr)
                 );

@@ -6,7 +6,7 @@
 use std::collections::BTreeSet;
 use std::path::Path;
 
-use candor::rules::RULES;
+use candor::diag::RULES;
 
 use crate::support::{check_json, copy_tree, fixture, fixture_config};
 

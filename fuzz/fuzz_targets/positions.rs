@@ -4,7 +4,7 @@
 
 use candor::config::Limits;
 use candor::load;
-use candor::rules::{Emitter, Levels};
+use candor::diag::{Emitter, Levels};
 use candor::validate::{DocumentKind, SchemaValidator};
 use libfuzzer_sys::fuzz_target;
 use std::sync::OnceLock;
@@ -19,7 +19,7 @@ fuzz_target!(|data: &[u8]| {
     let loaded = load::load(rest, &Limits::default());
     let Some(root) = loaded.root else { return };
     let levels = Levels::default();
-    let mut out = Emitter::new("incidents/x.yaml", Some(&root), &levels);
+    let mut out = Emitter::new("incidents/x.yaml", Some(&root as &dyn candor::diag::Locate), &levels);
     let kind = if selector % 2 == 0 { DocumentKind::Incident } else { DocumentKind::Config };
     validator().check(kind, &root.to_json(), &mut out);
     let lines = load::lines(&String::from_utf8_lossy(rest)).count() as u32;

@@ -22,9 +22,9 @@ use super::output::{Manifest, Staging};
 use super::templates::{self, TemplateSet};
 use super::views::{self, Layout, LayoutFactory, Localizer, Published, SiteModel};
 use crate::check::{self, Analysis};
-use crate::finding::Finding;
+use crate::diag::Family;
+use crate::diag::Finding;
 use crate::history::{self, History};
-use crate::rules::Family;
 use crate::schema;
 use crate::source::{self, Source};
 

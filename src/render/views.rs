@@ -15,10 +15,10 @@ use super::markdown;
 use super::svg;
 use crate::check::CheckedReport;
 use crate::config::Config;
-use crate::finding::Finding;
+use crate::diag::Finding;
+use crate::diag::{Code, RULES};
 use crate::history::{ChangedField, PublishedHistory};
 use crate::model::{EventKind, Incident, Outage, Severity, Status, Text};
-use crate::rules::{Code, RULES};
 
 /// A published report with everything the pages need besides the report itself.
 pub struct Published<'a> {
@@ -1796,7 +1796,7 @@ pub struct RuleView {
 
 /// Every rule.
 pub fn rules(model: &SiteModel<'_>, l: &Localizer<'_>) -> Vec<RuleView> {
-    let levels = crate::rules::Levels::from_config(model.config);
+    let levels = crate::diag::Levels::from_overrides(&model.config.rule_levels);
     RULES
         .iter()
         .map(|rule| RuleView {

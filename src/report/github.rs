@@ -1,8 +1,8 @@
 //! `--format github`: workflow commands that GitHub Actions turns into annotations on the
 //! file, line and column of each finding.
 
-use crate::config::Level;
-use crate::finding::Finding;
+use crate::diag::Finding;
+use crate::diag::Level;
 
 /// One `::error` or `::warning` command per finding.
 pub fn render(findings: &[Finding]) -> String {

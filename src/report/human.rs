@@ -3,8 +3,8 @@
 
 use annotate_snippets::{AnnotationKind, Group, Level as SnippetLevel, Origin, Renderer, Snippet};
 
-use crate::config::Level;
-use crate::finding::Finding;
+use crate::diag::Finding;
+use crate::diag::Level;
 
 /// Whether to colour the output.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

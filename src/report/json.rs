@@ -1,6 +1,6 @@
 //! `--format json`: the documented, stable array, one object per finding.
 
-use crate::finding::Finding;
+use crate::diag::Finding;
 
 /// The findings as a pretty-printed JSON array, with a final newline.
 pub fn render(findings: &[Finding]) -> String {

@@ -3,9 +3,9 @@
 
 use serde_json::{Value, json};
 
-use crate::config::Level;
-use crate::finding::Finding;
-use crate::rules::RULES;
+use crate::diag::Finding;
+use crate::diag::Level;
+use crate::diag::RULES;
 
 /// The findings as a SARIF 2.1.0 log.
 pub fn render(findings: &[Finding]) -> String {

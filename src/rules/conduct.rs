@@ -88,7 +88,7 @@ pub(super) fn check(subject: &Subject<'_>, context: &Context<'_>, out: &mut Emit
             &pointer,
             format!(
                 "{} {shape} for {}",
-                crate::finding::pointer_to_field(&pointer),
+                crate::diag::pointer_to_field(&pointer),
                 missing
                     .iter()
                     .map(|l| format!("`{l}`"))

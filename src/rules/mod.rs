@@ -10,53 +10,22 @@
 mod accountability;
 mod conduct;
 mod deadlines;
-mod registry;
 mod repository;
 mod structure;
 mod time;
 mod waivers;
 
-use std::collections::HashMap;
-
 use chrono::{DateTime, NaiveDate, Utc};
 
-pub use registry::{Code, Family, RULES, Rule};
 pub use repository::check_repository;
 pub use waivers::{WaiverRecord, apply_waivers};
 
-use crate::config::{Config, Level};
-use crate::finding::Finding;
+use crate::config::Config;
+use crate::diag::Position;
+use crate::diag::{Code, Emitter, Level, Levels, RULES, closest};
 use crate::impact::{self, ImpactFigures};
-use crate::load::{Node, Position};
+use crate::load::Node;
 use crate::model::{CauseCategory, Incident, Status};
-
-/// Rule levels after candor.yaml's overrides.
-#[derive(Clone, Debug, Default)]
-pub struct Levels {
-    overrides: HashMap<Code, Level>,
-}
-
-impl Levels {
-    /// The levels from candor.yaml's `rules`. Unknown codes and attempts to relax structure
-    /// rules are ignored here; [`config_rule_problems`] reports them.
-    pub fn from_config(config: &Config) -> Levels {
-        let overrides = config
-            .rule_levels
-            .iter()
-            .filter_map(|(code, level)| Code::parse(code).map(|c| (c, *level)))
-            .filter(|(code, _)| code.is_configurable())
-            .collect();
-        Levels { overrides }
-    }
-
-    /// The level that applies to `code`.
-    pub fn level(&self, code: Code) -> Level {
-        self.overrides
-            .get(&code)
-            .copied()
-            .unwrap_or(code.rule().default_level)
-    }
-}
 
 /// Problems with candor.yaml's `rules` map, as (pointer, message, help).
 pub fn config_rule_problems(config: &Config) -> Vec<(String, String, String)> {
@@ -119,95 +88,6 @@ pub struct Subject<'a> {
     pub impact: &'a ImpactFigures,
 }
 
-/// Builds findings for one file: level from [`Levels`], position from the YAML tree.
-pub struct Emitter<'a> {
-    file: &'a str,
-    root: Option<&'a Node>,
-    levels: &'a Levels,
-    findings: Vec<Finding>,
-}
-
-impl<'a> Emitter<'a> {
-    /// An emitter for `file`, whose tree (if it parsed) is `root`.
-    pub fn new(file: &'a str, root: Option<&'a Node>, levels: &'a Levels) -> Emitter<'a> {
-        Emitter {
-            file,
-            root,
-            levels,
-            findings: Vec::new(),
-        }
-    }
-
-    /// A finding about the value at `pointer`.
-    pub fn at(
-        &mut self,
-        code: Code,
-        pointer: &str,
-        message: impl Into<String>,
-        help: impl Into<String>,
-    ) {
-        let position = self.root.map(|root| root.position_of(pointer));
-        self.push(code, pointer, position, message.into(), help.into());
-    }
-
-    /// A finding about the key at `pointer` (an unknown field, say).
-    pub fn at_key(
-        &mut self,
-        code: Code,
-        pointer: &str,
-        message: impl Into<String>,
-        help: impl Into<String>,
-    ) {
-        let position = self.root.map(|root| root.key_position_of(pointer));
-        self.push(code, pointer, position, message.into(), help.into());
-    }
-
-    /// A finding about `pointer` shown at the position of `anchor` (for a missing field, the
-    /// field that makes it required).
-    pub fn anchored(
-        &mut self,
-        code: Code,
-        pointer: &str,
-        anchor: &str,
-        message: impl Into<String>,
-        help: impl Into<String>,
-    ) {
-        let position = self.root.map(|root| root.position_of(anchor));
-        self.push(code, pointer, position, message.into(), help.into());
-    }
-
-    /// A finding with an explicit position (or none).
-    pub fn push(
-        &mut self,
-        code: Code,
-        pointer: &str,
-        position: Option<Position>,
-        message: String,
-        help: String,
-    ) {
-        let level = self.levels.level(code);
-        if level == Level::Allow {
-            return;
-        }
-        self.findings.push(Finding {
-            code,
-            name: code.rule().name,
-            level,
-            file: self.file.to_owned(),
-            line: position.map(|p| p.line),
-            column: position.map(|p| p.column),
-            path: pointer.to_owned(),
-            message,
-            help,
-        });
-    }
-
-    /// The findings emitted so far.
-    pub fn into_findings(self) -> Vec<Finding> {
-        self.findings
-    }
-}
-
 /// Run every per-report rule on `subject`.
 pub fn check_report(subject: &Subject<'_>, context: &Context<'_>, out: &mut Emitter<'_>) {
     structure::check(subject, context, out);
@@ -260,59 +140,5 @@ impl Summary {
                 .map(|cause| (cause.category, root.position_of("/root_cause/category"))),
             waivers: WaiverRecord::of(incident, root),
         }
-    }
-}
-
-/// The closest candidate to `word` by edit distance, if it is close enough to be a likely typo.
-pub fn closest<'c>(word: &str, candidates: &[&'c str]) -> Option<&'c str> {
-    candidates
-        .iter()
-        .map(|c| {
-            (
-                strsim::damerau_levenshtein(&word.to_lowercase(), &c.to_lowercase()),
-                *c,
-            )
-        })
-        .filter(|(distance, candidate)| *distance <= (candidate.len() / 3).max(2))
-        .min_by_key(|(distance, _)| *distance)
-        .map(|(_, candidate)| candidate)
-}
-
-#[cfg(test)]
-mod tests {
-    use std::collections::HashSet;
-
-    use super::*;
-
-    #[test]
-    fn codes_and_names_are_unique_and_in_order() {
-        let codes: HashSet<_> = RULES.iter().map(|r| r.code_str).collect();
-        let names: HashSet<_> = RULES.iter().map(|r| r.name).collect();
-        assert_eq!(codes.len(), RULES.len());
-        assert_eq!(names.len(), RULES.len());
-        for (index, rule) in RULES.iter().enumerate() {
-            assert_eq!(
-                rule.code as usize, index,
-                "{} is out of order",
-                rule.code_str
-            );
-            assert_eq!(format!("{:?}", rule.code), rule.code_str);
-            assert!(
-                rule.name
-                    .bytes()
-                    .all(|b| b.is_ascii_lowercase() || b == b'-'),
-                "{} is not kebab-case",
-                rule.name
-            );
-        }
-    }
-
-    #[test]
-    fn closest_suggests_typos_only() {
-        assert_eq!(
-            closest("severty", &["severity", "status"]),
-            Some("severity")
-        );
-        assert_eq!(closest("zzz", &["severity", "status"]), None);
     }
 }

@@ -6,7 +6,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use chrono::Duration;
 
-use crate::finding::Finding;
+use crate::diag::Finding;
 use crate::model::{CauseCategory, Status};
 
 use super::{Code, Context, Emitter, Summary};

@@ -4,8 +4,9 @@
 
 use chrono::NaiveDate;
 
-use crate::finding::Finding;
-use crate::load::{Node, Position};
+use crate::diag::Finding;
+use crate::diag::Position;
+use crate::load::Node;
 use crate::model::{Incident, Text};
 
 use super::{Code, Context, Emitter};

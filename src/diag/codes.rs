@@ -5,7 +5,7 @@
 
 use serde::{Serialize, Serializer};
 
-use crate::config::Level;
+use super::Level;
 
 /// A rule code. The order of the variants is the order of [`RULES`].
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
