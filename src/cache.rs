@@ -1,17 +1,23 @@
-//! A cache of report summaries by git blob id, for `check --changed-since`.
+//! Caches in the repository's `.git/candor/` folder: report summaries by git blob id (for
+//! `check --changed-since`), and when each report was first published (for A019 and A020).
 //!
 //! Rules across reports (duplicate ids, recurrences) need a summary of every report, but a
 //! report that has not changed since the revision is the same blob it was last time, so its
-//! summary can be kept. The cache lives in the repository's `.git` folder (never in the work
-//! tree, never committed), is keyed by blob id and Candor's version, and is only ever an
-//! optimisation: a missing or unreadable cache is rebuilt.
+//! summary can be kept. Publication times depend only on the history, so they are kept with
+//! the commit they were read at, and the next run reads only the commits since. The caches
+//! live in the `.git` folder (never in the work tree, never committed), are keyed by Candor's
+//! version, and are only ever an optimisation: a missing or unreadable cache is rebuilt.
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
 
+use crate::config::Limits;
+use crate::history;
 use crate::rules::Summary;
+use crate::source::GitTree;
+use crate::timeliness::PublicationTimes;
 
 /// Summaries by blob id (hex).
 #[derive(Debug, Default, Serialize, Deserialize)]
@@ -79,4 +85,56 @@ impl SummaryCache {
             let _ = std::fs::rename(&temporary, &self.path);
         }
     }
+}
+
+/// Publication times as read at one commit.
+#[derive(Debug, Default, Serialize, Deserialize)]
+struct PublicationCache {
+    /// The Candor version that wrote it.
+    version: String,
+    /// The commit the times were read at.
+    commit: String,
+    /// First publication times by report id.
+    times: HashMap<String, PublicationTimes>,
+}
+
+/// When each report on the history of `tree` was first published and first final: from the
+/// cache when it was read at the same commit, from the commits since when it was read at an
+/// ancestor, and from a full walk otherwise.
+pub fn publication_times(
+    tree: &GitTree,
+    limits: &Limits,
+) -> anyhow::Result<HashMap<String, PublicationTimes>> {
+    let path = tree.git_dir().join("candor").join("publications.json");
+    let version = env!("CARGO_PKG_VERSION");
+    let cached: Option<PublicationCache> = std::fs::read(&path)
+        .ok()
+        .and_then(|bytes| serde_json::from_slice(&bytes).ok())
+        .filter(|c: &PublicationCache| c.version == version);
+    let head = tree.commit().to_string();
+    if let Some(cache) = &cached
+        && cache.commit == head
+    {
+        return Ok(cache.times.clone());
+    }
+    let earlier = cached.and_then(|cache| {
+        let commit = git2::Oid::from_str(&cache.commit).ok()?;
+        Some((commit, cache.times))
+    });
+    let times = history::publication_times(tree, limits, earlier)?;
+    let cache = PublicationCache {
+        version: version.to_owned(),
+        commit: head,
+        times,
+    };
+    if let Some(folder) = path.parent()
+        && std::fs::create_dir_all(folder).is_ok()
+        && let Ok(bytes) = serde_json::to_vec(&cache)
+    {
+        let temporary = path.with_extension("json.tmp");
+        if std::fs::write(&temporary, bytes).is_ok() {
+            let _ = std::fs::rename(&temporary, &path);
+        }
+    }
+    Ok(cache.times)
 }

@@ -86,6 +86,7 @@ fn fallback_config() -> Config {
             languages: vec!["en".into()],
             notice: None,
             accessibility_statement_url: None,
+            time_zone: None,
         },
         organisations: Default::default(),
         services: Default::default(),
@@ -121,6 +122,34 @@ fn check_config_references(config: &Config, out: &mut Emitter<'_>) {
                 );
             }
         }
+    }
+    if let Some(name) = &file.site.time_zone
+        && name.parse::<chrono_tz::Tz>().is_err()
+    {
+        let hint = [
+            "Europe/Copenhagen",
+            "Europe/Berlin",
+            "Europe/Oslo",
+            "Europe/Stockholm",
+            "Europe/Helsinki",
+            "Europe/Tallinn",
+            "Europe/Brussels",
+            "Europe/Paris",
+            "Europe/Amsterdam",
+            "Europe/Vienna",
+            "UTC",
+        ];
+        out.at(
+            Code::S002,
+            "/site/time_zone",
+            format!("`{name}` is not a time zone name"),
+            match diag::closest(name, &hint) {
+                Some(best) => {
+                    format!("did you mean `{best}`? Use an IANA name such as `Europe/Copenhagen`")
+                }
+                None => "use an IANA time zone name such as `Europe/Copenhagen`".to_owned(),
+            },
+        );
     }
     let mut seen = HashSet::new();
     for (index, language) in file.site.languages.iter().enumerate() {
@@ -227,6 +256,7 @@ impl<'a> Engine<'a> {
             levels: &self.levels,
             today: self.today,
             references_known: self.references_known,
+            publications: None,
         }
     }
 
@@ -374,6 +404,9 @@ pub struct Run {
     pub config: LoadedConfig,
     /// How many report files were read.
     pub reports: usize,
+    /// When each report was first published and first final, by id, from the history
+    /// (`None` without one).
+    pub publications: Option<HashMap<String, crate::timeliness::PublicationTimes>>,
 }
 
 impl Run {
@@ -429,11 +462,21 @@ pub fn run_with_summaries(
     let limit = engine.limits().max_file_bytes;
     let (summarised, to_read): (Vec<String>, Vec<String>) =
         files.iter().cloned().partition(|f| known.contains_key(f));
-    let mut analyses: Vec<Analysis> =
-        source.map_files(&to_read, limit, &|file, bytes| match bytes {
-            Ok(bytes) => engine.analyse(file, &bytes, keep_reports),
-            Err(error) => unreadable(file, &error, &engine),
-        });
+    // The history walk (for when each report was published) runs beside the reports' check.
+    let (publications, mut analyses) = rayon::join(
+        || {
+            source
+                .history_tree()
+                .map(|tree| crate::cache::publication_times(tree, engine.limits()))
+        },
+        || {
+            source.map_files(&to_read, limit, &|file, bytes| match bytes {
+                Ok(bytes) => engine.analyse(file, &bytes, keep_reports),
+                Err(error) => unreadable(file, &error, &engine),
+            })
+        },
+    );
+    let publications = publications.transpose()?;
     analyses.extend(summarised.into_iter().map(|file| {
         let summary = known.remove(&file);
         Analysis {
@@ -445,7 +488,10 @@ pub fn run_with_summaries(
         }
     }));
     analyses.sort_by(|a, b| a.file.cmp(&b.file));
-    let context = engine.context();
+    let context = Context {
+        publications: publications.as_ref(),
+        ..engine.context()
+    };
     let (mut findings, waived) = finish(&mut analyses, &context);
 
     findings.extend(loaded_config.findings.iter().cloned());
@@ -484,6 +530,7 @@ pub fn run_with_summaries(
         analyses,
         config: loaded_config,
         reports,
+        publications,
     })
 }
 
@@ -494,7 +541,12 @@ pub fn check_worktree(
     only: Option<&HashSet<String>>,
     today: DateTime<Utc>,
 ) -> anyhow::Result<Run> {
-    run(&Source::Work(tree.clone(), None), only, today, false)
+    run(
+        &Source::Work(tree.clone(), tree.history()),
+        only,
+        today,
+        false,
+    )
 }
 
 fn unreadable(file: &str, error: &anyhow::Error, engine: &Engine<'_>) -> Analysis {
@@ -525,7 +577,7 @@ pub fn check_changed_since(
     today: DateTime<Utc>,
 ) -> anyhow::Result<Run> {
     let changes = source::changes_since(tree.root(), rev)?;
-    let source = Source::Work(tree.clone(), None);
+    let source = Source::Work(tree.clone(), tree.history());
     if changes.config_changed {
         return run(&source, None, today, false);
     }

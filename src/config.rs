@@ -57,6 +57,10 @@ pub struct SiteFile {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[schemars(url)]
     pub accessibility_statement_url: Option<String>,
+    /// The time zone the site counts calendar years and "to date" in, and shows times in: an
+    /// IANA name such as `Europe/Copenhagen` (the default) or `Europe/Berlin`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub time_zone: Option<String>,
 }
 
 /// An organisation that files reports.
@@ -103,6 +107,21 @@ pub struct PolicyFile {
     /// counts as a recurrence. Default 180.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub recurrence_days: Option<u32>,
+    /// How availability is computed on the site.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub availability: Option<AvailabilityPolicyFile>,
+}
+
+/// How availability is computed.
+#[derive(Clone, Debug, Default, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct AvailabilityPolicyFile {
+    /// How much a minute of partial outage (degraded service) counts against availability,
+    /// from 0 (not at all) to 1 (like a full outage). Default 0.3, the weighting public status
+    /// pages commonly use.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(range(min = 0, max = 1))]
+    pub partial_weight: Option<f64>,
 }
 
 /// Impact thresholds per severity.
@@ -199,6 +218,13 @@ pub const DEFAULT_MAJOR: Thresholds = Thresholds {
     users_affected: Some(100_000),
 };
 
+/// The built-in weight of a minute of partial outage in availability: 0.3, as public status
+/// pages commonly count degraded service.
+pub const DEFAULT_PARTIAL_WEIGHT: f64 = 0.3;
+
+/// The built-in time zone of a site.
+pub const DEFAULT_TIME_ZONE: chrono_tz::Tz = chrono_tz::Europe::Copenhagen;
+
 /// Thresholds and deadlines with every default filled in.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Policy {
@@ -214,6 +240,8 @@ pub struct Policy {
     pub first_statement_minutes: u32,
     /// Window for recurring incidents, in days.
     pub recurrence_days: u32,
+    /// How much a minute of partial outage counts against availability (0 to 1).
+    pub partial_weight: f64,
 }
 
 impl Default for Policy {
@@ -225,6 +253,7 @@ impl Default for Policy {
             final_days: 30,
             first_statement_minutes: 60,
             recurrence_days: 180,
+            partial_weight: DEFAULT_PARTIAL_WEIGHT,
         }
     }
 }
@@ -284,6 +313,9 @@ pub struct Config {
     pub rule_levels: BTreeMap<String, Level>,
     /// Input limits with defaults.
     pub limits: Limits,
+    /// The site's time zone (the default when `site.time_zone` is absent or unknown; the
+    /// check reports an unknown name).
+    pub time_zone: chrono_tz::Tz,
 }
 
 impl Config {
@@ -307,6 +339,13 @@ impl Config {
                 .policy
                 .recurrence_days
                 .unwrap_or(defaults.recurrence_days),
+            partial_weight: file
+                .policy
+                .availability
+                .as_ref()
+                .and_then(|a| a.partial_weight)
+                .filter(|w| (0.0..=1.0).contains(w))
+                .unwrap_or(defaults.partial_weight),
         };
         let default_limits = Limits::default();
         let limits = Limits {
@@ -336,11 +375,18 @@ impl Config {
                 .max_text_chars
                 .unwrap_or(default_limits.max_text_chars),
         };
+        let time_zone = file
+            .site
+            .time_zone
+            .as_deref()
+            .and_then(|name| name.parse::<chrono_tz::Tz>().ok())
+            .unwrap_or(DEFAULT_TIME_ZONE);
         Config {
             rule_levels: file.rules.clone(),
             file,
             policy,
             limits,
+            time_zone,
         }
     }
 

@@ -11,13 +11,15 @@
 use std::collections::{BTreeMap, HashMap};
 
 use anyhow::Context as _;
-use chrono::{DateTime, FixedOffset, TimeZone};
+use chrono::{DateTime, FixedOffset, NaiveDate, TimeZone};
 use git2::{ObjectType, Oid, Repository, Sort};
 use rayon::prelude::*;
 
 use crate::config::Limits;
 use crate::load::{self, Node, NodeValue};
+use crate::model::{ActionStatus, CauseCategory, CauseStatus, Severity, Status, Text};
 use crate::source::{self, GitTree};
+use crate::timeliness::PublicationTimes;
 
 /// One commit that changed a report file.
 #[derive(Clone, Debug, PartialEq)]
@@ -35,36 +37,47 @@ pub struct Revision {
     pub facts: Option<KeyFacts>,
 }
 
-/// What the history compares between versions of a report.
+/// What the history compares between versions of a report, typed. Old revisions are read
+/// leniently: a value that does not parse (a typo fixed later, a field from another schema)
+/// is `None` rather than an error, so history never stops a build.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct KeyFacts {
-    /// `draft`, `preliminary` or `final`.
-    pub status: String,
+    /// Draft, preliminary or final.
+    pub status: Option<Status>,
     /// Declared severity.
-    pub severity: String,
+    pub severity: Option<Severity>,
     /// Root cause status.
-    pub cause_status: String,
+    pub cause_status: Option<CauseStatus>,
     /// Root cause category.
-    pub cause_category: String,
-    /// Root cause trigger, as written (all languages, in a stable form).
-    pub cause_trigger: String,
+    pub cause_category: Option<CauseCategory>,
+    /// Root cause trigger, as written.
+    pub cause_trigger: Option<Text>,
     /// Users affected (the estimate).
     pub users_affected: Option<u64>,
-    /// Resolution time, as written.
-    pub resolved_at: String,
-    /// Actions by id: (due date, status), as written.
-    pub actions: BTreeMap<String, (String, String)>,
+    /// Resolution time.
+    pub resolved_at: Option<DateTime<FixedOffset>>,
+    /// Actions by id.
+    pub actions: BTreeMap<String, ActionFacts>,
+}
+
+/// What the history follows of one promised action.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct ActionFacts {
+    /// Due date.
+    pub due: Option<NaiveDate>,
+    /// Status.
+    pub status: Option<ActionStatus>,
 }
 
 impl KeyFacts {
     /// Whether this version was public (anything but a draft).
     pub fn is_published(&self) -> bool {
-        !self.status.is_empty() && self.status != "draft"
+        self.status.is_some_and(Status::is_published)
     }
 
     /// The key facts of a report's YAML tree.
     pub fn from_tree(root: &Node) -> KeyFacts {
-        let text = |pointer: &str| root.find(pointer).map(scalar_text).unwrap_or_default();
+        let text = |pointer: &str| root.find(pointer).and_then(scalar_text);
         let mut actions = BTreeMap::new();
         if let Some(Node {
             value: NodeValue::Sequence(items),
@@ -72,151 +85,139 @@ impl KeyFacts {
         }) = root.find("/actions")
         {
             for item in items {
-                let id = item.find("/id").map(scalar_text).unwrap_or_default();
-                let due = item.find("/due").map(scalar_text).unwrap_or_default();
-                let status = item.find("/status").map(scalar_text).unwrap_or_default();
-                actions.insert(id, (due, status));
+                let id = item.find("/id").and_then(scalar_text).unwrap_or_default();
+                actions.insert(
+                    id,
+                    ActionFacts {
+                        due: item
+                            .find("/due")
+                            .and_then(scalar_text)
+                            .and_then(|d| NaiveDate::parse_from_str(&d, "%Y-%m-%d").ok()),
+                        status: item
+                            .find("/status")
+                            .and_then(scalar_text)
+                            .and_then(|s| ActionStatus::parse(&s)),
+                    },
+                );
             }
         }
         KeyFacts {
-            status: text("/status"),
-            severity: text("/severity"),
-            cause_status: text("/root_cause/status"),
-            cause_category: text("/root_cause/category"),
-            cause_trigger: text("/root_cause/trigger"),
+            status: text("/status").and_then(|s| Status::parse(&s)),
+            severity: text("/severity").and_then(|s| Severity::parse(&s)),
+            cause_status: text("/root_cause/status").and_then(|s| CauseStatus::parse(&s)),
+            cause_category: text("/root_cause/category").and_then(|s| CauseCategory::parse(&s)),
+            cause_trigger: root
+                .find("/root_cause/trigger")
+                .and_then(|n| serde_json::from_value::<Text>(n.to_json()).ok()),
             users_affected: root.find("/impact/users_affected/estimate").and_then(|n| {
                 match &n.value {
                     NodeValue::Number(number) => number.as_u64(),
                     _ => None,
                 }
             }),
-            resolved_at: text("/resolved_at"),
+            resolved_at: text("/resolved_at").and_then(|t| DateTime::parse_from_rfc3339(&t).ok()),
             actions,
         }
     }
 }
 
-/// A scalar as text; a map or list in a stable JSON form (for texts with languages).
-fn scalar_text(node: &Node) -> String {
+/// A scalar as text (`None` for maps, lists and null).
+fn scalar_text(node: &Node) -> Option<String> {
     match &node.value {
-        NodeValue::String(s) => s.clone(),
-        NodeValue::Number(n) => n.to_string(),
-        NodeValue::Bool(b) => b.to_string(),
-        NodeValue::Null => String::new(),
-        _ => node.to_json().to_string(),
+        NodeValue::String(s) => Some(s.clone()),
+        NodeValue::Number(n) => Some(n.to_string()),
+        NodeValue::Bool(b) => Some(b.to_string()),
+        _ => None,
     }
 }
 
-/// One key field that changed between two published versions.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct FieldChange {
-    /// Which field.
-    pub field: ChangedField,
-    /// The value before (empty if there was none).
-    pub before: String,
-    /// The value after (empty if there is none).
-    pub after: String,
-}
-
-/// The key fields the history reports on.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub enum ChangedField {
+/// One key field that changed between two published versions, with its values before and
+/// after (`None`: absent, or not readable in that version).
+#[derive(Clone, Debug, PartialEq)]
+pub enum FieldChange {
     /// `status`.
-    Status,
+    Status(Option<Status>, Option<Status>),
     /// `severity`.
-    Severity,
+    Severity(Option<Severity>, Option<Severity>),
     /// `root_cause.status`.
-    CauseStatus,
+    CauseStatus(Option<CauseStatus>, Option<CauseStatus>),
     /// `root_cause.category`.
-    CauseCategory,
+    CauseCategory(Option<CauseCategory>, Option<CauseCategory>),
     /// `root_cause.trigger`.
-    CauseTrigger,
+    CauseTrigger(Option<Text>, Option<Text>),
     /// `impact.users_affected.estimate`.
-    UsersAffected,
+    UsersAffected(Option<u64>, Option<u64>),
     /// `resolved_at`.
-    ResolvedAt,
-    /// An action was added (its id).
-    ActionAdded(String),
-    /// An action was removed from the report (its id).
-    ActionRemoved(String),
-    /// An action's due date moved (its id).
-    ActionRedated(String),
-    /// An action's status changed (its id).
-    ActionStatus(String),
+    ResolvedAt(Option<DateTime<FixedOffset>>, Option<DateTime<FixedOffset>>),
+    /// An action was added: its id and due date.
+    ActionAdded(String, Option<NaiveDate>),
+    /// An action was removed from the report: its id and the due date it had.
+    ActionRemoved(String, Option<NaiveDate>),
+    /// An action's due date moved: its id, the date before and after.
+    ActionRedated(String, Option<NaiveDate>, Option<NaiveDate>),
+    /// An action's status changed: its id, the status before and after.
+    ActionStatus(String, Option<ActionStatus>, Option<ActionStatus>),
 }
 
 /// The changes from `before` to `after`.
 pub fn changes(before: &KeyFacts, after: &KeyFacts) -> Vec<FieldChange> {
     let mut list = Vec::new();
-    let mut compare = |field: ChangedField, a: &str, b: &str| {
-        if a != b {
-            list.push(FieldChange {
-                field,
-                before: a.to_owned(),
-                after: b.to_owned(),
-            });
-        }
-    };
-    compare(ChangedField::Status, &before.status, &after.status);
-    compare(ChangedField::Severity, &before.severity, &after.severity);
-    compare(
-        ChangedField::CauseStatus,
-        &before.cause_status,
-        &after.cause_status,
-    );
-    compare(
-        ChangedField::CauseCategory,
-        &before.cause_category,
-        &after.cause_category,
-    );
-    compare(
-        ChangedField::CauseTrigger,
-        &before.cause_trigger,
-        &after.cause_trigger,
-    );
-    let users = |u: Option<u64>| u.map(|u| u.to_string()).unwrap_or_default();
-    compare(
-        ChangedField::UsersAffected,
-        &users(before.users_affected),
-        &users(after.users_affected),
-    );
-    compare(
-        ChangedField::ResolvedAt,
-        &before.resolved_at,
-        &after.resolved_at,
-    );
-    for (id, (due, status)) in &after.actions {
+    if before.status != after.status {
+        list.push(FieldChange::Status(before.status, after.status));
+    }
+    if before.severity != after.severity {
+        list.push(FieldChange::Severity(before.severity, after.severity));
+    }
+    if before.cause_status != after.cause_status {
+        list.push(FieldChange::CauseStatus(
+            before.cause_status,
+            after.cause_status,
+        ));
+    }
+    if before.cause_category != after.cause_category {
+        list.push(FieldChange::CauseCategory(
+            before.cause_category,
+            after.cause_category,
+        ));
+    }
+    if before.cause_trigger != after.cause_trigger {
+        list.push(FieldChange::CauseTrigger(
+            before.cause_trigger.clone(),
+            after.cause_trigger.clone(),
+        ));
+    }
+    if before.users_affected != after.users_affected {
+        list.push(FieldChange::UsersAffected(
+            before.users_affected,
+            after.users_affected,
+        ));
+    }
+    if before.resolved_at != after.resolved_at {
+        list.push(FieldChange::ResolvedAt(
+            before.resolved_at,
+            after.resolved_at,
+        ));
+    }
+    for (id, now) in &after.actions {
         match before.actions.get(id) {
-            None => list.push(FieldChange {
-                field: ChangedField::ActionAdded(id.clone()),
-                before: String::new(),
-                after: due.clone(),
-            }),
-            Some((old_due, old_status)) => {
-                if old_due != due {
-                    list.push(FieldChange {
-                        field: ChangedField::ActionRedated(id.clone()),
-                        before: old_due.clone(),
-                        after: due.clone(),
-                    });
+            None => list.push(FieldChange::ActionAdded(id.clone(), now.due)),
+            Some(then) => {
+                if then.due != now.due {
+                    list.push(FieldChange::ActionRedated(id.clone(), then.due, now.due));
                 }
-                if old_status != status {
-                    list.push(FieldChange {
-                        field: ChangedField::ActionStatus(id.clone()),
-                        before: old_status.clone(),
-                        after: status.clone(),
-                    });
+                if then.status != now.status {
+                    list.push(FieldChange::ActionStatus(
+                        id.clone(),
+                        then.status,
+                        now.status,
+                    ));
                 }
             }
         }
     }
-    for (id, (due, _)) in &before.actions {
+    for (id, then) in &before.actions {
         if !after.actions.contains_key(id) {
-            list.push(FieldChange {
-                field: ChangedField::ActionRemoved(id.clone()),
-                before: due.clone(),
-                after: String::new(),
-            });
+            list.push(FieldChange::ActionRemoved(id.clone(), then.due));
         }
     }
     list
@@ -263,48 +264,7 @@ pub fn read(
     limits: &Limits,
     mut known: HashMap<Oid, KeyFacts>,
 ) -> anyhow::Result<History> {
-    let repo =
-        Repository::open(tree.git_dir()).context("cannot open the repository for its history")?;
-    let mut walk = repo.revwalk()?;
-    walk.push(tree.commit())?;
-    walk.set_sorting(Sort::TOPOLOGICAL | Sort::TIME | Sort::REVERSE)?;
-    let mut touches: Vec<Touch> = Vec::new();
-    let mut commits = 0;
-    for oid in walk {
-        let oid = oid?;
-        commits += 1;
-        let commit = repo.find_commit(oid)?;
-        if commit.parent_count() > 1 {
-            // A merge brings in changes already seen on the merged branch.
-            continue;
-        }
-        let now = incidents_tree(&repo, commit.tree_id())?;
-        let before = match commit.parent_id(0) {
-            Ok(parent) => incidents_tree(&repo, repo.find_commit(parent)?.tree_id())?,
-            // The first commit, or the edge of a shallow clone.
-            Err(_) => None,
-        };
-        if now == before {
-            continue;
-        }
-        let mut changed = Vec::new();
-        diff_trees(&repo, before, now, source::INCIDENTS_DIR, &mut changed)?;
-        if changed.is_empty() {
-            continue;
-        }
-        let time = commit_time(&commit);
-        let summary =
-            String::from_utf8_lossy(commit.summary_bytes().unwrap_or_default()).into_owned();
-        for (path, blob) in changed {
-            touches.push(Touch {
-                id: source::file_stem(&path).to_owned(),
-                commit: oid,
-                time,
-                summary: summary.clone(),
-                blob,
-            });
-        }
-    }
+    let (touches, commits) = walk(tree, None)?;
 
     let git_dir = tree.git_dir().to_path_buf();
     let chunk = touches
@@ -354,6 +314,165 @@ pub fn read(
         });
     }
     Ok(History { revisions, commits })
+}
+
+/// Every change to a report file on the history of `tree`'s commit, oldest first, and the
+/// number of commits walked. With `since`, commits reachable from it are left out, so only
+/// what is new since an earlier walk is read.
+fn walk(tree: &GitTree, since: Option<Oid>) -> anyhow::Result<(Vec<Touch>, usize)> {
+    let repo =
+        Repository::open(tree.git_dir()).context("cannot open the repository for its history")?;
+    let mut walk = repo.revwalk()?;
+    walk.push(tree.commit())?;
+    if let Some(since) = since {
+        walk.hide(since)?;
+    }
+    walk.set_sorting(Sort::TOPOLOGICAL | Sort::TIME | Sort::REVERSE)?;
+    let mut touches: Vec<Touch> = Vec::new();
+    let mut commits = 0;
+    for oid in walk {
+        let oid = oid?;
+        commits += 1;
+        let commit = repo.find_commit(oid)?;
+        if commit.parent_count() > 1 {
+            // A merge brings in changes already seen on the merged branch.
+            continue;
+        }
+        let now = incidents_tree(&repo, commit.tree_id())?;
+        let before = match commit.parent_id(0) {
+            Ok(parent) => incidents_tree(&repo, repo.find_commit(parent)?.tree_id())?,
+            // The first commit, or the edge of a shallow clone.
+            Err(_) => None,
+        };
+        if now == before {
+            continue;
+        }
+        let mut changed = Vec::new();
+        diff_trees(&repo, before, now, source::INCIDENTS_DIR, &mut changed)?;
+        if changed.is_empty() {
+            continue;
+        }
+        let time = commit_time(&commit);
+        let summary =
+            String::from_utf8_lossy(commit.summary_bytes().unwrap_or_default()).into_owned();
+        for (path, blob) in changed {
+            touches.push(Touch {
+                id: source::file_stem(&path).to_owned(),
+                commit: oid,
+                time,
+                summary: summary.clone(),
+                blob,
+            });
+        }
+    }
+    Ok((touches, commits))
+}
+
+/// When each report was first published and first final, by report id, from one walk of the
+/// history of `tree`'s commit. With `earlier` (a commit on that history and the times found
+/// up to it), only the commits since are read; first times only ever move earlier, so the
+/// result is the same as a full walk.
+pub fn publication_times(
+    tree: &GitTree,
+    limits: &Limits,
+    earlier: Option<(Oid, HashMap<String, PublicationTimes>)>,
+) -> anyhow::Result<HashMap<String, PublicationTimes>> {
+    // Times read at an earlier commit only carry over when that commit is on this history.
+    let earlier = earlier.filter(|(commit, _)| {
+        Repository::open(tree.git_dir()).ok().is_some_and(|repo| {
+            *commit == tree.commit()
+                || repo
+                    .graph_descendant_of(tree.commit(), *commit)
+                    .unwrap_or(false)
+        })
+    });
+    let (since, mut times) = match earlier {
+        Some((commit, times)) => (Some(commit), times),
+        None => (None, HashMap::new()),
+    };
+    let (touches, _) = walk(tree, since)?;
+    let git_dir = tree.git_dir().to_path_buf();
+    let chunk = touches
+        .len()
+        .div_ceil(rayon::current_num_threads().max(1) * 4)
+        .max(1);
+    let statuses: Vec<Option<Status>> = touches
+        .par_chunks(chunk)
+        .flat_map_iter(|chunk| {
+            let repo = Repository::open(&git_dir).ok();
+            let odb = repo.as_ref().and_then(|r| r.odb().ok());
+            chunk
+                .iter()
+                .map(|touch| {
+                    let object = odb.as_ref()?.read(touch.blob?).ok()?;
+                    status_of(object.data(), limits)
+                })
+                .collect::<Vec<_>>()
+        })
+        .collect();
+    for (touch, status) in touches.iter().zip(statuses) {
+        if let Some(status) = status {
+            times
+                .entry(touch.id.clone())
+                .or_default()
+                .observe(status, touch.time);
+        }
+    }
+    Ok(times)
+}
+
+/// The `status` of a report version. Most files say it on one line at the start of a line
+/// (`status: final`), which is read without parsing the whole file; anything unusual (quoted
+/// or explicit keys, flow style, several candidates, tags, comments in odd places) is parsed
+/// in full, so the answer is always the parser's.
+pub fn status_of(bytes: &[u8], limits: &Limits) -> Option<Status> {
+    quick_status(bytes).or_else(|| {
+        let loaded = load::load(bytes, limits);
+        let root = loaded.root?;
+        match &root.find("/status")?.value {
+            NodeValue::String(text) => Status::parse(text),
+            _ => None,
+        }
+    })
+}
+
+/// The status from the one line `status: <word>` of a block-style file, or `None` when the
+/// file is not plainly of that shape.
+fn quick_status(bytes: &[u8]) -> Option<Status> {
+    let text = std::str::from_utf8(bytes).ok()?;
+    let mut found = None;
+    let mut first_content = true;
+    for line in load::lines(text) {
+        let trimmed = line.trim_start();
+        if trimmed.is_empty() || trimmed.starts_with('#') {
+            continue;
+        }
+        if first_content {
+            first_content = false;
+            if line.starts_with(['{', '[', '%', '-', '?', '"', '\'', '&', '!', '|', '>']) {
+                return None;
+            }
+        }
+        if line.starts_with(['"', '\'', '?', '{', '['])
+            || line.starts_with("---")
+            || line.starts_with("...")
+        {
+            return None;
+        }
+        if let Some(rest) = line.strip_prefix("status:") {
+            if found.is_some() {
+                return None;
+            }
+            let value = rest.split(" #").next().unwrap_or_default().trim();
+            let value = value
+                .strip_prefix('"')
+                .and_then(|v| v.strip_suffix('"'))
+                .or_else(|| value.strip_prefix('\'').and_then(|v| v.strip_suffix('\'')))
+                .unwrap_or(value);
+            found = Some(Status::parse(value)?);
+        }
+    }
+    found
 }
 
 /// The id of the `incidents/` tree in the commit tree `root`, if there is one.
@@ -492,52 +611,117 @@ pub fn published(revisions: Vec<Revision>) -> PublishedHistory {
 mod tests {
     use super::*;
 
-    fn facts(status: &str, severity: &str, actions: &[(&str, &str, &str)]) -> KeyFacts {
+    fn facts(
+        status: Status,
+        severity: Severity,
+        actions: &[(&str, &str, ActionStatus)],
+    ) -> KeyFacts {
         KeyFacts {
-            status: status.into(),
-            severity: severity.into(),
+            status: Some(status),
+            severity: Some(severity),
             actions: actions
                 .iter()
-                .map(|(id, due, st)| ((*id).into(), ((*due).into(), (*st).into())))
+                .map(|(id, due, st)| {
+                    (
+                        (*id).into(),
+                        ActionFacts {
+                            due: NaiveDate::parse_from_str(due, "%Y-%m-%d").ok(),
+                            status: Some(*st),
+                        },
+                    )
+                })
                 .collect(),
             ..KeyFacts::default()
         }
     }
 
+    fn date(text: &str) -> Option<NaiveDate> {
+        NaiveDate::parse_from_str(text, "%Y-%m-%d").ok()
+    }
+
     #[test]
     fn changes_name_fields_and_actions() {
+        use ActionStatus::*;
         let before = facts(
-            "preliminary",
-            "minor",
-            &[
-                ("A1", "2026-01-01", "planned"),
-                ("A2", "2026-02-01", "planned"),
-            ],
+            Status::Preliminary,
+            Severity::Minor,
+            &[("A1", "2026-01-01", Planned), ("A2", "2026-02-01", Planned)],
         );
         let after = facts(
-            "final",
-            "critical",
-            &[
-                ("A1", "2026-06-01", "done"),
-                ("A3", "2026-09-01", "planned"),
-            ],
+            Status::Final,
+            Severity::Critical,
+            &[("A1", "2026-06-01", Done), ("A3", "2026-09-01", Planned)],
         );
-        let list = changes(&before, &after);
-        let fields: Vec<&ChangedField> = list.iter().map(|c| &c.field).collect();
         assert_eq!(
-            fields,
+            changes(&before, &after),
             [
-                &ChangedField::Status,
-                &ChangedField::Severity,
-                &ChangedField::ActionRedated("A1".into()),
-                &ChangedField::ActionStatus("A1".into()),
-                &ChangedField::ActionAdded("A3".into()),
-                &ChangedField::ActionRemoved("A2".into()),
+                FieldChange::Status(Some(Status::Preliminary), Some(Status::Final)),
+                FieldChange::Severity(Some(Severity::Minor), Some(Severity::Critical)),
+                FieldChange::ActionRedated("A1".into(), date("2026-01-01"), date("2026-06-01")),
+                FieldChange::ActionStatus("A1".into(), Some(Planned), Some(Done)),
+                FieldChange::ActionAdded("A3".into(), date("2026-09-01")),
+                FieldChange::ActionRemoved("A2".into(), date("2026-02-01")),
             ]
         );
+    }
+
+    #[test]
+    fn status_is_read_quickly_when_plain_and_parsed_otherwise() {
+        let limits = Limits::default();
+        let status = |text: &str| status_of(text.as_bytes(), &limits);
         assert_eq!(
-            (list[1].before.as_str(), list[1].after.as_str()),
-            ("minor", "critical")
+            quick_status(b"schema: 1\nstatus: final\n"),
+            Some(Status::Final)
         );
+        assert_eq!(
+            quick_status(b"status: 'draft'  # not yet\n"),
+            Some(Status::Draft)
+        );
+        assert_eq!(
+            quick_status(b"status: \"preliminary\"\r\n"),
+            Some(Status::Preliminary)
+        );
+        // Unusual shapes go to the parser, which has the last word.
+        for unusual in [
+            "{status: final}",
+            "\"status\": final\n",
+            "summary: \"a\nstatus: final\n\"\nstatus: draft\n",
+            "status: !!str final\n",
+            "status : final\n",
+        ] {
+            assert_eq!(quick_status(unusual.as_bytes()), None, "{unusual}");
+        }
+        assert_eq!(status("{status: final}"), Some(Status::Final));
+        assert_eq!(
+            status("\"status\": preliminary\n"),
+            Some(Status::Preliminary)
+        );
+        // Not valid YAML (a quoted text continues at column 1): no status at all, never "final".
+        assert_eq!(
+            status("summary: \"a\nstatus: final\n\"\nstatus: draft\n"),
+            None
+        );
+        assert_eq!(status("status: !!str final\n"), Some(Status::Final));
+        assert_eq!(status("status: finished\n"), None);
+    }
+
+    #[test]
+    fn old_revisions_are_read_leniently() {
+        let loaded = load::load(
+            b"status: finished\nseverity: major\nresolved_at: yesterday\nactions: [{id: A1, due: soon, status: done}]\n",
+            &Limits::default(),
+        );
+        let facts = KeyFacts::from_tree(&loaded.root.unwrap());
+        assert_eq!(facts.status, None);
+        assert_eq!(facts.severity, Some(Severity::Major));
+        assert_eq!(facts.resolved_at, None);
+        assert_eq!(
+            facts.actions["A1"],
+            ActionFacts {
+                due: None,
+                status: Some(ActionStatus::Done)
+            }
+        );
+        assert!(!facts.is_published());
     }
 }

@@ -11,6 +11,7 @@
 //! The binary is a thin layer over these modules: it parses arguments, calls them, prints
 //! what they return and maps the outcome to an exit code.
 
+pub mod build;
 pub mod cache;
 pub mod check;
 pub mod cli;
@@ -21,13 +22,16 @@ pub mod history;
 pub mod impact;
 pub mod load;
 pub mod model;
+pub mod publish;
 pub mod render;
 pub mod report;
 pub mod rules;
 pub mod scaffold;
 pub mod schema;
 pub mod serve;
+pub mod site;
 pub mod source;
+pub mod timeliness;
 pub mod validate;
 
 pub use check::{Run, check_worktree};

@@ -9,11 +9,11 @@ use anyhow::{Context, bail};
 use chrono::{Timelike, Utc};
 use clap::{CommandFactory, Parser};
 
+use candor::build::{self, BuildOptions};
 use candor::cli::{
     BuildArgs, CheckArgs, Cli, Command, InitArgs, NewArgs, RulesFormat, ServeArgs, SeverityArg,
 };
 use candor::diag::Code;
-use candor::render::{self, BuildOptions};
 use candor::report::{self, Format, HumanStyle};
 use candor::source::{GitTree, Source, WorkTree};
 use candor::{explain, schema};
@@ -185,10 +185,7 @@ fn build(args: BuildArgs) -> anyhow::Result<ExitCode> {
             Some(repo) => WorkTree::open(repo)?,
             None => WorkTree::discover(&cwd)?,
         };
-        // The repository's history only belongs to this tree if the tree is its top folder.
-        let history = GitTree::open(tree.root(), "HEAD").ok().filter(|git| {
-            git.workdir().and_then(|w| w.canonicalize().ok()) == tree.root().canonicalize().ok()
-        });
+        let history = tree.history();
         Source::Work(tree, history)
     } else {
         Source::Git(GitTree::open(&start, &args.rev)?)
@@ -204,7 +201,7 @@ fn build(args: BuildArgs) -> anyhow::Result<ExitCode> {
     let progress = TerminalProgress {
         enabled: !args.quiet && std::io::stderr().is_terminal(),
     };
-    let outcome = render::build(&source, &options, &progress)?;
+    let outcome = build::build(&source, &options, &progress)?;
     if args.timings {
         let mut text = String::new();
         for timing in &outcome.timings {
@@ -368,7 +365,7 @@ struct TerminalProgress {
     enabled: bool,
 }
 
-impl render::Progress for TerminalProgress {
+impl build::Progress for TerminalProgress {
     fn phase(&self, name: &str) {
         if self.enabled {
             let _ = write!(std::io::stderr(), "\r\x1b[2K{name}...");

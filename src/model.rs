@@ -182,6 +182,13 @@ pub enum Severity {
 }
 
 impl Severity {
+    /// The severity written as `text`, if it is one.
+    pub fn parse(text: &str) -> Option<Severity> {
+        [Severity::Minor, Severity::Major, Severity::Critical]
+            .into_iter()
+            .find(|s| s.as_str() == text)
+    }
+
     /// The lowercase name used in files and on the site.
     pub fn as_str(self) -> &'static str {
         match self {
@@ -200,6 +207,18 @@ impl Status {
             Status::Preliminary => "preliminary",
             Status::Final => "final",
         }
+    }
+
+    /// The status written as `text`, if it is one.
+    pub fn parse(text: &str) -> Option<Status> {
+        [Status::Draft, Status::Preliminary, Status::Final]
+            .into_iter()
+            .find(|s| s.as_str() == text)
+    }
+
+    /// Whether a report with this status is public: anything but a draft.
+    pub fn is_published(self) -> bool {
+        self != Status::Draft
     }
 }
 
@@ -434,6 +453,19 @@ pub enum CauseCategory {
 }
 
 impl CauseCategory {
+    /// The category written as `text`, if it is one.
+    pub fn parse(text: &str) -> Option<CauseCategory> {
+        [
+            CauseCategory::SystemFailure,
+            CauseCategory::HumanError,
+            CauseCategory::MaliciousAction,
+            CauseCategory::ThirdPartyFailure,
+            CauseCategory::NaturalPhenomenon,
+        ]
+        .into_iter()
+        .find(|c| c.as_str() == text)
+    }
+
     /// The kebab-case name used in files.
     pub fn as_str(self) -> &'static str {
         match self {
@@ -447,6 +479,17 @@ impl CauseCategory {
 }
 
 impl CauseStatus {
+    /// The status written as `text`, if it is one.
+    pub fn parse(text: &str) -> Option<CauseStatus> {
+        [
+            CauseStatus::Confirmed,
+            CauseStatus::Suspected,
+            CauseStatus::UnderInvestigation,
+        ]
+        .into_iter()
+        .find(|c| c.as_str() == text)
+    }
+
     /// The kebab-case name used in files.
     pub fn as_str(self) -> &'static str {
         match self {
@@ -480,6 +523,10 @@ pub struct Action {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[schemars(url)]
     pub evidence: Option<String>,
+    /// The date the action was completed (`YYYY-MM-DD`), when `status` is `done`. Without it,
+    /// the site takes the date of the first commit that marked the action done.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub done_on: Option<NaiveDate>,
     /// Why the action was dropped. Required when `status` is `dropped`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reason: Option<Text>,
@@ -535,9 +582,36 @@ impl ActionStatus {
         }
     }
 
+    /// The status written as `text`, if it is one.
+    pub fn parse(text: &str) -> Option<ActionStatus> {
+        [
+            ActionStatus::Planned,
+            ActionStatus::InProgress,
+            ActionStatus::Done,
+            ActionStatus::Dropped,
+        ]
+        .into_iter()
+        .find(|s| s.as_str() == text)
+    }
+
     /// Whether the action still has to be carried out.
     pub fn is_open(self) -> bool {
         matches!(self, ActionStatus::Planned | ActionStatus::InProgress)
+    }
+}
+
+impl Action {
+    /// Whether the action is still open after its due date: on `today`, the due date has
+    /// passed and the action is neither done nor dropped. The one definition of "overdue"
+    /// that the rules (A005), the pages and the open data share.
+    pub fn is_overdue(&self, today: NaiveDate) -> bool {
+        self.days_overdue(today).is_some()
+    }
+
+    /// Whole days since the due date, for an overdue action; `None` otherwise.
+    pub fn days_overdue(&self, today: NaiveDate) -> Option<i64> {
+        let due = self.due?;
+        (self.status.is_open() && due < today).then(|| (today - due).num_days())
     }
 }
 
@@ -610,6 +684,11 @@ pub struct Waiver {
 }
 
 impl Incident {
+    /// Whether the report is public (anything but a draft).
+    pub fn is_published(&self) -> bool {
+        self.status.is_published()
+    }
+
     /// Every text field with its JSON Pointer, in file order.
     pub fn text_fields(&self) -> Vec<(String, &Text)> {
         let mut fields: Vec<(String, &Text)> = vec![

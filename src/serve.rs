@@ -16,8 +16,8 @@ use std::time::{Duration, SystemTime};
 use anyhow::Context as _;
 use chrono::{DateTime, Utc};
 
+use crate::build::{self, BuildOptions};
 use crate::diag::Finding;
-use crate::render::{self, BuildOptions};
 use crate::source::{self, Source, WorkTree};
 
 /// What the server shows at a given moment.
@@ -107,7 +107,7 @@ fn rebuild(options: &ServeOptions, site: &Path, state: &Mutex<State>, log: &(dyn
         today,
         strict: false,
     };
-    let overlay = match render::build(&source, &build, &render::Silent) {
+    let overlay = match build::build(&source, &build, &build::Silent) {
         Ok(outcome) => {
             let shown = if outcome.written() {
                 &outcome.all_findings

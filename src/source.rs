@@ -86,6 +86,15 @@ impl WorkTree {
         &self.root
     }
 
+    /// The committed history of this tree: `HEAD` of the git repository whose top folder it
+    /// is (`None` outside git, in a repository without commits, or when the reports are a
+    /// subfolder of another project's repository, whose history is not theirs).
+    pub fn history(&self) -> Option<GitTree> {
+        GitTree::open(&self.root, "HEAD").ok().filter(|git| {
+            git.workdir().and_then(|w| w.canonicalize().ok()) == self.root.canonicalize().ok()
+        })
+    }
+
     /// Every `*.yaml` under `incidents/`, without following symbolic links.
     pub fn list_reports(&self) -> anyhow::Result<Listing> {
         let mut listing = Listing::default();

@@ -1,23 +1,53 @@
 //! One fixture per rule, failing and passing side by side (`tests/fixtures/rules/<code>-<name>/`).
 //!
 //! `fail/` must produce exactly the findings of that rule listed in `expected.txt` (file, line,
-//! column and pointer); `pass/` must produce no finding at all.
+//! column and pointer); `pass/` must produce no finding at all. A case that needs history
+//! (A019, A020) has a `history/` folder with one folder per commit, named by its time
+//! (`2026-03-04T1000+0100`), holding the reports as they were committed then; the case's
+//! own files are the working tree after those commits.
 
 use std::collections::BTreeSet;
 use std::path::Path;
 
 use candor::diag::RULES;
 
-use crate::support::{check_json, copy_tree, fixture, fixture_config};
+use crate::support::{GitRepo, check_json, copy_tree, fixture, fixture_config};
 
 fn run_case(case: &Path) -> (i32, Vec<serde_json::Value>) {
-    let repo = tempfile::tempdir().unwrap();
-    copy_tree(case, &repo.path().join("incidents"));
-    let own_config = repo.path().join("incidents/candor.yaml");
-    if own_config.exists() {
-        std::fs::rename(&own_config, repo.path().join("candor.yaml")).unwrap();
-    } else {
-        std::fs::write(repo.path().join("candor.yaml"), fixture_config()).unwrap();
+    let config = match std::fs::read_to_string(case.join("candor.yaml")) {
+        Ok(own) => own,
+        Err(_) => fixture_config(),
+    };
+    let repo = GitRepo::new(&config);
+    let history = case.join("history");
+    if history.is_dir() {
+        let mut commits: Vec<(chrono::DateTime<chrono::FixedOffset>, std::path::PathBuf)> =
+            std::fs::read_dir(&history)
+                .unwrap()
+                .map(|entry| {
+                    let path = entry.unwrap().path();
+                    let name = path.file_name().unwrap().to_string_lossy().into_owned();
+                    let time = chrono::DateTime::parse_from_str(&name, "%Y-%m-%dT%H%M%z")
+                        .unwrap_or_else(|e| panic!("history folder {name}: {e}"));
+                    (time, path)
+                })
+                .collect();
+        commits.sort();
+        for (time, folder) in commits {
+            copy_tree(&folder, &repo.path().join("incidents"));
+            repo.commit(&format!("Reports as of {time}"), time.timestamp());
+        }
+    }
+    let incidents = repo.path().join("incidents");
+    std::fs::create_dir_all(&incidents).unwrap();
+    for entry in std::fs::read_dir(case).unwrap() {
+        let path = entry.unwrap().path();
+        let name = path.file_name().unwrap().to_string_lossy().into_owned();
+        if path.is_dir() && name != "history" {
+            copy_tree(&path, &incidents.join(&name));
+        } else if path.is_file() && name != "candor.yaml" {
+            std::fs::copy(&path, incidents.join(&name)).unwrap();
+        }
     }
     check_json(repo.path(), &[])
 }

@@ -108,6 +108,24 @@ impl GitRepo {
         GitRepo { dir, repo }
     }
 
+    /// The bundled example reports repository, with the back-dated history that
+    /// `examples/example-repo.sh` replays from `examples/history.mbox`.
+    pub fn examples() -> GitRepo {
+        let dir = tempfile::tempdir().unwrap();
+        let output = std::process::Command::new("bash")
+            .arg(project_root().join("examples/example-repo.sh"))
+            .arg(dir.path())
+            .output()
+            .unwrap();
+        assert!(
+            output.status.success(),
+            "examples/example-repo.sh failed: {}",
+            String::from_utf8_lossy(&output.stderr)
+        );
+        let repo = git2::Repository::open(dir.path()).unwrap();
+        GitRepo { dir, repo }
+    }
+
     /// The working tree.
     pub fn path(&self) -> &Path {
         self.dir.path()

@@ -39,6 +39,8 @@ pub enum Code {
     A016,
     A017,
     A018,
+    A019,
+    A020,
     W001,
     W002,
     W003,
@@ -109,6 +111,8 @@ impl Code {
                 | Code::A011
                 | Code::A012
                 | Code::A013
+                | Code::A019
+                | Code::A020
         )
     }
 }
@@ -382,6 +386,20 @@ rules! {
         why: "\"Done\" is a claim. A link to a change record, test report or audit lets readers verify it.",
         example: "- id: A1\n  status: done",
         fix: "Add `evidence:` with a link to what shows the action was carried out.",
+    }
+    A019 "preliminary-published-late" Warn {
+        summary: "the report was first published later than the preliminary deadline",
+        what: "When the report was first published (the first commit, on the history of the checked revision, in which its status was `preliminary` or `final`), measured against `detected_at` plus `policy.deadlines.preliminary_hours`. It needs the repository's git history; without it the rule cannot tell and stays silent.",
+        why: "A009 (preliminary-overdue) stops firing the moment a report is published, so without this rule a late first report would leave no trace. A past lateness cannot be fixed, but it must never disappear from the public record: the report page states it permanently.",
+        example: "detected_at: 2026-03-02T09:34:00+01:00   # deadline 24 hours later\n# first committed with `status: preliminary` on 2026-03-05",
+        fix: "The lateness itself cannot be undone. Say in the report why it came late, and what will make the next one timely; if the organisation accepts the finding, add a waiver with that reason, which is published next to the report.",
+    }
+    A020 "final-published-late" Warn {
+        summary: "the report was first published as final later than the final deadline",
+        what: "When the report first became final (the first commit, on the history of the checked revision, in which its status was `final`), measured against `resolved_at` plus `policy.deadlines.final_days`. It needs the repository's git history.",
+        why: "A008 (final-report-overdue) stops firing once the report is final, so a final report that came months late would otherwise look as timely as one that came on time.",
+        example: "resolved_at: 2026-03-02T13:55:00+01:00   # final report due 30 days later\n# first committed with `status: final` on 2026-11-26, 269 days after resolution",
+        fix: "The lateness itself cannot be undone. Explain the delay in the report; if the organisation accepts the finding, add a waiver with the reason, which is published next to the report.",
     }
     W001 "waiver-without-reason" Deny {
         summary: "a waiver has an empty reason",

@@ -1,205 +1,309 @@
 //! Open data and machine-readable files: the reports as JSON and CSV, the actions as CSV, the
-//! Atom feed's entries and the search index.
+//! services' and organisations' figures as JSON, the Atom feed's entries and the search index.
 //!
 //! JSON is every published report exactly as validated (each item conforms to the published
-//! schema). CSV follows RFC 4180, and a text cell that a spreadsheet would run as a formula
-//! (starting with `=`, `+`, `-`, `@`) is prefixed with `'`, so opening the data is safe.
+//! schema). The figures files serialise the site model's own structures, so every number on
+//! a page is the number in open data. CSV follows RFC 4180 (written by the `csv` crate from
+//! one row type per file, so header and rows cannot drift), and a text cell that a
+//! spreadsheet would run as a formula (starting with `=`, `+`, `-`, `@`) is prefixed with `'`,
+//! so opening the data is safe. A serialisation failure fails the build; it never leaves an
+//! empty file behind.
 
-use std::io::{self, Write};
+use std::io::Write;
 
+use anyhow::Context as _;
 use chrono::{DateTime, FixedOffset, Utc};
+use rayon::prelude::*;
 use serde::Serialize;
 
-use super::i18n::Strings;
 use super::markdown;
-use super::views::{Localizer, Published, SiteModel, paths};
+use super::views::{Localizer, paths};
+use crate::config::Config;
+use crate::model::{Incident, Text};
+use crate::publish::Staging;
+use crate::site::{DEFINITIONS_VERSION, Model, OrganisationFigures, ServiceFigures};
 
-// The open data files hold every report, so they are written as they are produced rather
-// than assembled in memory (at 10,000 reports the JSON alone is about 100 MB).
-
-/// `data/incidents.json`: every published report, as validated.
-pub fn write_incidents_json(model: &SiteModel<'_>, out: &mut dyn Write) -> io::Result<()> {
-    let reports: Vec<&crate::model::Incident> =
-        model.reports.iter().map(|r| r.incident()).collect();
-    serde_json::to_writer_pretty(&mut *out, &reports)?;
-    out.write_all(b"\n")
+/// Write every open data file; returns (path, sha256) of each.
+pub fn write_all(model: &Model<'_>, staging: &Staging) -> anyhow::Result<Vec<(String, String)>> {
+    type Writer = fn(&Model<'_>, &mut dyn Write) -> anyhow::Result<()>;
+    let files: [(&str, Writer); 5] = [
+        ("data/incidents.json", write_incidents_json),
+        ("data/incidents.csv", write_incidents_csv),
+        ("data/actions.csv", write_actions_csv),
+        ("data/services.json", write_services_json),
+        ("data/organisations.json", write_organisations_json),
+    ];
+    // The files hold every report, so each is written as it is produced rather than
+    // assembled in memory (at 10,000 reports the JSON alone is about 100 MB).
+    files
+        .par_iter()
+        .map(|(path, write)| {
+            let hash = staging.write_streamed(path, 256 * 1024, |out| {
+                write(model, out).with_context(|| format!("cannot write {path}"))
+            })?;
+            Ok(((*path).to_owned(), hash))
+        })
+        .collect()
 }
 
-/// `data/incidents.csv`: one row per published report.
-pub fn write_incidents_csv(model: &SiteModel<'_>, out: &mut dyn Write) -> io::Result<()> {
-    let default_language = model.config.default_language();
-    let base = base_url(model);
-    write_csv_row(
-        out,
-        &[
-            "id",
-            "title",
-            "status",
-            "organisation",
-            "services",
-            "severity",
-            "computed_severity",
-            "started_at",
-            "detected_at",
-            "resolved_at",
-            "duration_minutes",
-            "users_affected",
-            "user_hours",
-            "outage",
-            "root_cause_status",
-            "root_cause_category",
-            "actions",
-            "open_actions",
-            "overdue_actions",
-            "url",
-        ],
-    )?;
-    let today = model.today.date_naive();
-    for report in &model.reports {
-        let incident = report.incident();
-        let figures = &report.checked.impact;
-        let open = incident
-            .actions
-            .iter()
-            .filter(|a| a.status.is_open())
-            .count();
-        let overdue = incident
-            .actions
-            .iter()
-            .filter(|a| a.status.is_open() && a.due.is_some_and(|d| d < today))
-            .count();
-        let row = [
-            incident.id.clone(),
-            incident
-                .title
-                .resolve(default_language, &incident.language)
-                .0
-                .to_owned(),
-            incident.status.as_str().to_owned(),
-            incident.organisation.clone(),
-            incident.services.join(";"),
-            incident.severity.as_str().to_owned(),
-            figures.computed.as_str().to_owned(),
-            incident.started_at.to_rfc3339(),
-            incident.detected_at.to_rfc3339(),
-            incident
-                .resolved_at
-                .map(|t| t.to_rfc3339())
-                .unwrap_or_default(),
-            format!("{:.0}", figures.duration_minutes),
-            figures
-                .users_affected
-                .map(|u| u.to_string())
-                .unwrap_or_default(),
-            figures
-                .user_hours
-                .map(|u| format!("{u:.0}"))
-                .unwrap_or_default(),
-            incident
-                .impact
-                .as_ref()
-                .map(|i| {
-                    if i.outage == crate::model::Outage::Full {
-                        "full"
-                    } else {
-                        "partial"
-                    }
-                })
-                .unwrap_or_default()
-                .to_owned(),
-            incident
-                .root_cause
-                .as_ref()
-                .map(|c| c.status.as_str())
-                .unwrap_or_default()
-                .to_owned(),
-            incident
-                .root_cause
-                .as_ref()
-                .map(|c| c.category.as_str())
-                .unwrap_or_default()
-                .to_owned(),
-            incident.actions.len().to_string(),
-            open.to_string(),
-            overdue.to_string(),
-            format!("{base}{default_language}/{}", paths::report(&incident.id)),
-        ];
-        write_csv_row(out, &row)?;
-    }
+/// `data/incidents.json`: every published report, as validated.
+pub fn write_incidents_json(model: &Model<'_>, out: &mut dyn Write) -> anyhow::Result<()> {
+    let reports: Vec<&Incident> = model.reports.iter().map(|r| r.incident()).collect();
+    serde_json::to_writer_pretty(&mut *out, &reports)?;
+    out.write_all(b"\n")?;
     Ok(())
 }
 
-/// `data/actions.csv`: one row per promised action in a published report.
-pub fn write_actions_csv(model: &SiteModel<'_>, out: &mut dyn Write) -> io::Result<()> {
+/// One row of `data/incidents.csv`.
+#[derive(Serialize)]
+struct IncidentRow {
+    id: String,
+    title: String,
+    status: &'static str,
+    organisation: String,
+    services: String,
+    severity: &'static str,
+    computed_severity: &'static str,
+    started_at: String,
+    detected_at: String,
+    resolved_at: String,
+    duration_minutes: String,
+    users_affected: String,
+    user_hours: String,
+    outage: &'static str,
+    root_cause_status: &'static str,
+    root_cause_category: &'static str,
+    actions: usize,
+    open_actions: usize,
+    overdue_actions: usize,
+    url: String,
+}
+
+/// `data/incidents.csv`: one row per published report.
+pub fn write_incidents_csv(model: &Model<'_>, out: &mut dyn Write) -> anyhow::Result<()> {
     let default_language = model.config.default_language();
-    let today = model.today.date_naive();
-    write_csv_row(
-        out,
-        &[
-            "report_id",
-            "action_id",
-            "type",
-            "action",
-            "owner",
-            "due",
-            "status",
-            "overdue",
-            "evidence",
-        ],
-    )?;
+    let base = base_url(model.config);
+    let mut writer = csv_writer(out);
     for report in &model.reports {
         let incident = report.incident();
-        for action in &incident.actions {
-            let row = [
-                incident.id.clone(),
-                action.id.clone(),
-                action.kind.as_str().to_owned(),
-                markdown::to_plain(
+        let figures = &report.checked.impact;
+        writer.serialize(IncidentRow {
+            id: incident.id.clone(),
+            title: defuse(
+                incident
+                    .title
+                    .resolve(default_language, &incident.language)
+                    .0,
+            ),
+            status: incident.status.as_str(),
+            organisation: incident.organisation.clone(),
+            services: incident.services.join(";"),
+            severity: incident.severity.as_str(),
+            computed_severity: figures.computed.as_str(),
+            started_at: incident.started_at.to_rfc3339(),
+            detected_at: incident.detected_at.to_rfc3339(),
+            resolved_at: incident
+                .resolved_at
+                .map(|t| t.to_rfc3339())
+                .unwrap_or_default(),
+            duration_minutes: format!("{:.0}", figures.duration_minutes),
+            users_affected: figures
+                .users_affected
+                .map(|u| u.to_string())
+                .unwrap_or_default(),
+            user_hours: figures
+                .user_hours
+                .map(|u| format!("{u:.0}"))
+                .unwrap_or_default(),
+            outage: match incident.impact.as_ref().map(|i| i.outage) {
+                Some(crate::model::Outage::Full) => "full",
+                Some(crate::model::Outage::Partial) => "partial",
+                None => "",
+            },
+            root_cause_status: incident
+                .root_cause
+                .as_ref()
+                .map(|c| c.status.as_str())
+                .unwrap_or_default(),
+            root_cause_category: incident
+                .root_cause
+                .as_ref()
+                .map(|c| c.category.as_str())
+                .unwrap_or_default(),
+            actions: incident.actions.len(),
+            open_actions: incident
+                .actions
+                .iter()
+                .filter(|a| a.status.is_open())
+                .count(),
+            overdue_actions: report
+                .actions
+                .iter()
+                .filter(|a| a.days_overdue.is_some())
+                .count(),
+            url: format!("{base}{default_language}/{}", paths::report(&incident.id)),
+        })?;
+    }
+    writer.flush()?;
+    Ok(())
+}
+
+/// One row of `data/actions.csv`.
+#[derive(Serialize)]
+struct ActionRow {
+    report_id: String,
+    action_id: String,
+    #[serde(rename = "type")]
+    kind: &'static str,
+    action: String,
+    owner: String,
+    due: String,
+    status: &'static str,
+    overdue: bool,
+    evidence: String,
+}
+
+/// `data/actions.csv`: one row per promised action in a published report.
+pub fn write_actions_csv(model: &Model<'_>, out: &mut dyn Write) -> anyhow::Result<()> {
+    let default_language = model.config.default_language();
+    let mut writer = csv_writer(out);
+    for report in &model.reports {
+        let incident = report.incident();
+        for (action, record) in incident.actions.iter().zip(&report.actions) {
+            writer.serialize(ActionRow {
+                report_id: incident.id.clone(),
+                action_id: defuse(&action.id),
+                kind: action.kind.as_str(),
+                action: defuse(&markdown::to_plain(
                     action
                         .action
                         .resolve(default_language, &incident.language)
                         .0,
-                ),
-                action.owner.clone().unwrap_or_default(),
-                action.due.map(|d| d.to_string()).unwrap_or_default(),
-                action.status.as_str().to_owned(),
-                (action.status.is_open() && action.due.is_some_and(|d| d < today)).to_string(),
-                action.evidence.clone().unwrap_or_default(),
-            ];
-            write_csv_row(out, &row)?;
+                )),
+                owner: defuse(action.owner.as_deref().unwrap_or_default()),
+                due: action.due.map(|d| d.to_string()).unwrap_or_default(),
+                status: action.status.as_str(),
+                overdue: record.days_overdue.is_some(),
+                evidence: defuse(action.evidence.as_deref().unwrap_or_default()),
+            })?;
         }
     }
+    writer.flush()?;
     Ok(())
 }
 
-/// One RFC 4180 record, ended with CR LF.
-fn write_csv_row(out: &mut dyn Write, cells: &[impl AsRef<str>]) -> io::Result<()> {
-    for (index, cell) in cells.iter().enumerate() {
-        if index > 0 {
-            out.write_all(b",")?;
-        }
-        out.write_all(csv_cell(cell.as_ref()).as_bytes())?;
-    }
-    out.write_all(b"\r\n")
+/// The header every figures file starts with: which definitions the numbers follow.
+#[derive(Serialize)]
+struct FiguresHeader<'a> {
+    /// The version of the definitions (see the about page and the README).
+    definitions_version: u32,
+    /// The time zone calendar years are counted in.
+    time_zone: &'a str,
+    /// The weight of a minute of partial outage in availability.
+    partial_weight: f64,
+    /// "Now": the figures of the current year run to this instant.
+    as_of: String,
 }
 
-fn csv_cell(cell: &str) -> String {
-    let guarded =
-        if cell.starts_with(['=', '+', '-', '@', '\t', '\r']) && cell.parse::<f64>().is_err() {
-            format!("'{cell}")
-        } else {
-            cell.to_owned()
-        };
-    if guarded.contains([',', '"', '\n', '\r']) {
-        format!("\"{}\"", guarded.replace('"', "\"\""))
+fn figures_header(model: &Model<'_>) -> FiguresHeader<'static> {
+    FiguresHeader {
+        definitions_version: DEFINITIONS_VERSION,
+        time_zone: model.time_zone.name(),
+        partial_weight: model.config.policy.partial_weight,
+        as_of: model.today.format("%Y-%m-%dT%H:%M:%SZ").to_string(),
+    }
+}
+
+/// A service's figures with its name.
+#[derive(Serialize)]
+struct NamedService<'a> {
+    name: &'a Text,
+    #[serde(flatten)]
+    figures: &'a ServiceFigures,
+}
+
+/// `data/services.json`: per service and year, availability (own and as experienced), outage
+/// minutes, target and user-hours lost.
+pub fn write_services_json(model: &Model<'_>, out: &mut dyn Write) -> anyhow::Result<()> {
+    #[derive(Serialize)]
+    struct File<'a> {
+        #[serde(flatten)]
+        header: FiguresHeader<'static>,
+        services: Vec<NamedService<'a>>,
+    }
+    let services = &model.config.file.services;
+    let file = File {
+        header: figures_header(model),
+        services: model
+            .services
+            .iter()
+            .filter_map(|figures| {
+                Some(NamedService {
+                    name: &services.get(&figures.key)?.name,
+                    figures,
+                })
+            })
+            .collect(),
+    };
+    serde_json::to_writer_pretty(&mut *out, &file)?;
+    out.write_all(b"\n")?;
+    Ok(())
+}
+
+/// An organisation's figures with its name.
+#[derive(Serialize)]
+struct NamedOrganisation<'a> {
+    name: &'a Text,
+    #[serde(flatten)]
+    figures: &'a OrganisationFigures,
+}
+
+/// `data/organisations.json`: per organisation and year, reports, publication times and
+/// lateness, what the public was told, and promises kept.
+pub fn write_organisations_json(model: &Model<'_>, out: &mut dyn Write) -> anyhow::Result<()> {
+    #[derive(Serialize)]
+    struct File<'a> {
+        #[serde(flatten)]
+        header: FiguresHeader<'static>,
+        organisations: Vec<NamedOrganisation<'a>>,
+    }
+    let organisations = &model.config.file.organisations;
+    let file = File {
+        header: figures_header(model),
+        organisations: model
+            .organisations
+            .iter()
+            .filter_map(|figures| {
+                Some(NamedOrganisation {
+                    name: &organisations.get(&figures.key)?.name,
+                    figures,
+                })
+            })
+            .collect(),
+    };
+    serde_json::to_writer_pretty(&mut *out, &file)?;
+    out.write_all(b"\n")?;
+    Ok(())
+}
+
+fn csv_writer(out: &mut dyn Write) -> csv::Writer<&mut dyn Write> {
+    csv::WriterBuilder::new()
+        .terminator(csv::Terminator::CRLF)
+        .from_writer(out)
+}
+
+/// A text cell a spreadsheet would run as a formula, prefixed with `'` so it stays text.
+fn defuse(cell: &str) -> String {
+    if cell.starts_with(['=', '+', '-', '@', '\t', '\r']) && cell.parse::<f64>().is_err() {
+        format!("'{cell}")
     } else {
-        guarded
+        cell.to_owned()
     }
 }
 
 /// The site's base URL, ending in `/`.
-pub fn base_url(model: &SiteModel<'_>) -> String {
-    let base = model.config.file.site.base_url.trim_end_matches('/');
+pub fn base_url(config: &Config) -> String {
+    let base = config.file.site.base_url.trim_end_matches('/');
     format!("{base}/")
 }
 
@@ -245,8 +349,8 @@ pub struct FeedEntry {
 pub const FEED_ENTRIES: usize = 100;
 
 /// Build the feed of one language.
-pub fn feed(model: &SiteModel<'_>, l: &Localizer<'_>) -> FeedView {
-    let base = base_url(model);
+pub fn feed(model: &Model<'_>, l: &Localizer<'_>) -> FeedView {
+    let base = base_url(model.config);
     let lang = l.lang;
     let mut entries: Vec<(DateTime<FixedOffset>, FeedEntry)> = Vec::new();
     for report in &model.reports {
@@ -254,13 +358,7 @@ pub fn feed(model: &SiteModel<'_>, l: &Localizer<'_>) -> FeedView {
         let url = format!("{base}{lang}/{}", paths::report(&incident.id));
         let title = l.text(&incident.title, &incident.language).text;
         let summary = markdown::to_plain(incident.summary.resolve(lang, &incident.language).0);
-        let author = model
-            .config
-            .file
-            .organisations
-            .get(&incident.organisation)
-            .map(|o| l.text(&o.name, model.config.default_language()).text)
-            .unwrap_or_else(|| incident.organisation.clone());
+        let author = super::views::organisation_name(model, &incident.organisation, l);
         let mut moments: Vec<(DateTime<FixedOffset>, String, bool)> = Vec::new();
         if let Some(first) = &report.history.first_published {
             moments.push((first.time, first.short.clone(), false));
@@ -297,16 +395,15 @@ pub fn feed(model: &SiteModel<'_>, l: &Localizer<'_>) -> FeedView {
         .first()
         .map(|(time, _)| rfc3339(*time))
         .unwrap_or_else(|| "1970-01-01T00:00:00Z".to_owned());
-    let site_title = l
-        .text(
-            &model.config.file.site.title,
-            model.config.default_language(),
-        )
-        .text;
     FeedView {
         lang: lang.to_owned(),
         id: format!("{base}{lang}/"),
-        title: site_title,
+        title: l
+            .text(
+                &model.config.file.site.title,
+                model.config.default_language(),
+            )
+            .text,
         updated,
         self_url: format!("{base}{lang}/feed.xml"),
         site_url: format!("{base}{lang}/index.html"),
@@ -339,35 +436,22 @@ struct SearchEntry {
 }
 
 /// `<lang>/search-index.js`: the index as a script, so it loads from `file://` too.
-pub fn search_index(
-    model: &SiteModel<'_>,
-    l: &Localizer<'_>,
-    strings: &Strings,
-) -> anyhow::Result<String> {
+pub fn search_index(model: &Model<'_>, l: &Localizer<'_>) -> anyhow::Result<String> {
     let entries: Vec<SearchEntry> = model
         .reports
         .iter()
-        .map(|report: &Published<'_>| {
+        .map(|report| {
             let incident = report.incident();
             let summary =
                 markdown::to_plain(incident.summary.resolve(l.lang, &incident.language).0);
-            let short: String = summary.chars().take(300).collect();
             SearchEntry {
                 u: paths::report(&incident.id),
                 t: l.text(&incident.title, &incident.language).text,
-                s: short,
+                s: summary.chars().take(300).collect(),
                 v: incident
                     .services
                     .iter()
-                    .map(|s| {
-                        model
-                            .config
-                            .file
-                            .services
-                            .get(s)
-                            .map(|svc| l.text(&svc.name, model.config.default_language()).text)
-                            .unwrap_or_else(|| s.clone())
-                    })
+                    .map(|s| super::views::service_name(model, s, l))
                     .collect::<Vec<_>>()
                     .join(", "),
                 o: model
@@ -377,27 +461,37 @@ pub fn search_index(
                     .get(&incident.organisation)
                     .map(|o| l.text(&o.name, model.config.default_language()).text)
                     .unwrap_or_default(),
-                d: strings.date(incident.started_at.date_naive()),
+                d: l.strings.date(incident.started_at.date_naive()),
             }
         })
         .collect();
     Ok(format!(
         "window.candorSearchIndex = {};\n",
-        serde_json::to_string(&entries)?
+        serde_json::to_string(&entries).context("cannot encode the search index")?
     ))
 }
 
 #[cfg(test)]
 mod tests {
-    use super::csv_cell;
+    use super::defuse;
 
     #[test]
-    fn csv_cells_are_quoted_and_formulas_defused() {
-        assert_eq!(csv_cell("plain"), "plain");
-        assert_eq!(csv_cell("a, b"), "\"a, b\"");
-        assert_eq!(csv_cell("say \"hi\""), "\"say \"\"hi\"\"\"");
-        assert_eq!(csv_cell("=HYPERLINK(\"x\")"), "\"'=HYPERLINK(\"\"x\"\")\"");
-        assert_eq!(csv_cell("-12"), "-12");
-        assert_eq!(csv_cell("@SUM(A1)"), "'@SUM(A1)");
+    fn formulas_are_defused_and_quoting_is_left_to_csv() {
+        assert_eq!(defuse("plain"), "plain");
+        assert_eq!(defuse("=HYPERLINK(\"x\")"), "'=HYPERLINK(\"x\")");
+        assert_eq!(defuse("-12"), "-12");
+        assert_eq!(defuse("@SUM(A1)"), "'@SUM(A1)");
+        let mut out = Vec::new();
+        {
+            let mut writer = super::csv_writer(&mut out);
+            writer
+                .write_record(["a, b", "say \"hi\"", &defuse("=1+1")])
+                .unwrap();
+            writer.flush().unwrap();
+        }
+        assert_eq!(
+            String::from_utf8(out).unwrap(),
+            "\"a, b\",\"say \"\"hi\"\"\",'=1+1\r\n"
+        );
     }
 }

@@ -1,17 +1,474 @@
 //! Rendering the public site: the only module that knows HTML.
 //!
-//! `site` orchestrates a build; `views` turns reports into page views; `markdown` is the one
-//! way report text becomes HTML; `svg` draws; `templates` holds the built-in templates and a
-//! repository's overrides; `i18n` the interface strings; `data` the open data, feed and search
-//! index; `output` the staging folder, manifest and atomic swap.
+//! [`pages`] turns the site model into every file of the site, one small function per page
+//! kind, each writing straight into the staging folder. `views` maps the model's fields to
+//! text in one language (it computes nothing); `markdown` is the one way report text becomes
+//! HTML; `svg` draws; `templates` holds the built-in templates and a repository's overrides;
+//! `i18n` the interface strings; `data` the open data, feed and search index.
 
 pub mod data;
 pub mod i18n;
 pub mod markdown;
-pub mod output;
-pub mod site;
 pub mod svg;
 pub mod templates;
 pub mod views;
 
-pub use site::{BuildOptions, BuildOutcome, PhaseTiming, Progress, Silent, build};
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+use anyhow::Context as _;
+use rayon::prelude::*;
+use serde::Serialize;
+use tera::{Context, Tera};
+
+pub use templates::TemplateSet;
+
+use crate::build::Progress;
+use crate::publish::Staging;
+use crate::schema;
+use crate::site::Model;
+use i18n::Strings;
+use views::{Layout, LayoutFactory, Localizer};
+
+/// Templates compiled and interface strings loaded, for every site language.
+pub struct Compiled {
+    tera: Tera,
+    strings: Vec<Strings>,
+    set: TemplateSet,
+}
+
+impl Compiled {
+    /// Compile `set` and load the strings of `languages` (the first is the default).
+    pub fn new(set: &TemplateSet, languages: &[String]) -> anyhow::Result<Compiled> {
+        Ok(Compiled {
+            tera: set.compile()?,
+            strings: load_strings(languages, set)?,
+            set: set.clone(),
+        })
+    }
+}
+
+/// A list of written files: (path relative to the site root, SHA-256).
+type Written = Vec<(String, String)>;
+
+/// Render every page and data file of the site into `staging`; returns what was written.
+pub fn pages(
+    model: &Model<'_>,
+    compiled: &Compiled,
+    staging: &Staging,
+    progress: &dyn Progress,
+) -> anyhow::Result<Written> {
+    let factory = LayoutFactory {
+        model,
+        all_strings: &compiled.strings,
+    };
+    let mut written = Written::new();
+    let total_reports = model.reports.len() * compiled.strings.len();
+    let done = AtomicUsize::new(0);
+    progress.phase(&format!(
+        "Rendering {total_reports} report pages in {} languages",
+        compiled.strings.len()
+    ));
+    let ledger = views::Ledger::new(model);
+    for strings in &compiled.strings {
+        let mut tera = compiled.tera.clone();
+        tera.global_context().insert("t", strings.nested());
+        let page = Pages {
+            model,
+            tera: &tera,
+            staging,
+            factory: &factory,
+            l: Localizer {
+                strings,
+                lang: &strings.lang,
+            },
+        };
+        written.extend(page.reports(&done, total_reports, progress)?);
+        written.extend(page.lists()?);
+        written.extend(page.services()?);
+        written.extend(page.organisations()?);
+        written.extend(page.ledger(&ledger)?);
+        written.extend(page.rules_and_about()?);
+        written.extend(page.feed_and_search()?);
+    }
+    written.extend(root_pages(model, compiled, &factory, staging)?);
+    written.extend(assets(compiled, staging)?);
+    progress.phase("Writing open data");
+    written.extend(data::write_all(model, staging)?);
+    Ok(written)
+}
+
+/// Renders the pages of one language.
+struct Pages<'p, 'm> {
+    model: &'p Model<'m>,
+    tera: &'p Tera,
+    staging: &'p Staging,
+    factory: &'p LayoutFactory<'p>,
+    l: Localizer<'p>,
+}
+
+impl Pages<'_, '_> {
+    fn lang(&self) -> &str {
+        self.l.lang
+    }
+
+    /// The layout of the page at `path` (under the language folder).
+    fn layout(&self, path: &str, title: String, section: &str) -> Layout {
+        self.factory.layout(self.lang(), path, title, section)
+    }
+
+    /// Render `template` with `view` to `path` under the language folder.
+    fn write(
+        &self,
+        template: &str,
+        path: &str,
+        layout: &Layout,
+        view: &impl Serialize,
+        extra: &[(&str, &str)],
+    ) -> anyhow::Result<(String, String)> {
+        write_page(
+            self.staging,
+            self.tera,
+            template,
+            &format!("{}/{path}", self.lang()),
+            layout,
+            view,
+            extra,
+        )
+    }
+
+    /// Report pages, in parallel, each written as soon as it is rendered.
+    fn reports(
+        &self,
+        done: &AtomicUsize,
+        total: usize,
+        progress: &dyn Progress,
+    ) -> anyhow::Result<Written> {
+        self.model
+            .reports
+            .par_iter()
+            .map(|report| {
+                let view = views::report(self.model, report, &self.l);
+                let path = views::paths::report(&report.incident().id);
+                let layout = self.layout(&path, view.title.text.clone(), "index");
+                let result = self.write("report.html", &path, &layout, &view, &[]);
+                let count = done.fetch_add(1, Ordering::Relaxed) + 1;
+                if count.is_multiple_of(100) || count == total {
+                    progress.advance(count, total);
+                }
+                result
+            })
+            .collect()
+    }
+
+    /// The index and one page per year.
+    fn lists(&self) -> anyhow::Result<Written> {
+        let strings = self.l.strings;
+        let mut written = Written::new();
+        let mut layout = self.layout("index.html", strings.get("index.title").to_owned(), "index");
+        layout.search = true;
+        written.push(self.write(
+            "index.html",
+            "index.html",
+            &layout,
+            &views::index(self.model, &self.l),
+            &[],
+        )?);
+        for year in views::years(self.model) {
+            let path = views::paths::year(year);
+            let title = strings
+                .get("year.title")
+                .replace("{year}", &year.to_string());
+            written.push(self.write(
+                "year.html",
+                &path,
+                &self.layout(&path, title, "index"),
+                &views::year(self.model, year, &self.l),
+                &[],
+            )?);
+        }
+        Ok(written)
+    }
+
+    /// One page per service, and the services directory.
+    fn services(&self) -> anyhow::Result<Written> {
+        let strings = self.l.strings;
+        let mut written = Written::new();
+        for key in self.model.config.file.services.keys() {
+            let path = views::paths::service(key);
+            let view = views::service(self.model, key, &self.l);
+            written.push(self.write(
+                "service.html",
+                &path,
+                &self.layout(&path, view.name.text.clone(), "services"),
+                &view,
+                &[],
+            )?);
+        }
+        let title = strings.get("services.title").to_owned();
+        written.push(self.write(
+            "directory.html",
+            "services/index.html",
+            &self.layout("services/index.html", title.clone(), "services"),
+            &views::services(self.model, &self.l),
+            &[
+                ("heading", &title),
+                ("intro", strings.get("services.intro")),
+            ],
+        )?);
+        Ok(written)
+    }
+
+    /// One page per organisation, and the organisations directory.
+    fn organisations(&self) -> anyhow::Result<Written> {
+        let strings = self.l.strings;
+        let mut written = Written::new();
+        for key in self.model.config.file.organisations.keys() {
+            let path = views::paths::organisation(key);
+            let view = views::organisation(self.model, key, &self.l);
+            written.push(self.write(
+                "organisation.html",
+                &path,
+                &self.layout(&path, view.name.text.clone(), "organisations"),
+                &view,
+                &[],
+            )?);
+        }
+        let title = strings.get("organisations.title").to_owned();
+        written.push(self.write(
+            "directory.html",
+            "organisations/index.html",
+            &self.layout("organisations/index.html", title.clone(), "organisations"),
+            &views::organisations(self.model, &self.l),
+            &[
+                ("heading", &title),
+                ("intro", strings.get("organisations.intro")),
+            ],
+        )?);
+        Ok(written)
+    }
+
+    /// The actions ledger, one page at a time: a year's page lists every action due that
+    /// year, and rendering two such pages at once doubles the peak memory of a large build.
+    fn ledger(&self, ledger: &views::Ledger<'_>) -> anyhow::Result<Written> {
+        let strings = self.l.strings;
+        ledger
+            .pages()
+            .iter()
+            .map(|ledger_page| {
+                let view = ledger.view(ledger_page, &self.l);
+                let title = match &view.year {
+                    Some(year) => format!("{}: {year}", strings.get("ledger.title")),
+                    None => strings.get("ledger.title").to_owned(),
+                };
+                let path = &ledger_page.path;
+                self.write(
+                    "actions.html",
+                    path,
+                    &self.layout(path, title, "actions"),
+                    &view,
+                    &[],
+                )
+            })
+            .collect()
+    }
+
+    /// The rules, a page per rule, the about page and the 404 page.
+    fn rules_and_about(&self) -> anyhow::Result<Written> {
+        let strings = self.l.strings;
+        let mut written = Written::new();
+        let rules = views::rules(self.model, &self.l);
+        written.push(self.write(
+            "rules.html",
+            "rules/index.html",
+            &self.layout(
+                "rules/index.html",
+                strings.get("rules_page.title").to_owned(),
+                "rules",
+            ),
+            &rules,
+            &[],
+        )?);
+        for rule in &rules {
+            let path = views::paths::rule(&rule.code);
+            written.push(self.write(
+                "rule.html",
+                &path,
+                &self.layout(&path, format!("{} {}", rule.code, rule.summary), "rules"),
+                rule,
+                &[],
+            )?);
+        }
+        written.push(self.write(
+            "about.html",
+            "about.html",
+            &self.layout("about.html", strings.get("about.title").to_owned(), "about"),
+            &views::about(self.model, &self.l),
+            &[],
+        )?);
+        written.push(self.write(
+            "404.html",
+            "404.html",
+            &self.layout("404.html", strings.get("not_found.title").to_owned(), ""),
+            &(),
+            &[],
+        )?);
+        Ok(written)
+    }
+
+    /// The Atom feed and the search index of this language.
+    fn feed_and_search(&self) -> anyhow::Result<Written> {
+        let mut context = Context::new();
+        context.insert("feed", &data::feed(self.model, &self.l));
+        let feed = self
+            .tera
+            .render("feed.xml", &context)
+            .map_err(|e| anyhow::anyhow!(templates::describe(&e)))
+            .context("cannot render the feed with the template feed.xml")?;
+        let feed_path = format!("{}/feed.xml", self.lang());
+        let index = data::search_index(self.model, &self.l)?;
+        let index_path = format!("{}/search-index.js", self.lang());
+        Ok(vec![
+            (
+                feed_path.clone(),
+                self.staging.write(&feed_path, feed.as_bytes())?,
+            ),
+            (
+                index_path.clone(),
+                self.staging.write(&index_path, index.as_bytes())?,
+            ),
+        ])
+    }
+}
+
+/// The root: a plain page that sends readers to the default language, and a 404.
+fn root_pages(
+    model: &Model<'_>,
+    compiled: &Compiled,
+    factory: &LayoutFactory<'_>,
+    staging: &Staging,
+) -> anyhow::Result<Written> {
+    let default = &compiled.strings[0];
+    let mut context = Context::new();
+    context.insert("default_lang", &default.lang);
+    context.insert(
+        "site_title",
+        &Localizer {
+            strings: default,
+            lang: &default.lang,
+        }
+        .text(
+            &model.config.file.site.title,
+            model.config.default_language(),
+        )
+        .text,
+    );
+    context.insert(
+        "languages",
+        &compiled
+            .strings
+            .iter()
+            .map(|s| serde_json::json!({"code": s.lang, "name": s.get("language.name")}))
+            .collect::<Vec<_>>(),
+    );
+    let redirect = compiled
+        .tera
+        .render("redirect.html", &context)
+        .map_err(|e| anyhow::anyhow!(templates::describe(&e)))
+        .context("cannot render the root page with the template redirect.html")?;
+    let mut written = vec![(
+        "index.html".to_owned(),
+        staging.write("index.html", redirect.as_bytes())?,
+    )];
+    let mut layout = factory.layout(
+        &default.lang,
+        "404.html",
+        default.get("not_found.title").to_owned(),
+        "",
+    );
+    layout.root = String::new();
+    layout.lang_root = format!("{}/", default.lang);
+    for language in &mut layout.languages {
+        language.href = format!("{}/404.html", language.code);
+    }
+    let mut tera = compiled.tera.clone();
+    tera.global_context().insert("t", default.nested());
+    written.push(write_page(
+        staging,
+        &tera,
+        "404.html",
+        "404.html",
+        &layout,
+        &(),
+        &[],
+    )?);
+    Ok(written)
+}
+
+/// The style sheet, the search script and the JSON Schemas.
+fn assets(compiled: &Compiled, staging: &Staging) -> anyhow::Result<Written> {
+    let mut written = Written::new();
+    for asset in ["assets/style.css", "assets/search.js"] {
+        let content = compiled.set.get(asset).unwrap_or_default();
+        written.push((asset.to_owned(), staging.write(asset, content.as_bytes())?));
+    }
+    for (path, value) in [
+        ("schema/incident.schema.json", schema::incident_schema()),
+        ("schema/config.schema.json", schema::config_schema()),
+    ] {
+        written.push((
+            path.to_owned(),
+            staging.write(path, schema::to_file_text(&value).as_bytes())?,
+        ));
+    }
+    Ok(written)
+}
+
+/// The interface strings of every site language, English filling in what a language lacks.
+fn load_strings(languages: &[String], set: &TemplateSet) -> anyhow::Result<Vec<Strings>> {
+    let english_text = set.get("i18n/en.yaml").unwrap_or_default();
+    let english = Strings::parse("en", english_text, None).context("templates/i18n/en.yaml")?;
+    languages
+        .iter()
+        .map(|lang| {
+            if lang == "en" {
+                return Ok(english.clone());
+            }
+            let name = format!("i18n/{lang}.yaml");
+            match set.get(&name) {
+                Some(text) => Strings::parse(lang, text, Some(&english))
+                    .with_context(|| format!("templates/{name}")),
+                None => {
+                    let mut strings = english.clone();
+                    strings.lang = lang.clone();
+                    Ok(strings)
+                }
+            }
+        })
+        .collect()
+}
+
+/// Render one page and write it; returns (path, sha256).
+fn write_page(
+    staging: &Staging,
+    tera: &Tera,
+    template: &str,
+    path: &str,
+    layout: &Layout,
+    view: &impl Serialize,
+    extra: &[(&str, &str)],
+) -> anyhow::Result<(String, String)> {
+    let mut context = Context::new();
+    context.insert("page", layout);
+    context.insert("view", view);
+    for (key, value) in extra {
+        context.insert(key.to_string(), value);
+    }
+    // Rendered straight into the file: most pages are tens of kilobytes and fit the buffer,
+    // while a page listing thousands of actions never has to be held whole in memory.
+    let hash = staging.write_streamed(path, 64 * 1024, |out| {
+        tera.render_to(template, &context, out)
+            .map_err(|e| anyhow::anyhow!(templates::describe(&e)))
+            .with_context(|| format!("cannot render {path} with the template {template}"))
+    })?;
+    Ok((path.to_owned(), hash))
+}

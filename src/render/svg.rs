@@ -154,6 +154,7 @@ pub fn availability(
     bars: &[YearBar],
     target: Option<f64>,
     target_label: &str,
+    tick_label: &dyn Fn(f64) -> String,
 ) -> String {
     let floor = bars
         .iter()
@@ -167,7 +168,8 @@ pub fn availability(
     let row = 30.0;
     let label_width = 60.0;
     let plot = WIDTH - label_width - 90.0;
-    let height = 30.0 + bars.len() as f64 * row;
+    let bars_bottom = 24.0 + bars.len() as f64 * row;
+    let height = bars_bottom + 20.0;
     let scale =
         |value: f64| label_width + ((value - floor) / (100.0 - floor)).clamp(0.0, 1.0) * plot;
     let mut svg = String::new();
@@ -178,6 +180,16 @@ pub fn availability(
         title = escape(title),
         desc = escape(description)
     );
+    // The percentage axis: a grid line and a label at each tick, so a bar's length can be read.
+    for tick in ticks(floor, 100.0) {
+        let x = scale(tick);
+        let _ = write!(
+            svg,
+            r#"<line class="tick" x1="{x:.1}" y1="16" x2="{x:.1}" y2="{bars_bottom:.1}"/><text class="tick-label" x="{x:.1}" y="{:.1}" text-anchor="middle">{}</text>"#,
+            bars_bottom + 14.0,
+            escape(&tick_label(tick))
+        );
+    }
     for (index, bar) in bars.iter().enumerate() {
         let y = 20.0 + index as f64 * row;
         let end = scale(bar.availability);
@@ -198,13 +210,35 @@ pub fn availability(
         let tx = scale(target);
         let _ = write!(
             svg,
-            r#"<line class="target" x1="{tx:.1}" y1="12" x2="{tx:.1}" y2="{:.1}"/><text class="target-label" x="{tx:.1}" y="10" text-anchor="middle">{}</text>"#,
-            height - 4.0,
+            r#"<line class="target" x1="{tx:.1}" y1="12" x2="{tx:.1}" y2="{bars_bottom:.1}"/><text class="target-label" x="{tx:.1}" y="10" text-anchor="middle">{}</text>"#,
             escape(target_label)
         );
     }
     svg.push_str("</svg>");
     svg
+}
+
+/// Round tick values from `low` to `high`: at most six, on a step of 1, 2 or 5 times a power
+/// of ten.
+fn ticks(low: f64, high: f64) -> Vec<f64> {
+    let span = high - low;
+    if span <= 0.0 || !span.is_finite() {
+        return Vec::new();
+    }
+    let mut step = 10f64.powf((span / 5.0).log10().floor());
+    for factor in [1.0, 2.0, 5.0, 10.0] {
+        if span / (step * factor) <= 5.0 {
+            step *= factor;
+            break;
+        }
+    }
+    let mut out = Vec::new();
+    let mut value = (low / step).ceil() * step;
+    while value <= high + step * 1e-9 && out.len() < 12 {
+        out.push((value / step).round() * step);
+        value += step;
+    }
+    out
 }
 
 /// Escape text for SVG (XML) content and attributes.
@@ -251,5 +285,12 @@ mod tests {
         assert!(!svg.contains("<script>"));
         assert!(svg.contains("&quot;quoted&quot; &lt;b&gt;"));
         assert!(svg.starts_with("<svg") && svg.ends_with("</svg>"));
+    }
+
+    #[test]
+    fn ticks_are_round_and_few() {
+        assert_eq!(ticks(98.5, 100.0), vec![98.5, 99.0, 99.5, 100.0]);
+        assert_eq!(ticks(0.0, 100.0), vec![0.0, 20.0, 40.0, 60.0, 80.0, 100.0]);
+        assert!(ticks(100.0, 100.0).is_empty());
     }
 }

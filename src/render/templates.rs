@@ -56,6 +56,7 @@ pub const BUILT_IN: &[(&str, &str)] = &[
 ];
 
 /// The template files of one build: the built-in ones with the repository's overrides.
+#[derive(Clone, Debug)]
 pub struct TemplateSet {
     files: BTreeMap<String, String>,
     /// Names the repository overrode or added, for the build summary.

@@ -10,12 +10,15 @@
 mod accountability;
 mod conduct;
 mod deadlines;
+mod publication;
 mod repository;
 mod structure;
 mod time;
 mod waivers;
 
-use chrono::{DateTime, NaiveDate, Utc};
+use std::collections::HashMap;
+
+use chrono::{DateTime, FixedOffset, NaiveDate, Utc};
 
 pub use repository::check_repository;
 pub use waivers::{WaiverRecord, apply_waivers};
@@ -26,6 +29,7 @@ use crate::diag::{Code, Emitter, Level, Levels, RULES, closest};
 use crate::impact::{self, ImpactFigures};
 use crate::load::Node;
 use crate::model::{CauseCategory, Incident, Status};
+use crate::timeliness::PublicationTimes;
 
 /// Problems with candor.yaml's `rules` map, as (pointer, message, help).
 pub fn config_rule_problems(config: &Config) -> Vec<(String, String, String)> {
@@ -65,6 +69,9 @@ pub struct Context<'a> {
     pub today: DateTime<Utc>,
     /// Whether candor.yaml's organisations and services can be trusted (it validated).
     pub references_known: bool,
+    /// When each report was first published and first final, by id, from the repository's
+    /// history (`None` when there is no history to read).
+    pub publications: Option<&'a HashMap<String, PublicationTimes>>,
 }
 
 impl Context<'_> {
@@ -114,6 +121,12 @@ pub struct Summary {
     pub id_position: Position,
     /// Status.
     pub status: Status,
+    /// Where the status is written.
+    pub status_position: Position,
+    /// When the incident was detected.
+    pub detected_at: DateTime<FixedOffset>,
+    /// When it was resolved.
+    pub resolved_at: Option<DateTime<FixedOffset>>,
     /// Affected services.
     pub services: Vec<String>,
     /// When it started.
@@ -132,6 +145,9 @@ impl Summary {
             id: incident.id.clone(),
             id_position: root.position_of("/id"),
             status: incident.status,
+            status_position: root.position_of("/status"),
+            detected_at: incident.detected_at,
+            resolved_at: incident.resolved_at,
             services: incident.services.clone(),
             started_at: incident.started_at.with_timezone(&Utc),
             cause: incident

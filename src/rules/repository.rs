@@ -11,9 +11,9 @@ use crate::model::{CauseCategory, Status};
 
 use super::{Code, Context, Emitter, Summary};
 
-/// Findings that need every report: duplicate ids and recurrences.
+/// Findings that need every report: duplicate ids, recurrences, and publication from history.
 pub fn check_repository(summaries: &[&Summary], context: &Context<'_>) -> Vec<Finding> {
-    let mut findings = Vec::new();
+    let mut findings = super::publication::check(summaries, context);
 
     let mut by_id: BTreeMap<&str, Vec<&Summary>> = BTreeMap::new();
     for summary in summaries.iter().copied() {

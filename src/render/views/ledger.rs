@@ -1,0 +1,212 @@
+//! The actions ledger: every promised action across all published reports, grouped by where
+//! it stands, on an overview page and one page per year of due dates.
+
+use std::collections::BTreeMap;
+
+use chrono::Datelike;
+use serde::Serialize;
+
+use super::{ActionView, LIST_LIMIT, Localizer, NamedLink, action_view, paths};
+use crate::model::{Action, Incident};
+use crate::site::{ActionRecord, Model};
+
+/// The actions ledger (or one year of it).
+#[derive(Debug, Serialize)]
+pub struct LedgerView {
+    /// The year this page covers (`None` for the overview; `undated` for actions without a due date).
+    pub year: Option<String>,
+    /// Groups in a fixed order: overdue, in progress, planned, done, dropped.
+    pub groups: Vec<LedgerGroup>,
+    /// Total actions on this page's scope.
+    pub total: usize,
+    /// Pages by year of the due date.
+    pub years: Vec<NamedLink>,
+}
+
+/// One group of the ledger.
+#[derive(Debug, Serialize)]
+pub struct LedgerGroup {
+    /// Key (`overdue`, `in-progress`, ...).
+    pub key: String,
+    /// Heading.
+    pub heading: String,
+    /// Actions shown.
+    pub actions: Vec<ActionView>,
+    /// Actions in the group, shown or not.
+    pub total: usize,
+}
+
+/// One promised action with what the ledger needs to sort and group it.
+struct ActionRef<'a> {
+    incident: &'a Incident,
+    action: &'a Action,
+    record: &'a ActionRecord,
+    state: &'static str,
+}
+
+fn action_refs<'a>(model: &'a Model<'a>) -> Vec<ActionRef<'a>> {
+    let mut refs = Vec::new();
+    for report in &model.reports {
+        let incident = report.incident();
+        for (action, record) in incident.actions.iter().zip(&report.actions) {
+            let state = if record.days_overdue.is_some() {
+                "overdue"
+            } else {
+                action.status.as_str()
+            };
+            refs.push(ActionRef {
+                incident,
+                action,
+                record,
+                state,
+            });
+        }
+    }
+    refs.sort_by(|a, b| {
+        a.action
+            .due
+            .cmp(&b.action.due)
+            .then_with(|| a.incident.id.cmp(&b.incident.id))
+            .then_with(|| a.action.id.cmp(&b.action.id))
+    });
+    refs
+}
+
+fn ledger_groups(
+    refs: &[&ActionRef<'_>],
+    l: &Localizer<'_>,
+    lang_root: &str,
+    limit: usize,
+) -> Vec<LedgerGroup> {
+    ["overdue", "in-progress", "planned", "done", "dropped"]
+        .iter()
+        .map(|key| {
+            let members: Vec<&&ActionRef<'_>> = refs.iter().filter(|r| r.state == *key).collect();
+            // The most recent promises first for kept and dropped ones; the most urgent first otherwise.
+            let ordered: Vec<&&ActionRef<'_>> = if matches!(*key, "done" | "dropped") {
+                members.iter().rev().copied().collect()
+            } else {
+                members.clone()
+            };
+            LedgerGroup {
+                key: (*key).to_owned(),
+                heading: l.t(&format!("ledger.{key}")),
+                total: members.len(),
+                actions: ordered
+                    .iter()
+                    .take(limit)
+                    .map(|r| {
+                        action_view(
+                            r.action,
+                            r.record,
+                            &r.incident.language,
+                            l,
+                            Some(NamedLink {
+                                name: l.text(&r.incident.title, &r.incident.language).text,
+                                href: format!("{lang_root}{}", paths::report(&r.incident.id)),
+                                count: 0,
+                            }),
+                        )
+                    })
+                    .collect(),
+            }
+        })
+        .collect()
+}
+
+/// The key of a due date's year page: the year, or `undated`.
+fn due_year(action: &Action) -> String {
+    action
+        .due
+        .map(|d| d.year().to_string())
+        .unwrap_or_else(|| "undated".to_owned())
+}
+
+/// The actions ledger: an overview page and one page per year of due dates. Each page's view
+/// is built only when that page is rendered, so the ledger never holds every action's
+/// rendered text at once.
+pub struct Ledger<'a> {
+    refs: Vec<ActionRef<'a>>,
+    /// Indexes into `refs` by year of the due date ("undated" for none), in order.
+    by_year: BTreeMap<String, Vec<usize>>,
+}
+
+/// One page of the ledger: where it goes, and which year it covers (`None`: the overview).
+pub struct LedgerPage {
+    /// Path under the language folder.
+    pub path: String,
+    /// The year of due dates, or `None` for the overview.
+    pub year: Option<String>,
+}
+
+impl<'a> Ledger<'a> {
+    /// Every action of the published reports, grouped by year.
+    pub fn new(model: &'a Model<'a>) -> Ledger<'a> {
+        let refs = action_refs(model);
+        let mut by_year: BTreeMap<String, Vec<usize>> = BTreeMap::new();
+        for (index, action) in refs.iter().enumerate() {
+            by_year
+                .entry(due_year(action.action))
+                .or_default()
+                .push(index);
+        }
+        Ledger { refs, by_year }
+    }
+
+    /// The pages, the overview first.
+    pub fn pages(&self) -> Vec<LedgerPage> {
+        let mut pages = vec![LedgerPage {
+            path: "actions.html".into(),
+            year: None,
+        }];
+        pages.extend(self.by_year.keys().map(|year| LedgerPage {
+            path: format!("actions/{year}.html"),
+            year: Some(year.clone()),
+        }));
+        pages
+    }
+
+    /// The view of one page.
+    pub fn view(&self, page: &LedgerPage, l: &Localizer<'_>) -> LedgerView {
+        let year_name = |year: &str| {
+            if year == "undated" {
+                l.t("ledger.undated")
+            } else {
+                year.to_owned()
+            }
+        };
+        match &page.year {
+            None => {
+                let all: Vec<&ActionRef<'_>> = self.refs.iter().collect();
+                LedgerView {
+                    year: None,
+                    groups: ledger_groups(&all, l, "", LIST_LIMIT),
+                    total: self.refs.len(),
+                    years: self
+                        .by_year
+                        .iter()
+                        .rev()
+                        .map(|(year, actions)| NamedLink {
+                            name: year_name(year),
+                            href: format!("actions/{year}.html"),
+                            count: actions.len(),
+                        })
+                        .collect(),
+                }
+            }
+            Some(year) => {
+                let actions: Vec<&ActionRef<'_>> = self
+                    .by_year
+                    .get(year)
+                    .map(|indexes| indexes.iter().map(|&i| &self.refs[i]).collect())
+                    .unwrap_or_default();
+                LedgerView {
+                    year: Some(year_name(year)),
+                    total: actions.len(),
+                    groups: ledger_groups(&actions, l, "../", usize::MAX),
+                    years: Vec::new(),
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,147 @@
+//! The list pages: the index, one page per year, and the services and organisations
+//! directories. Counts come from the site model.
+
+use std::collections::BTreeMap;
+
+use serde::Serialize;
+
+use super::{
+    Localizer, NamedLink, ReportRow, organisation_name, paths, report_rows, report_year,
+    service_name,
+};
+use crate::site::{Model, Report};
+
+/// The index page.
+#[derive(Debug, Serialize)]
+pub struct IndexView {
+    /// The most recent reports.
+    pub recent: Vec<ReportRow>,
+    /// How many published reports there are.
+    pub total: usize,
+    /// Years with reports, newest first, with counts and links.
+    pub years: Vec<YearLink>,
+    /// Reports whose final report is overdue.
+    pub overdue_final: usize,
+    /// Promised actions past their due date.
+    pub overdue_actions: usize,
+    /// Ongoing incidents.
+    pub ongoing: usize,
+    /// Service links, for filtering.
+    pub services: Vec<NamedLink>,
+    /// Organisation links, for filtering.
+    pub organisations: Vec<NamedLink>,
+}
+
+/// A year with its report count.
+#[derive(Clone, Debug, Serialize)]
+pub struct YearLink {
+    /// The year.
+    pub year: i32,
+    /// Reports that started in it.
+    pub count: usize,
+    /// Link.
+    pub href: String,
+}
+
+/// How many reports the index lists before pointing to the year pages.
+pub const INDEX_RECENT: usize = 50;
+
+/// Build the index view.
+pub fn index(model: &Model<'_>, l: &Localizer<'_>) -> IndexView {
+    let recent: Vec<&Report<'_>> = model.reports.iter().take(INDEX_RECENT).collect();
+    let mut years: BTreeMap<i32, usize> = BTreeMap::new();
+    for report in &model.reports {
+        *years.entry(report_year(model, report)).or_default() += 1;
+    }
+    IndexView {
+        recent: report_rows(model, &recent, l, ""),
+        total: model.totals.reports,
+        years: years
+            .into_iter()
+            .rev()
+            .map(|(year, count)| YearLink {
+                year,
+                count,
+                href: paths::year(year),
+            })
+            .collect(),
+        overdue_final: model.totals.final_overdue,
+        overdue_actions: model.totals.actions_overdue,
+        ongoing: model.totals.ongoing,
+        services: service_links(model, l, ""),
+        organisations: organisation_links(model, l, ""),
+    }
+}
+
+/// A year page.
+#[derive(Debug, Serialize)]
+pub struct YearView {
+    /// The year.
+    pub year: i32,
+    /// Its reports.
+    pub reports: Vec<ReportRow>,
+}
+
+/// Build a year page.
+pub fn year(model: &Model<'_>, year: i32, l: &Localizer<'_>) -> YearView {
+    let reports: Vec<&Report<'_>> = model
+        .reports
+        .iter()
+        .filter(|r| report_year(model, r) == year)
+        .collect();
+    YearView {
+        year,
+        reports: report_rows(model, &reports, l, "../"),
+    }
+}
+
+/// A list of all services or all organisations.
+#[derive(Debug, Serialize)]
+pub struct DirectoryView {
+    /// Entries.
+    pub entries: Vec<NamedLink>,
+}
+
+/// The services directory.
+pub fn services(model: &Model<'_>, l: &Localizer<'_>) -> DirectoryView {
+    DirectoryView {
+        entries: service_links(model, l, "services/"),
+    }
+}
+
+/// The organisations directory.
+pub fn organisations(model: &Model<'_>, l: &Localizer<'_>) -> DirectoryView {
+    DirectoryView {
+        entries: organisation_links(model, l, "organisations/"),
+    }
+}
+
+/// A link to every service with its report count; `strip` is the folder the linking page is in.
+fn service_links(model: &Model<'_>, l: &Localizer<'_>, strip: &str) -> Vec<NamedLink> {
+    model
+        .services
+        .iter()
+        .map(|figures| NamedLink {
+            name: service_name(model, &figures.key, l),
+            href: paths::service(&figures.key)
+                .trim_start_matches(strip)
+                .to_owned(),
+            count: figures.reports,
+        })
+        .collect()
+}
+
+/// A link to every organisation with its report count.
+fn organisation_links(model: &Model<'_>, l: &Localizer<'_>, strip: &str) -> Vec<NamedLink> {
+    model
+        .organisations
+        .iter()
+        .map(|figures| NamedLink {
+            name: organisation_name(model, &figures.key, l),
+            href: paths::organisation(&figures.key)
+                .trim_start_matches(strip)
+                .to_owned(),
+            count: figures.reports,
+        })
+        .collect()
+}

@@ -1,0 +1,383 @@
+//! Views: small serialisable structs built for each page, in one language.
+//!
+//! Templates see only these: strings already resolved to the page's language (with the
+//! language they are actually in, for the `lang` attribute), dates and numbers already
+//! formatted, markdown already rendered and sanitised, links already relative. Domain types
+//! stay out of templates, so a template cannot reach into a report and print something raw.
+
+mod about;
+mod ledger;
+mod lists;
+mod organisation;
+mod report;
+mod service;
+
+use serde::Serialize;
+
+pub use about::{about, rules};
+pub use ledger::{Ledger, LedgerPage};
+pub use lists::{index, organisations, services, year};
+pub use organisation::organisation;
+pub use report::report;
+pub use service::service;
+
+use super::i18n::Strings;
+use super::markdown;
+use crate::model::{Action, Text};
+use crate::site::{ActionRecord, Model, Report};
+
+/// A text in the page's language, or in the language it falls back to.
+#[derive(Clone, Debug, Serialize)]
+pub struct TextView {
+    /// The text (plain; the template escapes it).
+    pub text: String,
+    /// The language it is written in.
+    pub lang: String,
+    /// Whether that differs from the page's language.
+    pub fallback: bool,
+}
+
+/// Rendered, sanitised markdown in the page's language (or its fallback).
+#[derive(Clone, Debug, Serialize)]
+pub struct HtmlView {
+    /// Safe HTML.
+    pub html: String,
+    /// The language it is written in.
+    pub lang: String,
+    /// Whether that differs from the page's language.
+    pub fallback: bool,
+}
+
+/// Resolves texts for one page language.
+pub struct Localizer<'a> {
+    /// Interface strings.
+    pub strings: &'a Strings,
+    /// The page language.
+    pub lang: &'a str,
+}
+
+impl Localizer<'_> {
+    /// A plain text field.
+    pub fn text(&self, text: &Text, report_lang: &str) -> TextView {
+        let (value, lang) = text.resolve(self.lang, report_lang);
+        TextView {
+            text: value.to_owned(),
+            lang: lang.to_owned(),
+            fallback: lang != self.lang,
+        }
+    }
+
+    /// A markdown field.
+    pub fn markdown(&self, text: &Text, report_lang: &str) -> HtmlView {
+        let (value, lang) = text.resolve(self.lang, report_lang);
+        HtmlView {
+            html: markdown::to_html(value),
+            lang: lang.to_owned(),
+            fallback: lang != self.lang,
+        }
+    }
+
+    /// An interface string.
+    pub fn t(&self, key: &str) -> String {
+        self.strings.get(key).to_owned()
+    }
+}
+
+/// A link to the same page in another language.
+#[derive(Clone, Debug, Serialize)]
+pub struct LanguageLink {
+    /// Language code.
+    pub code: String,
+    /// The language's own name for itself.
+    pub name: String,
+    /// Relative link.
+    pub href: String,
+    /// Whether this is the page's language.
+    pub current: bool,
+}
+
+/// What every page's layout needs.
+#[derive(Clone, Debug, Serialize)]
+pub struct Layout {
+    /// Page language.
+    pub lang: String,
+    /// Relative path to the site root, ending in `/` (or empty).
+    pub root: String,
+    /// Relative path to this language's root.
+    pub lang_root: String,
+    /// The page title (without the site title).
+    pub title: String,
+    /// The site title.
+    pub site_title: TextView,
+    /// The banner, if any.
+    pub notice: Option<TextView>,
+    /// The language switcher.
+    pub languages: Vec<LanguageLink>,
+    /// Which navigation entry is current (`index`, `services`, ...).
+    pub section: String,
+    /// "Status as of ..." date.
+    pub as_of: String,
+    /// Whether the page loads the search script.
+    pub search: bool,
+    /// The Candor version, for the footer.
+    pub version: String,
+}
+
+/// Builds layouts for one language.
+pub struct LayoutFactory<'a> {
+    /// The model.
+    pub model: &'a Model<'a>,
+    /// Strings of every site language, in site order.
+    pub all_strings: &'a [Strings],
+}
+
+impl LayoutFactory<'_> {
+    /// The layout of the page at `path` (relative to the language folder) in `lang`.
+    pub fn layout(&self, lang: &str, path: &str, title: String, section: &str) -> Layout {
+        let depth = path.matches('/').count();
+        let lang_root = "../".repeat(depth);
+        let root = "../".repeat(depth + 1);
+        let strings = self.strings(lang);
+        let site = &self.model.config.file.site;
+        let localizer = Localizer { strings, lang };
+        let default_language = self.model.config.default_language();
+        Layout {
+            lang: lang.to_owned(),
+            root: root.clone(),
+            lang_root,
+            title,
+            site_title: localizer.text(&site.title, default_language),
+            notice: site
+                .notice
+                .as_ref()
+                .map(|n| localizer.text(n, default_language)),
+            languages: self
+                .all_strings
+                .iter()
+                .map(|s| LanguageLink {
+                    code: s.lang.clone(),
+                    name: s.get("language.name").to_owned(),
+                    href: format!("{root}{}/{path}", s.lang),
+                    current: s.lang == lang,
+                })
+                .collect(),
+            section: section.to_owned(),
+            as_of: strings
+                .get("layout.as_of")
+                .replace("{date}", &strings.date(self.model.today.date_naive())),
+            search: false,
+            version: env!("CARGO_PKG_VERSION").to_owned(),
+        }
+    }
+
+    /// The strings of `lang`.
+    pub fn strings(&self, lang: &str) -> &Strings {
+        self.all_strings
+            .iter()
+            .find(|s| s.lang == lang)
+            .unwrap_or(&self.all_strings[0])
+    }
+}
+
+/// A label with its machine key (for CSS classes).
+#[derive(Clone, Debug, Serialize)]
+pub struct Label {
+    /// Machine key, e.g. `critical`.
+    pub key: String,
+    /// Translated label.
+    pub label: String,
+}
+
+pub(crate) fn label(strings: &Strings, group: &str, key: &str) -> Label {
+    Label {
+        key: key.to_owned(),
+        label: strings.get(&format!("{group}.{key}")).to_owned(),
+    }
+}
+
+/// One row in a list of reports.
+#[derive(Clone, Debug, Serialize)]
+pub struct ReportRow {
+    /// Link relative to the language root.
+    pub href: String,
+    /// Title.
+    pub title: TextView,
+    /// Start date.
+    pub date: String,
+    /// ISO start date, for `<time datetime>`.
+    pub date_iso: String,
+    /// Severity (declared).
+    pub severity: Label,
+    /// Status.
+    pub status: Label,
+    /// Whether the incident is ongoing.
+    pub ongoing: bool,
+    /// Whether the final report is overdue (A008).
+    pub final_overdue: bool,
+    /// Affected services' names.
+    pub services: Vec<String>,
+    /// Organisation name.
+    pub organisation: String,
+}
+
+/// Paths of pages relative to a language folder.
+pub mod paths {
+    /// A report page.
+    pub fn report(id: &str) -> String {
+        format!("reports/{id}.html")
+    }
+    /// A service page.
+    pub fn service(key: &str) -> String {
+        format!("services/{key}.html")
+    }
+    /// An organisation page.
+    pub fn organisation(key: &str) -> String {
+        format!("organisations/{key}.html")
+    }
+    /// A rule page.
+    pub fn rule(code: &str) -> String {
+        format!("rules/{code}.html")
+    }
+    /// A year page.
+    pub fn year(year: i32) -> String {
+        format!("years/{year}.html")
+    }
+}
+
+/// The rows for `reports`, linked from a page at `depth` folders below the language root.
+pub fn report_rows(
+    model: &Model<'_>,
+    reports: &[&Report<'_>],
+    l: &Localizer<'_>,
+    lang_root: &str,
+) -> Vec<ReportRow> {
+    reports
+        .iter()
+        .map(|report| {
+            let incident = report.incident();
+            ReportRow {
+                href: format!("{lang_root}{}", paths::report(&incident.id)),
+                title: l.text(&incident.title, &incident.language),
+                date: l.strings.date(incident.started_at.date_naive()),
+                date_iso: incident.started_at.date_naive().to_string(),
+                severity: label(l.strings, "severity", incident.severity.as_str()),
+                status: label(l.strings, "status", incident.status.as_str()),
+                ongoing: incident.resolved_at.is_none(),
+                final_overdue: report.final_overdue,
+                services: incident
+                    .services
+                    .iter()
+                    .map(|s| service_name(model, s, l))
+                    .collect(),
+                organisation: organisation_name(model, &incident.organisation, l),
+            }
+        })
+        .collect()
+}
+
+pub(crate) fn service_name(model: &Model<'_>, key: &str, l: &Localizer<'_>) -> String {
+    model
+        .config
+        .file
+        .services
+        .get(key)
+        .map(|s| l.text(&s.name, model.config.default_language()).text)
+        .unwrap_or_else(|| key.to_owned())
+}
+
+pub(crate) fn organisation_name(model: &Model<'_>, key: &str, l: &Localizer<'_>) -> String {
+    model
+        .config
+        .file
+        .organisations
+        .get(key)
+        .map(|o| l.text(&o.name, model.config.default_language()).text)
+        .unwrap_or_else(|| key.to_owned())
+}
+
+/// A link with a name.
+#[derive(Clone, Debug, Serialize)]
+pub struct NamedLink {
+    /// Display name.
+    pub name: String,
+    /// Link.
+    pub href: String,
+    /// A count shown next to it.
+    pub count: usize,
+}
+
+/// An action.
+#[derive(Clone, Debug, Serialize)]
+pub struct ActionView {
+    /// Action id.
+    pub id: String,
+    /// Type.
+    pub kind: Label,
+    /// What.
+    pub action: HtmlView,
+    /// Owner.
+    pub owner: Option<String>,
+    /// Due date.
+    pub due: Option<String>,
+    /// ISO due date.
+    pub due_iso: Option<String>,
+    /// Status.
+    pub status: Label,
+    /// Whether it is past due and open.
+    pub overdue: bool,
+    /// Evidence link.
+    pub evidence: Option<String>,
+    /// Reason for dropping.
+    pub reason: Option<HtmlView>,
+    /// The report it belongs to (for the ledger).
+    pub report: Option<NamedLink>,
+}
+
+/// Whether a link may be shown as a link (http, https or mailto).
+pub fn is_web_link(url: &str) -> bool {
+    let lower = url.trim().to_ascii_lowercase();
+    lower.starts_with("https://") || lower.starts_with("http://") || lower.starts_with("mailto:")
+}
+
+fn action_view(
+    action: &Action,
+    record: &ActionRecord,
+    report_lang: &str,
+    l: &Localizer<'_>,
+    report: Option<NamedLink>,
+) -> ActionView {
+    ActionView {
+        id: action.id.clone(),
+        kind: label(l.strings, "action_type", action.kind.as_str()),
+        action: l.markdown(&action.action, report_lang),
+        owner: action.owner.clone(),
+        due: action.due.map(|d| l.strings.date(d)),
+        due_iso: action.due.map(|d| d.to_string()),
+        status: label(l.strings, "action_status", action.status.as_str()),
+        overdue: record.days_overdue.is_some(),
+        evidence: action.evidence.clone().filter(|e| is_web_link(e)),
+        reason: action.reason.as_ref().map(|r| l.markdown(r, report_lang)),
+        report,
+    }
+}
+
+/// How many entries a list page shows before pointing to pages by year.
+pub const LIST_LIMIT: usize = 200;
+
+/// Every year with a report, newest first (in the site's time zone).
+pub fn years(model: &Model<'_>) -> Vec<i32> {
+    let set: std::collections::BTreeSet<i32> = model
+        .reports
+        .iter()
+        .map(|r| report_year(model, r))
+        .collect();
+    set.into_iter().rev().collect()
+}
+
+/// The calendar year a report's incident started in, in the site's time zone.
+pub(crate) fn report_year(model: &Model<'_>, report: &Report<'_>) -> i32 {
+    crate::site::intervals::year_of(
+        report.incident().started_at.with_timezone(&chrono::Utc),
+        model.time_zone,
+    )
+}

@@ -1,0 +1,192 @@
+//! An organisation's page: its services, its track record overall and per year, its open
+//! promises and its reports. Every figure comes from the site model.
+
+use serde::Serialize;
+
+use super::{
+    ActionView, LIST_LIMIT, Localizer, NamedLink, ReportRow, TextView, action_view, is_web_link,
+    paths, report_rows, service_name,
+};
+use crate::model::{Action, Incident};
+use crate::site::{ActionRecord, Model, OrganisationYear, Report, Spread};
+
+/// An organisation page.
+#[derive(Debug, Serialize)]
+pub struct OrganisationView {
+    /// Name.
+    pub name: TextView,
+    /// Website.
+    pub url: Option<String>,
+    /// Its services.
+    pub services: Vec<NamedLink>,
+    /// Median days from resolution to the final report, formatted.
+    pub median_days_to_final: Option<String>,
+    /// How many final reports the median is computed from.
+    pub finals_measured: usize,
+    /// Final reports overdue now.
+    pub overdue_final: usize,
+    /// Open actions, overdue first (up to [`LIST_LIMIT`]).
+    pub open_actions: Vec<ActionView>,
+    /// How many actions are open.
+    pub open_total: usize,
+    /// Of which overdue.
+    pub overdue_actions: usize,
+    /// The record per calendar year, newest first.
+    pub years: Vec<OrganisationYearRow>,
+    /// Its most recent reports (up to [`LIST_LIMIT`]).
+    pub reports: Vec<ReportRow>,
+    /// How many reports it has in all.
+    pub total_reports: usize,
+}
+
+/// One year of an organisation's record, formatted.
+#[derive(Debug, Serialize)]
+pub struct OrganisationYearRow {
+    /// The year, marked "to date" while it runs.
+    pub year: String,
+    /// The year as a number.
+    pub year_number: i32,
+    /// Reports on incidents that started in the year.
+    pub reports: usize,
+    /// Declared minor, major, critical.
+    pub minor: usize,
+    /// Declared major.
+    pub major: usize,
+    /// Declared critical.
+    pub critical: usize,
+    /// User-hours lost, formatted.
+    pub user_hours_lost: String,
+    /// Median and worst days to the preliminary report.
+    pub days_to_preliminary: String,
+    /// Median and worst days to the final report.
+    pub days_to_final: String,
+    /// Reports published late.
+    pub reports_late: usize,
+    /// Actions due in the year.
+    pub actions_due: usize,
+    /// Of those, done by their due date.
+    pub actions_kept_on_time: usize,
+    /// Of those, overdue now.
+    pub actions_overdue: usize,
+    /// Of those, dropped.
+    pub actions_dropped: usize,
+}
+
+/// Build an organisation page.
+pub fn organisation(model: &Model<'_>, key: &str, l: &Localizer<'_>) -> OrganisationView {
+    let config = &model.config.file;
+    let organisation = &config.organisations[key];
+    let figures = model.organisation(key);
+    let default_language = model.config.default_language();
+    let reports: Vec<&Report<'_>> = model
+        .reports
+        .iter()
+        .filter(|r| r.incident().organisation == key)
+        .collect();
+    let mut open: Vec<(&Incident, &Action, &ActionRecord)> = reports
+        .iter()
+        .flat_map(|r| {
+            let incident = r.incident();
+            incident
+                .actions
+                .iter()
+                .zip(&r.actions)
+                .filter(|(a, _)| a.status.is_open())
+                .map(move |(a, record)| (incident, a, record))
+        })
+        .collect();
+    // Overdue first, then by due date.
+    open.sort_by_key(|(incident, a, record)| {
+        (
+            record.days_overdue.is_none(),
+            a.due,
+            incident.id.clone(),
+            a.id.clone(),
+        )
+    });
+    let open_actions: Vec<ActionView> = open
+        .iter()
+        .take(LIST_LIMIT)
+        .map(|(incident, a, record)| {
+            action_view(
+                a,
+                record,
+                &incident.language,
+                l,
+                Some(NamedLink {
+                    name: l.text(&incident.title, &incident.language).text,
+                    href: format!("../{}", paths::report(&incident.id)),
+                    count: 0,
+                }),
+            )
+        })
+        .collect();
+    let days_to_final = figures.map(|f| f.days_to_final).unwrap_or_default();
+    OrganisationView {
+        name: l.text(&organisation.name, default_language),
+        url: organisation.url.clone().filter(|u| is_web_link(u)),
+        services: figures
+            .map(|f| f.services.as_slice())
+            .unwrap_or_default()
+            .iter()
+            .map(|k| NamedLink {
+                name: service_name(model, k, l),
+                href: format!("../{}", paths::service(k)),
+                count: 0,
+            })
+            .collect(),
+        median_days_to_final: days_to_final.median.map(|d| l.strings.decimal(d, 1)),
+        finals_measured: days_to_final.count,
+        overdue_final: figures.map(|f| f.final_overdue).unwrap_or_default(),
+        overdue_actions: figures.map(|f| f.actions_overdue).unwrap_or_default(),
+        open_total: figures.map(|f| f.actions_open).unwrap_or_default(),
+        open_actions,
+        years: figures
+            .map(|f| f.years.iter().rev().map(|y| year_row(y, l)).collect())
+            .unwrap_or_default(),
+        total_reports: reports.len(),
+        reports: report_rows(model, &reports[..reports.len().min(LIST_LIMIT)], l, "../"),
+    }
+}
+
+fn year_row(year: &OrganisationYear, l: &Localizer<'_>) -> OrganisationYearRow {
+    OrganisationYearRow {
+        year: year_label(year.year, year.to_date, l),
+        year_number: year.year,
+        reports: year.reports,
+        minor: year.minor,
+        major: year.major,
+        critical: year.critical,
+        user_hours_lost: l.strings.integer(year.user_hours_lost),
+        days_to_preliminary: spread_days(&year.days_to_preliminary, l),
+        days_to_final: spread_days(&year.days_to_final, l),
+        reports_late: year.reports_late,
+        actions_due: year.actions_due,
+        actions_kept_on_time: year.actions_kept_on_time,
+        actions_overdue: year.actions_overdue,
+        actions_dropped: year.actions_dropped,
+    }
+}
+
+/// "2026" or "2026 (to date)".
+pub(crate) fn year_label(year: i32, to_date: bool, l: &Localizer<'_>) -> String {
+    if to_date {
+        l.strings
+            .get("common.year_to_date")
+            .replace("{year}", &year.to_string())
+    } else {
+        year.to_string()
+    }
+}
+
+/// "1.2 (worst 3.0)" days, or "–" when nothing was measured.
+fn spread_days(spread: &Spread, l: &Localizer<'_>) -> String {
+    match (spread.median, spread.worst) {
+        (Some(median), Some(worst)) => l
+            .strings
+            .get("organisation.median_worst")
+            .replace("{median}", &l.strings.decimal(median, 1))
+            .replace("{worst}", &l.strings.decimal(worst, 1)),
+        _ => "–".to_owned(),
+    }
+}

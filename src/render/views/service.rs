@@ -1,0 +1,154 @@
+//! A service's page: its availability per calendar year against its target (as the service
+//! failed itself, and as its users experienced it with the services it depends on), the
+//! user-hours lost, and its incidents. Every figure comes from the site model.
+
+use serde::Serialize;
+
+use super::organisation::year_label;
+use super::{
+    LIST_LIMIT, Localizer, NamedLink, ReportRow, TextView, organisation_name, paths, report_rows,
+    service_name,
+};
+use crate::render::svg;
+use crate::site::{Availability, Model, Report, ServiceYear};
+
+/// A service page.
+#[derive(Debug, Serialize)]
+pub struct ServiceView {
+    /// Key.
+    pub key: String,
+    /// Name.
+    pub name: TextView,
+    /// Responsible organisation.
+    pub organisation: NamedLink,
+    /// Target, formatted.
+    pub target: Option<String>,
+    /// Services it depends on.
+    pub depends_on: Vec<NamedLink>,
+    /// Whether it depends on other services, so the "as experienced" figure differs.
+    pub has_dependencies: bool,
+    /// The partial-outage weight, formatted.
+    pub partial_weight: String,
+    /// Per-year availability, newest first.
+    pub years: Vec<AvailabilityRow>,
+    /// The chart (safe SVG), if there are years to show.
+    pub chart: Option<String>,
+    /// Its most recent incidents (up to [`LIST_LIMIT`]).
+    pub reports: Vec<ReportRow>,
+    /// How many incidents it has in all.
+    pub total_reports: usize,
+}
+
+/// One year of a service's availability.
+#[derive(Debug, Serialize)]
+pub struct AvailabilityRow {
+    /// Year, marked "to date" while it runs.
+    pub year: String,
+    /// The year as a number.
+    pub year_number: i32,
+    /// Incidents that year.
+    pub incidents: usize,
+    /// Full-outage downtime, formatted.
+    pub downtime: String,
+    /// Partial-outage time (not counting time fully down), formatted.
+    pub degraded: String,
+    /// Availability, formatted.
+    pub availability: String,
+    /// Whether it met the target (`None` without a target).
+    pub met: Option<bool>,
+    /// Availability as users experienced it, formatted.
+    pub experienced: String,
+    /// Whether that met the target.
+    pub experienced_met: Option<bool>,
+    /// User-hours lost, formatted.
+    pub user_hours_lost: String,
+}
+
+/// Build a service page.
+pub fn service(model: &Model<'_>, key: &str, l: &Localizer<'_>) -> ServiceView {
+    let strings = l.strings;
+    let service = &model.config.file.services[key];
+    let figures = model.service(key);
+    let default_language = model.config.default_language();
+    let reports: Vec<&Report<'_>> = model
+        .reports
+        .iter()
+        .filter(|r| r.incident().services.iter().any(|s| s == key))
+        .collect();
+    let target = service.availability_target;
+    let years: &[ServiceYear] = figures.map(|f| f.years.as_slice()).unwrap_or_default();
+    let rows: Vec<AvailabilityRow> = years
+        .iter()
+        .rev()
+        .map(|year| AvailabilityRow {
+            year: year_label(year.year, year.to_date, l),
+            year_number: year.year,
+            incidents: year.incidents,
+            downtime: strings.duration(year.availability.full_minutes),
+            degraded: strings.duration(year.availability.partial_minutes),
+            availability: percent(&year.availability, l),
+            met: year.target_met,
+            experienced: percent(&year.experienced, l),
+            experienced_met: year.experienced_target_met,
+            user_hours_lost: strings.integer(year.user_hours_lost),
+        })
+        .collect();
+    let bars: Vec<svg::YearBar> = years
+        .iter()
+        .rev()
+        .map(|year| svg::YearBar {
+            label: year_label(year.year, year.to_date, l),
+            availability: year.availability.percent(),
+            value_label: percent(&year.availability, l),
+        })
+        .collect();
+    let name = l.text(&service.name, default_language);
+    let chart = (!bars.is_empty()).then(|| {
+        svg::availability(
+            "availability-chart",
+            &strings
+                .get("service.chart_title")
+                .replace("{service}", &name.text),
+            &l.t("service.chart_description"),
+            &bars,
+            target,
+            &strings.get("service.target_label").replace(
+                "{target}",
+                &target.map(|t| strings.decimal(t, 2)).unwrap_or_default(),
+            ),
+            &|value| format!("{} %", strings.decimal(value, 1)),
+        )
+    });
+    let depends_on: Vec<NamedLink> = figures
+        .map(|f| f.depends_on.as_slice())
+        .unwrap_or_default()
+        .iter()
+        .map(|d| NamedLink {
+            name: service_name(model, d, l),
+            href: format!("../{}", paths::service(d)),
+            count: 0,
+        })
+        .collect();
+    ServiceView {
+        key: key.to_owned(),
+        name,
+        organisation: NamedLink {
+            name: organisation_name(model, &service.organisation, l),
+            href: format!("../{}", paths::organisation(&service.organisation)),
+            count: 0,
+        },
+        target: target.map(|t| format!("{} %", strings.decimal(t, 2))),
+        has_dependencies: !depends_on.is_empty(),
+        depends_on,
+        partial_weight: strings.decimal(model.config.policy.partial_weight, 2),
+        years: rows,
+        chart,
+        total_reports: reports.len(),
+        reports: report_rows(model, &reports[..reports.len().min(LIST_LIMIT)], l, "../"),
+    }
+}
+
+/// An availability in percent with three decimals, as every page shows it.
+pub(crate) fn percent(availability: &Availability, l: &Localizer<'_>) -> String {
+    format!("{} %", l.strings.decimal(availability.percent(), 3))
+}

@@ -1,0 +1,382 @@
+//! The site model: every public figure, computed once, typed, and tested.
+//!
+//! A figure on a public page is a claim about an agency, so it must be right and it must be
+//! the same wherever it appears. The model sits between the check and the renderer: it takes
+//! the checked reports, their history and "now", and computes everything a page or an open
+//! data file states (publication times and lateness, overdue actions, promises kept, outage
+//! minutes as unions of intervals, availability per service and year, user-hours lost, and the
+//! organisations' track records). Views only map these fields to text; open data serialises
+//! them as they are.
+
+pub mod intervals;
+mod organisations;
+mod services;
+mod stats;
+
+use std::collections::HashMap;
+
+use chrono::{DateTime, FixedOffset, NaiveDate, Utc};
+use chrono_tz::Tz;
+use serde::Serialize;
+
+pub use intervals::{Interval, IntervalSet, YearWindow};
+pub use organisations::{OrganisationFigures, OrganisationYear};
+pub use services::{Availability, ServiceFigures, ServiceYear};
+pub use stats::Spread;
+
+use crate::check::CheckedReport;
+use crate::config::Config;
+use crate::diag::Finding;
+use crate::history::{self, History, PublishedHistory, Revision};
+use crate::model::{ActionStatus, EventKind, Incident, Outage, Severity};
+use crate::timeliness::{self, PublicationTimes, Timeliness};
+
+/// The version of the definitions behind the figures, published with the open data so a
+/// reader can tell which definitions a number follows.
+pub const DEFINITIONS_VERSION: u32 = 1;
+
+/// What the model is built from.
+pub struct Inputs<'a> {
+    /// The validated candor.yaml.
+    pub config: &'a Config,
+    /// Every report that validated, with its standing and waived findings.
+    pub reports: Vec<ReportInput<'a>>,
+    /// The revision history of every report.
+    pub history: History,
+    /// When each report was first published and first final, by id, as the check read them
+    /// from the history (so the pages and rules A019 and A020 agree).
+    pub publications: HashMap<String, PublicationTimes>,
+    /// "Now".
+    pub today: DateTime<Utc>,
+    /// The commit the site is built from.
+    pub source_commit: Option<String>,
+    /// Whether the build reads the working tree rather than a commit.
+    pub worktree: bool,
+}
+
+/// One checked report with its findings.
+pub struct ReportInput<'a> {
+    /// The validated report and its impact figures.
+    pub checked: &'a CheckedReport,
+    /// Standing findings on it.
+    pub findings: Vec<&'a Finding>,
+    /// Findings waivers cover.
+    pub waived: Vec<&'a Finding>,
+}
+
+/// Everything the public site states, in every language.
+pub struct Model<'a> {
+    /// candor.yaml.
+    pub config: &'a Config,
+    /// The site's time zone.
+    pub time_zone: Tz,
+    /// "Now".
+    pub today: DateTime<Utc>,
+    /// The commit the site was built from.
+    pub source_commit: Option<String>,
+    /// Whether the build read the working tree rather than a commit.
+    pub worktree: bool,
+    /// Published reports, newest first.
+    pub reports: Vec<Report<'a>>,
+    /// Every service in candor.yaml, by key order.
+    pub services: Vec<ServiceFigures>,
+    /// Every organisation in candor.yaml, by key order.
+    pub organisations: Vec<OrganisationFigures>,
+    /// Figures across the whole site.
+    pub totals: Totals,
+}
+
+/// Figures across every published report.
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+pub struct Totals {
+    /// Published reports.
+    pub reports: usize,
+    /// Incidents not resolved yet.
+    pub ongoing: usize,
+    /// Reports whose final report is overdue now.
+    pub final_overdue: usize,
+    /// Promised actions past their due date and still open.
+    pub actions_overdue: usize,
+}
+
+/// A published report and everything the site says about it.
+pub struct Report<'a> {
+    /// The validated report and its impact figures.
+    pub checked: &'a CheckedReport,
+    /// Standing findings (S and T findings never reach a published page).
+    pub findings: Vec<&'a Finding>,
+    /// Findings that a waiver covers.
+    pub waived: Vec<&'a Finding>,
+    /// What git says about its publication.
+    pub history: PublishedHistory,
+    /// When it was first published, and first published as final.
+    pub publication: PublicationTimes,
+    /// Those times against the deadlines.
+    pub timeliness: Timeliness,
+    /// Whether the final report is overdue now.
+    pub final_overdue: bool,
+    /// Each action's record, in the report's order.
+    pub actions: Vec<ActionRecord>,
+    /// The outage window: from start to resolution, or to now while ongoing.
+    pub outage: Option<Interval>,
+    /// Whether the outage was full (a report without impact counts as partial).
+    pub full_outage: bool,
+    /// Users affected × outage hours, a partial outage weighted by the policy's weight.
+    pub user_hours_lost: Option<f64>,
+    /// What the public was told, against what was true.
+    pub statements: StatementRecord,
+}
+
+impl Report<'_> {
+    /// The report.
+    pub fn incident(&self) -> &Incident {
+        &self.checked.incident
+    }
+}
+
+/// What the site says about one promised action.
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+pub struct ActionRecord {
+    /// Days past the due date while still open; `None` when not overdue.
+    pub days_overdue: Option<i64>,
+    /// When it was done: `done_on` as written, or the date of the first commit that marked it
+    /// done (in the site's time zone).
+    pub done_on: Option<NaiveDate>,
+    /// Whether it was done by its due date (`None` when not done, or the date is unknown).
+    pub kept_on_time: Option<bool>,
+}
+
+/// What the public was told, measured against the severity computed from the impact.
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+pub struct StatementRecord {
+    /// Public statements.
+    pub count: usize,
+    /// Statements that claimed a lower severity than the computed one.
+    pub understated: usize,
+    /// The lowest severity claimed below the computed one.
+    pub worst_claimed: Option<Severity>,
+    /// Minutes during which the latest statement understated the incident, up to its
+    /// resolution (or now).
+    pub misinformed_minutes: f64,
+    /// Minutes from detection to the first public statement.
+    pub first_statement_minutes: Option<f64>,
+}
+
+impl<'a> Model<'a> {
+    /// Compute every figure.
+    pub fn new(inputs: Inputs<'a>) -> Model<'a> {
+        let Inputs {
+            config,
+            reports,
+            mut history,
+            publications,
+            today,
+            source_commit,
+            worktree,
+        } = inputs;
+        let time_zone = config.time_zone;
+        let mut reports: Vec<Report<'a>> = reports
+            .into_iter()
+            .filter(|input| input.checked.incident.is_published())
+            .map(|input| {
+                let id = &input.checked.incident.id;
+                let revisions = history.take(id);
+                let publication = publications.get(id).copied().unwrap_or_default();
+                report(config, input, revisions, publication, today, time_zone)
+            })
+            .collect();
+        reports.sort_by(|a, b| {
+            b.incident()
+                .started_at
+                .cmp(&a.incident().started_at)
+                .then_with(|| a.incident().id.cmp(&b.incident().id))
+        });
+        let services = services::figures(config, &reports, today, time_zone);
+        let organisations = organisations::figures(config, &reports, today, time_zone);
+        let totals = Totals {
+            reports: reports.len(),
+            ongoing: reports
+                .iter()
+                .filter(|r| r.incident().resolved_at.is_none())
+                .count(),
+            final_overdue: reports.iter().filter(|r| r.final_overdue).count(),
+            actions_overdue: reports
+                .iter()
+                .flat_map(|r| &r.actions)
+                .filter(|a| a.days_overdue.is_some())
+                .count(),
+        };
+        Model {
+            config,
+            time_zone,
+            today,
+            source_commit,
+            worktree,
+            reports,
+            services,
+            organisations,
+            totals,
+        }
+    }
+
+    /// The date of "now" that overdue marks compare with (UTC, as the rules use).
+    pub fn today_date(&self) -> NaiveDate {
+        self.today.date_naive()
+    }
+
+    /// The report with `id`.
+    pub fn report(&self, id: &str) -> Option<&Report<'a>> {
+        self.reports.iter().find(|r| r.incident().id == id)
+    }
+
+    /// The figures of service `key`.
+    pub fn service(&self, key: &str) -> Option<&ServiceFigures> {
+        self.services.iter().find(|s| s.key == key)
+    }
+
+    /// The figures of organisation `key`.
+    pub fn organisation(&self, key: &str) -> Option<&OrganisationFigures> {
+        self.organisations.iter().find(|o| o.key == key)
+    }
+}
+
+fn report<'a>(
+    config: &Config,
+    input: ReportInput<'a>,
+    revisions: Vec<Revision>,
+    publication: PublicationTimes,
+    today: DateTime<Utc>,
+    time_zone: Tz,
+) -> Report<'a> {
+    let incident = &input.checked.incident;
+    let policy = &config.policy;
+    let mut done_at: HashMap<String, DateTime<FixedOffset>> = HashMap::new();
+    for revision in &revisions {
+        let Some(facts) = &revision.facts else {
+            continue;
+        };
+        if facts.is_published() {
+            for (id, action) in &facts.actions {
+                if action.status == Some(ActionStatus::Done) {
+                    done_at
+                        .entry(id.clone())
+                        .and_modify(|t| *t = (*t).min(revision.time))
+                        .or_insert(revision.time);
+                }
+            }
+        }
+    }
+    let today_date = today.date_naive();
+    let actions = incident
+        .actions
+        .iter()
+        .map(|action| {
+            let done_on = (action.status == ActionStatus::Done)
+                .then(|| {
+                    action.done_on.or_else(|| {
+                        done_at
+                            .get(&action.id)
+                            .map(|t| t.with_timezone(&time_zone).date_naive())
+                    })
+                })
+                .flatten();
+            ActionRecord {
+                days_overdue: action.days_overdue(today_date),
+                done_on,
+                kept_on_time: match (done_on, action.due) {
+                    (Some(done), Some(due)) => Some(done <= due),
+                    _ => None,
+                },
+            }
+        })
+        .collect();
+    let start = incident.started_at.with_timezone(&Utc);
+    let end = incident
+        .resolved_at
+        .map(|t| t.with_timezone(&Utc))
+        .unwrap_or(today)
+        .min(today.max(start));
+    let outage = Interval::new(start, end);
+    let full_outage = incident
+        .impact
+        .as_ref()
+        .is_some_and(|i| i.outage == Outage::Full);
+    let weight = if full_outage {
+        1.0
+    } else {
+        policy.partial_weight
+    };
+    let user_hours_lost = input
+        .checked
+        .impact
+        .users_affected
+        .map(|users| users as f64 * outage.map(|o| o.minutes()).unwrap_or(0.0) / 60.0 * weight);
+    Report {
+        timeliness: timeliness::timeliness(timeliness::Anchors::of(incident), &publication, policy),
+        final_overdue: timeliness::final_overdue(incident, policy, today),
+        publication,
+        actions,
+        outage,
+        full_outage,
+        user_hours_lost,
+        statements: statements(incident, input.checked.impact.computed, today),
+        history: history::published(revisions),
+        checked: input.checked,
+        findings: input.findings,
+        waived: input.waived,
+    }
+}
+
+/// The record of what was said in public: how often and how long it understated the truth.
+fn statements(incident: &Incident, computed: Severity, today: DateTime<Utc>) -> StatementRecord {
+    let mut said: Vec<(DateTime<Utc>, Option<Severity>)> = incident
+        .timeline
+        .iter()
+        .filter(|e| e.kind == EventKind::PublicStatement)
+        .map(|e| (e.at.with_timezone(&Utc), e.severity_claimed))
+        .collect();
+    said.sort_by_key(|(at, _)| *at);
+    let end = incident
+        .resolved_at
+        .map(|t| t.with_timezone(&Utc))
+        .unwrap_or(today);
+    let mut misinformed = 0.0;
+    let mut understated_since: Option<DateTime<Utc>> = None;
+    for (at, claimed) in &said {
+        let Some(claimed) = claimed else {
+            continue;
+        };
+        match (understated_since, *claimed < computed) {
+            (None, true) => understated_since = Some(*at),
+            (Some(since), false) => {
+                misinformed += minutes_between(since, (*at).min(end));
+                understated_since = None;
+            }
+            _ => {}
+        }
+    }
+    if let Some(since) = understated_since {
+        misinformed += minutes_between(since, end);
+    }
+    let understated: Vec<Severity> = said
+        .iter()
+        .filter_map(|(_, claimed)| *claimed)
+        .filter(|claimed| *claimed < computed)
+        .collect();
+    StatementRecord {
+        count: said.len(),
+        understated: understated.len(),
+        worst_claimed: understated.iter().min().copied(),
+        misinformed_minutes: misinformed,
+        first_statement_minutes: said
+            .first()
+            .map(|(at, _)| minutes_between(incident.detected_at.with_timezone(&Utc), *at)),
+    }
+}
+
+fn minutes_between(from: DateTime<Utc>, to: DateTime<Utc>) -> f64 {
+    ((to - from).num_seconds() as f64 / 60.0).max(0.0)
+}
+
+#[cfg(test)]
+mod tests;

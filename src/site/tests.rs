@@ -1,0 +1,430 @@
+//! The site model's figures against hand-computed cases.
+
+use std::collections::HashMap;
+
+use chrono::{DateTime, FixedOffset, Utc};
+
+use super::*;
+use crate::check::CheckedReport;
+use crate::config::{Config, ConfigFile, Limits, Policy};
+use crate::history::History;
+use crate::load;
+use crate::model::Incident;
+
+/// A configuration with services `a`, `b` (depends on `a`), `c` (depends on `b`) and `d`
+/// (depends on `a` and `b`), all of organisation `org`, with a target of 99.9 %.
+fn config() -> Config {
+    let yaml = "site: {title: T, base_url: https://x.example/, languages: [en]}\n\
+        organisations: {org: {name: Org}}\n\
+        services:\n\
+        \x20 a: {name: A, organisation: org, availability_target: 99.9}\n\
+        \x20 b: {name: B, organisation: org, availability_target: 99.9, depends_on: [a]}\n\
+        \x20 c: {name: C, organisation: org, depends_on: [b]}\n\
+        \x20 d: {name: D, organisation: org, depends_on: [a, b]}\n";
+    let root = load::load(yaml.as_bytes(), &Limits::default())
+        .root
+        .unwrap();
+    Config::from_file(serde_json::from_value::<ConfigFile>(root.to_json()).unwrap())
+}
+
+/// A published report on `services` from `start` to `end` (RFC 3339), with `users` affected.
+fn report(
+    id: &str,
+    services: &str,
+    start: &str,
+    end: Option<&str>,
+    outage: &str,
+    users: u64,
+) -> CheckedReport {
+    let resolved = end
+        .map(|e| format!("resolved_at: {e}\n"))
+        .unwrap_or_default();
+    let yaml = format!(
+        "schema: 1\nid: {id}\ntitle: T\nlanguage: en\nstatus: final\norganisation: org\n\
+         services: [{services}]\nseverity: minor\nstarted_at: {start}\ndetected_at: {start}\n\
+         {resolved}summary: S\nimpact: {{users_affected: {{estimate: {users}}}, outage: {outage}}}\n"
+    );
+    let root = load::load(yaml.as_bytes(), &Limits::default())
+        .root
+        .unwrap();
+    let incident: Incident = serde_json::from_value(root.to_json()).unwrap();
+    let impact = crate::impact::assess(&incident, &Policy::default(), at("2026-12-01T00:00:00Z"));
+    CheckedReport {
+        file: format!("incidents/{id}.yaml"),
+        incident,
+        impact,
+        facts: Default::default(),
+    }
+}
+
+fn at(text: &str) -> DateTime<Utc> {
+    DateTime::parse_from_rfc3339(text)
+        .unwrap()
+        .with_timezone(&Utc)
+}
+
+fn local(text: &str) -> DateTime<FixedOffset> {
+    DateTime::parse_from_rfc3339(text).unwrap()
+}
+
+fn model<'a>(
+    config: &'a Config,
+    reports: &'a [CheckedReport],
+    today: &str,
+    publications: HashMap<String, PublicationTimes>,
+) -> Model<'a> {
+    Model::new(Inputs {
+        config,
+        reports: reports
+            .iter()
+            .map(|checked| ReportInput {
+                checked,
+                findings: Vec::new(),
+                waived: Vec::new(),
+            })
+            .collect(),
+        history: History::default(),
+        publications,
+        today: at(today),
+        source_commit: None,
+        worktree: false,
+    })
+}
+
+fn year<'m>(model: &'m Model<'_>, service: &str, year: i32) -> &'m ServiceYear {
+    model
+        .service(service)
+        .unwrap()
+        .years
+        .iter()
+        .find(|y| y.year == year)
+        .unwrap()
+}
+
+const YEAR_2025_MINUTES: f64 = 365.0 * 1440.0;
+
+#[test]
+fn a_four_hour_outage_reported_twice_counts_four_hours() {
+    let config = config();
+    let outage = (
+        "2025-03-02T09:00:00+01:00",
+        Some("2025-03-02T13:00:00+01:00"),
+    );
+    let reports = [
+        report("r-one", "a", outage.0, outage.1, "full", 0),
+        report("r-two", "a", outage.0, outage.1, "full", 0),
+    ];
+    let model = model(&config, &reports, "2026-06-01T00:00:00Z", HashMap::new());
+    let y = year(&model, "a", 2025);
+    assert_eq!(y.availability.full_minutes, 240.0);
+    assert_eq!(y.incidents, 2);
+    let expected = 1.0 - 240.0 / YEAR_2025_MINUTES;
+    assert!((y.availability.ratio - expected).abs() < 1e-12);
+}
+
+#[test]
+fn overlapping_outages_are_merged_not_added() {
+    let config = config();
+    let reports = [
+        report(
+            "r-one",
+            "a",
+            "2025-03-02T09:00:00+01:00",
+            Some("2025-03-02T13:00:00+01:00"),
+            "full",
+            0,
+        ),
+        report(
+            "r-two",
+            "a",
+            "2025-03-02T11:00:00+01:00",
+            Some("2025-03-02T15:00:00+01:00"),
+            "full",
+            0,
+        ),
+    ];
+    let model = model(&config, &reports, "2026-06-01T00:00:00Z", HashMap::new());
+    assert_eq!(year(&model, "a", 2025).availability.full_minutes, 360.0);
+}
+
+#[test]
+fn partial_outages_count_at_their_weight_and_never_twice_with_a_full_one() {
+    let config = config();
+    let reports = [
+        report(
+            "r-full",
+            "a",
+            "2025-05-01T10:00:00Z",
+            Some("2025-05-01T12:00:00Z"),
+            "full",
+            0,
+        ),
+        report(
+            "r-partial",
+            "a",
+            "2025-05-01T11:00:00Z",
+            Some("2025-05-01T14:00:00Z"),
+            "partial",
+            0,
+        ),
+    ];
+    let model = model(&config, &reports, "2026-06-01T00:00:00Z", HashMap::new());
+    let y = year(&model, "a", 2025);
+    assert_eq!(y.availability.full_minutes, 120.0);
+    // 11:00 to 12:00 is already fully out; only 12:00 to 14:00 is degraded.
+    assert_eq!(y.availability.partial_minutes, 120.0);
+    let expected = 1.0 - (120.0 + 0.3 * 120.0) / YEAR_2025_MINUTES;
+    assert!((y.availability.ratio - expected).abs() < 1e-12);
+}
+
+#[test]
+fn a_partial_outage_of_three_and_a_half_days_misses_the_target() {
+    let config = config();
+    let reports = [report(
+        "r-restore",
+        "a",
+        "2025-09-14T00:00:00Z",
+        Some("2025-09-17T12:00:00Z"),
+        "partial",
+        0,
+    )];
+    let model = model(&config, &reports, "2026-06-01T00:00:00Z", HashMap::new());
+    let y = year(&model, "a", 2025);
+    // 3.5 days × 0.3 = 1,512 weighted minutes of 525,600: 99.712 %, below 99.9 %.
+    assert!((y.availability.percent() - (100.0 - 100.0 * 1512.0 / YEAR_2025_MINUTES)).abs() < 1e-9);
+    assert_eq!(y.target_met, Some(false));
+}
+
+#[test]
+fn a_dependency_counts_against_the_experienced_figure_once() {
+    let config = config();
+    let reports = [
+        report(
+            "r-a",
+            "a",
+            "2025-05-01T10:00:00Z",
+            Some("2025-05-01T11:00:00Z"),
+            "full",
+            0,
+        ),
+        // b's own outage overlaps a's by 30 minutes.
+        report(
+            "r-b",
+            "b",
+            "2025-05-01T10:30:00Z",
+            Some("2025-05-01T11:30:00Z"),
+            "full",
+            0,
+        ),
+    ];
+    let model = model(&config, &reports, "2026-06-01T00:00:00Z", HashMap::new());
+    let b = year(&model, "b", 2025);
+    assert_eq!(b.availability.full_minutes, 60.0);
+    assert_eq!(b.experienced.full_minutes, 90.0);
+    // c depends on b, which depends on a: both count, each once.
+    let c = year(&model, "c", 2025);
+    assert_eq!(c.availability.full_minutes, 0.0);
+    assert_eq!(c.experienced.full_minutes, 90.0);
+    // d depends on a directly and through b: a still counts once.
+    assert_eq!(year(&model, "d", 2025).experienced.full_minutes, 90.0);
+    assert_eq!(
+        model.service("c").unwrap().depends_on_all,
+        ["a".to_owned(), "b".to_owned()]
+    );
+    // a itself is not affected by those that depend on it.
+    assert_eq!(year(&model, "a", 2025).experienced.full_minutes, 60.0);
+}
+
+#[test]
+fn an_outage_over_new_year_is_split_at_local_midnight() {
+    let config = config();
+    let reports = [report(
+        "r-newyear",
+        "a",
+        "2025-12-31T23:30:00+01:00",
+        Some("2026-01-01T01:00:00+01:00"),
+        "full",
+        1000,
+    )];
+    let model = model(&config, &reports, "2026-06-01T00:00:00Z", HashMap::new());
+    assert_eq!(year(&model, "a", 2025).availability.full_minutes, 30.0);
+    assert_eq!(year(&model, "a", 2026).availability.full_minutes, 60.0);
+    // 1,000 users × 1.5 hours, split 1:2 between the years.
+    assert!((year(&model, "a", 2025).user_hours_lost - 500.0).abs() < 1e-9);
+    assert!((year(&model, "a", 2026).user_hours_lost - 1000.0).abs() < 1e-9);
+    // The incident counts in the year it started, in the site's time zone.
+    assert_eq!(year(&model, "a", 2025).incidents, 1);
+    assert_eq!(year(&model, "a", 2026).incidents, 0);
+}
+
+#[test]
+fn the_current_year_counts_to_date() {
+    let config = config();
+    let reports = [
+        report(
+            "r-short",
+            "a",
+            "2026-02-01T00:00:00Z",
+            Some("2026-02-01T01:00:00Z"),
+            "full",
+            0,
+        ),
+        report(
+            "r-long",
+            "b",
+            "2026-01-01T00:00:00Z",
+            Some("2026-03-01T00:00:00Z"),
+            "full",
+            0,
+        ),
+    ];
+    // Now is 1 March 00:00 UTC; 2026 began on 31 December 23:00 UTC in Copenhagen.
+    let model = model(&config, &reports, "2026-03-01T00:00:00Z", HashMap::new());
+    let a = year(&model, "a", 2026);
+    assert!(a.to_date);
+    let elapsed = 59.0 * 1440.0 + 60.0;
+    assert_eq!(a.elapsed_minutes, elapsed);
+    assert!((a.availability.ratio - (1.0 - 60.0 / elapsed)).abs() < 1e-12);
+    // b was down for all of 2026 so far but the first hour (00:00 to 01:00 local time).
+    let b = year(&model, "b", 2026);
+    assert!((b.availability.ratio - 60.0 / elapsed).abs() < 1e-12);
+    assert!(b.experienced.ratio >= 0.0);
+    assert_eq!(
+        model.service("a").unwrap().years.len(),
+        1,
+        "no year before the first outage"
+    );
+}
+
+#[test]
+fn an_ongoing_outage_counts_until_now() {
+    let config = config();
+    let reports = [report(
+        "r-ongoing",
+        "a",
+        "2026-02-28T00:00:00Z",
+        None,
+        "full",
+        100,
+    )];
+    let model = model(&config, &reports, "2026-03-01T00:00:00Z", HashMap::new());
+    let y = year(&model, "a", 2026);
+    assert_eq!(y.availability.full_minutes, 1440.0);
+    assert!((y.user_hours_lost - 2400.0).abs() < 1e-9);
+    assert_eq!(model.totals.ongoing, 1);
+}
+
+#[test]
+fn user_hours_lost_weight_partial_outages() {
+    let config = config();
+    let reports = [
+        report(
+            "r-full",
+            "a",
+            "2025-05-01T10:00:00Z",
+            Some("2025-05-01T12:00:00Z"),
+            "full",
+            1000,
+        ),
+        report(
+            "r-partial",
+            "b",
+            "2025-05-02T10:00:00Z",
+            Some("2025-05-02T12:00:00Z"),
+            "partial",
+            1000,
+        ),
+    ];
+    let model = model(&config, &reports, "2026-06-01T00:00:00Z", HashMap::new());
+    assert!((year(&model, "a", 2025).user_hours_lost - 2000.0).abs() < 1e-9);
+    assert!((year(&model, "b", 2025).user_hours_lost - 600.0).abs() < 1e-9);
+    let org = model.organisation("org").unwrap();
+    let org_2025 = org.years.iter().find(|y| y.year == 2025).unwrap();
+    assert!((org_2025.user_hours_lost - 2600.0).abs() < 1e-9);
+}
+
+#[test]
+fn publication_lateness_and_days_to_final_per_organisation() {
+    let config = config();
+    let reports = [
+        report(
+            "r-on-time",
+            "a",
+            "2025-03-02T09:00:00+01:00",
+            Some("2025-03-02T13:00:00+01:00"),
+            "full",
+            0,
+        ),
+        report(
+            "r-late",
+            "a",
+            "2025-06-02T09:00:00+02:00",
+            Some("2025-06-02T13:00:00+02:00"),
+            "full",
+            0,
+        ),
+    ];
+    let publications = HashMap::from([
+        (
+            "r-on-time".to_owned(),
+            PublicationTimes {
+                first_published: Some(local("2025-03-02T15:00:00+01:00")),
+                first_final: Some(local("2025-03-22T13:00:00+01:00")),
+            },
+        ),
+        (
+            "r-late".to_owned(),
+            PublicationTimes {
+                first_published: Some(local("2025-06-04T09:00:00+02:00")),
+                first_final: Some(local("2025-08-01T13:00:00+02:00")),
+            },
+        ),
+    ]);
+    let model = model(&config, &reports, "2026-06-01T00:00:00Z", publications);
+    let late = model.report("r-late").unwrap();
+    assert!(late.timeliness.preliminary.unwrap().is_late());
+    assert!(late.timeliness.final_report.unwrap().is_late());
+    let on_time = model.report("r-on-time").unwrap();
+    assert!(!on_time.timeliness.final_report.unwrap().is_late());
+    let org = model.organisation("org").unwrap();
+    let y = org.years.iter().find(|y| y.year == 2025).unwrap();
+    assert_eq!(
+        (y.preliminary_late, y.final_late, y.reports_late),
+        (1, 1, 1)
+    );
+    // 20 and 60 days from resolution to the final report.
+    assert_eq!(y.days_to_final.median, Some(40.0));
+    assert_eq!(y.days_to_final.worst, Some(60.0));
+    assert_eq!(org.days_to_final.count, 2);
+}
+
+#[test]
+fn statements_record_how_long_the_public_was_misinformed() {
+    let yaml = "schema: 1\nid: r-told\ntitle: T\nlanguage: en\nstatus: final\norganisation: org\n\
+        services: [a]\nseverity: critical\nstarted_at: 2026-03-02T09:30:00+01:00\n\
+        detected_at: 2026-03-02T09:34:00+01:00\nresolved_at: 2026-03-02T13:55:00+01:00\nsummary: S\n\
+        impact: {users_affected: {estimate: 2100000}, outage: full}\ntimeline:\n\
+        \x20 - {at: 2026-03-02T10:05:00+01:00, kind: public-statement, channel: Web, severity_claimed: minor, text: Minor}\n\
+        \x20 - {at: 2026-03-02T10:30:00+01:00, kind: public-statement, channel: Web, text: Still minor}\n\
+        \x20 - {at: 2026-03-02T11:40:00+01:00, kind: public-statement, channel: Press, severity_claimed: critical, text: Down}\n";
+    let root = load::load(yaml.as_bytes(), &Limits::default())
+        .root
+        .unwrap();
+    let incident: Incident = serde_json::from_value(root.to_json()).unwrap();
+    let impact = crate::impact::assess(&incident, &Policy::default(), at("2026-12-01T00:00:00Z"));
+    let reports = [CheckedReport {
+        file: "incidents/r-told.yaml".into(),
+        incident,
+        impact,
+        facts: Default::default(),
+    }];
+    let config = config();
+    let model = model(&config, &reports, "2026-06-01T00:00:00Z", HashMap::new());
+    let told = &model.report("r-told").unwrap().statements;
+    assert_eq!(told.count, 3);
+    assert_eq!(told.understated, 1);
+    assert_eq!(told.worst_claimed, Some(crate::model::Severity::Minor));
+    // From 10:05 until the statement that told the truth at 11:40.
+    assert_eq!(told.misinformed_minutes, 95.0);
+    assert_eq!(told.first_statement_minutes, Some(31.0));
+}
