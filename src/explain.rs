@@ -47,7 +47,7 @@ pub fn rules_markdown() -> String {
 }
 
 /// Every rule as JSON with its explanation.
-pub fn rules_json() -> String {
+pub fn rules_json() -> anyhow::Result<String> {
     let rules: Vec<_> = RULES
         .iter()
         .map(|rule| {
@@ -63,7 +63,7 @@ pub fn rules_json() -> String {
             })
         })
         .collect();
-    let mut text = serde_json::to_string_pretty(&rules).unwrap_or_default();
+    let mut text = serde_json::to_string_pretty(&rules)?;
     text.push('\n');
-    text
+    Ok(text)
 }

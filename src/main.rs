@@ -62,7 +62,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             emit(&match format {
                 RulesFormat::Text => explain::rules_text(),
                 RulesFormat::Markdown => explain::rules_markdown(),
-                RulesFormat::Json => explain::rules_json(),
+                RulesFormat::Json => explain::rules_json()?,
             })?;
             Ok(ExitCode::SUCCESS)
         }
@@ -165,9 +165,9 @@ fn check(args: CheckArgs) -> anyhow::Result<ExitCode> {
             }
             text
         }
-        Format::Json => report::json(&outcome.findings),
+        Format::Json => report::json(&outcome.findings)?,
         Format::Github => report::github(&outcome.findings),
-        Format::Sarif => report::sarif(&outcome.findings),
+        Format::Sarif => report::sarif(&outcome.findings)?,
     };
     emit(&text)?;
     Ok(if outcome.has_deny() {

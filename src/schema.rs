@@ -100,7 +100,8 @@ fn simplify(value: &mut Value) {
 
 /// A schema as the committed file holds it: pretty JSON with a final newline.
 pub fn to_file_text(schema: &Value) -> String {
-    let mut text = serde_json::to_string_pretty(schema).unwrap_or_default();
+    let mut text = serde_json::to_string_pretty(schema)
+        .unwrap_or_else(|_| unreachable!("a JSON value always encodes"));
     text.push('\n');
     text
 }

@@ -8,7 +8,7 @@ use crate::diag::Level;
 use crate::diag::RULES;
 
 /// The findings as a SARIF 2.1.0 log.
-pub fn render(findings: &[Finding]) -> String {
+pub fn render(findings: &[Finding]) -> anyhow::Result<String> {
     let rules: Vec<Value> = RULES
         .iter()
         .map(|rule| {
@@ -69,9 +69,9 @@ pub fn render(findings: &[Finding]) -> String {
             "results": results,
         }],
     });
-    let mut text = serde_json::to_string_pretty(&log).unwrap_or_default();
+    let mut text = serde_json::to_string_pretty(&log)?;
     text.push('\n');
-    text
+    Ok(text)
 }
 
 fn sarif_level(level: Level) -> &'static str {
