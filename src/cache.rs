@@ -21,7 +21,7 @@ use crate::timeliness::PublicationTimes;
 
 /// Summaries by blob id (hex).
 #[derive(Debug, Default, Serialize, Deserialize)]
-pub struct SummaryCache {
+pub(crate) struct SummaryCache {
     /// The Candor version that wrote it; another version's cache is ignored.
     version: String,
     /// Summaries by blob id.
@@ -34,7 +34,7 @@ pub struct SummaryCache {
 
 impl SummaryCache {
     /// The cache of the repository whose `.git` folder is `git_dir` (empty if there is none).
-    pub fn open(git_dir: &Path) -> SummaryCache {
+    pub(crate) fn open(git_dir: &Path) -> SummaryCache {
         let path = git_dir.join("candor").join("summaries.json");
         let version = env!("CARGO_PKG_VERSION").to_owned();
         let mut cache: SummaryCache = std::fs::read(&path)
@@ -48,27 +48,27 @@ impl SummaryCache {
     }
 
     /// The summary of a blob, if cached, with its file path set to `file`.
-    pub fn get(&self, blob: &str, file: &str) -> Option<Summary> {
+    pub(crate) fn get(&self, blob: &str, file: &str) -> Option<Summary> {
         let mut summary = self.entries.get(blob)?.clone();
         summary.file = file.to_owned();
         Some(summary)
     }
 
     /// Remember a blob's summary.
-    pub fn insert(&mut self, blob: String, summary: Summary) {
+    pub(crate) fn insert(&mut self, blob: String, summary: Summary) {
         self.entries.insert(blob, summary);
         self.dirty = true;
     }
 
     /// Keep only the given blobs, so the cache does not grow forever.
-    pub fn retain(&mut self, keep: &std::collections::HashSet<String>) {
+    pub(crate) fn retain(&mut self, keep: &std::collections::HashSet<String>) {
         let before = self.entries.len();
         self.entries.retain(|blob, _| keep.contains(blob));
         self.dirty |= self.entries.len() != before;
     }
 
     /// Write the cache if it changed. Failing to write only loses speed, so errors are ignored.
-    pub fn save(&self) {
+    pub(crate) fn save(&self) {
         if !self.dirty {
             return;
         }
@@ -101,7 +101,7 @@ struct PublicationCache {
 /// When each report on the history of `tree` was first published and first final: from the
 /// cache when it was read at the same commit, from the commits since when it was read at an
 /// ancestor, and from a full walk otherwise.
-pub fn publication_times(
+pub(crate) fn publication_times(
     tree: &GitTree,
     limits: &Limits,
 ) -> anyhow::Result<HashMap<String, PublicationTimes>> {

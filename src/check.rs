@@ -289,10 +289,8 @@ impl<'a> Engine<'a> {
             let context = self.context();
             let impact = rules::assess(&incident, &context);
             let subject = Subject {
-                file,
                 stem: source::file_stem(file),
                 incident: &incident,
-                root,
                 impact: &impact,
             };
             rules::check_report(&subject, &context, &mut out);

@@ -160,7 +160,7 @@ pub enum FieldChange {
 }
 
 /// The changes from `before` to `after`.
-pub fn changes(before: &KeyFacts, after: &KeyFacts) -> Vec<FieldChange> {
+pub(crate) fn changes(before: &KeyFacts, after: &KeyFacts) -> Vec<FieldChange> {
     let mut list = Vec::new();
     if before.status != after.status {
         list.push(FieldChange::Status(before.status, after.status));
@@ -259,7 +259,7 @@ struct Touch {
 /// Walk the history of `tree`'s commit once and collect every report's revisions. `known`
 /// holds the key facts of versions already parsed (the current files), by blob id, so they
 /// are not read and parsed again; they are moved into the revisions.
-pub fn read(
+pub(crate) fn read(
     tree: &GitTree,
     limits: &Limits,
     mut known: HashMap<Oid, KeyFacts>,
@@ -372,7 +372,7 @@ fn walk(tree: &GitTree, since: Option<Oid>) -> anyhow::Result<(Vec<Touch>, usize
 /// history of `tree`'s commit. With `earlier` (a commit on that history and the times found
 /// up to it), only the commits since are read; first times only ever move earlier, so the
 /// result is the same as a full walk.
-pub fn publication_times(
+pub(crate) fn publication_times(
     tree: &GitTree,
     limits: &Limits,
     earlier: Option<(Oid, HashMap<String, PublicationTimes>)>,
@@ -425,7 +425,7 @@ pub fn publication_times(
 /// (`status: final`), which is read without parsing the whole file; anything unusual (quoted
 /// or explicit keys, flow style, several candidates, tags, comments in odd places) is parsed
 /// in full, so the answer is always the parser's.
-pub fn status_of(bytes: &[u8], limits: &Limits) -> Option<Status> {
+pub(crate) fn status_of(bytes: &[u8], limits: &Limits) -> Option<Status> {
     quick_status(bytes).or_else(|| {
         let loaded = load::load(bytes, limits);
         let root = loaded.root?;
@@ -582,7 +582,7 @@ pub struct PublishedHistory {
 }
 
 /// Reduce a report's revisions to its published history.
-pub fn published(revisions: Vec<Revision>) -> PublishedHistory {
+pub(crate) fn published(revisions: Vec<Revision>) -> PublishedHistory {
     let mut history = PublishedHistory::default();
     for revision in revisions {
         let Some(facts) = revision.facts.as_ref() else {

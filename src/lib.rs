@@ -12,26 +12,26 @@
 //! what they return and maps the outcome to an exit code.
 
 pub mod build;
-pub mod cache;
+mod cache;
 pub mod check;
 pub mod cli;
 pub mod config;
 pub mod diag;
 pub mod explain;
-pub mod history;
+mod history;
 pub mod impact;
 pub mod load;
 pub mod model;
 pub mod publish;
 pub mod render;
 pub mod report;
-pub mod rules;
+mod rules;
 pub mod scaffold;
 pub mod schema;
 pub mod serve;
-pub mod site;
+mod site;
 pub mod source;
-pub mod timeliness;
+mod timeliness;
 pub mod validate;
 
 pub use check::{Run, check_worktree};

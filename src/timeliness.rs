@@ -42,7 +42,7 @@ impl PublicationTimes {
 
 /// The moments a report's deadlines count from.
 #[derive(Clone, Copy, Debug, PartialEq)]
-pub struct Anchors {
+pub(crate) struct Anchors {
     /// When the incident was detected.
     pub detected_at: DateTime<FixedOffset>,
     /// When it was resolved, if it is.
@@ -51,7 +51,7 @@ pub struct Anchors {
 
 impl Anchors {
     /// The anchors of `incident`.
-    pub fn of(incident: &Incident) -> Anchors {
+    pub(crate) fn of(incident: &Incident) -> Anchors {
         Anchors {
             detected_at: incident.detected_at,
             resolved_at: incident.resolved_at,
@@ -59,12 +59,12 @@ impl Anchors {
     }
 
     /// The deadline of the preliminary report: `preliminary_hours` after detection.
-    pub fn preliminary_due(&self, policy: &Policy) -> DateTime<Utc> {
+    pub(crate) fn preliminary_due(&self, policy: &Policy) -> DateTime<Utc> {
         self.detected_at.with_timezone(&Utc) + Duration::hours(i64::from(policy.preliminary_hours))
     }
 
     /// The deadline of the final report: `final_days` after resolution (none while ongoing).
-    pub fn final_due(&self, policy: &Policy) -> Option<DateTime<Utc>> {
+    pub(crate) fn final_due(&self, policy: &Policy) -> Option<DateTime<Utc>> {
         self.resolved_at.map(|resolved| {
             resolved.with_timezone(&Utc) + Duration::days(i64::from(policy.final_days))
         })
@@ -72,7 +72,7 @@ impl Anchors {
 }
 
 /// Whether the final report is overdue now: not final, and `now` is past its deadline (A008).
-pub fn final_overdue(incident: &Incident, policy: &Policy, now: DateTime<Utc>) -> bool {
+pub(crate) fn final_overdue(incident: &Incident, policy: &Policy, now: DateTime<Utc>) -> bool {
     incident.status != Status::Final
         && Anchors::of(incident)
             .final_due(policy)
@@ -80,7 +80,11 @@ pub fn final_overdue(incident: &Incident, policy: &Policy, now: DateTime<Utc>) -
 }
 
 /// Whether the preliminary report is overdue now: still a draft after its deadline (A009).
-pub fn preliminary_overdue(incident: &Incident, policy: &Policy, now: DateTime<Utc>) -> bool {
+pub(crate) fn preliminary_overdue(
+    incident: &Incident,
+    policy: &Policy,
+    now: DateTime<Utc>,
+) -> bool {
     incident.status == Status::Draft && now > Anchors::of(incident).preliminary_due(policy)
 }
 
@@ -121,7 +125,11 @@ pub struct Timeliness {
 }
 
 /// Measure a report's publication times against the policy's deadlines.
-pub fn timeliness(anchors: Anchors, times: &PublicationTimes, policy: &Policy) -> Timeliness {
+pub(crate) fn timeliness(
+    anchors: Anchors,
+    times: &PublicationTimes,
+    policy: &Policy,
+) -> Timeliness {
     let days_between = |from: DateTime<Utc>, to: DateTime<FixedOffset>| {
         ((to.with_timezone(&Utc) - from).num_seconds() as f64 / 86_400.0).max(0.0)
     };

@@ -7,17 +7,17 @@ use assert_cmd::Command;
 use serde_json::Value;
 
 /// The project root.
-pub fn project_root() -> PathBuf {
+pub(crate) fn project_root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
 }
 
 /// A fixture path under `tests/fixtures`.
-pub fn fixture(relative: &str) -> PathBuf {
+pub(crate) fn fixture(relative: &str) -> PathBuf {
     project_root().join("tests/fixtures").join(relative)
 }
 
 /// The `candor` binary, with a timeout so a hang fails the test instead of blocking CI.
-pub fn candor() -> Command {
+pub(crate) fn candor() -> Command {
     let mut command = Command::cargo_bin("candor").expect("the binary is built");
     command
         .timeout(Duration::from_secs(60))
@@ -26,7 +26,7 @@ pub fn candor() -> Command {
 }
 
 /// Copy a folder tree.
-pub fn copy_tree(from: &Path, to: &Path) {
+pub(crate) fn copy_tree(from: &Path, to: &Path) {
     std::fs::create_dir_all(to).unwrap();
     for entry in std::fs::read_dir(from).unwrap() {
         let entry = entry.unwrap();
@@ -40,7 +40,7 @@ pub fn copy_tree(from: &Path, to: &Path) {
 }
 
 /// A temporary reports repository with `config` as candor.yaml and `files` under incidents/.
-pub fn repository(config: &str, files: &[(&str, &[u8])]) -> tempfile::TempDir {
+pub(crate) fn repository(config: &str, files: &[(&str, &[u8])]) -> tempfile::TempDir {
     let dir = tempfile::tempdir().unwrap();
     std::fs::write(dir.path().join("candor.yaml"), config).unwrap();
     for (path, bytes) in files {
@@ -52,12 +52,12 @@ pub fn repository(config: &str, files: &[(&str, &[u8])]) -> tempfile::TempDir {
 }
 
 /// The configuration the rule fixtures share.
-pub fn fixture_config() -> String {
+pub(crate) fn fixture_config() -> String {
     std::fs::read_to_string(fixture("rules/candor.yaml")).unwrap()
 }
 
 /// Run `candor check --format json --today 2026-12-01` on `repo`; return the exit code and findings.
-pub fn check_json(repo: &Path, extra: &[&str]) -> (i32, Vec<Value>) {
+pub(crate) fn check_json(repo: &Path, extra: &[&str]) -> (i32, Vec<Value>) {
     let output = candor()
         .args([
             "check",
@@ -85,7 +85,7 @@ pub fn check_json(repo: &Path, extra: &[&str]) -> (i32, Vec<Value>) {
 }
 
 /// The codes of `findings`, in order.
-pub fn codes(findings: &[Value]) -> Vec<String> {
+pub(crate) fn codes(findings: &[Value]) -> Vec<String> {
     findings
         .iter()
         .map(|f| f["code"].as_str().unwrap().to_owned())
@@ -93,7 +93,7 @@ pub fn codes(findings: &[Value]) -> Vec<String> {
 }
 
 /// A temporary git repository for tests that need history; commits have fixed, given times.
-pub struct GitRepo {
+pub(crate) struct GitRepo {
     /// The folder (kept alive by the value).
     pub dir: tempfile::TempDir,
     repo: git2::Repository,
@@ -101,7 +101,7 @@ pub struct GitRepo {
 
 impl GitRepo {
     /// A new repository with `candor.yaml` (not yet committed).
-    pub fn new(config: &str) -> GitRepo {
+    pub(crate) fn new(config: &str) -> GitRepo {
         let dir = tempfile::tempdir().unwrap();
         let repo = git2::Repository::init(dir.path()).unwrap();
         std::fs::write(dir.path().join("candor.yaml"), config).unwrap();
@@ -110,7 +110,7 @@ impl GitRepo {
 
     /// The bundled example reports repository, with the back-dated history that
     /// `examples/example-repo.sh` replays from `examples/history.mbox`.
-    pub fn examples() -> GitRepo {
+    pub(crate) fn examples() -> GitRepo {
         let dir = tempfile::tempdir().unwrap();
         let output = std::process::Command::new("bash")
             .arg(project_root().join("examples/example-repo.sh"))
@@ -127,19 +127,19 @@ impl GitRepo {
     }
 
     /// The working tree.
-    pub fn path(&self) -> &Path {
+    pub(crate) fn path(&self) -> &Path {
         self.dir.path()
     }
 
     /// Write a file (relative path) in the working tree.
-    pub fn write(&self, path: &str, content: &str) {
+    pub(crate) fn write(&self, path: &str, content: &str) {
         let path = self.path().join(path);
         std::fs::create_dir_all(path.parent().unwrap()).unwrap();
         std::fs::write(path, content).unwrap();
     }
 
     /// Commit everything in the working tree at `seconds` since the epoch (UTC+01:00).
-    pub fn commit(&self, message: &str, seconds: i64) -> String {
+    pub(crate) fn commit(&self, message: &str, seconds: i64) -> String {
         let mut index = self.repo.index().unwrap();
         index
             .add_all(["*"], git2::IndexAddOption::DEFAULT, None)
@@ -170,7 +170,7 @@ impl GitRepo {
 }
 
 /// Run `candor build --today 2026-12-01 --out OUT` (plus `extra`) in `repo`.
-pub fn build(repo: &Path, out: &Path, extra: &[&str]) -> std::process::Output {
+pub(crate) fn build(repo: &Path, out: &Path, extra: &[&str]) -> std::process::Output {
     candor()
         .current_dir(repo)
         .args(["build", "--today", "2026-12-01", "--out"])
@@ -181,7 +181,7 @@ pub fn build(repo: &Path, out: &Path, extra: &[&str]) -> std::process::Output {
 }
 
 /// Every file under `root`, relative, sorted.
-pub fn files_under(root: &Path) -> Vec<String> {
+pub(crate) fn files_under(root: &Path) -> Vec<String> {
     let mut files = Vec::new();
     let mut pending = vec![root.to_path_buf()];
     while let Some(folder) = pending.pop() {

@@ -24,7 +24,10 @@ use crate::publish::Staging;
 use crate::site::{DEFINITIONS_VERSION, Model, OrganisationFigures, ServiceFigures};
 
 /// Write every open data file; returns (path, sha256) of each.
-pub fn write_all(model: &Model<'_>, staging: &Staging) -> anyhow::Result<Vec<(String, String)>> {
+pub(super) fn write_all(
+    model: &Model<'_>,
+    staging: &Staging,
+) -> anyhow::Result<Vec<(String, String)>> {
     type Writer = fn(&Model<'_>, &mut dyn Write) -> anyhow::Result<()>;
     let files: [(&str, Writer); 5] = [
         ("data/incidents.json", write_incidents_json),
@@ -47,7 +50,7 @@ pub fn write_all(model: &Model<'_>, staging: &Staging) -> anyhow::Result<Vec<(St
 }
 
 /// `data/incidents.json`: every published report, as validated.
-pub fn write_incidents_json(model: &Model<'_>, out: &mut dyn Write) -> anyhow::Result<()> {
+pub(super) fn write_incidents_json(model: &Model<'_>, out: &mut dyn Write) -> anyhow::Result<()> {
     let reports: Vec<&Incident> = model.reports.iter().map(|r| r.incident()).collect();
     serde_json::to_writer_pretty(&mut *out, &reports)?;
     out.write_all(b"\n")?;
@@ -80,7 +83,7 @@ struct IncidentRow {
 }
 
 /// `data/incidents.csv`: one row per published report.
-pub fn write_incidents_csv(model: &Model<'_>, out: &mut dyn Write) -> anyhow::Result<()> {
+pub(super) fn write_incidents_csv(model: &Model<'_>, out: &mut dyn Write) -> anyhow::Result<()> {
     let default_language = model.config.default_language();
     let base = base_url(model.config);
     let mut writer = csv_writer(out);
@@ -164,7 +167,7 @@ struct ActionRow {
 }
 
 /// `data/actions.csv`: one row per promised action in a published report.
-pub fn write_actions_csv(model: &Model<'_>, out: &mut dyn Write) -> anyhow::Result<()> {
+pub(super) fn write_actions_csv(model: &Model<'_>, out: &mut dyn Write) -> anyhow::Result<()> {
     let default_language = model.config.default_language();
     let mut writer = csv_writer(out);
     for report in &model.reports {
@@ -224,7 +227,7 @@ struct NamedService<'a> {
 
 /// `data/services.json`: per service and year, availability (own and as experienced), outage
 /// minutes, target and user-hours lost.
-pub fn write_services_json(model: &Model<'_>, out: &mut dyn Write) -> anyhow::Result<()> {
+pub(super) fn write_services_json(model: &Model<'_>, out: &mut dyn Write) -> anyhow::Result<()> {
     #[derive(Serialize)]
     struct File<'a> {
         #[serde(flatten)]
@@ -260,7 +263,10 @@ struct NamedOrganisation<'a> {
 
 /// `data/organisations.json`: per organisation and year, reports, publication times and
 /// lateness, what the public was told, and promises kept.
-pub fn write_organisations_json(model: &Model<'_>, out: &mut dyn Write) -> anyhow::Result<()> {
+pub(super) fn write_organisations_json(
+    model: &Model<'_>,
+    out: &mut dyn Write,
+) -> anyhow::Result<()> {
     #[derive(Serialize)]
     struct File<'a> {
         #[serde(flatten)]
@@ -302,14 +308,14 @@ fn defuse(cell: &str) -> String {
 }
 
 /// The site's base URL, ending in `/`.
-pub fn base_url(config: &Config) -> String {
+pub(super) fn base_url(config: &Config) -> String {
     let base = config.file.site.base_url.trim_end_matches('/');
     format!("{base}/")
 }
 
 /// The Atom feed of one language.
 #[derive(Debug, Serialize)]
-pub struct FeedView {
+pub(super) struct FeedView {
     /// Language.
     pub lang: String,
     /// Feed id (its URL).
@@ -330,7 +336,7 @@ pub struct FeedView {
 
 /// One entry: a report published, or amended.
 #[derive(Debug, Serialize)]
-pub struct FeedEntry {
+pub(super) struct FeedEntry {
     /// Unique, stable id.
     pub id: String,
     /// Title.
@@ -346,10 +352,10 @@ pub struct FeedEntry {
 }
 
 /// How many entries the feed keeps.
-pub const FEED_ENTRIES: usize = 100;
+pub(super) const FEED_ENTRIES: usize = 100;
 
 /// Build the feed of one language.
-pub fn feed(model: &Model<'_>, l: &Localizer<'_>) -> FeedView {
+pub(super) fn feed(model: &Model<'_>, l: &Localizer<'_>) -> FeedView {
     let base = base_url(model.config);
     let lang = l.lang;
     let mut entries: Vec<(DateTime<FixedOffset>, FeedEntry)> = Vec::new();
@@ -436,7 +442,7 @@ struct SearchEntry {
 }
 
 /// `<lang>/search-index.js`: the index as a script, so it loads from `file://` too.
-pub fn search_index(model: &Model<'_>, l: &Localizer<'_>) -> anyhow::Result<String> {
+pub(super) fn search_index(model: &Model<'_>, l: &Localizer<'_>) -> anyhow::Result<String> {
     let entries: Vec<SearchEntry> = model
         .reports
         .iter()

@@ -14,7 +14,7 @@ use crate::load;
 
 /// The interface strings of one language.
 #[derive(Clone, Debug)]
-pub struct Strings {
+pub(super) struct Strings {
     /// The language code.
     pub lang: String,
     /// Dotted keys (`nav.index`) to strings, English filled in for missing keys.
@@ -25,7 +25,11 @@ pub struct Strings {
 
 impl Strings {
     /// Parse the strings of `lang` from YAML, with `fallback` (English) for missing keys.
-    pub fn parse(lang: &str, yaml: &str, fallback: Option<&Strings>) -> anyhow::Result<Strings> {
+    pub(super) fn parse(
+        lang: &str,
+        yaml: &str,
+        fallback: Option<&Strings>,
+    ) -> anyhow::Result<Strings> {
         let loaded = load::load(yaml.as_bytes(), &Limits::default());
         let Some(root) = loaded.root else {
             anyhow::bail!(
@@ -47,22 +51,17 @@ impl Strings {
     }
 
     /// The string for `key`, or the key itself if no language has it.
-    pub fn get<'a>(&'a self, key: &'a str) -> &'a str {
+    pub(super) fn get<'a>(&'a self, key: &'a str) -> &'a str {
         self.flat.get(key).map(String::as_str).unwrap_or(key)
     }
 
     /// The strings nested, for templates.
-    pub fn nested(&self) -> &Value {
+    pub(super) fn nested(&self) -> &Value {
         &self.nested
     }
 
-    /// Every dotted key.
-    pub fn keys(&self) -> impl Iterator<Item = &str> {
-        self.flat.keys().map(String::as_str)
-    }
-
     /// `2026-03-02` as "2. marts 2026" or "2 March 2026".
-    pub fn date(&self, date: NaiveDate) -> String {
+    pub(super) fn date(&self, date: NaiveDate) -> String {
         self.get("format.date")
             .replace("{day}", &date.day().to_string())
             .replace("{month}", self.get(&format!("month.{}", date.month())))
@@ -70,12 +69,12 @@ impl Strings {
     }
 
     /// A timestamp as written in the report: date, time and UTC offset.
-    pub fn date_time(&self, time: &DateTime<FixedOffset>) -> String {
+    pub(super) fn date_time(&self, time: &DateTime<FixedOffset>) -> String {
         format!("{} {}", self.date(time.date_naive()), self.time(time))
     }
 
     /// The time of day with the offset, e.g. "09:30 (UTC+01:00)".
-    pub fn time(&self, time: &DateTime<FixedOffset>) -> String {
+    pub(super) fn time(&self, time: &DateTime<FixedOffset>) -> String {
         let offset = time.offset().local_minus_utc();
         let sign = if offset < 0 { '-' } else { '+' };
         let offset = offset.abs();
@@ -90,12 +89,12 @@ impl Strings {
     }
 
     /// A whole number with the language's thousands separator.
-    pub fn integer(&self, value: f64) -> String {
+    pub(super) fn integer(&self, value: f64) -> String {
         crate::impact::group_thousands(value).replace(',', self.get("format.thousands"))
     }
 
     /// A number with `decimals` decimals, in the language's notation.
-    pub fn decimal(&self, value: f64, decimals: usize) -> String {
+    pub(super) fn decimal(&self, value: f64, decimals: usize) -> String {
         let text = format!("{value:.decimals$}");
         let (whole, fraction) = text.split_once('.').unwrap_or((&text, ""));
         let whole = self.integer(whole.parse::<f64>().unwrap_or(0.0));
@@ -107,7 +106,7 @@ impl Strings {
     }
 
     /// A duration in minutes as "4 h 25 min", "3 d 2 h" or "12 min".
-    pub fn duration(&self, minutes: f64) -> String {
+    pub(super) fn duration(&self, minutes: f64) -> String {
         let minutes = minutes.round().max(0.0) as i64;
         let (days, hours, mins) = (minutes / 1440, minutes % 1440 / 60, minutes % 60);
         let (d, h, m) = (

@@ -6,12 +6,12 @@
 //! HTML; `svg` draws; `templates` holds the built-in templates and a repository's overrides;
 //! `i18n` the interface strings; `data` the open data, feed and search index.
 
-pub mod data;
-pub mod i18n;
+mod data;
+mod i18n;
 pub mod markdown;
-pub mod svg;
-pub mod templates;
-pub mod views;
+pub(crate) mod svg;
+mod templates;
+mod views;
 
 use std::sync::atomic::{AtomicUsize, Ordering};
 

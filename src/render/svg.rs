@@ -8,7 +8,7 @@
 use std::fmt::Write as _;
 
 /// One event on the timeline drawing.
-pub struct TimelineMark {
+pub(crate) struct TimelineMark {
     /// Minutes after the start of the drawing.
     pub minute: f64,
     /// CSS class for the kind of event (`detection`, `public-statement`, ...).
@@ -20,7 +20,7 @@ pub struct TimelineMark {
 }
 
 /// What the timeline drawing shows.
-pub struct Timeline<'a> {
+pub(crate) struct Timeline<'a> {
     /// Unique id for `aria-labelledby`.
     pub id: &'a str,
     /// The drawing's accessible name.
@@ -51,7 +51,7 @@ const MARGIN: f64 = 24.0;
 const LABEL_WIDTH: f64 = 44.0;
 
 /// The timeline drawing.
-pub fn timeline(t: &Timeline<'_>) -> String {
+pub(crate) fn timeline(t: &Timeline<'_>) -> String {
     let span = t.total_minutes.max(1.0);
     let x = |minute: f64| MARGIN + (minute.clamp(0.0, span) / span) * (WIDTH - 2.0 * MARGIN);
     let height = 70.0 + 3.0 * 18.0;
@@ -136,7 +136,7 @@ pub fn timeline(t: &Timeline<'_>) -> String {
 }
 
 /// One year in the availability chart.
-pub struct YearBar {
+pub(crate) struct YearBar {
     /// The year, as the label.
     pub label: String,
     /// Availability in percent (full outages only).
@@ -147,7 +147,7 @@ pub struct YearBar {
 
 /// The availability chart: one bar per year, on a scale from `floor` to 100 %, with the
 /// target drawn as a line.
-pub fn availability(
+pub(crate) fn availability(
     id: &str,
     title: &str,
     description: &str,
@@ -242,7 +242,7 @@ fn ticks(low: f64, high: f64) -> Vec<f64> {
 }
 
 /// Escape text for SVG (XML) content and attributes.
-pub fn escape(text: &str) -> String {
+pub(crate) fn escape(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     for c in text.chars() {
         match c {

@@ -11,7 +11,7 @@ use anyhow::Context as _;
 use tera::Tera;
 
 /// Every built-in file under `templates/`, by its name there.
-pub const BUILT_IN: &[(&str, &str)] = &[
+pub(super) const BUILT_IN: &[(&str, &str)] = &[
     ("base.html", include_str!("../../templates/base.html")),
     ("index.html", include_str!("../../templates/index.html")),
     ("year.html", include_str!("../../templates/year.html")),
@@ -110,7 +110,7 @@ impl TemplateSet {
 }
 
 /// A Tera error with its causes, which carry the template name, line and column.
-pub fn describe(error: &tera::Error) -> String {
+pub(super) fn describe(error: &tera::Error) -> String {
     let mut text = error.to_string();
     let mut source = std::error::Error::source(error);
     while let Some(cause) = source {

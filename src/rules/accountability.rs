@@ -10,7 +10,7 @@ use super::{Code, Context, Emitter, Subject};
 
 pub(super) fn check(subject: &Subject<'_>, _context: &Context<'_>, out: &mut Emitter<'_>) {
     let incident = subject.incident;
-    if incident.status == Status::Draft {
+    if !incident.is_published() {
         return;
     }
     let is_final = incident.status == Status::Final;

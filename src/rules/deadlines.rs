@@ -2,9 +2,8 @@
 //! (A009) and the next update on an unknown cause (A013). All compare with `today` from the
 //! context.
 
-use chrono::{Duration, Utc};
-
 use crate::model::{CauseStatus, Status};
+use crate::timeliness::{self, Anchors};
 
 use super::{Code, Context, Emitter, Subject};
 
@@ -13,30 +12,27 @@ pub(super) fn check(subject: &Subject<'_>, context: &Context<'_>, out: &mut Emit
     let policy = &context.config.policy;
     let today = context.today_date();
 
-    if incident.status != Status::Final
-        && let Some(resolved_at) = incident.resolved_at
+    let anchors = Anchors::of(incident);
+    if timeliness::final_overdue(incident, policy, context.today)
+        && let Some(due) = anchors.final_due(policy)
     {
-        let due = resolved_at.with_timezone(&Utc) + Duration::days(i64::from(policy.final_days));
-        if context.today > due {
-            out.anchored(
-                Code::A008,
-                "/status",
-                "/status",
-                format!(
-                    "the final report was due on {} ({} days after resolution) and the report is still {}",
-                    due.format("%Y-%m-%d"),
-                    policy.final_days,
-                    incident.status.as_str()
-                ),
-                "complete the root cause and actions and set `status: final`",
-            );
-        }
+        out.anchored(
+            Code::A008,
+            "/status",
+            "/status",
+            format!(
+                "the final report was due on {} ({} days after resolution) and the report is still {}",
+                due.format("%Y-%m-%d"),
+                policy.final_days,
+                incident.status.as_str()
+            ),
+            "complete the root cause and actions and set `status: final`",
+        );
     }
 
     if incident.status == Status::Draft {
-        let due = incident.detected_at.with_timezone(&Utc)
-            + Duration::hours(i64::from(policy.preliminary_hours));
-        if context.today > due {
+        if timeliness::preliminary_overdue(incident, policy, context.today) {
+            let due = anchors.preliminary_due(policy);
             out.at(
                 Code::A009,
                 "/status",
@@ -53,8 +49,7 @@ pub(super) fn check(subject: &Subject<'_>, context: &Context<'_>, out: &mut Emit
 
     for (index, action) in incident.actions.iter().enumerate() {
         if let Some(due) = action.due
-            && action.status.is_open()
-            && due < today
+            && action.is_overdue(today)
         {
             out.at(
                 Code::A005,

@@ -20,8 +20,8 @@ use std::collections::HashMap;
 
 use chrono::{DateTime, FixedOffset, NaiveDate, Utc};
 
-pub use repository::check_repository;
-pub use waivers::{WaiverRecord, apply_waivers};
+pub(crate) use repository::check_repository;
+pub(crate) use waivers::{WaiverRecord, apply_waivers};
 
 use crate::config::Config;
 use crate::diag::Position;
@@ -32,7 +32,7 @@ use crate::model::{CauseCategory, Incident, Status};
 use crate::timeliness::PublicationTimes;
 
 /// Problems with candor.yaml's `rules` map, as (pointer, message, help).
-pub fn config_rule_problems(config: &Config) -> Vec<(String, String, String)> {
+pub(crate) fn config_rule_problems(config: &Config) -> Vec<(String, String, String)> {
     let mut problems = Vec::new();
     for (key, level) in &config.rule_levels {
         let pointer = format!("/rules/{}", key.replace('~', "~0").replace('/', "~1"));
@@ -82,21 +82,17 @@ impl Context<'_> {
 }
 
 /// A report under check: the typed model and the tree it came from.
-pub struct Subject<'a> {
-    /// File path relative to the repository root.
-    pub file: &'a str,
+pub(crate) struct Subject<'a> {
     /// File name without `.yaml`.
     pub stem: &'a str,
     /// The typed report.
     pub incident: &'a Incident,
-    /// The YAML tree, for positions.
-    pub root: &'a Node,
     /// The computed impact.
     pub impact: &'a ImpactFigures,
 }
 
 /// Run every per-report rule on `subject`.
-pub fn check_report(subject: &Subject<'_>, context: &Context<'_>, out: &mut Emitter<'_>) {
+pub(crate) fn check_report(subject: &Subject<'_>, context: &Context<'_>, out: &mut Emitter<'_>) {
     structure::check(subject, context, out);
     time::check(subject, context, out);
     accountability::check(subject, context, out);
@@ -105,7 +101,7 @@ pub fn check_report(subject: &Subject<'_>, context: &Context<'_>, out: &mut Emit
 }
 
 /// Compute the impact figures for a report under the context's policy and today.
-pub fn assess(incident: &Incident, context: &Context<'_>) -> ImpactFigures {
+pub(crate) fn assess(incident: &Incident, context: &Context<'_>) -> ImpactFigures {
     impact::assess(incident, &context.config.policy, context.today)
 }
 

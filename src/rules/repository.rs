@@ -12,7 +12,7 @@ use crate::model::{CauseCategory, Status};
 use super::{Code, Context, Emitter, Summary};
 
 /// Findings that need every report: duplicate ids, recurrences, and publication from history.
-pub fn check_repository(summaries: &[&Summary], context: &Context<'_>) -> Vec<Finding> {
+pub(crate) fn check_repository(summaries: &[&Summary], context: &Context<'_>) -> Vec<Finding> {
     let mut findings = super::publication::check(summaries, context);
 
     let mut by_id: BTreeMap<&str, Vec<&Summary>> = BTreeMap::new();
@@ -43,7 +43,7 @@ pub fn check_repository(summaries: &[&Summary], context: &Context<'_>) -> Vec<Fi
     for summary in summaries
         .iter()
         .copied()
-        .filter(|s| s.status != Status::Draft)
+        .filter(|s| s.status.is_published())
     {
         if let Some((category, _)) = summary.cause {
             for service in &summary.services {

@@ -52,7 +52,7 @@ impl WaiverRecord {
 
 /// Split one file's findings into those that stand and those a waiver covers, and add the
 /// waiver findings (W001-W003).
-pub fn apply_waivers(
+pub(crate) fn apply_waivers(
     file: &str,
     findings: Vec<Finding>,
     waivers: &[WaiverRecord],

@@ -132,7 +132,7 @@ impl YearWindow {
 }
 
 /// The first instant of `year` in `time_zone`.
-pub fn start_of_year(year: i32, time_zone: Tz) -> Option<DateTime<Utc>> {
+pub(crate) fn start_of_year(year: i32, time_zone: Tz) -> Option<DateTime<Utc>> {
     let midnight = NaiveDate::from_ymd_opt(year, 1, 1)?.and_hms_opt(0, 0, 0)?;
     time_zone
         .from_local_datetime(&midnight)
@@ -141,7 +141,7 @@ pub fn start_of_year(year: i32, time_zone: Tz) -> Option<DateTime<Utc>> {
 }
 
 /// The calendar year of `instant` in `time_zone`.
-pub fn year_of(instant: DateTime<Utc>, time_zone: Tz) -> i32 {
+pub(crate) fn year_of(instant: DateTime<Utc>, time_zone: Tz) -> i32 {
     instant.with_timezone(&time_zone).year()
 }
 

@@ -8,7 +8,7 @@
 //! organisations' track records). Views only map these fields to text; open data serialises
 //! them as they are.
 
-pub mod intervals;
+pub(crate) mod intervals;
 mod organisations;
 mod services;
 mod stats;
@@ -19,10 +19,10 @@ use chrono::{DateTime, FixedOffset, NaiveDate, Utc};
 use chrono_tz::Tz;
 use serde::Serialize;
 
-pub use intervals::{Interval, IntervalSet, YearWindow};
-pub use organisations::{OrganisationFigures, OrganisationYear};
-pub use services::{Availability, ServiceFigures, ServiceYear};
-pub use stats::Spread;
+pub(crate) use intervals::Interval;
+pub(crate) use organisations::{OrganisationFigures, OrganisationYear};
+pub(crate) use services::{Availability, ServiceFigures, ServiceYear};
+pub(crate) use stats::Spread;
 
 use crate::check::CheckedReport;
 use crate::config::Config;
@@ -33,7 +33,7 @@ use crate::timeliness::{self, PublicationTimes, Timeliness};
 
 /// The version of the definitions behind the figures, published with the open data so a
 /// reader can tell which definitions a number follows.
-pub const DEFINITIONS_VERSION: u32 = 1;
+pub(crate) const DEFINITIONS_VERSION: u32 = 1;
 
 /// What the model is built from.
 pub struct Inputs<'a> {

@@ -10,7 +10,7 @@ use crate::site::Model;
 
 /// A rule, for the rule pages.
 #[derive(Debug, Serialize)]
-pub struct RuleView {
+pub(crate) struct RuleView {
     /// Code.
     pub code: String,
     /// Name.
@@ -26,7 +26,7 @@ pub struct RuleView {
 }
 
 /// Every rule.
-pub fn rules(model: &Model<'_>, l: &Localizer<'_>) -> Vec<RuleView> {
+pub(crate) fn rules(model: &Model<'_>, l: &Localizer<'_>) -> Vec<RuleView> {
     let levels = crate::diag::Levels::from_overrides(&model.config.rule_levels);
     RULES
         .iter()
@@ -46,7 +46,7 @@ pub fn rules(model: &Model<'_>, l: &Localizer<'_>) -> Vec<RuleView> {
 
 /// The about page.
 #[derive(Debug, Serialize)]
-pub struct AboutView {
+pub(crate) struct AboutView {
     /// Built-in or configured severity thresholds, described.
     pub thresholds: Vec<String>,
     /// Deadlines, described.
@@ -64,7 +64,7 @@ pub struct AboutView {
 }
 
 /// Build the about page.
-pub fn about(model: &Model<'_>, l: &Localizer<'_>) -> AboutView {
+pub(crate) fn about(model: &Model<'_>, l: &Localizer<'_>) -> AboutView {
     let policy = &model.config.policy;
     let strings = l.strings;
     let mut thresholds = Vec::new();

@@ -12,7 +12,7 @@ use crate::site::{ActionRecord, Model};
 
 /// The actions ledger (or one year of it).
 #[derive(Debug, Serialize)]
-pub struct LedgerView {
+pub(crate) struct LedgerView {
     /// The year this page covers (`None` for the overview; `undated` for actions without a due date).
     pub year: Option<String>,
     /// Groups in a fixed order: overdue, in progress, planned, done, dropped.
@@ -25,7 +25,7 @@ pub struct LedgerView {
 
 /// One group of the ledger.
 #[derive(Debug, Serialize)]
-pub struct LedgerGroup {
+pub(crate) struct LedgerGroup {
     /// Key (`overdue`, `in-progress`, ...).
     pub key: String,
     /// Heading.
@@ -125,14 +125,14 @@ fn due_year(action: &Action) -> String {
 /// The actions ledger: an overview page and one page per year of due dates. Each page's view
 /// is built only when that page is rendered, so the ledger never holds every action's
 /// rendered text at once.
-pub struct Ledger<'a> {
+pub(crate) struct Ledger<'a> {
     refs: Vec<ActionRef<'a>>,
     /// Indexes into `refs` by year of the due date ("undated" for none), in order.
     by_year: BTreeMap<String, Vec<usize>>,
 }
 
 /// One page of the ledger: where it goes, and which year it covers (`None`: the overview).
-pub struct LedgerPage {
+pub(crate) struct LedgerPage {
     /// Path under the language folder.
     pub path: String,
     /// The year of due dates, or `None` for the overview.
@@ -141,7 +141,7 @@ pub struct LedgerPage {
 
 impl<'a> Ledger<'a> {
     /// Every action of the published reports, grouped by year.
-    pub fn new(model: &'a Model<'a>) -> Ledger<'a> {
+    pub(crate) fn new(model: &'a Model<'a>) -> Ledger<'a> {
         let refs = action_refs(model);
         let mut by_year: BTreeMap<String, Vec<usize>> = BTreeMap::new();
         for (index, action) in refs.iter().enumerate() {
@@ -154,7 +154,7 @@ impl<'a> Ledger<'a> {
     }
 
     /// The pages, the overview first.
-    pub fn pages(&self) -> Vec<LedgerPage> {
+    pub(crate) fn pages(&self) -> Vec<LedgerPage> {
         let mut pages = vec![LedgerPage {
             path: "actions.html".into(),
             year: None,
@@ -167,7 +167,7 @@ impl<'a> Ledger<'a> {
     }
 
     /// The view of one page.
-    pub fn view(&self, page: &LedgerPage, l: &Localizer<'_>) -> LedgerView {
+    pub(crate) fn view(&self, page: &LedgerPage, l: &Localizer<'_>) -> LedgerView {
         let year_name = |year: &str| {
             if year == "undated" {
                 l.t("ledger.undated")

@@ -13,7 +13,7 @@ use crate::site::{Model, Report};
 
 /// The index page.
 #[derive(Debug, Serialize)]
-pub struct IndexView {
+pub(crate) struct IndexView {
     /// The most recent reports.
     pub recent: Vec<ReportRow>,
     /// How many published reports there are.
@@ -34,7 +34,7 @@ pub struct IndexView {
 
 /// A year with its report count.
 #[derive(Clone, Debug, Serialize)]
-pub struct YearLink {
+pub(crate) struct YearLink {
     /// The year.
     pub year: i32,
     /// Reports that started in it.
@@ -44,10 +44,10 @@ pub struct YearLink {
 }
 
 /// How many reports the index lists before pointing to the year pages.
-pub const INDEX_RECENT: usize = 50;
+pub(super) const INDEX_RECENT: usize = 50;
 
 /// Build the index view.
-pub fn index(model: &Model<'_>, l: &Localizer<'_>) -> IndexView {
+pub(crate) fn index(model: &Model<'_>, l: &Localizer<'_>) -> IndexView {
     let recent: Vec<&Report<'_>> = model.reports.iter().take(INDEX_RECENT).collect();
     let mut years: BTreeMap<i32, usize> = BTreeMap::new();
     for report in &model.reports {
@@ -75,7 +75,7 @@ pub fn index(model: &Model<'_>, l: &Localizer<'_>) -> IndexView {
 
 /// A year page.
 #[derive(Debug, Serialize)]
-pub struct YearView {
+pub(crate) struct YearView {
     /// The year.
     pub year: i32,
     /// Its reports.
@@ -83,7 +83,7 @@ pub struct YearView {
 }
 
 /// Build a year page.
-pub fn year(model: &Model<'_>, year: i32, l: &Localizer<'_>) -> YearView {
+pub(crate) fn year(model: &Model<'_>, year: i32, l: &Localizer<'_>) -> YearView {
     let reports: Vec<&Report<'_>> = model
         .reports
         .iter()
@@ -97,20 +97,20 @@ pub fn year(model: &Model<'_>, year: i32, l: &Localizer<'_>) -> YearView {
 
 /// A list of all services or all organisations.
 #[derive(Debug, Serialize)]
-pub struct DirectoryView {
+pub(crate) struct DirectoryView {
     /// Entries.
     pub entries: Vec<NamedLink>,
 }
 
 /// The services directory.
-pub fn services(model: &Model<'_>, l: &Localizer<'_>) -> DirectoryView {
+pub(crate) fn services(model: &Model<'_>, l: &Localizer<'_>) -> DirectoryView {
     DirectoryView {
         entries: service_links(model, l, "services/"),
     }
 }
 
 /// The organisations directory.
-pub fn organisations(model: &Model<'_>, l: &Localizer<'_>) -> DirectoryView {
+pub(crate) fn organisations(model: &Model<'_>, l: &Localizer<'_>) -> DirectoryView {
     DirectoryView {
         entries: organisation_links(model, l, "organisations/"),
     }

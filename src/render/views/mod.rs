@@ -14,12 +14,12 @@ mod service;
 
 use serde::Serialize;
 
-pub use about::{about, rules};
-pub use ledger::{Ledger, LedgerPage};
-pub use lists::{index, organisations, services, year};
-pub use organisation::organisation;
-pub use report::report;
-pub use service::service;
+pub(super) use about::{about, rules};
+pub(super) use ledger::Ledger;
+pub(super) use lists::{index, organisations, services, year};
+pub(super) use organisation::organisation;
+pub(super) use report::report;
+pub(super) use service::service;
 
 use super::i18n::Strings;
 use super::markdown;
@@ -28,7 +28,7 @@ use crate::site::{ActionRecord, Model, Report};
 
 /// A text in the page's language, or in the language it falls back to.
 #[derive(Clone, Debug, Serialize)]
-pub struct TextView {
+pub(super) struct TextView {
     /// The text (plain; the template escapes it).
     pub text: String,
     /// The language it is written in.
@@ -39,7 +39,7 @@ pub struct TextView {
 
 /// Rendered, sanitised markdown in the page's language (or its fallback).
 #[derive(Clone, Debug, Serialize)]
-pub struct HtmlView {
+pub(super) struct HtmlView {
     /// Safe HTML.
     pub html: String,
     /// The language it is written in.
@@ -49,7 +49,7 @@ pub struct HtmlView {
 }
 
 /// Resolves texts for one page language.
-pub struct Localizer<'a> {
+pub(super) struct Localizer<'a> {
     /// Interface strings.
     pub strings: &'a Strings,
     /// The page language.
@@ -58,7 +58,7 @@ pub struct Localizer<'a> {
 
 impl Localizer<'_> {
     /// A plain text field.
-    pub fn text(&self, text: &Text, report_lang: &str) -> TextView {
+    pub(super) fn text(&self, text: &Text, report_lang: &str) -> TextView {
         let (value, lang) = text.resolve(self.lang, report_lang);
         TextView {
             text: value.to_owned(),
@@ -68,7 +68,7 @@ impl Localizer<'_> {
     }
 
     /// A markdown field.
-    pub fn markdown(&self, text: &Text, report_lang: &str) -> HtmlView {
+    pub(super) fn markdown(&self, text: &Text, report_lang: &str) -> HtmlView {
         let (value, lang) = text.resolve(self.lang, report_lang);
         HtmlView {
             html: markdown::to_html(value),
@@ -78,14 +78,14 @@ impl Localizer<'_> {
     }
 
     /// An interface string.
-    pub fn t(&self, key: &str) -> String {
+    pub(super) fn t(&self, key: &str) -> String {
         self.strings.get(key).to_owned()
     }
 }
 
 /// A link to the same page in another language.
 #[derive(Clone, Debug, Serialize)]
-pub struct LanguageLink {
+pub(super) struct LanguageLink {
     /// Language code.
     pub code: String,
     /// The language's own name for itself.
@@ -98,7 +98,7 @@ pub struct LanguageLink {
 
 /// What every page's layout needs.
 #[derive(Clone, Debug, Serialize)]
-pub struct Layout {
+pub(super) struct Layout {
     /// Page language.
     pub lang: String,
     /// Relative path to the site root, ending in `/` (or empty).
@@ -124,7 +124,7 @@ pub struct Layout {
 }
 
 /// Builds layouts for one language.
-pub struct LayoutFactory<'a> {
+pub(super) struct LayoutFactory<'a> {
     /// The model.
     pub model: &'a Model<'a>,
     /// Strings of every site language, in site order.
@@ -133,7 +133,7 @@ pub struct LayoutFactory<'a> {
 
 impl LayoutFactory<'_> {
     /// The layout of the page at `path` (relative to the language folder) in `lang`.
-    pub fn layout(&self, lang: &str, path: &str, title: String, section: &str) -> Layout {
+    pub(super) fn layout(&self, lang: &str, path: &str, title: String, section: &str) -> Layout {
         let depth = path.matches('/').count();
         let lang_root = "../".repeat(depth);
         let root = "../".repeat(depth + 1);
@@ -171,7 +171,7 @@ impl LayoutFactory<'_> {
     }
 
     /// The strings of `lang`.
-    pub fn strings(&self, lang: &str) -> &Strings {
+    pub(super) fn strings(&self, lang: &str) -> &Strings {
         self.all_strings
             .iter()
             .find(|s| s.lang == lang)
@@ -181,7 +181,7 @@ impl LayoutFactory<'_> {
 
 /// A label with its machine key (for CSS classes).
 #[derive(Clone, Debug, Serialize)]
-pub struct Label {
+pub(super) struct Label {
     /// Machine key, e.g. `critical`.
     pub key: String,
     /// Translated label.
@@ -197,7 +197,7 @@ pub(crate) fn label(strings: &Strings, group: &str, key: &str) -> Label {
 
 /// One row in a list of reports.
 #[derive(Clone, Debug, Serialize)]
-pub struct ReportRow {
+pub(super) struct ReportRow {
     /// Link relative to the language root.
     pub href: String,
     /// Title.
@@ -221,31 +221,31 @@ pub struct ReportRow {
 }
 
 /// Paths of pages relative to a language folder.
-pub mod paths {
+pub(super) mod paths {
     /// A report page.
-    pub fn report(id: &str) -> String {
+    pub(crate) fn report(id: &str) -> String {
         format!("reports/{id}.html")
     }
     /// A service page.
-    pub fn service(key: &str) -> String {
+    pub(crate) fn service(key: &str) -> String {
         format!("services/{key}.html")
     }
     /// An organisation page.
-    pub fn organisation(key: &str) -> String {
+    pub(crate) fn organisation(key: &str) -> String {
         format!("organisations/{key}.html")
     }
     /// A rule page.
-    pub fn rule(code: &str) -> String {
+    pub(crate) fn rule(code: &str) -> String {
         format!("rules/{code}.html")
     }
     /// A year page.
-    pub fn year(year: i32) -> String {
+    pub(crate) fn year(year: i32) -> String {
         format!("years/{year}.html")
     }
 }
 
 /// The rows for `reports`, linked from a page at `depth` folders below the language root.
-pub fn report_rows(
+pub(super) fn report_rows(
     model: &Model<'_>,
     reports: &[&Report<'_>],
     l: &Localizer<'_>,
@@ -297,7 +297,7 @@ pub(crate) fn organisation_name(model: &Model<'_>, key: &str, l: &Localizer<'_>)
 
 /// A link with a name.
 #[derive(Clone, Debug, Serialize)]
-pub struct NamedLink {
+pub(super) struct NamedLink {
     /// Display name.
     pub name: String,
     /// Link.
@@ -308,7 +308,7 @@ pub struct NamedLink {
 
 /// An action.
 #[derive(Clone, Debug, Serialize)]
-pub struct ActionView {
+pub(super) struct ActionView {
     /// Action id.
     pub id: String,
     /// Type.
@@ -334,7 +334,7 @@ pub struct ActionView {
 }
 
 /// Whether a link may be shown as a link (http, https or mailto).
-pub fn is_web_link(url: &str) -> bool {
+pub(super) fn is_web_link(url: &str) -> bool {
     let lower = url.trim().to_ascii_lowercase();
     lower.starts_with("https://") || lower.starts_with("http://") || lower.starts_with("mailto:")
 }
@@ -362,10 +362,10 @@ fn action_view(
 }
 
 /// How many entries a list page shows before pointing to pages by year.
-pub const LIST_LIMIT: usize = 200;
+pub(super) const LIST_LIMIT: usize = 200;
 
 /// Every year with a report, newest first (in the site's time zone).
-pub fn years(model: &Model<'_>) -> Vec<i32> {
+pub(super) fn years(model: &Model<'_>) -> Vec<i32> {
     let set: std::collections::BTreeSet<i32> = model
         .reports
         .iter()

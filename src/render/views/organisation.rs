@@ -12,7 +12,7 @@ use crate::site::{ActionRecord, Model, OrganisationYear, Report, Spread};
 
 /// An organisation page.
 #[derive(Debug, Serialize)]
-pub struct OrganisationView {
+pub(crate) struct OrganisationView {
     /// Name.
     pub name: TextView,
     /// Website.
@@ -41,7 +41,7 @@ pub struct OrganisationView {
 
 /// One year of an organisation's record, formatted.
 #[derive(Debug, Serialize)]
-pub struct OrganisationYearRow {
+pub(crate) struct OrganisationYearRow {
     /// The year, marked "to date" while it runs.
     pub year: String,
     /// The year as a number.
@@ -73,7 +73,7 @@ pub struct OrganisationYearRow {
 }
 
 /// Build an organisation page.
-pub fn organisation(model: &Model<'_>, key: &str, l: &Localizer<'_>) -> OrganisationView {
+pub(crate) fn organisation(model: &Model<'_>, key: &str, l: &Localizer<'_>) -> OrganisationView {
     let config = &model.config.file;
     let organisation = &config.organisations[key];
     let figures = model.organisation(key);

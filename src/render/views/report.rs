@@ -19,7 +19,7 @@ use crate::timeliness::Stage;
 
 /// A report page.
 #[derive(Debug, Serialize)]
-pub struct ReportView {
+pub(crate) struct ReportView {
     /// Report id.
     pub id: String,
     /// Title.
@@ -89,7 +89,7 @@ pub struct ReportView {
 /// One reporting stage on the page: "final report published 9 days after the incident was
 /// resolved (deadline: 30 days)".
 #[derive(Debug, Serialize)]
-pub struct PublicationLine {
+pub(crate) struct PublicationLine {
     /// The sentence.
     pub text: String,
     /// Whether the stage was published after its deadline.
@@ -98,7 +98,7 @@ pub struct PublicationLine {
 
 /// Impact.
 #[derive(Debug, Serialize)]
-pub struct ImpactView {
+pub(crate) struct ImpactView {
     /// Users affected (estimate), formatted.
     pub users: Option<String>,
     /// Range "min–max", formatted.
@@ -121,7 +121,7 @@ pub struct ImpactView {
 
 /// A timeline event.
 #[derive(Debug, Serialize)]
-pub struct EventView {
+pub(crate) struct EventView {
     /// Time as written.
     pub time: String,
     /// ISO time, for `<time datetime>`.
@@ -138,7 +138,7 @@ pub struct EventView {
 
 /// A public statement and the truth at that moment.
 #[derive(Debug, Serialize)]
-pub struct StatementView {
+pub(crate) struct StatementView {
     /// When.
     pub time: String,
     /// Minutes after detection, formatted.
@@ -161,7 +161,7 @@ pub struct StatementView {
 
 /// Root cause.
 #[derive(Debug, Serialize)]
-pub struct CauseView {
+pub(crate) struct CauseView {
     /// Status.
     pub status: Label,
     /// Category.
@@ -176,7 +176,7 @@ pub struct CauseView {
 
 /// A group of lessons.
 #[derive(Debug, Serialize)]
-pub struct LessonGroup {
+pub(crate) struct LessonGroup {
     /// Heading.
     pub heading: String,
     /// Items.
@@ -185,7 +185,7 @@ pub struct LessonGroup {
 
 /// Supplier.
 #[derive(Debug, Serialize)]
-pub struct SupplierView {
+pub(crate) struct SupplierView {
     /// Name.
     pub name: String,
     /// Contract availability, formatted.
@@ -194,7 +194,7 @@ pub struct SupplierView {
 
 /// A withheld item.
 #[derive(Debug, Serialize)]
-pub struct WithheldView {
+pub(crate) struct WithheldView {
     /// What.
     pub what: HtmlView,
     /// Legal basis.
@@ -205,7 +205,7 @@ pub struct WithheldView {
 
 /// A link.
 #[derive(Debug, Serialize)]
-pub struct LinkView {
+pub(crate) struct LinkView {
     /// Text.
     pub title: TextView,
     /// Address.
@@ -214,7 +214,7 @@ pub struct LinkView {
 
 /// A waiver.
 #[derive(Debug, Serialize)]
-pub struct WaiverView {
+pub(crate) struct WaiverView {
     /// Rule code.
     pub code: String,
     /// Rule summary in the page language.
@@ -229,7 +229,7 @@ pub struct WaiverView {
 
 /// A finding shown on a page.
 #[derive(Debug, Serialize)]
-pub struct FindingView {
+pub(crate) struct FindingView {
     /// Rule code.
     pub code: String,
     /// Rule summary in the page language.
@@ -244,7 +244,7 @@ pub struct FindingView {
 
 /// The revision history.
 #[derive(Debug, Default, Serialize)]
-pub struct HistoryView {
+pub(crate) struct HistoryView {
     /// First publication.
     pub first_published: Option<RevisionView>,
     /// Later changes, oldest first.
@@ -255,7 +255,7 @@ pub struct HistoryView {
 
 /// One revision.
 #[derive(Debug, Serialize)]
-pub struct RevisionView {
+pub(crate) struct RevisionView {
     /// Date and time.
     pub date: String,
     /// ISO date.
@@ -272,7 +272,7 @@ pub struct RevisionView {
 
 /// One changed field.
 #[derive(Debug, Serialize)]
-pub struct ChangeView {
+pub(crate) struct ChangeView {
     /// What changed, in the page language.
     pub field: String,
     /// Before.
@@ -282,7 +282,7 @@ pub struct ChangeView {
 }
 
 /// Build a report page.
-pub fn report(model: &Model<'_>, published: &Report<'_>, l: &Localizer<'_>) -> ReportView {
+pub(crate) fn report(model: &Model<'_>, published: &Report<'_>, l: &Localizer<'_>) -> ReportView {
     let incident = published.incident();
     let figures = &published.checked.impact;
     let report_lang = incident.language.as_str();

@@ -14,7 +14,7 @@ use crate::site::{Availability, Model, Report, ServiceYear};
 
 /// A service page.
 #[derive(Debug, Serialize)]
-pub struct ServiceView {
+pub(crate) struct ServiceView {
     /// Key.
     pub key: String,
     /// Name.
@@ -41,7 +41,7 @@ pub struct ServiceView {
 
 /// One year of a service's availability.
 #[derive(Debug, Serialize)]
-pub struct AvailabilityRow {
+pub(crate) struct AvailabilityRow {
     /// Year, marked "to date" while it runs.
     pub year: String,
     /// The year as a number.
@@ -65,7 +65,7 @@ pub struct AvailabilityRow {
 }
 
 /// Build a service page.
-pub fn service(model: &Model<'_>, key: &str, l: &Localizer<'_>) -> ServiceView {
+pub(crate) fn service(model: &Model<'_>, key: &str, l: &Localizer<'_>) -> ServiceView {
     let strings = l.strings;
     let service = &model.config.file.services[key];
     let figures = model.service(key);
