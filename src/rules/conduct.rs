@@ -3,7 +3,7 @@
 
 use chrono::Duration;
 
-use crate::model::{EventKind, Status, Text};
+use crate::model::{EventKind, Text};
 
 use super::{Code, Context, Emitter, Subject};
 

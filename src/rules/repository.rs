@@ -7,7 +7,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use chrono::Duration;
 
 use crate::diag::Finding;
-use crate::model::{CauseCategory, Status};
+use crate::model::CauseCategory;
 
 use super::{Code, Context, Emitter, Summary};
 
