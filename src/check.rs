@@ -40,10 +40,19 @@ pub fn load_config(bytes: &[u8], validator: &SchemaValidator) -> LoadedConfig {
         &levels,
     );
     push_load_problems(&mut out, &loaded.problems);
+    // Every problem in candor.yaml is reported in one run: a file whose only schema problems
+    // are unknown keys or invalid values is repaired (those removed) and checked further.
+    let mut repaired_keys: Vec<String> = Vec::new();
     let parsed = loaded.root.as_ref().and_then(|root| {
-        let value = root.to_json();
-        if !validator.check(DocumentKind::Config, &value, &mut out) {
-            return None;
+        let mut value = root.to_json();
+        if let Some(violations) = validator.check_and_repair(DocumentKind::Config, &value, &mut out)
+        {
+            let (repaired, masked) = violations.repair(&value)?;
+            if !validator.is_valid(DocumentKind::Config, &repaired) {
+                return None;
+            }
+            value = repaired;
+            repaired_keys = masked;
         }
         match serde_json::from_value::<ConfigFile>(value) {
             Ok(config) => Some(config),
@@ -70,10 +79,15 @@ pub fn load_config(bytes: &[u8], validator: &SchemaValidator) -> LoadedConfig {
     for (pointer, message, help) in rules::config_rule_problems(&config) {
         out.at_key(Code::S002, &pointer, message, help);
     }
+    // Reports' references are only checked against organisations and services that were
+    // read as written.
+    let references_known = !repaired_keys
+        .iter()
+        .any(|p| p.starts_with("/organisations") || p.starts_with("/services") || p == "/site");
     LoadedConfig {
         config,
         findings: out.into_findings(),
-        references_known: true,
+        references_known,
     }
 }
 
@@ -284,8 +298,9 @@ impl<'a> Engine<'a> {
                 }),
         };
         if let Some(root) = root
-            && let Some(incident) = self.validate(root, &mut out)
+            && let Some(validated) = self.validate(root, &mut out)
         {
+            let incident = validated.incident;
             let context = self.context();
             let impact = rules::assess(&incident, &context);
             let subject = Subject {
@@ -293,9 +308,22 @@ impl<'a> Engine<'a> {
                 incident: &incident,
                 impact: &impact,
             };
-            rules::check_report(&subject, &context, &mut out);
+            if validated.masked.is_empty() {
+                rules::check_report(&subject, &context, &mut out);
+            } else {
+                // Checked as repaired: the rules' findings on what was removed, or on the
+                // fields misspelled keys meant, would only repeat the schema findings.
+                let mut rules_out = Emitter::new(file, Some(root as &dyn Locate), &self.levels);
+                rules::check_report(&subject, &context, &mut rules_out);
+                let masked = &validated.masked;
+                out.extend(rules_out.into_findings().into_iter().filter(|finding| {
+                    !masked
+                        .iter()
+                        .any(|m| finding.path == *m || finding.path.starts_with(&format!("{m}/")))
+                }));
+            }
             analysis.summary = Some(Summary::of(file, &incident, root));
-            if keep_report {
+            if keep_report && validated.masked.is_empty() {
                 analysis.report = Some(Box::new(CheckedReport {
                     file: file.to_owned(),
                     incident,
@@ -308,8 +336,10 @@ impl<'a> Engine<'a> {
         analysis
     }
 
-    /// Schema version, then schema, then the typed model.
-    fn validate(&self, root: &Node, out: &mut Emitter<'_>) -> Option<Incident> {
+    /// Schema version, then schema, then the typed model. A report whose only schema problems
+    /// are unknown keys or invalid optional values is repaired (those removed), so the rules
+    /// can still report on the rest in the same run.
+    fn validate(&self, root: &Node, out: &mut Emitter<'_>) -> Option<Validated> {
         let NodeValue::Mapping(_) = root.value else {
             out.at(
                 Code::S002,
@@ -334,11 +364,22 @@ impl<'a> Engine<'a> {
             return None;
         }
         let value = root.to_json();
-        if !self.validator.check(DocumentKind::Incident, &value, out) {
-            return None;
+        if let Some(violations) =
+            self.validator
+                .check_and_repair(DocumentKind::Incident, &value, out)
+        {
+            let (repaired, masked) = violations.repair(&value)?;
+            if !self.validator.is_valid(DocumentKind::Incident, &repaired) {
+                return None;
+            }
+            let incident = serde_json::from_value::<Incident>(repaired).ok()?;
+            return Some(Validated { incident, masked });
         }
         match serde_json::from_value::<Incident>(value) {
-            Ok(incident) => Some(incident),
+            Ok(incident) => Some(Validated {
+                incident,
+                masked: Vec::new(),
+            }),
             Err(error) => {
                 out.at(
                     Code::S002,
@@ -350,6 +391,15 @@ impl<'a> Engine<'a> {
             }
         }
     }
+}
+
+/// A report that validated, or was repaired so the rules can run on it.
+struct Validated {
+    /// The typed report (repaired, when `masked` is not empty).
+    incident: Incident,
+    /// What the repair removed, and the fields misspelled keys meant: the rules' findings
+    /// there are dropped.
+    masked: Vec<String>,
 }
 
 fn describe_node(node: &Node) -> String {

@@ -46,6 +46,10 @@ pub enum Command {
         /// Output as a text table, a Markdown table, or JSON.
         #[arg(long, value_enum, default_value_t = RulesFormat::Text)]
         format: RulesFormat,
+        /// The reports repository whose candor.yaml sets the levels (default: the one containing
+        /// the current folder, if any; outside a repository the defaults are shown).
+        #[arg(long, value_name = "DIR")]
+        repo: Option<PathBuf>,
     },
     /// Print the JSON Schema of the report format (or of candor.yaml with --config).
     Schema {

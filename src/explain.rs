@@ -2,7 +2,7 @@
 
 use serde_json::json;
 
-use crate::diag::{RULES, Rule};
+use crate::diag::{Levels, RULES, Rule};
 
 /// The full explanation of one rule.
 pub fn explain(rule: &Rule) -> String {
@@ -16,45 +16,74 @@ pub fn explain(rule: &Rule) -> String {
     )
 }
 
-/// Every rule as aligned text columns.
-pub fn rules_text() -> String {
+/// Where a rule's level comes from: the built-in default, or a repository's candor.yaml.
+fn level_of(rule: &Rule, levels: Option<&Levels>) -> (&'static str, &'static str) {
+    match levels {
+        Some(levels) if levels.is_overridden(rule.code) => {
+            (levels.level(rule.code).as_str(), "candor.yaml")
+        }
+        _ => (rule.default_level.as_str(), "default"),
+    }
+}
+
+/// Every rule as aligned text columns, with the level that applies (from `levels`, the
+/// repository's candor.yaml, when there is one) and where it comes from.
+pub fn rules_text(levels: Option<&Levels>) -> String {
     let mut text = String::new();
     for rule in RULES {
+        let (level, source) = level_of(rule, levels);
+        let level = if source == "default" {
+            level.to_owned()
+        } else {
+            format!(
+                "{level} (candor.yaml; default {})",
+                rule.default_level.as_str()
+            )
+        };
         text.push_str(&format!(
             "{}  {:<26} {:<5} {}\n",
-            rule.code_str,
-            rule.name,
-            rule.default_level.as_str(),
-            rule.summary
+            rule.code_str, rule.name, level, rule.summary
         ));
+    }
+    if levels.is_some_and(|levels| RULES.iter().any(|r| levels.is_overridden(r.code))) {
+        text.push_str("(candor.yaml): the level this repository's candor.yaml sets; the others are the built-in defaults\n");
     }
     text
 }
 
-/// Every rule as a Markdown table.
-pub fn rules_markdown() -> String {
+/// Every rule as a Markdown table, with the levels that apply.
+pub fn rules_markdown(levels: Option<&Levels>) -> String {
     let mut text = String::from("| code | name | level | fires when |\n|---|---|---|---|\n");
     for rule in RULES {
+        let (level, source) = level_of(rule, levels);
+        let level = if source == "default" {
+            level.to_owned()
+        } else {
+            format!("{level} (candor.yaml)")
+        };
         text.push_str(&format!(
             "| {} | {} | {} | {} |\n",
             rule.code_str,
             rule.name,
-            rule.default_level.as_str(),
+            level,
             rule.summary.replace('|', "\\|")
         ));
     }
     text
 }
 
-/// Every rule as JSON with its explanation.
-pub fn rules_json() -> anyhow::Result<String> {
+/// Every rule as JSON with its explanation and the level that applies.
+pub fn rules_json(levels: Option<&Levels>) -> anyhow::Result<String> {
     let rules: Vec<_> = RULES
         .iter()
         .map(|rule| {
+            let (level, source) = level_of(rule, levels);
             json!({
                 "code": rule.code_str,
                 "name": rule.name,
-                "level": rule.default_level.as_str(),
+                "level": level,
+                "level_source": source,
+                "default_level": rule.default_level.as_str(),
                 "summary": rule.summary,
                 "what": rule.what,
                 "why": rule.why,

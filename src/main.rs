@@ -58,11 +58,12 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             emit(&explain::explain(code.rule()))?;
             Ok(ExitCode::SUCCESS)
         }
-        Command::Rules { format } => {
+        Command::Rules { format, repo } => {
+            let levels = repository_levels(repo.as_deref())?;
             emit(&match format {
-                RulesFormat::Text => explain::rules_text(),
-                RulesFormat::Markdown => explain::rules_markdown(),
-                RulesFormat::Json => explain::rules_json()?,
+                RulesFormat::Text => explain::rules_text(levels.as_ref()),
+                RulesFormat::Markdown => explain::rules_markdown(levels.as_ref()),
+                RulesFormat::Json => explain::rules_json(levels.as_ref())?,
             })?;
             Ok(ExitCode::SUCCESS)
         }
@@ -358,6 +359,26 @@ fn serve(args: ServeArgs) -> anyhow::Result<ExitCode> {
     candor::serve::serve(options, stop, &log)?;
     let _ = writeln!(std::io::stderr(), "stopped; the preview folder is removed");
     Ok(ExitCode::SUCCESS)
+}
+
+/// The rule levels of the repository at `repo`, or the one containing the current folder;
+/// `None` outside a repository (`--repo` must name one).
+fn repository_levels(
+    repo: Option<&std::path::Path>,
+) -> anyhow::Result<Option<candor::diag::Levels>> {
+    let tree = match repo {
+        Some(repo) => WorkTree::open(repo)?,
+        None => match WorkTree::discover(&std::env::current_dir()?) {
+            Ok(tree) => tree,
+            Err(_) => return Ok(None),
+        },
+    };
+    let validator = candor::validate::SchemaValidator::new()?;
+    let bytes = tree.read(candor::source::CONFIG_FILE, 1024 * 1024)?;
+    let loaded = candor::check::load_config(&bytes, &validator);
+    Ok(Some(candor::diag::Levels::from_overrides(
+        &loaded.config.rule_levels,
+    )))
 }
 
 /// A progress bar on standard error, when it is a terminal.

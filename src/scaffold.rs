@@ -283,6 +283,20 @@ pub fn new_report_path(report: &NewReport) -> anyhow::Result<(String, String)> {
     ))
 }
 
+/// What `candor new` writes where the author has to write the text. A published report that
+/// still holds one of them is refused (A022), so these are the one list both use.
+pub(crate) const PROMPTS: [&str; 9] = [
+    "Write what happened here.",
+    "how you counted",
+    "What happened.",
+    "Quote what was said.",
+    "What concretely set it off.",
+    "What will be done.",
+    "The responsible unit",
+    "What is withheld.",
+    "The provision that allows it.",
+];
+
 /// The text of a new draft report: every field present, with a comment saying what to write.
 pub fn new_report_text(config: &Config, report: &NewReport, id: &str) -> anyhow::Result<String> {
     let services = &config.file.services;
@@ -341,9 +355,9 @@ started_at: {started}     # when users were first affected (RFC 3339 with offset
 detected_at: {started}    # when you first knew
 # resolved_at: {started}  # when service was fully restored; leave out while ongoing
 summary: |                                     # markdown, for citizens: what happened, what it meant for them
-  Write what happened here.
+  {summary}
 # impact:
-#   users_affected: {{estimate: 0, min: 0, max: 0, method: \"how you counted\"}}
+#   users_affected: {{estimate: 0, min: 0, max: 0, method: \"{method}\"}}
 #   outage: full                               # full (unavailable) | partial (degraded)
 #   regions: [DK]
 #   dependent_services: []                     # other services that failed with it, in words
@@ -352,35 +366,44 @@ summary: |                                     # markdown, for citizens: what ha
 # timeline:                                    # oldest first
 #   - at: {started}
 #     kind: detection                          # detection | escalation | public-statement | mitigation | resolution | other
-#     text: What happened.
+#     text: {event}
 #   - at: {started}
 #     kind: public-statement
 #     channel: Status page                     # where it was said
 #     severity_claimed: minor                  # how it was described to the public then
-#     text: Quote what was said.
+#     text: {said}
 # root_cause:                                  # required in a final report
 #   status: under-investigation                # confirmed | suspected | under-investigation
 #   category: system-failure                   # system-failure | human-error | malicious-action | third-party-failure | natural-phenomenon
-#   trigger: What concretely set it off.
+#   trigger: {trigger}
 #   description: |                             # why it could happen: the missing safeguard
 #   next_update_due: YYYY-MM-DD                # required while under investigation
 # contributing_factors: []
 # actions:                                     # a final report needs one of type prevent
 #   - id: A1
 #     type: prevent                            # mitigate | prevent | process
-#     action: What will be done.
-#     owner: The responsible unit              # a unit, not a person
+#     action: {action}
+#     owner: {owner}              # a unit, not a person
 #     due: YYYY-MM-DD
 #     status: planned                          # planned | in-progress | done | dropped
 # lessons: {{went_well: [], went_wrong: [], got_lucky: []}}
 # withheld:                                    # what is not published, and why
-#   - what: What is withheld.
-#     legal_basis: The provision that allows it.
+#   - what: {what}
+#     legal_basis: {basis}
 # references: []                               # [{{title: ..., url: https://...}}]
 ",
         title = quote(&report.title),
         service = report.service,
         severity = report.severity.as_str(),
+        summary = PROMPTS[0],
+        method = PROMPTS[1],
+        event = PROMPTS[2],
+        said = PROMPTS[3],
+        trigger = PROMPTS[4],
+        action = PROMPTS[5],
+        owner = PROMPTS[6],
+        what = PROMPTS[7],
+        basis = PROMPTS[8],
     ))
 }
 

@@ -51,32 +51,143 @@ impl SchemaValidator {
     /// Report every violation of `value` through `out` (whose tree gives the positions).
     /// Returns whether the document is valid.
     pub fn check(&self, kind: DocumentKind, value: &Value, out: &mut Emitter<'_>) -> bool {
-        let (validator, schema) = match kind {
+        self.check_and_repair(kind, value, out).is_none()
+    }
+
+    /// Whether `value` is valid, without reporting anything.
+    pub(crate) fn is_valid(&self, kind: DocumentKind, value: &Value) -> bool {
+        self.validator(kind).0.is_valid(value)
+    }
+
+    fn validator(&self, kind: DocumentKind) -> (&Validator, &Value) {
+        match kind {
             DocumentKind::Incident => (&self.incident, &self.incident_schema),
             DocumentKind::Config => (&self.config, &self.config_schema),
-        };
+        }
+    }
+
+    /// Report every violation of `value` through `out`. `None` when the document is valid;
+    /// otherwise what made it invalid, so a repair can remove it and the rules still run on
+    /// the rest, reporting everything in one run.
+    pub(crate) fn check_and_repair(
+        &self,
+        kind: DocumentKind,
+        value: &Value,
+        out: &mut Emitter<'_>,
+    ) -> Option<Violations> {
+        let (validator, schema) = self.validator(kind);
         // Nearly every report is valid: the fast yes/no pass spares collecting errors.
         if validator.is_valid(value) {
-            return true;
+            return None;
         }
-        let mut valid = true;
-        for error in validator.iter_errors(value) {
-            valid = false;
+        let errors: Vec<_> = validator.iter_errors(value).collect();
+        // A misspelled required field is one mistake: report the unknown key with its "did
+        // you mean", not also the field it should have been.
+        let mut misspelled: Vec<(String, String)> = Vec::new();
+        let mut violations = Violations::default();
+        for error in &errors {
             let pointer = error.instance_path().to_string();
-            let schema_path = error.schema_path().to_string();
-            let instance = error.instance();
+            if let ValidationErrorKind::AdditionalProperties { unexpected } = error.kind() {
+                let allowed = allowed_properties(schema, &error.schema_path().to_string());
+                let allowed: Vec<&str> = allowed.iter().map(String::as_str).collect();
+                for name in unexpected {
+                    let suggestion = closest(name, &allowed).map(str::to_owned);
+                    if let Some(best) = &suggestion {
+                        misspelled.push((pointer.clone(), best.clone()));
+                    }
+                    violations.unknown.push(Unknown {
+                        pointer: child_pointer(&pointer, name),
+                        meant: suggestion.map(|best| child_pointer(&pointer, &best)),
+                    });
+                }
+            } else if !matches!(error.kind(), ValidationErrorKind::Required { .. }) {
+                violations.invalid.push(pointer.clone());
+            }
+        }
+        for error in &errors {
+            let pointer = error.instance_path().to_string();
+            if let ValidationErrorKind::Required { property } = error.kind() {
+                let name = property.as_str().unwrap_or_default();
+                violations.missing.push(child_pointer(&pointer, name));
+                if misspelled
+                    .iter()
+                    .any(|(parent, best)| *parent == pointer && best == name)
+                {
+                    continue;
+                }
+            }
             report(
                 kind,
                 schema,
                 &pointer,
-                &schema_path,
-                instance,
+                &error.schema_path().to_string(),
+                error.instance(),
                 error.kind(),
                 out,
             );
         }
-        valid
+        Some(violations)
     }
+}
+
+/// What made a document invalid, by JSON Pointer.
+#[derive(Debug, Default)]
+pub(crate) struct Violations {
+    /// Keys that are not fields, with the field each most likely meant.
+    pub unknown: Vec<Unknown>,
+    /// Values of the wrong type, format or value.
+    pub invalid: Vec<String>,
+    /// Required fields that are missing.
+    pub missing: Vec<String>,
+}
+
+/// A key that is not a field.
+#[derive(Debug)]
+pub(crate) struct Unknown {
+    /// Where it is.
+    pub pointer: String,
+    /// The field it most likely meant, if one is close.
+    pub meant: Option<String>,
+}
+
+impl Violations {
+    /// `value` with the unknown keys and the invalid values removed, so what remains can be
+    /// checked by the rules, and the pointers whose findings must then be dropped (what was
+    /// removed, and the fields misspelled keys meant). `None` when the document cannot be
+    /// repaired that way: a required field is missing, or a list item is invalid (removing
+    /// it would shift the positions of the items after it).
+    pub(crate) fn repair(&self, value: &Value) -> Option<(Value, Vec<String>)> {
+        if !self.missing.is_empty() {
+            return None;
+        }
+        let mut repaired = value.clone();
+        let mut masked = Vec::new();
+        for unknown in &self.unknown {
+            remove(&mut repaired, &unknown.pointer)?;
+            masked.push(unknown.pointer.clone());
+            masked.extend(unknown.meant.clone());
+        }
+        for pointer in &self.invalid {
+            remove(&mut repaired, pointer)?;
+            masked.push(pointer.clone());
+        }
+        Some((repaired, masked))
+    }
+}
+
+/// Remove the map entry at `pointer`; `None` if the pointer is the root or ends in a list index.
+fn remove(value: &mut Value, pointer: &str) -> Option<()> {
+    let (parent, key) = crate::diag::split_pointer(pointer)?;
+    let parent = if parent.is_empty() {
+        &mut *value
+    } else {
+        value.pointer_mut(parent)?
+    };
+    parent.as_object_mut()?.remove(&key).map(|_| ())
+}
+
+fn child_pointer(parent: &str, key: &str) -> String {
+    format!("{parent}/{}", crate::diag::escape_token(key))
 }
 
 fn report(
@@ -127,16 +238,28 @@ fn report(
             } else {
                 ""
             };
-            out.anchored(
-                Code::S002,
-                &child,
-                pointer,
-                format!(
-                    "the required field `{name}` is missing{}{why}",
-                    in_where(pointer)
-                ),
-                required_help(kind, name),
+            // At the key of the map that lacks it; for the top level, at its first key.
+            let message = format!(
+                "the required field `{name}` is missing{}{why}",
+                in_where(pointer)
             );
+            if pointer.is_empty() {
+                out.anchored(
+                    Code::S002,
+                    &child,
+                    pointer,
+                    message,
+                    required_help(kind, name),
+                );
+            } else {
+                out.anchored_at_key(
+                    Code::S002,
+                    &child,
+                    pointer,
+                    message,
+                    required_help(kind, name),
+                );
+            }
         }
         ValidationErrorKind::Type { kind: expected } => {
             out.at(

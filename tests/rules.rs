@@ -167,3 +167,35 @@ fn a_valid_waiver_hides_the_finding() {
         "an expired waiver brings the finding back"
     );
 }
+
+#[test]
+fn a_final_report_without_a_cause_and_placeholders_cannot_be_waived_or_relaxed() {
+    for (code, fixture_file) in [
+        ("A021", "rules/A021-final-cause-unknown/fail/a021-fail.yaml"),
+        ("A022", "rules/A022-placeholder-text/fail/a022-fail.yaml"),
+    ] {
+        let text = std::fs::read_to_string(fixture(fixture_file)).unwrap();
+        let waived = format!("{text}waivers:\n  - {{rule: {code}, reason: \"We accept it.\"}}\n");
+        let config = format!("{}rules: {{{code}: allow}}\n", fixture_config());
+        let repo = tempfile::tempdir().unwrap();
+        std::fs::create_dir(repo.path().join("incidents")).unwrap();
+        let name = std::path::Path::new(fixture_file).file_name().unwrap();
+        std::fs::write(repo.path().join("incidents").join(name), waived).unwrap();
+        std::fs::write(repo.path().join("candor.yaml"), config).unwrap();
+        let (exit, findings) = check_json(repo.path(), &[]);
+        assert_eq!(exit, 1, "{code}");
+        assert!(
+            findings
+                .iter()
+                .any(|f| f["code"] == code && f["level"] == "deny"),
+            "{code} must stay a deny finding: {findings:#?}"
+        );
+        let refused = |c: &str, text: &str| {
+            findings
+                .iter()
+                .any(|f| f["code"] == c && f["message"].as_str().unwrap().contains(text))
+        };
+        assert!(refused("W002", "cannot be waived"), "{code}: {findings:#?}");
+        assert!(refused("S002", "always denies"), "{code}: {findings:#?}");
+    }
+}

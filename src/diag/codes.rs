@@ -41,6 +41,8 @@ pub enum Code {
     A018,
     A019,
     A020,
+    A021,
+    A022,
     W001,
     W002,
     W003,
@@ -90,14 +92,22 @@ impl Code {
 
     /// Whether a report may accept this rule's findings with a waiver. Only accountability
     /// findings can be accepted; structure, time and waiver findings decide whether the data
-    /// can be trusted at all.
+    /// can be trusted at all. A final report without a known cause (A021) and placeholder
+    /// text in a published report (A022) cannot be accepted either: they would publish a
+    /// report that says nothing.
     pub fn is_waivable(self) -> bool {
-        self.family() == Family::Accountability
+        self.family() == Family::Accountability && !self.is_always_deny()
     }
 
-    /// Whether `candor.yaml` may change this rule's level. Structure rules stay deny.
+    /// Whether `candor.yaml` may change this rule's level. Structure rules, A021 and A022
+    /// stay deny.
     pub fn is_configurable(self) -> bool {
-        self.family() != Family::Structure
+        self.family() != Family::Structure && !self.is_always_deny()
+    }
+
+    /// The accountability rules that no configuration or waiver can relax.
+    fn is_always_deny(self) -> bool {
+        matches!(self, Code::A021 | Code::A022)
     }
 
     /// Deadline and conduct rules, shown on report pages as "accountability notes".
@@ -400,6 +410,20 @@ rules! {
         why: "A008 (final-report-overdue) stops firing once the report is final, so a final report that came months late would otherwise look as timely as one that came on time.",
         example: "resolved_at: 2026-03-02T13:55:00+01:00   # final report due 30 days later\n# first committed with `status: final` on 2026-11-26, 269 days after resolution",
         fix: "The lateness itself cannot be undone. Explain the delay in the report; if the organisation accepts the finding, add a waiver with the reason, which is published next to the report.",
+    }
+    A021 "final-cause-unknown" Deny {
+        summary: "a final report's root cause is not confirmed or suspected",
+        what: "That a report with `status: final` has a root cause whose `status` is `confirmed` or `suspected`, not `under-investigation`.",
+        why: "A final report is the complete account. One whose cause is still \"under investigation\" passes every other rule while explaining nothing, and citizens read it as closed. It cannot be waived or relaxed in candor.yaml.",
+        example: "status: final\nroot_cause:\n  status: under-investigation\n  category: system-failure\n  trigger: Under undersøgelse",
+        fix: "Keep the report `preliminary` until the cause is known, with `next_update_due` saying when the next update comes; or, if the most likely cause is known, mark it `suspected` and explain it.",
+    }
+    A022 "placeholder-text" Deny {
+        summary: "a text of a preliminary or final report is a placeholder",
+        what: "Every text of a published (preliminary or final) report, in every language, and every action's owner: TODO, FIXME, XXX, TBD, lorem ipsum, the prompts `candor new` writes (\"Write what happened here.\"), and their Danish equivalents (\"udfyldes\", \"skriv her\", ...). Drafts may hold them.",
+        why: "A placeholder that reaches the public site tells citizens nothing and shows the report was published unfinished. It cannot be waived or relaxed in candor.yaml.",
+        example: "status: preliminary\nsummary: \"TODO: skriv resumé\"",
+        fix: "Write the real text, or keep the report a draft until it is written.",
     }
     W001 "waiver-without-reason" Deny {
         summary: "a waiver has an empty reason",

@@ -293,6 +293,11 @@ impl<'a> Emitter<'a> {
         });
     }
 
+    /// Add findings made elsewhere for this file.
+    pub fn extend(&mut self, findings: impl IntoIterator<Item = Finding>) {
+        self.findings.extend(findings);
+    }
+
     /// The level `code` has in this run.
     pub fn level(&self, code: Code) -> Level {
         self.levels.level(code)

@@ -24,6 +24,12 @@ pub(super) fn check(subject: &Subject<'_>, _context: &Context<'_>, out: &mut Emi
             "add `root_cause:` with `status`, `category`, `trigger` and `description`; if the cause is not known yet, keep the report preliminary",
         ),
         None => {}
+        Some(cause) if is_final && cause.status == CauseStatus::UnderInvestigation => out.at(
+            Code::A021,
+            "/root_cause/status",
+            "this final report says the root cause is still under investigation",
+            "keep the report `preliminary` (with `next_update_due`) until the cause is known, or give the most likely cause as `suspected` and explain it",
+        ),
         Some(cause) if cause.status != CauseStatus::UnderInvestigation => {
             check_cause_text(subject, out, "trigger", cause.trigger.as_ref(), TRIGGER_MIN_WORDS);
             check_cause_text(subject, out, "description", cause.description.as_ref(), DESCRIPTION_MIN_WORDS);

@@ -3,7 +3,7 @@
 
 use chrono::Duration;
 
-use crate::model::{EventKind, Text};
+use crate::model::EventKind;
 
 use super::{Code, Context, Emitter, Subject};
 
@@ -69,40 +69,84 @@ pub(super) fn check(subject: &Subject<'_>, context: &Context<'_>, out: &mut Emit
         }
     }
 
-    let languages = context.config.languages();
-    for (pointer, text) in incident.text_fields() {
-        let missing: Vec<&str> = languages
+    // One finding per missing language, listing every field without it, so a report written
+    // in one language gives one finding per other language rather than one per field.
+    let fields = incident.text_fields();
+    for language in context.config.languages() {
+        let missing: Vec<&str> = fields
             .iter()
-            .map(String::as_str)
-            .filter(|language| text.in_language(language, &incident.language).is_none())
+            .filter(|(_, text)| text.in_language(language, &incident.language).is_none())
+            .map(|(pointer, _)| pointer.as_str())
             .collect();
-        if missing.is_empty() {
+        let Some(first) = missing.first() else {
             continue;
+        };
+        let names: Vec<String> = missing
+            .iter()
+            .map(|pointer| crate::diag::pointer_to_field(pointer))
+            .collect();
+        const SHOWN: usize = 6;
+        let mut listed = names
+            .iter()
+            .take(SHOWN)
+            .cloned()
+            .collect::<Vec<_>>()
+            .join(", ");
+        if names.len() > SHOWN {
+            listed.push_str(", ...");
         }
-        let shape = match text {
-            Text::Plain(_) => format!("is a plain string in `{}`", incident.language),
-            Text::Localized(_) => "has no entry".to_owned(),
+        let count = if names.len() == 1 {
+            "1 field".to_owned()
+        } else {
+            format!("{} fields", names.len())
         };
         out.at(
             Code::A016,
-            &pointer,
+            first,
             format!(
-                "{} {shape} for {}",
-                crate::diag::pointer_to_field(&pointer),
-                missing
-                    .iter()
-                    .map(|l| format!("`{l}`"))
-                    .collect::<Vec<_>>()
-                    .join(", ")
+                "no {} text for: {listed} ({count})",
+                language_name(language)
             ),
             format!(
-                "write it as a map with one entry per site language: {{{}}}",
-                languages
+                "write each of these as a map with one entry per site language, e.g. `title: {{{}}}`; a plain string counts as `{}`",
+                context
+                    .config
+                    .languages()
                     .iter()
                     .map(|l| format!("{l}: ..."))
                     .collect::<Vec<_>>()
-                    .join(", ")
+                    .join(", "),
+                incident.language
             ),
         );
     }
+}
+
+/// "English (en)" for `en`: the language's English name and its code.
+pub(crate) fn language_name(code: &str) -> String {
+    let name = match code {
+        "da" => "Danish",
+        "de" => "German",
+        "en" => "English",
+        "es" => "Spanish",
+        "et" => "Estonian",
+        "fi" => "Finnish",
+        "fo" => "Faroese",
+        "fr" => "French",
+        "is" => "Icelandic",
+        "it" => "Italian",
+        "kl" => "Greenlandic",
+        "lt" => "Lithuanian",
+        "lv" => "Latvian",
+        "nb" => "Norwegian Bokmål",
+        "nl" => "Dutch",
+        "nn" => "Norwegian Nynorsk",
+        "no" => "Norwegian",
+        "pl" => "Polish",
+        "pt" => "Portuguese",
+        "se" => "Northern Sami",
+        "sv" => "Swedish",
+        _ => return format!("`{code}`"),
+    };
+    format!("{name} ({code})")
 }

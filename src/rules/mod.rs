@@ -10,6 +10,7 @@
 mod accountability;
 mod conduct;
 mod deadlines;
+mod placeholders;
 mod publication;
 mod repository;
 mod structure;
@@ -48,11 +49,21 @@ pub(crate) fn config_rule_problems(config: &Config) -> Vec<(String, String, Stri
                     "use a code from `candor rules`, such as `A015`".into(),
                 ));
             }
-            Some(code) if !code.is_configurable() && *level != Level::Deny => problems.push((
-                pointer,
-                format!("`{code}` is a structure rule and cannot be set to `{}`", level.as_str()),
-                "remove the override: a report with a structure finding cannot be checked or published reliably".into(),
-            )),
+            Some(code) if !code.is_configurable() && *level != Level::Deny => problems.push(
+                if code.family() == crate::diag::Family::Structure {
+                    (
+                        pointer,
+                        format!("`{code}` is a structure rule and cannot be set to `{}`", level.as_str()),
+                        "remove the override: a report with a structure finding cannot be checked or published reliably".into(),
+                    )
+                } else {
+                    (
+                        pointer,
+                        format!("`{code}` cannot be set to `{}`: it always denies", level.as_str()),
+                        "remove the override: a published report must not say nothing".into(),
+                    )
+                },
+            ),
             Some(_) => {}
         }
     }
@@ -97,6 +108,7 @@ pub(crate) fn check_report(subject: &Subject<'_>, context: &Context<'_>, out: &m
     time::check(subject, context, out);
     accountability::check(subject, context, out);
     deadlines::check(subject, context, out);
+    placeholders::check(subject, context, out);
     conduct::check(subject, context, out);
 }
 

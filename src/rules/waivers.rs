@@ -93,6 +93,11 @@ pub(crate) fn apply_waivers(
             Some(code) if code.is_waivable() => code,
             other => {
                 let why = match other {
+                    Some(code) if code.family() == crate::diag::Family::Accountability => {
+                        format!(
+                            "`{code}` cannot be waived: a report may not be published without it being fixed"
+                        )
+                    }
                     Some(code) => {
                         format!("`{code}` cannot be waived: only accountability (A) findings can")
                     }

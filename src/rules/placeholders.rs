@@ -1,0 +1,129 @@
+//! Placeholder text in a published report (A022): TODO markers, lorem ipsum, the prompts
+//! `candor new` writes, and their Danish equivalents. Drafts may hold them; a preliminary or
+//! final report reaches citizens, so every one of its texts must be real.
+
+use crate::model::Text;
+use crate::scaffold::PROMPTS;
+
+use super::{Code, Context, Emitter, Subject};
+
+pub(super) fn check(subject: &Subject<'_>, _context: &Context<'_>, out: &mut Emitter<'_>) {
+    let incident = subject.incident;
+    if !incident.is_published() {
+        return;
+    }
+    for (pointer, text) in incident.text_fields() {
+        for (language, value) in text.variants(&incident.language) {
+            if let Some(found) = placeholder(value) {
+                let variant_pointer = match text {
+                    Text::Plain(_) => pointer.clone(),
+                    Text::Localized(_) => format!("{pointer}/{language}"),
+                };
+                report(out, &variant_pointer, &found);
+            }
+        }
+    }
+    for (index, action) in incident.actions.iter().enumerate() {
+        if let Some(found) = action.owner.as_deref().and_then(placeholder) {
+            report(out, &format!("/actions/{index}/owner"), &found);
+        }
+    }
+    for (index, event) in incident.timeline.iter().enumerate() {
+        if let Some(found) = event.channel.as_deref().and_then(placeholder) {
+            report(out, &format!("/timeline/{index}/channel"), &found);
+        }
+    }
+}
+
+fn report(out: &mut Emitter<'_>, pointer: &str, found: &str) {
+    out.at(
+        Code::A022,
+        pointer,
+        format!(
+            "`{}` still holds placeholder text (\"{found}\")",
+            crate::diag::pointer_to_field(pointer)
+        ),
+        "write the real text; a draft may hold placeholders, a published report may not",
+    );
+}
+
+/// Markers that stand for text still to be written, as whole words in any case.
+const MARKERS: &[&str] = &["todo", "fixme", "xxx", "tbd", "tbc", "tba"];
+
+/// Phrases that stand for text still to be written, anywhere in a text, in any case.
+const PHRASES: &[&str] = &[
+    "lorem ipsum",
+    "write here",
+    "text here",
+    "insert text",
+    "to be written",
+    "to be completed",
+    "udfyldes",
+    "skal udfyldes",
+    "udfyld",
+    "skriv her",
+    "skrives her",
+    "tekst her",
+    "indsæt tekst",
+    "indsæt her",
+];
+
+/// The placeholder in `text`, if it holds one.
+pub(super) fn placeholder(text: &str) -> Option<String> {
+    let trimmed = text.trim();
+    if let Some(prompt) = PROMPTS.iter().find(|p| trimmed.eq_ignore_ascii_case(p)) {
+        return Some((*prompt).to_owned());
+    }
+    let lower = trimmed.to_lowercase();
+    if let Some(phrase) = PHRASES.iter().find(|p| contains_words(&lower, p)) {
+        return Some((*phrase).to_owned());
+    }
+    lower
+        .split(|c: char| !c.is_alphanumeric())
+        .find(|word| MARKERS.contains(word))
+        .map(|word| word.to_uppercase())
+}
+
+/// Whether `phrase` occurs in `text` with no letter or digit right before or after it.
+fn contains_words(text: &str, phrase: &str) -> bool {
+    text.match_indices(phrase).any(|(start, _)| {
+        let before = text[..start].chars().next_back();
+        let after = text[start + phrase.len()..].chars().next();
+        !before.is_some_and(char::is_alphanumeric) && !after.is_some_and(char::is_alphanumeric)
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::placeholder;
+
+    #[test]
+    fn placeholders_in_both_languages_and_the_prompts_of_candor_new() {
+        for (text, found) in [
+            ("TODO: skriv resumé", "TODO"),
+            ("Se FIXME nedenfor", "FIXME"),
+            ("Owner: XXX", "XXX"),
+            ("tbd", "TBD"),
+            ("Lorem ipsum dolor sit amet", "lorem ipsum"),
+            ("Write what happened here.", "Write what happened here."),
+            ("  what happened.  ", "What happened."),
+            ("Resumé udfyldes senere", "udfyldes"),
+            ("Skriv her, hvad der skete", "skriv her"),
+        ] {
+            assert_eq!(placeholder(text).as_deref(), Some(found), "{text}");
+        }
+    }
+
+    #[test]
+    fn real_text_is_not_a_placeholder() {
+        for text in [
+            "Nobody could log in from 09:30 to 13:55.",
+            "The todolist service failed",
+            "Udfyldelse af blanketter var ikke muligt",
+            "Vi skriver hver dag til borgerne",
+            "A mailbox named xxxx was closed",
+        ] {
+            assert_eq!(placeholder(text), None, "{text}");
+        }
+    }
+}
