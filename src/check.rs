@@ -54,14 +54,17 @@ pub fn load_config(bytes: &[u8], validator: &SchemaValidator) -> LoadedConfig {
             value = repaired;
             repaired_keys = masked;
         }
-        match serde_json::from_value::<ConfigFile>(value) {
+        match typed::<ConfigFile>(value) {
             Ok(config) => Some(config),
-            Err(error) => {
+            Err((pointer, error)) => {
                 out.at(
                     Code::S002,
-                    "",
-                    format!("candor.yaml cannot be read: {error}"),
-                    "see `candor schema --config`",
+                    &pointer,
+                    format!(
+                        "{} cannot be read: {error}",
+                        field_name(&pointer, "candor.yaml")
+                    ),
+                    "see `candor schema --config` for what this field accepts",
                 );
                 None
             }
@@ -375,21 +378,62 @@ impl<'a> Engine<'a> {
             let incident = serde_json::from_value::<Incident>(repaired).ok()?;
             return Some(Validated { incident, masked });
         }
-        match serde_json::from_value::<Incident>(value) {
+        match typed::<Incident>(value) {
             Ok(incident) => Some(Validated {
                 incident,
                 masked: Vec::new(),
             }),
-            Err(error) => {
+            Err((pointer, error)) => {
                 out.at(
                     Code::S002,
-                    "",
-                    format!("the report cannot be read: {error}"),
-                    "see `candor schema` for the expected shape",
+                    &pointer,
+                    format!(
+                        "{} cannot be read: {error}",
+                        field_name(&pointer, "the report")
+                    ),
+                    "see `candor schema` for what this field accepts",
                 );
                 None
             }
         }
+    }
+}
+
+/// A document that passed the schema as its typed model; on failure (a number too large for
+/// its field, say), the JSON Pointer of the field that failed, so the finding has a position.
+fn typed<T: serde::de::DeserializeOwned>(value: serde_json::Value) -> Result<T, (String, String)> {
+    serde_path_to_error::deserialize(value).map_err(|error| {
+        let mut pointer = String::new();
+        for segment in error.path().iter() {
+            match segment {
+                serde_path_to_error::Segment::Seq { index } => {
+                    pointer.push_str(&format!("/{index}"));
+                }
+                serde_path_to_error::Segment::Map { key } => {
+                    pointer.push('/');
+                    pointer.push_str(&diag::escape_token(key));
+                }
+                serde_path_to_error::Segment::Enum { .. }
+                | serde_path_to_error::Segment::Unknown => {}
+            }
+        }
+        let inner = error.into_inner().to_string();
+        // serde's words name Rust types ("u64"); say what that means for the author.
+        let plain = if inner.contains("u64") || inner.contains("u32") {
+            "it must be a whole number no larger than any real count".to_owned()
+        } else {
+            inner
+        };
+        (pointer, plain)
+    })
+}
+
+/// "`impact.users_affected.estimate`", or `whole` for the whole document.
+fn field_name(pointer: &str, whole: &str) -> String {
+    if pointer.is_empty() {
+        whole.to_owned()
+    } else {
+        format!("`{}`", diag::pointer_to_field(pointer))
     }
 }
 

@@ -69,7 +69,7 @@ pub struct CheckArgs {
     #[arg(long, value_enum, default_value_t = Format::Human)]
     pub format: Format,
     /// Check as of the start of this day (YYYY-MM-DD, 00:00 UTC) instead of now.
-    #[arg(long, value_name = "DATE")]
+    #[arg(long, value_name = "DATE", value_parser = parse_day)]
     pub today: Option<NaiveDate>,
     /// The reports repository (default: the folder with candor.yaml at or above the current one).
     #[arg(long, value_name = "DIR")]
@@ -167,7 +167,7 @@ pub struct ServeArgs {
     #[arg(long, default_value_t = 8000)]
     pub port: u16,
     /// Check as of the start of this day (YYYY-MM-DD) instead of today.
-    #[arg(long, value_name = "DATE")]
+    #[arg(long, value_name = "DATE", value_parser = parse_day)]
     pub today: Option<NaiveDate>,
 }
 
@@ -192,7 +192,7 @@ pub struct BuildArgs {
     #[arg(long, value_name = "DIR", default_value = "site")]
     pub out: PathBuf,
     /// Build as of the start of this day (YYYY-MM-DD, 00:00 UTC) instead of today.
-    #[arg(long, value_name = "DATE")]
+    #[arg(long, value_name = "DATE", value_parser = parse_day)]
     pub today: Option<NaiveDate>,
     /// Refuse to build on any deny finding, not only on structure and time findings.
     #[arg(long)]
@@ -214,4 +214,10 @@ pub enum RulesFormat {
     Markdown,
     /// A JSON array with the full explanations.
     Json,
+}
+
+/// `--today`: a date written `YYYY-MM-DD`, with an error that names the form.
+fn parse_day(text: &str) -> Result<NaiveDate, String> {
+    NaiveDate::parse_from_str(text.trim(), "%Y-%m-%d")
+        .map_err(|_| format!("`{text}` is not a date written YYYY-MM-DD, such as 2026-11-30"))
 }

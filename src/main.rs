@@ -233,8 +233,8 @@ fn build(args: BuildArgs) -> anyhow::Result<ExitCode> {
         };
         let mut text = report::human(&outcome.blocking, outcome.blocking.len(), style, &source_of);
         text.push_str(&format!(
-            "the site was not built: {} finding(s) on reports that would be published{}; fix them, or mark the report `status: draft`\n",
-            outcome.blocking.len(),
+            "the site was not built: {} on reports that would be published{}; fix them, or mark the report `status: draft`\n",
+            count(outcome.blocking.len(), "finding", "findings"),
             if args.strict { " (--strict)" } else { " (structure and time findings make a report's data untrustworthy)" }
         ));
         emit(&text)?;
@@ -248,12 +248,14 @@ fn build(args: BuildArgs) -> anyhow::Result<ExitCode> {
             None => "the working tree (preview)".to_owned(),
         };
         emit(&format!(
-            "built {} from {from}: {} published report(s), {} draft(s) left out, {} files; {} commit(s) of history; findings shown on the pages: {denies} error(s), {warnings} warning(s)\n",
+            "built {} from {from}: {}, {} left out, {}; {} of history; findings shown on the pages: {}, {}\n",
             args.out.display(),
-            outcome.published,
-            outcome.drafts,
-            outcome.files,
-            outcome.commits,
+            count(outcome.published, "published report", "published reports"),
+            count(outcome.drafts, "draft", "drafts"),
+            count(outcome.files, "file", "files"),
+            count(outcome.commits, "commit", "commits"),
+            count(denies, "error", "errors"),
+            count(warnings, "warning", "warnings"),
         ))?;
     }
     Ok(ExitCode::SUCCESS)
@@ -405,6 +407,11 @@ impl build::Progress for TerminalProgress {
             }
         }
     }
+}
+
+/// "1 file", "2 files".
+fn count(n: usize, one: &str, other: &str) -> String {
+    candor::diag::count(i64::try_from(n).unwrap_or(i64::MAX), one, other)
 }
 
 fn human_style() -> HumanStyle {

@@ -116,14 +116,14 @@ fn rebuild(options: &ServeOptions, site: &Path, state: &Mutex<State>, log: &(dyn
             };
             if outcome.written() {
                 log(&format!(
-                    "built {} report(s); {} finding(s)",
-                    outcome.published,
-                    shown.len()
+                    "built {}; {}",
+                    crate::diag::count(outcome.published as i64, "report", "reports"),
+                    crate::diag::count(shown.len() as i64, "finding", "findings")
                 ));
             } else {
                 log(&format!(
-                    "not rebuilt: {} finding(s) make a report untrustworthy; the previous preview stays",
-                    shown.len()
+                    "not rebuilt: {} make a report untrustworthy; the previous preview stays",
+                    crate::diag::count(shown.len() as i64, "finding", "findings")
                 ));
             }
             for finding in shown {

@@ -15,6 +15,18 @@ use anyhow::{Context as _, bail};
 use git2::{ObjectType, Oid, Repository, TreeWalkMode, TreeWalkResult};
 use rayon::prelude::*;
 
+/// The object `rev` names (a branch, tag, commit or expression such as `HEAD~2`), or an error
+/// that says which revision was not found and how to list the ones that exist; git's own
+/// internals ("class=Reference (4)") are left out.
+fn resolve<'r>(repo: &'r Repository, rev: &str) -> anyhow::Result<git2::Object<'r>> {
+    repo.revparse_single(rev).map_err(|_| {
+        anyhow::anyhow!(
+            "the revision `{rev}` was not found in {}; list branches with `git branch -a`, tags with `git tag`, and recent commits with `git log --oneline`",
+            display_root(repo)
+        )
+    })
+}
+
 /// The folder under which reports live.
 pub const INCIDENTS_DIR: &str = "incidents";
 /// The configuration file at the repository root.
@@ -268,12 +280,7 @@ impl GitTree {
                 display_root(&repo)
             );
         }
-        let object = repo.revparse_single(rev).with_context(|| {
-            format!(
-                "the revision `{rev}` does not exist in {}",
-                display_root(&repo)
-            )
-        })?;
+        let object = resolve(&repo, rev)?;
         let commit = object
             .peel_to_commit()
             .with_context(|| format!("`{rev}` does not name a commit"))?;
@@ -553,14 +560,7 @@ pub fn changes_since(root: &Path, rev: &str) -> anyhow::Result<Changes> {
             root.display()
         )
     })?;
-    let tree = repo
-        .revparse_single(rev)
-        .with_context(|| {
-            format!(
-                "the revision `{rev}` does not exist in {}",
-                display_root(&repo)
-            )
-        })?
+    let tree = resolve(&repo, rev)?
         .peel_to_tree()
         .with_context(|| format!("`{rev}` does not name a commit"))?;
     let workdir = repo

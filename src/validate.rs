@@ -301,6 +301,15 @@ fn report(
         }
         ValidationErrorKind::Format { format } => {
             let given = instance.as_str().unwrap_or_default();
+            if let Some((message, help)) = time_problem(format, given) {
+                out.at(
+                    Code::S002,
+                    pointer,
+                    format!("`{given}` in {field} {message}"),
+                    help,
+                );
+                return;
+            }
             let (what, help) = match format.as_str() {
                 "date-time" => (
                     "a timestamp with an offset",
@@ -571,8 +580,118 @@ fn type_help(kind: &TypeKind) -> &'static str {
     }
 }
 
+/// What exactly is wrong with a timestamp or a date, when it is a common slip: a space for
+/// the `T`, no offset, no seconds, a day that does not exist, day-first order.
+fn time_problem(format: &str, given: &str) -> Option<(String, String)> {
+    let parses = |text: &str| chrono::DateTime::parse_from_rfc3339(text).is_ok();
+    let date_part = given.get(..10).unwrap_or(given);
+    if let Some(problem) = date_problem(date_part) {
+        return Some(problem);
+    }
+    if format != "date-time" {
+        return None;
+    }
+    let with_t = given.replacen(' ', "T", 1);
+    if given.get(10..11) == Some(" ") && parses(&with_t) {
+        return Some((
+            "has a space where the `T` between the date and the time belongs".into(),
+            format!("write `{with_t}`"),
+        ));
+    }
+    let repaired = given
+        .get(10..11)
+        .map_or(given.to_owned(), |_| with_t.clone());
+    if parses(&format!("{repaired}+01:00")) {
+        return Some((
+            "has no UTC offset, so it could be any time zone".into(),
+            format!(
+                "add the offset: `{repaired}+01:00` in Danish winter time, `+02:00` in summer, `Z` for UTC"
+            ),
+        ));
+    }
+    // `09:30+01:00`: the seconds are left out.
+    if let Some(time) = repaired.get(11..16)
+        && let Some(rest) = repaired.get(16..)
+    {
+        let with_seconds = format!("{}{time}:00{rest}", &repaired[..11]);
+        if parses(&with_seconds) {
+            return Some(("has no seconds".into(), format!("write `{with_seconds}`")));
+        }
+        if parses(&format!("{with_seconds}+01:00")) {
+            return Some((
+                "has no seconds and no UTC offset".into(),
+                format!(
+                    "write `{with_seconds}+01:00` (`+02:00` in Danish summer time, `Z` for UTC)"
+                ),
+            ));
+        }
+    }
+    None
+}
+
+/// A date that is the right shape but does not exist (`2026-02-30`), or in another order.
+fn date_problem(date: &str) -> Option<(String, String)> {
+    let parts: Vec<&str> = date.split(['-', '/', '.']).collect();
+    if parts.len() != 3 || !parts.iter().all(|p| p.bytes().all(|b| b.is_ascii_digit())) {
+        return None;
+    }
+    let number = |p: &str| p.parse::<u32>().ok();
+    let (year, month, day) = if parts[0].len() == 4 {
+        (parts[0], parts[1], parts[2])
+    } else if parts[2].len() == 4 {
+        return Some((
+            "puts the day first".into(),
+            format!(
+                "write the date as year-month-day: `{}-{:0>2}-{:0>2}`",
+                parts[2], parts[1], parts[0]
+            ),
+        ));
+    } else {
+        return None;
+    };
+    let (y, m, d) = (number(year)? as i32, number(month)?, number(day)?);
+    if chrono::NaiveDate::from_ymd_opt(y, m, d).is_none() {
+        let month_name = [
+            "January",
+            "February",
+            "March",
+            "April",
+            "May",
+            "June",
+            "July",
+            "August",
+            "September",
+            "October",
+            "November",
+            "December",
+        ]
+        .get(m.wrapping_sub(1) as usize);
+        return Some((
+            match month_name {
+                Some(name) => format!("is not a real date: {name} {y} has no day {d}"),
+                None => format!("is not a real date: there is no month {m}"),
+            },
+            "check the day and the month".into(),
+        ));
+    }
+    if date.contains(['/', '.']) || month.len() != 2 || day.len() != 2 {
+        return Some((
+            "is not written as `YYYY-MM-DD`".into(),
+            format!("write `{y:04}-{m:02}-{d:02}`"),
+        ));
+    }
+    None
+}
+
 fn describe_value(value: &Value) -> String {
     match value {
+        Value::String(s) if s.eq_ignore_ascii_case(".inf") || s.eq_ignore_ascii_case("+.inf") => {
+            "infinity (`.inf`), which no count or amount can be".into()
+        }
+        Value::String(s) if s.eq_ignore_ascii_case("-.inf") => {
+            "minus infinity (`-.inf`), which no count or amount can be".into()
+        }
+        Value::String(s) if s.eq_ignore_ascii_case(".nan") => "\"not a number\" (`.nan`)".into(),
         Value::Null => "empty".into(),
         Value::Bool(b) => format!("`{b}`"),
         Value::Number(n) => format!("the number {n}"),

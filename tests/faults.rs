@@ -480,7 +480,7 @@ fn git_edge_cases_build_or_fail_clearly() {
     let cases: Vec<(Vec<String>, &str)> = vec![
         (
             vec!["--rev".into(), "no-such-branch".into()],
-            "does not exist",
+            "the revision `no-such-branch` was not found",
         ),
         (
             vec!["--rev".into(), "HEAD:candor.yaml".into()],

@@ -85,9 +85,9 @@ fn empty_binary_and_odd_documents() {
             &b"a: 1\n---\nb: 2\n"[..],
             "more than one YAML document",
         ),
-        ("syntax.yaml", &b"a: [1, 2\nb: \"x\n"[..], "invalid YAML"),
+        ("syntax.yaml", &b"a: [1, 2\nb: \"x\n"[..], "is never closed"),
         ("binary.yaml", &b"\x00\x01\x02\xff\xfe"[..], "not UTF-8"),
-        ("tabs.yaml", &b"a:\n\t- b\n"[..], "invalid YAML"),
+        ("tabs.yaml", &b"a:\n\t- b\n"[..], "indented with a tab"),
         ("dup.yaml", &b"schema: 1\nschema: 1\n"[..], "appears twice"),
     ] {
         let repo = repository(&fixture_config(), &[(name, bytes)]);

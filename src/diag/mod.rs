@@ -309,6 +309,16 @@ impl<'a> Emitter<'a> {
     }
 }
 
+/// "1 day", "2 days": `count` with `one` or `other`, as English counts them.
+pub fn count(count: impl Into<i64>, one: &str, other: &str) -> String {
+    let count = count.into();
+    if count == 1 || count == -1 {
+        format!("{count} {one}")
+    } else {
+        format!("{count} {other}")
+    }
+}
+
 /// The closest candidate to `word` by edit distance, if it is close enough to be a likely typo.
 pub fn closest<'c>(word: &str, candidates: &[&'c str]) -> Option<&'c str> {
     candidates

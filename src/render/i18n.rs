@@ -55,6 +55,15 @@ impl Strings {
         self.flat.get(key).map(String::as_str).unwrap_or(key)
     }
 
+    /// `key.one` or `key.other` by `count`, with `{count}` replaced: "1 report", "3 reports".
+    /// Danish and English both use these two forms; a language with more can add its own
+    /// keys and overrides.
+    pub(crate) fn count(&self, key: &str, count: usize) -> String {
+        let form = if count == 1 { "one" } else { "other" };
+        self.get(&format!("{key}.{form}"))
+            .replace("{count}", &count.to_string())
+    }
+
     /// The strings nested, for templates.
     pub(super) fn nested(&self) -> &Value {
         &self.nested

@@ -21,9 +21,9 @@ pub(super) fn check(subject: &Subject<'_>, context: &Context<'_>, out: &mut Emit
             "/status",
             "/status",
             format!(
-                "the final report was due on {} ({} days after resolution) and the report is still {}",
+                "the final report was due on {} ({} after resolution) and the report is still {}",
                 due.format("%Y-%m-%d"),
-                policy.final_days,
+                crate::diag::count(policy.final_days, "day", "days"),
                 incident.status.as_str()
             ),
             "complete the root cause and actions and set `status: final`",
@@ -37,9 +37,9 @@ pub(super) fn check(subject: &Subject<'_>, context: &Context<'_>, out: &mut Emit
                 Code::A009,
                 "/status",
                 format!(
-                    "a preliminary report was due by {} ({} hours after detection) and this is still a draft",
+                    "a preliminary report was due by {} ({} after detection) and this is still a draft",
                     due.format("%Y-%m-%d %H:%M UTC"),
-                    policy.preliminary_hours
+                    crate::diag::count(policy.preliminary_hours, "hour", "hours")
                 ),
                 "publish what is known as `status: preliminary`, with an impact estimate and the root cause marked `under-investigation`",
             );

@@ -35,10 +35,10 @@ pub(super) fn check(summaries: &[&Summary], context: &Context<'_>) -> Vec<Findin
                 "/status",
                 Some(summary.status_position),
                 format!(
-                    "the report was first published on {}, {:.1} hours after the incident was detected; the deadline was {} hours",
+                    "the report was first published on {}, {:.1} hours after the incident was detected; the deadline was {}",
                     published_on(&stage),
                     stage.days * 24.0,
-                    policy.preliminary_hours
+                    crate::diag::count(policy.preliminary_hours, "hour", "hours")
                 ),
                 "this cannot be undone: say in the report why it came late; if the organisation accepts the finding, add a waiver with the reason, which is published with the report".into(),
             );
@@ -49,10 +49,10 @@ pub(super) fn check(summaries: &[&Summary], context: &Context<'_>) -> Vec<Findin
                 "/status",
                 Some(summary.status_position),
                 format!(
-                    "the final report was first published on {}, {:.0} days after the incident was resolved; the deadline was {} days",
+                    "the final report was first published on {}, {} after the incident was resolved; the deadline was {}",
                     published_on(&stage),
-                    stage.days.floor(),
-                    policy.final_days
+                    crate::diag::count(stage.days.floor() as i64, "day", "days"),
+                    crate::diag::count(policy.final_days, "day", "days")
                 ),
                 "this cannot be undone: explain the delay in the report; if the organisation accepts the finding, add a waiver with the reason, which is published with the report".into(),
             );

@@ -71,8 +71,9 @@ pub(crate) fn check_repository(summaries: &[&Summary], context: &Context<'_>) ->
                 "/root_cause/category",
                 later.cause.map(|(_, position)| position),
                 format!(
-                    "`{service}` had an incident with the same root cause category ({}) {days} days earlier: `{}`",
+                    "`{service}` had an incident with the same root cause category ({}) {} earlier: `{}`",
                     category.as_str(),
+                    crate::diag::count(days, "day", "days"),
                     earlier.id
                 ),
                 format!(

@@ -53,7 +53,7 @@
     }
     status.textContent = total === 0
       ? input.getAttribute("data-none-text")
-      : input.getAttribute("data-results-text").replace("{count}", String(total));
+      : input.getAttribute(total === 1 ? "data-results-one" : "data-results-other").replace("{count}", String(total));
   };
   form.addEventListener("submit", function (event) {
     event.preventDefault();

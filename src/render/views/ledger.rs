@@ -19,6 +19,8 @@ pub(crate) struct LedgerView {
     pub groups: Vec<LedgerGroup>,
     /// Total actions on this page's scope.
     pub total: usize,
+    /// "12 actions in all."
+    pub total_text: String,
     /// Pages by year of the due date.
     pub years: Vec<NamedLink>,
 }
@@ -182,6 +184,7 @@ impl<'a> Ledger<'a> {
                     year: None,
                     groups: ledger_groups(&all, l, "", LIST_LIMIT),
                     total: self.refs.len(),
+                    total_text: l.strings.count("ledger.total", self.refs.len()),
                     years: self
                         .by_year
                         .iter()
@@ -203,6 +206,7 @@ impl<'a> Ledger<'a> {
                 LedgerView {
                     year: Some(year_name(year)),
                     total: actions.len(),
+                    total_text: l.strings.count("ledger.total", actions.len()),
                     groups: ledger_groups(&actions, l, "../", usize::MAX),
                     years: Vec::new(),
                 }

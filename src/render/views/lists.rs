@@ -30,6 +30,8 @@ pub(crate) struct IndexView {
     pub services: Vec<NamedLink>,
     /// Organisation links, for filtering.
     pub organisations: Vec<NamedLink>,
+    /// "All 7 reports." when every report is listed.
+    pub all_shown: String,
 }
 
 /// A year with its report count.
@@ -70,6 +72,7 @@ pub(crate) fn index(model: &Model<'_>, l: &Localizer<'_>) -> IndexView {
         ongoing: model.totals.ongoing,
         services: service_links(model, l, ""),
         organisations: organisation_links(model, l, ""),
+        all_shown: l.strings.count("index.all_shown", model.totals.reports),
     }
 }
 
@@ -80,6 +83,8 @@ pub(crate) struct YearView {
     pub year: i32,
     /// Its reports.
     pub reports: Vec<ReportRow>,
+    /// "3 reports".
+    pub count: String,
 }
 
 /// Build a year page.
@@ -91,6 +96,7 @@ pub(crate) fn year(model: &Model<'_>, year: i32, l: &Localizer<'_>) -> YearView 
         .collect();
     YearView {
         year,
+        count: l.strings.count("year.count", reports.len()),
         reports: report_rows(model, &reports, l, "../"),
     }
 }
@@ -99,21 +105,41 @@ pub(crate) fn year(model: &Model<'_>, year: i32, l: &Localizer<'_>) -> YearView 
 #[derive(Debug, Serialize)]
 pub(crate) struct DirectoryView {
     /// Entries.
-    pub entries: Vec<NamedLink>,
+    pub entries: Vec<DirectoryEntry>,
+}
+
+/// One service or organisation with its number of reports.
+#[derive(Debug, Serialize)]
+pub(crate) struct DirectoryEntry {
+    /// Display name.
+    pub name: String,
+    /// Link.
+    pub href: String,
+    /// "1 report", "3 reports".
+    pub count: String,
+}
+
+fn directory(links: Vec<NamedLink>, l: &Localizer<'_>) -> DirectoryView {
+    DirectoryView {
+        entries: links
+            .into_iter()
+            .map(|link| DirectoryEntry {
+                count: l.strings.count("services.reports", link.count),
+                name: link.name,
+                href: link.href,
+            })
+            .collect(),
+    }
 }
 
 /// The services directory.
 pub(crate) fn services(model: &Model<'_>, l: &Localizer<'_>) -> DirectoryView {
-    DirectoryView {
-        entries: service_links(model, l, "services/"),
-    }
+    directory(service_links(model, l, "services/"), l)
 }
 
 /// The organisations directory.
 pub(crate) fn organisations(model: &Model<'_>, l: &Localizer<'_>) -> DirectoryView {
-    DirectoryView {
-        entries: organisation_links(model, l, "organisations/"),
-    }
+    directory(organisation_links(model, l, "organisations/"), l)
 }
 
 /// A link to every service with its report count; `strip` is the folder the linking page is in.

@@ -23,6 +23,8 @@ pub(crate) struct OrganisationView {
     pub median_days_to_final: Option<String>,
     /// How many final reports the median is computed from.
     pub finals_measured: usize,
+    /// "based on 2 final reports".
+    pub median_basis: String,
     /// Final reports overdue now.
     pub overdue_final: usize,
     /// Open actions, overdue first (up to [`LIST_LIMIT`]).
@@ -137,6 +139,9 @@ pub(crate) fn organisation(model: &Model<'_>, key: &str, l: &Localizer<'_>) -> O
             .collect(),
         median_days_to_final: days_to_final.median.map(|d| l.strings.decimal(d, 1)),
         finals_measured: days_to_final.count,
+        median_basis: l
+            .strings
+            .count("organisation.median_basis", days_to_final.count),
         overdue_final: figures.map(|f| f.final_overdue).unwrap_or_default(),
         overdue_actions: figures.map(|f| f.actions_overdue).unwrap_or_default(),
         open_total: figures.map(|f| f.actions_open).unwrap_or_default(),

@@ -10,9 +10,11 @@
 //! a string, not a date). The tree converts to a `serde_json::Value` for schema validation, and
 //! answers "where is `/actions/2/owner`?" for every later finding.
 
+mod plain;
+
 use std::collections::HashMap;
 
-use saphyr_parser::{Event, Parser, ScalarStyle, ScanError, Span};
+use saphyr_parser::{Event, Parser, ScalarStyle, Span};
 use serde_json::{Map, Number, Value};
 
 use crate::config::Limits;
@@ -331,11 +333,8 @@ impl TreeBuilder {
                 None => break Ok(()),
                 Some(Err(error)) => {
                     // At the end of input the scanner may point just past the last line.
-                    let mut problem = scan_problem(&error);
-                    if let LoadProblem::Syntax { position, .. } = &mut problem {
-                        *position = (*position).min(self.end);
-                    }
-                    break Err(Abort(problem));
+                    let position = position_from_marker(error.marker()).min(self.end);
+                    break Err(Abort(plain::explain(text, error.info(), position)));
                 }
                 Some(Ok((event, span))) => {
                     if let Err(abort) = self.on_event(event, span) {
@@ -532,14 +531,6 @@ impl TreeBuilder {
                 }
             },
         }
-    }
-}
-
-fn scan_problem(error: &ScanError) -> LoadProblem {
-    LoadProblem::Syntax {
-        position: position_from_marker(error.marker()),
-        message: format!("invalid YAML: {}", error.info()),
-        help: "check indentation (spaces, not tabs), quotes and colons near this position; text containing `: ` or starting with a special character needs quotes".into(),
     }
 }
 
