@@ -584,7 +584,11 @@ pub fn run_with_summaries(
         publications: publications.as_ref(),
         ..engine.context()
     };
-    let (mut findings, waived) = finish(&mut analyses, &context);
+    let (mut findings, mut waived) = finish(&mut analyses, &context);
+    // Messages are said in English here; `say_in` says them in another language.
+    let english = crate::i18n::Strings::built_in("en")?;
+    english.say_all(&mut findings);
+    english.say_all(&mut waived);
 
     findings.extend(loaded_config.findings.iter().cloned());
     let levels = Levels::default();
@@ -624,6 +628,12 @@ pub fn run_with_summaries(
         reports,
         publications,
     })
+}
+
+/// Say the findings' messages in `lang` (`en` or `da`): the terminal's `--lang`.
+pub fn say_in(findings: &mut [Finding], lang: &str) -> anyhow::Result<()> {
+    crate::i18n::Strings::built_in(lang)?.say_all(findings);
+    Ok(())
 }
 
 /// Check a working tree: candor.yaml and every report under `incidents/`. When `only` is

@@ -68,6 +68,9 @@ pub struct CheckArgs {
     /// How to print findings.
     #[arg(long, value_enum, default_value_t = Format::Human)]
     pub format: Format,
+    /// The language of the findings' messages: `en` or `da` (help texts stay English).
+    #[arg(long, value_name = "LANG", default_value = "en")]
+    pub lang: String,
     /// Check as of the start of this day (YYYY-MM-DD, 00:00 UTC) instead of now.
     #[arg(long, value_name = "DATE", value_parser = parse_day)]
     pub today: Option<NaiveDate>,

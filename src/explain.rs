@@ -3,16 +3,23 @@
 use serde_json::json;
 
 use crate::diag::{Levels, RULES, Rule};
+use crate::i18n::Strings;
+
+/// The English strings the command line speaks.
+fn english() -> Strings {
+    Strings::built_in("en").unwrap_or_else(|_| unreachable!("the built-in English strings parse"))
+}
 
 /// The full explanation of one rule.
 pub fn explain(rule: &Rule) -> String {
+    let strings = english();
     format!(
         "{} {} (default level: {})\n\n{}\n\n{}",
         rule.code_str,
         rule.name,
         rule.default_level.as_str(),
-        rule.summary,
-        rule.explanation_markdown()
+        strings.rule_text(rule).summary,
+        strings.rule_markdown(rule)
     )
 }
 
@@ -29,6 +36,7 @@ fn level_of(rule: &Rule, levels: Option<&Levels>) -> (&'static str, &'static str
 /// Every rule as aligned text columns, with the level that applies (from `levels`, the
 /// repository's candor.yaml, when there is one) and where it comes from.
 pub fn rules_text(levels: Option<&Levels>) -> String {
+    let strings = english();
     let mut text = String::new();
     for rule in RULES {
         let (level, source) = level_of(rule, levels);
@@ -42,7 +50,10 @@ pub fn rules_text(levels: Option<&Levels>) -> String {
         };
         text.push_str(&format!(
             "{}  {:<26} {:<5} {}\n",
-            rule.code_str, rule.name, level, rule.summary
+            rule.code_str,
+            rule.name,
+            level,
+            strings.rule_text(rule).summary
         ));
     }
     if levels.is_some_and(|levels| RULES.iter().any(|r| levels.is_overridden(r.code))) {
@@ -53,6 +64,7 @@ pub fn rules_text(levels: Option<&Levels>) -> String {
 
 /// Every rule as a Markdown table, with the levels that apply.
 pub fn rules_markdown(levels: Option<&Levels>) -> String {
+    let strings = english();
     let mut text = String::from("| code | name | level | fires when |\n|---|---|---|---|\n");
     for rule in RULES {
         let (level, source) = level_of(rule, levels);
@@ -66,7 +78,7 @@ pub fn rules_markdown(levels: Option<&Levels>) -> String {
             rule.code_str,
             rule.name,
             level,
-            rule.summary.replace('|', "\\|")
+            strings.rule_text(rule).summary.replace('|', "\\|")
         ));
     }
     text
@@ -74,21 +86,23 @@ pub fn rules_markdown(levels: Option<&Levels>) -> String {
 
 /// Every rule as JSON with its explanation and the level that applies.
 pub fn rules_json(levels: Option<&Levels>) -> anyhow::Result<String> {
+    let strings = english();
     let rules: Vec<_> = RULES
         .iter()
         .map(|rule| {
             let (level, source) = level_of(rule, levels);
+            let text = strings.rule_text(rule);
             json!({
                 "code": rule.code_str,
                 "name": rule.name,
                 "level": level,
                 "level_source": source,
                 "default_level": rule.default_level.as_str(),
-                "summary": rule.summary,
-                "what": rule.what,
-                "why": rule.why,
+                "summary": text.summary,
+                "what": text.what,
+                "why": text.why,
                 "example": rule.example,
-                "fix": rule.fix,
+                "fix": text.fix,
             })
         })
         .collect();

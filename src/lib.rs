@@ -19,6 +19,7 @@ pub mod config;
 pub mod diag;
 pub mod explain;
 mod history;
+mod i18n;
 pub mod impact;
 pub mod load;
 pub mod model;

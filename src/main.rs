@@ -135,10 +135,13 @@ fn check(args: CheckArgs) -> anyhow::Result<ExitCode> {
         Some(files)
     };
     let today = candor::today_from(args.today, Utc::now());
-    let outcome = match &args.changed_since {
+    let mut outcome = match &args.changed_since {
         Some(rev) => candor::check::check_changed_since(&tree, rev, today)?,
         None => candor::check_worktree(&tree, only.as_ref(), today)?,
     };
+    if args.lang != "en" {
+        candor::check::say_in(&mut outcome.findings, &args.lang)?;
+    }
     let text = match args.format {
         Format::Human => {
             let coloured =

@@ -86,6 +86,29 @@ impl<'de> Deserialize<'de> for LanguageMap {
 }
 
 impl Text {
+    /// The text as a message argument, quoted in the reader's language.
+    pub fn to_arg(&self, default_language: &str) -> crate::diag::Arg {
+        crate::diag::Arg::Written(
+            self.owned_variants(default_language),
+            default_language.to_owned(),
+        )
+    }
+
+    /// The text as a name in a message (a service's, say), unquoted.
+    pub fn to_name_arg(&self, default_language: &str) -> crate::diag::Arg {
+        crate::diag::Arg::Name(
+            self.owned_variants(default_language),
+            default_language.to_owned(),
+        )
+    }
+
+    fn owned_variants(&self, default_language: &str) -> Vec<(String, String)> {
+        self.variants(default_language)
+            .into_iter()
+            .map(|(lang, text)| (lang.to_owned(), text.to_owned()))
+            .collect()
+    }
+
     /// The text in `language`, if the author wrote it in that language.
     ///
     /// A plain string counts as written in `default_language` (the report's `language`).

@@ -403,6 +403,7 @@ mod tests {
             path: "/severity".into(),
             message: "<script>alert(1)</script>".into(),
             help: String::new(),
+            said: None,
         };
         let html = overlay_html(&[finding], false);
         assert!(!html.contains("<script>"));

@@ -209,7 +209,9 @@ fn report(
                     Some(best) => format!("; did you mean `{best}`?"),
                     None => String::new(),
                 };
-                let help = if allowed.is_empty() {
+                let help = if let Some(best) = closest(name, &allowed) {
+                    format!("rename it to `{best}`, or remove it")
+                } else if allowed.is_empty() {
                     "remove it".to_owned()
                 } else {
                     format!(

@@ -325,7 +325,7 @@ fn human_output_shows_the_line_and_a_caret() {
     8 | severty: critical
       | ^^^^^^^^^^^^^^^^^ severty
       |
-      = help: remove it or rename it; the fields here are `actions`, `contributing_factors`, `detected_at`, `id`, `impact`, `language`, `lessons`, `organisation`, `references`, `resolved_at`, `root_cause`, `schema`, `services`, `severity`, `started_at`, `status`, `summary`, `supplier`, `timeline`, `title`, `waivers`, `withheld`
+      = help: rename it to `severity`, or remove it
       = note: S002 schema-violation: `candor explain S002` tells more
     ");
     assert!(
@@ -381,4 +381,97 @@ fn explain_and_rules_print_the_registry() {
         .unwrap();
     let rules: Vec<Value> = serde_json::from_slice(&output.stdout).unwrap();
     assert_eq!(rules[0]["code"], "S001");
+}
+
+/// The output of `candor check --format FORMAT` on the report with many errors.
+fn formatted(format: &str) -> String {
+    let repo = repository(
+        &fixture_config(),
+        &[("many-errors.yaml", MANY_ERRORS.as_bytes())],
+    );
+    let output = candor()
+        .args([
+            "check",
+            "--format",
+            format,
+            "--today",
+            "2026-12-01",
+            "--repo",
+        ])
+        .arg(repo.path())
+        .output()
+        .unwrap();
+    String::from_utf8(output.stdout).unwrap()
+}
+
+#[test]
+fn snapshots_of_each_output_format() {
+    for format in ["json", "github", "sarif", "human"] {
+        let text = formatted(format).replace(env!("CARGO_PKG_VERSION"), "[version]");
+        insta::assert_snapshot!(format!("format_{format}"), text);
+    }
+}
+
+/// A command, what it printed and how it ended, as one reviewed text.
+fn transcript(dir: &std::path::Path, args: &[&str]) -> String {
+    let output = candor().current_dir(dir).args(args).output().unwrap();
+    let root = dir.canonicalize().unwrap();
+    let clean = |bytes: &[u8]| {
+        String::from_utf8_lossy(bytes)
+            .replace(&format!("{}/", root.display()), "[repo]/")
+            .replace(&root.display().to_string(), "[repo]")
+    };
+    format!(
+        "$ candor {}\n--- stdout\n{}--- stderr\n{}--- exit {}\n",
+        args.join(" "),
+        clean(&output.stdout),
+        clean(&output.stderr),
+        output.status.code().unwrap_or(-1)
+    )
+}
+
+#[test]
+fn error_transcripts_say_what_to_do() {
+    let repo = repository(
+        &fixture_config(),
+        &[
+            (
+                "2026/tab.yaml",
+                b"schema: 1\nid: tab\nsummary:\n  da: a\n\ten: b\n",
+            ),
+            (
+                "2026/colon.yaml",
+                b"schema: 1\nid: colon\ntitle: Login failed: nobody could log in\n",
+            ),
+        ],
+    );
+    let git = git2::Repository::init(repo.path()).unwrap();
+    let mut index = git.index().unwrap();
+    index.add_path(std::path::Path::new("candor.yaml")).unwrap();
+    let tree = git.find_tree(index.write_tree().unwrap()).unwrap();
+    let signature = git2::Signature::new(
+        "Agency",
+        "reports@example.org",
+        &git2::Time::new(1_764_000_000, 60),
+    )
+    .unwrap();
+    git.commit(Some("HEAD"), &signature, &signature, "Start", &tree, &[])
+        .unwrap();
+    let mut cases = String::new();
+    for args in [
+        &["check", "--today", "30-11-2026"][..],
+        &["check", "--changed-since", "no-such-branch"],
+        &["build", "--rev", "no-such-branch", "--out", "site"],
+        &["check", "--today", "2026-12-01", "incidents/2026/tab.yaml"],
+        &[
+            "check",
+            "--today",
+            "2026-12-01",
+            "incidents/2026/colon.yaml",
+        ],
+    ] {
+        cases.push_str(&transcript(repo.path(), args));
+        cases.push('\n');
+    }
+    insta::assert_snapshot!("transcripts", cases);
 }

@@ -842,3 +842,34 @@ fn every_figure_on_the_pages_equals_open_data_on_a_generated_repository() {
     let compared = assert_pages_match_open_data(&out.path().join("site"));
     assert!(compared > 40, "only {compared} figures compared");
 }
+
+#[test]
+fn finding_messages_are_in_the_page_language() {
+    let (_repo, out) = built_examples();
+    let site = out.path().join("site");
+    let page = |lang: &str, id: &str| {
+        std::fs::read_to_string(site.join(format!("{lang}/reports/{id}.html"))).unwrap()
+    };
+    let danish = page("da", "2026-03-02-national-eid-login-outage");
+    assert!(
+        danish.contains("Tiltag A2 havde frist den 30. september 2026 og er stadig i gang."),
+        "the overdue action in Danish"
+    );
+    assert!(
+        !danish.contains("was due on"),
+        "no English finding text on a Danish page"
+    );
+    let english = page("en", "2026-03-02-national-eid-login-outage");
+    assert!(english.contains("Action A2 was due on 30 September 2026 and is still in progress."));
+    let late = page("da", "2026-05-20-digital-post-search-outage");
+    assert!(late.contains(
+        "Den endelige rapport blev først offentliggjort den 10. juli 2026, 51 dage efter"
+    ));
+    // The rule pages explain in the page's language too.
+    let rule = std::fs::read_to_string(site.join("da/rules/A005.html")).unwrap();
+    assert!(rule.contains("Hvad reglen kontrollerer"), "Danish headings");
+    assert!(
+        rule.contains("Forsinkede løfter vises offentligt"),
+        "Danish explanation"
+    );
+}

@@ -11,6 +11,7 @@ mod codes;
 use std::cmp::Ordering;
 use std::collections::{BTreeMap, HashMap};
 
+use chrono::{DateTime, FixedOffset, NaiveDate};
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
@@ -57,8 +58,107 @@ impl Level {
     }
 }
 
+/// A finding's message as data: a key into the translation files (`finding.<key>` in
+/// `templates/i18n/<lang>.yaml`) and its arguments, so the same finding reads as a sentence
+/// in any language: English in the terminal by default, Danish on a Danish page.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Message {
+    /// The template's key, e.g. `A005`.
+    pub key: &'static str,
+    /// The values the template's `{name}` placeholders stand for.
+    pub args: Vec<(&'static str, Arg)>,
+}
+
+impl Message {
+    /// A message with no arguments yet.
+    pub fn new(key: &'static str) -> Message {
+        Message {
+            key,
+            args: Vec::new(),
+        }
+    }
+
+    /// Add an argument.
+    pub fn with(mut self, name: &'static str, value: Arg) -> Message {
+        self.args.push((name, value));
+        self
+    }
+
+    /// The argument `name`, if given.
+    pub fn arg(&self, name: &str) -> Option<&Arg> {
+        self.args.iter().find(|(n, _)| *n == name).map(|(_, a)| a)
+    }
+}
+
+/// One value in a message, kept typed so each language can write it its own way.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Arg {
+    /// Shown as it is (an action id, a rule code).
+    Plain(String),
+    /// A whole number; a template written as `{one, other}` chooses its form by `count`.
+    Count(i64),
+    /// A number with this many decimals.
+    Decimal(f64, usize),
+    /// A calendar date.
+    Date(NaiveDate),
+    /// A moment, with the offset it was written with.
+    Time(DateTime<FixedOffset>),
+    /// A word from the translation files: group and key, e.g. `word.severity` and `major`.
+    Word(&'static str, String),
+    /// A text the author wrote, by language code, and the language of a plain string.
+    Written(Vec<(String, String)>, String),
+    /// A name from candor.yaml (a service, an organisation), by language code, and the
+    /// language of a plain string; shown without quotes.
+    Name(Vec<(String, String)>, String),
+    /// A language, by code.
+    Language(String),
+    /// A length of time in minutes ("4 h 25 min").
+    Duration(f64),
+    /// A count of a unit from the translation files (`unit_count.<unit>`: "1 day", "3 days").
+    Quantity(&'static str, i64),
+}
+
+impl From<&str> for Arg {
+    fn from(text: &str) -> Arg {
+        Arg::Plain(text.to_owned())
+    }
+}
+
+impl From<String> for Arg {
+    fn from(text: String) -> Arg {
+        Arg::Plain(text)
+    }
+}
+
+/// What a finding says: a plain English sentence, or a message to be said in a language.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Said {
+    /// A sentence, in English (structure and time findings, which never reach a page).
+    Plain(String),
+    /// A message for the translation files.
+    Message(Message),
+}
+
+impl From<String> for Said {
+    fn from(text: String) -> Said {
+        Said::Plain(text)
+    }
+}
+
+impl From<&str> for Said {
+    fn from(text: &str) -> Said {
+        Said::Plain(text.to_owned())
+    }
+}
+
+impl From<Message> for Said {
+    fn from(message: Message) -> Said {
+        Said::Message(message)
+    }
+}
+
 /// One finding, in the documented JSON shape: one thing wrong with one place in one file.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct Finding {
     /// Rule code, e.g. `A006`.
     pub code: Code,
@@ -74,10 +174,13 @@ pub struct Finding {
     pub column: Option<u32>,
     /// JSON Pointer into the report (empty for the whole file).
     pub path: String,
-    /// What is wrong.
+    /// What is wrong, in the language of the run (English by default).
     pub message: String,
     /// How to fix it.
     pub help: String,
+    /// The message as data, for findings that can be said in every site language.
+    #[serde(skip)]
+    pub said: Option<Message>,
 }
 
 impl Finding {
@@ -221,11 +324,11 @@ impl<'a> Emitter<'a> {
         &mut self,
         code: Code,
         pointer: &str,
-        message: impl Into<String>,
+        message: impl Into<Said>,
         help: impl Into<String>,
     ) {
         let position = self.root.map(|root| root.value_position(pointer));
-        self.push(code, pointer, position, message.into(), help.into());
+        self.push(code, pointer, position, message, help.into());
     }
 
     /// A finding about the key at `pointer` (an unknown field, say).
@@ -233,11 +336,11 @@ impl<'a> Emitter<'a> {
         &mut self,
         code: Code,
         pointer: &str,
-        message: impl Into<String>,
+        message: impl Into<Said>,
         help: impl Into<String>,
     ) {
         let position = self.root.map(|root| root.key_position(pointer));
-        self.push(code, pointer, position, message.into(), help.into());
+        self.push(code, pointer, position, message, help.into());
     }
 
     /// A finding about `pointer` shown at the position of `anchor` (for a missing field, the
@@ -247,11 +350,11 @@ impl<'a> Emitter<'a> {
         code: Code,
         pointer: &str,
         anchor: &str,
-        message: impl Into<String>,
+        message: impl Into<Said>,
         help: impl Into<String>,
     ) {
         let position = self.root.map(|root| root.value_position(anchor));
-        self.push(code, pointer, position, message.into(), help.into());
+        self.push(code, pointer, position, message, help.into());
     }
 
     /// A finding about `pointer` shown at the key of `anchor`.
@@ -260,26 +363,31 @@ impl<'a> Emitter<'a> {
         code: Code,
         pointer: &str,
         anchor: &str,
-        message: impl Into<String>,
+        message: impl Into<Said>,
         help: impl Into<String>,
     ) {
         let position = self.root.map(|root| root.key_position(anchor));
-        self.push(code, pointer, position, message.into(), help.into());
+        self.push(code, pointer, position, message, help.into());
     }
 
-    /// A finding with an explicit position (or none).
+    /// A finding with an explicit position (or none). A message given as data is said in
+    /// the run's language when the run ends; until then `message` holds its key.
     pub fn push(
         &mut self,
         code: Code,
         pointer: &str,
         position: Option<Position>,
-        message: String,
+        message: impl Into<Said>,
         help: String,
     ) {
         let level = self.levels.level(code);
         if level == Level::Allow {
             return;
         }
+        let (message, said) = match message.into() {
+            Said::Plain(text) => (text, None),
+            Said::Message(said) => (said.key.to_owned(), Some(said)),
+        };
         self.findings.push(Finding {
             code,
             name: code.rule().name,
@@ -290,6 +398,7 @@ impl<'a> Emitter<'a> {
             path: pointer.to_owned(),
             message,
             help,
+            said,
         });
     }
 

@@ -7,7 +7,7 @@
 //! `i18n` the interface strings; `data` the open data, feed and search index.
 
 mod data;
-mod i18n;
+
 pub mod markdown;
 pub(crate) mod svg;
 mod templates;
@@ -23,10 +23,10 @@ use tera::{Context, Tera};
 pub use templates::TemplateSet;
 
 use crate::build::Progress;
+use crate::i18n::Strings;
 use crate::publish::Staging;
 use crate::schema;
 use crate::site::Model;
-use i18n::Strings;
 use views::{Layout, LayoutFactory, Localizer};
 
 /// Templates compiled and interface strings loaded, for every site language.

@@ -9,15 +9,16 @@ use crate::diag::RULES;
 
 /// The findings as a SARIF 2.1.0 log.
 pub fn render(findings: &[Finding]) -> anyhow::Result<String> {
+    let strings = crate::i18n::Strings::built_in("en")?;
     let rules: Vec<Value> = RULES
         .iter()
         .map(|rule| {
             json!({
                 "id": rule.code_str,
                 "name": rule.name,
-                "shortDescription": {"text": rule.summary},
-                "fullDescription": {"text": rule.what},
-                "help": {"text": rule.fix, "markdown": rule.explanation_markdown()},
+                "shortDescription": {"text": strings.rule_text(rule).summary},
+                "fullDescription": {"text": strings.rule_text(rule).what},
+                "help": {"text": strings.rule_text(rule).fix, "markdown": strings.rule_markdown(rule)},
                 "defaultConfiguration": {"level": sarif_level(rule.default_level)},
             })
         })

@@ -7,6 +7,17 @@
 use crate::model::{ActionStatus, ActionType, CauseStatus, Status, Text};
 
 use super::{Code, Context, Emitter, Subject};
+use crate::diag::{Arg, Message};
+
+/// A severity as a word of the page's language.
+pub(super) fn severity(level: crate::model::Severity) -> Arg {
+    Arg::Word("word.severity", level.as_str().to_owned())
+}
+
+/// "trigger" or "description", in the page's language.
+fn cause_field(field: &str) -> Arg {
+    Arg::Word("word.cause_field", field.to_owned())
+}
 
 pub(super) fn check(subject: &Subject<'_>, _context: &Context<'_>, out: &mut Emitter<'_>) {
     let incident = subject.incident;
@@ -20,14 +31,14 @@ pub(super) fn check(subject: &Subject<'_>, _context: &Context<'_>, out: &mut Emi
             Code::A001,
             "/root_cause",
             "/status",
-            "this final report has no root_cause",
+            Message::new("A001"),
             "add `root_cause:` with `status`, `category`, `trigger` and `description`; if the cause is not known yet, keep the report preliminary",
         ),
         None => {}
         Some(cause) if is_final && cause.status == CauseStatus::UnderInvestigation => out.at(
             Code::A021,
             "/root_cause/status",
-            "this final report says the root cause is still under investigation",
+            Message::new("A021"),
             "keep the report `preliminary` (with `next_update_due`) until the cause is known, or give the most likely cause as `suspected` and explain it",
         ),
         Some(cause) if cause.status != CauseStatus::UnderInvestigation => {
@@ -52,7 +63,7 @@ pub(super) fn check(subject: &Subject<'_>, _context: &Context<'_>, out: &mut Emi
             Code::A003,
             "/actions",
             anchor,
-            "this final report has no action of type `prevent`",
+            Message::new("A003"),
             "add the change that stops this cause from recurring as an action with `type: prevent`, an owner and a due date",
         );
     }
@@ -64,7 +75,7 @@ pub(super) fn check(subject: &Subject<'_>, _context: &Context<'_>, out: &mut Emi
                 Code::A004,
                 &format!("{pointer}/owner"),
                 &pointer,
-                format!("action `{}` has no owner", action.id),
+                Message::new("A004_owner").with("action", action.id.as_str().into()),
                 "add `owner:` with the unit responsible (a team or office, not a person's name)",
             );
         }
@@ -73,7 +84,7 @@ pub(super) fn check(subject: &Subject<'_>, _context: &Context<'_>, out: &mut Emi
                 Code::A004,
                 &format!("{pointer}/due"),
                 &pointer,
-                format!("action `{}` has no due date", action.id),
+                Message::new("A004_due").with("action", action.id.as_str().into()),
                 "add `due: YYYY-MM-DD` with the date it will be done by",
             );
         }
@@ -82,7 +93,7 @@ pub(super) fn check(subject: &Subject<'_>, _context: &Context<'_>, out: &mut Emi
                 Code::A014,
                 &format!("{pointer}/reason"),
                 &format!("{pointer}/status"),
-                format!("action `{}` is dropped without a reason", action.id),
+                Message::new("A014").with("action", action.id.as_str().into()),
                 "add `reason:` saying why it was dropped and what replaces it, if anything",
             );
         }
@@ -96,7 +107,7 @@ pub(super) fn check(subject: &Subject<'_>, _context: &Context<'_>, out: &mut Emi
                 Code::A018,
                 &format!("{pointer}/evidence"),
                 &format!("{pointer}/status"),
-                format!("action `{}` is done but links no evidence", action.id),
+                Message::new("A018").with("action", action.id.as_str().into()),
                 "add `evidence:` with a link to the change record, test report or audit that shows it was done",
             );
         }
@@ -107,15 +118,13 @@ pub(super) fn check(subject: &Subject<'_>, _context: &Context<'_>, out: &mut Emi
         out.at(
             Code::A006,
             "/severity",
+            Message::new("A006")
+                .with("declared", severity(incident.severity))
+                .with("computed", severity(figures.computed)),
             format!(
-                "declared severity `{}` is below the severity computed from impact, `{}` ({})",
-                incident.severity.as_str(),
+                "set `severity: {}`, or correct the impact figures if they are wrong ({})",
                 figures.computed.as_str(),
                 figures.explanation()
-            ),
-            format!(
-                "set `severity: {}`, or correct the impact figures if they are wrong",
-                figures.computed.as_str()
             ),
         );
     }
@@ -130,9 +139,9 @@ pub(super) fn check(subject: &Subject<'_>, _context: &Context<'_>, out: &mut Emi
             Code::A007,
             "/impact/users_affected",
             anchor,
-            format!(
-                "this {} report does not estimate how many users were affected",
-                incident.status.as_str()
+            Message::new("A007_users").with(
+                "status",
+                Arg::Word("word.status_adjective", incident.status.as_str().to_owned()),
             ),
             "add `impact: {users_affected: {estimate: N, min: N, max: N, method: \"how it was measured\"}}`",
         );
@@ -142,7 +151,7 @@ pub(super) fn check(subject: &Subject<'_>, _context: &Context<'_>, out: &mut Emi
             Code::A007,
             "/resolved_at",
             "/status",
-            "this final report has no resolved_at",
+            Message::new("A007_resolved"),
             "add `resolved_at:` with the time service was fully restored; an ongoing incident cannot have a final report",
         );
     }
@@ -153,7 +162,7 @@ pub(super) fn check(subject: &Subject<'_>, _context: &Context<'_>, out: &mut Emi
                 Code::A017,
                 &format!("/withheld/{index}/legal_basis"),
                 &format!("/withheld/{index}"),
-                "this withheld item names no legal basis",
+                Message::new("A017"),
                 "add `legal_basis:` with the provision that allows withholding it",
             );
         }
@@ -178,7 +187,7 @@ fn check_cause_text(
             Code::A002,
             &pointer,
             "/root_cause",
-            format!("the root cause has no {field}"),
+            Message::new("A002_missing").with("field", cause_field(field)),
             cause_help(field),
         );
         return;
@@ -192,21 +201,33 @@ fn check_cause_text(
             out.at(
                 Code::A002,
                 &variant_pointer,
-                format!(
-                    "the root cause {field} \"{}\" is a stock phrase (\"{phrase}\"), not a cause",
-                    value.trim()
-                ),
+                Message::new("A002_phrase")
+                    .with("field", cause_field(field))
+                    .with(
+                        "text",
+                        Arg::Written(
+                            vec![(language.to_owned(), value.to_owned())],
+                            language.to_owned(),
+                        ),
+                    )
+                    .with("phrase", phrase.into()),
                 cause_help(field),
             );
         } else if word_count(value) < min_words {
             out.at(
                 Code::A002,
                 &variant_pointer,
-                format!(
-                    "the root cause {field} \"{}\" is too short to explain anything ({} words; at least {min_words})",
-                    value.trim(),
-                    word_count(value)
-                ),
+                Message::new("A002_short")
+                    .with("field", cause_field(field))
+                    .with(
+                        "text",
+                        Arg::Written(
+                            vec![(language.to_owned(), value.to_owned())],
+                            language.to_owned(),
+                        ),
+                    )
+                    .with("words", Arg::Count(word_count(value) as i64))
+                    .with("min", Arg::Count(min_words as i64)),
                 cause_help(field),
             );
         }

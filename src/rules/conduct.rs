@@ -5,7 +5,9 @@ use chrono::Duration;
 
 use crate::model::EventKind;
 
+use super::accountability::severity;
 use super::{Code, Context, Emitter, Subject};
+use crate::diag::{Arg, Message};
 
 pub(super) fn check(subject: &Subject<'_>, context: &Context<'_>, out: &mut Emitter<'_>) {
     let incident = subject.incident;
@@ -22,11 +24,9 @@ pub(super) fn check(subject: &Subject<'_>, context: &Context<'_>, out: &mut Emit
             out.at(
                 Code::A010,
                 &format!("/timeline/{index}/severity_claimed"),
-                format!(
-                    "the public was told the incident was `{}`; computed from impact it was `{}`",
-                    claimed.as_str(),
-                    computed.as_str()
-                ),
+                Message::new("A010")
+                    .with("claimed", severity(claimed))
+                    .with("computed", severity(computed)),
                 "keep the statement as it was made; explain in the report why it understated the incident, and add an action on how incidents are classified",
             );
         }
@@ -45,9 +45,9 @@ pub(super) fn check(subject: &Subject<'_>, context: &Context<'_>, out: &mut Emit
                 Code::A011,
                 "/timeline",
                 if incident.timeline.is_empty() { "/severity" } else { "/timeline" },
-                format!(
-                    "this {} incident has no public statement in its timeline",
-                    effective.as_str()
+                Message::new("A011").with(
+                    "severity",
+                    Arg::Word("word.severity_adjective", effective.as_str().to_owned()),
                 ),
                 "record each statement made to the public as a `public-statement` event with its `channel`; if none was made, say so and add a process action",
             ),
@@ -59,9 +59,9 @@ pub(super) fn check(subject: &Subject<'_>, context: &Context<'_>, out: &mut Emit
                     out.at(
                         Code::A012,
                         &format!("/timeline/{index}/at"),
-                        format!(
-                            "the first public statement came {late} minutes after detection; the policy allows {minutes}"
-                        ),
+                        Message::new("A012")
+                            .with("late", Arg::Duration(late as f64))
+                            .with("allowed", Arg::Duration(f64::from(minutes))),
                         "keep the real time; add a process action that speeds up the first statement, such as pre-approved status-page texts",
                     );
                 }
@@ -95,18 +95,13 @@ pub(super) fn check(subject: &Subject<'_>, context: &Context<'_>, out: &mut Emit
         if names.len() > SHOWN {
             listed.push_str(", ...");
         }
-        let count = if names.len() == 1 {
-            "1 field".to_owned()
-        } else {
-            format!("{} fields", names.len())
-        };
         out.at(
             Code::A016,
             first,
-            format!(
-                "no {} text for: {listed} ({count})",
-                language_name(language)
-            ),
+            Message::new("A016")
+                .with("language", Arg::Language(language.clone()))
+                .with("fields", listed.into())
+                .with("count", Arg::Count(names.len() as i64)),
             format!(
                 "write each of these as a map with one entry per site language, e.g. `title: {{{}}}`; a plain string counts as `{}`",
                 context
@@ -120,33 +115,4 @@ pub(super) fn check(subject: &Subject<'_>, context: &Context<'_>, out: &mut Emit
             ),
         );
     }
-}
-
-/// "English (en)" for `en`: the language's English name and its code.
-pub(crate) fn language_name(code: &str) -> String {
-    let name = match code {
-        "da" => "Danish",
-        "de" => "German",
-        "en" => "English",
-        "es" => "Spanish",
-        "et" => "Estonian",
-        "fi" => "Finnish",
-        "fo" => "Faroese",
-        "fr" => "French",
-        "is" => "Icelandic",
-        "it" => "Italian",
-        "kl" => "Greenlandic",
-        "lt" => "Lithuanian",
-        "lv" => "Latvian",
-        "nb" => "Norwegian Bokmål",
-        "nl" => "Dutch",
-        "nn" => "Norwegian Nynorsk",
-        "no" => "Norwegian",
-        "pl" => "Polish",
-        "pt" => "Portuguese",
-        "se" => "Northern Sami",
-        "sv" => "Swedish",
-        _ => return format!("`{code}`"),
-    };
-    format!("{name} ({code})")
 }

@@ -2,6 +2,7 @@
 //! (A009) and the next update on an unknown cause (A013). All compare with `today` from the
 //! context.
 
+use crate::diag::{Arg, Message};
 use crate::model::{CauseStatus, Status};
 use crate::timeliness::{self, Anchors};
 
@@ -20,12 +21,13 @@ pub(super) fn check(subject: &Subject<'_>, context: &Context<'_>, out: &mut Emit
             Code::A008,
             "/status",
             "/status",
-            format!(
-                "the final report was due on {} ({} after resolution) and the report is still {}",
-                due.format("%Y-%m-%d"),
-                crate::diag::count(policy.final_days, "day", "days"),
-                incident.status.as_str()
-            ),
+            Message::new("A008")
+                .with("due", Arg::Date(due.date_naive()))
+                .with("days", Arg::Quantity("day", i64::from(policy.final_days)))
+                .with(
+                    "status",
+                    Arg::Word("word.status_predicate", incident.status.as_str().to_owned()),
+                ),
             "complete the root cause and actions and set `status: final`",
         );
     }
@@ -36,11 +38,9 @@ pub(super) fn check(subject: &Subject<'_>, context: &Context<'_>, out: &mut Emit
             out.at(
                 Code::A009,
                 "/status",
-                format!(
-                    "a preliminary report was due by {} ({} after detection) and this is still a draft",
-                    due.format("%Y-%m-%d %H:%M UTC"),
-                    crate::diag::count(policy.preliminary_hours, "hour", "hours")
-                ),
+                Message::new("A009")
+                    .with("due", Arg::Time(due.with_timezone(&incident.detected_at.timezone())))
+                    .with("hours", Arg::Quantity("hour", i64::from(policy.preliminary_hours))),
                 "publish what is known as `status: preliminary`, with an impact estimate and the root cause marked `under-investigation`",
             );
         }
@@ -54,11 +54,13 @@ pub(super) fn check(subject: &Subject<'_>, context: &Context<'_>, out: &mut Emit
             out.at(
                 Code::A005,
                 &format!("/actions/{index}/due"),
-                format!(
-                    "action `{}` was due on {due} and is still {}",
-                    action.id,
-                    action.status.as_str()
-                ),
+                Message::new("A005")
+                    .with("action", action.id.as_str().into())
+                    .with("due", Arg::Date(due))
+                    .with(
+                        "status",
+                        Arg::Word("word.action_status_predicate", action.status.as_str().to_owned()),
+                    ),
                 "finish it (`status: done` with `evidence`), set a new `due` date, or drop it with a `reason`",
             );
         }
@@ -72,13 +74,13 @@ pub(super) fn check(subject: &Subject<'_>, context: &Context<'_>, out: &mut Emit
                 Code::A013,
                 "/root_cause/next_update_due",
                 "/root_cause/status",
-                "the root cause is under investigation and no date for the next update is given",
+                Message::new("A013_no_date"),
                 "add `next_update_due: YYYY-MM-DD` under `root_cause`",
             ),
             Some(date) if date < today => out.at(
                 Code::A013,
                 "/root_cause/next_update_due",
-                format!("the next update on the root cause was due on {date}"),
+                Message::new("A013_passed").with("due", Arg::Date(date)),
                 "publish the update: confirm the cause, or set a new `next_update_due` and say what is still being investigated",
             ),
             Some(_) => {}

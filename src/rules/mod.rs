@@ -29,7 +29,7 @@ use crate::diag::Position;
 use crate::diag::{Code, Emitter, Level, Levels, RULES, closest};
 use crate::impact::{self, ImpactFigures};
 use crate::load::Node;
-use crate::model::{CauseCategory, Incident, Status};
+use crate::model::{CauseCategory, Incident, Status, Text};
 use crate::timeliness::PublicationTimes;
 
 /// Problems with candor.yaml's `rules` map, as (pointer, message, help).
@@ -125,6 +125,10 @@ pub struct Summary {
     pub file: String,
     /// The report id.
     pub id: String,
+    /// The report's title, to name it in other reports' findings.
+    pub title: Text,
+    /// The language of its plain-string texts.
+    pub language: String,
     /// Where the id is written.
     pub id_position: Position,
     /// Status.
@@ -151,6 +155,8 @@ impl Summary {
         Summary {
             file: file.to_owned(),
             id: incident.id.clone(),
+            title: incident.title.clone(),
+            language: incident.language.clone(),
             id_position: root.position_of("/id"),
             status: incident.status,
             status_position: root.position_of("/status"),

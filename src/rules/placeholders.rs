@@ -2,6 +2,7 @@
 //! `candor new` writes, and their Danish equivalents. Drafts may hold them; a preliminary or
 //! final report reaches citizens, so every one of its texts must be real.
 
+use crate::diag::{Arg, Message};
 use crate::model::Text;
 use crate::scaffold::PROMPTS;
 
@@ -39,10 +40,12 @@ fn report(out: &mut Emitter<'_>, pointer: &str, found: &str) {
     out.at(
         Code::A022,
         pointer,
-        format!(
-            "`{}` still holds placeholder text (\"{found}\")",
-            crate::diag::pointer_to_field(pointer)
-        ),
+        Message::new("A022")
+            .with("field", crate::diag::pointer_to_field(pointer).into())
+            .with(
+                "text",
+                Arg::Written(vec![(String::new(), found.to_owned())], String::new()),
+            ),
         "write the real text; a draft may hold placeholders, a published report may not",
     );
 }

@@ -2,7 +2,7 @@
 //! preliminary deadline (A019), or first final after its final deadline (A020). They stay on
 //! the record after the report is final, when the deadline rules A008 and A009 no longer fire.
 
-use crate::diag::Finding;
+use crate::diag::{Arg, Finding, Message};
 use crate::source;
 use crate::timeliness::{self, Anchors, Stage};
 
@@ -28,18 +28,16 @@ pub(super) fn check(summaries: &[&Summary], context: &Context<'_>) -> Vec<Findin
         };
         let record = timeliness::timeliness(anchors, times, policy);
         let mut out = Emitter::new(&summary.file, None, context.levels);
-        let published_on = |stage: &Stage| stage.published_at.format("%Y-%m-%d").to_string();
+        let published_on = |stage: &Stage| Arg::Date(stage.published_at.date_naive());
         if let Some(stage) = record.preliminary.filter(Stage::is_late) {
             out.push(
                 Code::A019,
                 "/status",
                 Some(summary.status_position),
-                format!(
-                    "the report was first published on {}, {:.1} hours after the incident was detected; the deadline was {}",
-                    published_on(&stage),
-                    stage.days * 24.0,
-                    crate::diag::count(policy.preliminary_hours, "hour", "hours")
-                ),
+                Message::new("A019")
+                    .with("date", published_on(&stage))
+                    .with("hours", Arg::Decimal(stage.days * 24.0, 1))
+                    .with("deadline", Arg::Quantity("hour", i64::from(policy.preliminary_hours))),
                 "this cannot be undone: say in the report why it came late; if the organisation accepts the finding, add a waiver with the reason, which is published with the report".into(),
             );
         }
@@ -48,12 +46,10 @@ pub(super) fn check(summaries: &[&Summary], context: &Context<'_>) -> Vec<Findin
                 Code::A020,
                 "/status",
                 Some(summary.status_position),
-                format!(
-                    "the final report was first published on {}, {} after the incident was resolved; the deadline was {}",
-                    published_on(&stage),
-                    crate::diag::count(stage.days.floor() as i64, "day", "days"),
-                    crate::diag::count(policy.final_days, "day", "days")
-                ),
+                Message::new("A020")
+                    .with("date", published_on(&stage))
+                    .with("days", Arg::Quantity("day", stage.days.floor() as i64))
+                    .with("deadline", Arg::Quantity("day", i64::from(policy.final_days))),
                 "this cannot be undone: explain the delay in the report; if the organisation accepts the finding, add a waiver with the reason, which is published with the report".into(),
             );
         }

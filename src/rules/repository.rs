@@ -6,7 +6,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use chrono::Duration;
 
-use crate::diag::Finding;
+use crate::diag::{Arg, Finding, Message};
 use crate::model::CauseCategory;
 
 use super::{Code, Context, Emitter, Summary};
@@ -70,12 +70,20 @@ pub(crate) fn check_repository(summaries: &[&Summary], context: &Context<'_>) ->
                 Code::A015,
                 "/root_cause/category",
                 later.cause.map(|(_, position)| position),
-                format!(
-                    "`{service}` had an incident with the same root cause category ({}) {} earlier: `{}`",
-                    category.as_str(),
-                    crate::diag::count(days, "day", "days"),
-                    earlier.id
-                ),
+                Message::new("A015")
+                    .with(
+                        "service",
+                        context
+                            .config
+                            .file
+                            .services
+                            .get(service)
+                            .map(|s| s.name.to_name_arg(context.config.default_language()))
+                            .unwrap_or_else(|| service.into()),
+                    )
+                    .with("category", Arg::Word("word.cause_category", category.as_str().to_owned()))
+                    .with("days", Arg::Quantity("day", days))
+                    .with("other", earlier.title.to_arg(&earlier.language)),
                 format!(
                     "refer to `{}` under `references`, explain why its actions did not prevent this one, and add actions that address that",
                     earlier.id

@@ -2,6 +2,7 @@
 //! a date. A waiver without a reason (W001) or past its date (W003) does not apply; a waiver
 //! that covers nothing is reported (W002) so it cannot silently accept a future finding.
 
+use crate::diag::{Arg, Message};
 use chrono::NaiveDate;
 
 use crate::diag::Finding;
@@ -69,10 +70,7 @@ pub(crate) fn apply_waivers(
                 Code::W001,
                 &format!("{pointer}/reason"),
                 Some(waiver.position),
-                format!(
-                    "the waiver for `{}` gives no reason, so it does not apply",
-                    waiver.rule
-                ),
+                Message::new("W001").with("rule", waiver.rule.as_str().into()),
                 "add `reason:` explaining, for the public, why the finding is accepted".into(),
             );
             continue;
@@ -84,7 +82,9 @@ pub(crate) fn apply_waivers(
                 Code::W003,
                 &format!("{pointer}/until"),
                 Some(waiver.until_position),
-                format!("the waiver for `{}` expired on {until}; the finding it covered is back", waiver.rule),
+                Message::new("W003")
+                    .with("rule", waiver.rule.as_str().into())
+                    .with("until", Arg::Date(until)),
                 "resolve the finding, or renew the waiver with a new `until` date and an updated reason".into(),
             );
             continue;
@@ -92,22 +92,18 @@ pub(crate) fn apply_waivers(
         let code = match Code::parse(&waiver.rule) {
             Some(code) if code.is_waivable() => code,
             other => {
-                let why = match other {
+                let key = match other {
                     Some(code) if code.family() == crate::diag::Family::Accountability => {
-                        format!(
-                            "`{code}` cannot be waived: a report may not be published without it being fixed"
-                        )
+                        "W002_never_waived"
                     }
-                    Some(code) => {
-                        format!("`{code}` cannot be waived: only accountability (A) findings can")
-                    }
-                    None => format!("`{}` is not a rule code", waiver.rule),
+                    Some(_) => "W002_not_accountability",
+                    None => "W002_not_a_rule",
                 };
                 out.push(
                     Code::W002,
                     &format!("{pointer}/rule"),
                     Some(waiver.position),
-                    format!("this waiver matches no finding: {why}"),
+                    Message::new(key).with("rule", waiver.rule.as_str().into()),
                     "remove the waiver, or correct the rule code (see `candor rules`)".into(),
                 );
                 continue;
@@ -121,7 +117,7 @@ pub(crate) fn apply_waivers(
                 Code::W002,
                 &format!("{pointer}/rule"),
                 Some(waiver.position),
-                format!("the waiver for `{code}` matches no finding in this report"),
+                Message::new("W002").with("rule", code.as_str().into()),
                 "remove the waiver; it would otherwise accept a future finding nobody has reviewed"
                     .into(),
             );

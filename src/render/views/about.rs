@@ -19,7 +19,7 @@ pub(crate) struct RuleView {
     pub level: String,
     /// Summary in the page language.
     pub summary: String,
-    /// Explanation (English, rendered markdown).
+    /// Explanation in the page language, rendered markdown.
     pub explanation: String,
     /// Link.
     pub href: String,
@@ -38,7 +38,7 @@ pub(crate) fn rules(model: &Model<'_>, l: &Localizer<'_>) -> Vec<RuleView> {
                 .strings
                 .get(&format!("rules.{}", rule.code_str))
                 .to_owned(),
-            explanation: markdown::to_html_page(&rule.explanation_markdown()),
+            explanation: markdown::to_html_page(&l.strings.rule_markdown(rule)),
             href: format!("{}.html", rule.code_str),
         })
         .collect()

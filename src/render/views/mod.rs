@@ -21,8 +21,8 @@ pub(super) use organisation::organisation;
 pub(super) use report::report;
 pub(super) use service::service;
 
-use super::i18n::Strings;
 use super::markdown;
+use crate::i18n::Strings;
 use crate::model::{Action, Text};
 use crate::site::{ActionRecord, Model, Report};
 

@@ -11,8 +11,8 @@ use super::{
 };
 use crate::diag::{Code, Finding};
 use crate::history::{FieldChange, PublishedHistory};
+use crate::i18n::Strings;
 use crate::model::{EventKind, Incident, Outage, Text};
-use crate::render::i18n::Strings;
 use crate::render::svg;
 use crate::site::{Model, Report};
 use crate::timeliness::Stage;
@@ -236,8 +236,10 @@ pub(crate) struct FindingView {
     pub rule: String,
     /// Link to the rule page.
     pub href: String,
-    /// The finding's message (English).
+    /// The finding's message, in the page's language where the rule says it as data.
     pub message: String,
+    /// The language of `message` when it differs from the page's (an English sentence).
+    pub message_lang: Option<String>,
     /// Level.
     pub level: String,
 }
@@ -378,7 +380,11 @@ pub(crate) fn report(model: &Model<'_>, published: &Report<'_>, l: &Localizer<'_
         code: finding.code.to_string(),
         rule: strings.get(&format!("rules.{}", finding.code)).to_owned(),
         href: format!("../{}", paths::rule(finding.code.as_str())),
-        message: finding.message.replace('`', ""),
+        message: match &finding.said {
+            Some(said) => strings.say(said),
+            None => finding.message.replace('`', ""),
+        },
+        message_lang: (finding.said.is_none() && l.lang != "en").then(|| "en".to_owned()),
         level: finding.level.as_str().to_owned(),
     };
 
