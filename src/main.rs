@@ -151,8 +151,10 @@ fn check(args: CheckArgs) -> anyhow::Result<ExitCode> {
             } else {
                 HumanStyle::Plain
             };
-            let root = tree.root().to_path_buf();
-            let source_of = move |file: &str| std::fs::read_to_string(root.join(file)).ok();
+            // Snippets are read by the loader's rules: no links, regular files, the size limit.
+            let limit = outcome.config.config.limits.max_file_bytes;
+            let snippets = Source::Work(tree.clone(), None);
+            let source_of = move |file: &str| snippets.read_text(file, limit);
             let mut text = report::human(&outcome.findings, outcome.reports, style, &source_of);
             if args.quiet {
                 // Keep the findings, drop the summary line.
@@ -223,17 +225,8 @@ fn build(args: BuildArgs) -> anyhow::Result<ExitCode> {
     }
     if !outcome.written() {
         let style = human_style();
-        let root = match &source {
-            Source::Work(tree, _) => Some(tree.root().to_path_buf()),
-            Source::Git(_) => None,
-        };
-        let source_of = |file: &str| match &root {
-            Some(root) => std::fs::read_to_string(root.join(file)).ok(),
-            None => source
-                .read(file, 4 * 1024 * 1024)
-                .ok()
-                .and_then(|b| String::from_utf8(b).ok()),
-        };
+        let limit = candor::config::Limits::default().max_file_bytes;
+        let source_of = |file: &str| source.read_text(file, limit);
         let mut text = report::human(&outcome.blocking, outcome.blocking.len(), style, &source_of);
         text.push_str(&format!(
             "the site was not built: {} on reports that would be published{}; fix them, or mark the report `status: draft`\n",

@@ -87,20 +87,28 @@ impl Staging {
             .to_owned();
         fs::create_dir_all(&parent)
             .with_context(|| format!("cannot create {}", parent.display()))?;
-        let lock =
-            fs::File::open(&parent).with_context(|| format!("cannot open {}", parent.display()))?;
+        // One lock per output folder, beside it: two sites in one folder build at once.
+        let lock_path = parent.join(format!(".{name}.candor-lock"));
+        let lock = fs::OpenOptions::new()
+            .create(true)
+            .truncate(false)
+            .write(true)
+            .open(&lock_path)
+            .with_context(|| format!("cannot open the lock file {}", lock_path.display()))?;
         if let Err(error) =
             rustix::fs::flock(&lock, rustix::fs::FlockOperation::NonBlockingLockExclusive)
         {
             if error == rustix::io::Errno::WOULDBLOCK {
                 bail!(
                     "another Candor build is writing into {} right now; run this one again when it has finished",
-                    parent.display()
+                    out.display()
                 );
             }
             return Err(std::io::Error::from(error))
-                .with_context(|| format!("cannot lock {}", parent.display()));
+                .with_context(|| format!("cannot lock {}", lock_path.display()));
         }
+        refuse_mount_point(&out, &parent)?;
+        recover(&out, &parent, &name)?;
         guard(&out)?;
         remove_stale(&parent, &name);
         let temp = parent.join(format!(".{name}.candor-tmp-{}", std::process::id()));
@@ -177,23 +185,29 @@ impl Staging {
         if self.out.exists() {
             // Check again: another process may have written into --out meanwhile.
             guard(&self.out)?;
-            match rustix::fs::renameat_with(
-                rustix::fs::CWD,
-                &self.temp,
-                rustix::fs::CWD,
-                &self.out,
-                rustix::fs::RenameFlags::EXCHANGE,
-            ) {
+            match exchange(&self.temp, &self.out) {
                 Ok(()) => {
                     // The staging path now holds the previous site, which the guard proved is ours.
                     self.committed = true;
                     let _ = fs::remove_dir_all(&self.temp);
                 }
                 Err(_) => {
-                    let old = self.temp.with_extension("old");
+                    // No atomic exchange on this file system (NFS, CIFS, some FUSE): set the
+                    // previous site aside under a fixed name, move the new one in, and remove
+                    // the old. A build killed between the two renames leaves the old site
+                    // aside, and the next build puts it back (see `recover`).
+                    let old = set_aside_path(&self.out);
+                    if old.exists() {
+                        guard(&old).with_context(|| {
+                            format!("{} is in the way of publishing", old.display())
+                        })?;
+                        fs::remove_dir_all(&old)
+                            .with_context(|| format!("cannot remove {}", old.display()))?;
+                    }
                     fs::rename(&self.out, &old).with_context(|| {
                         format!("cannot move the previous site {} aside", self.out.display())
                     })?;
+                    stop_here_in_tests();
                     if let Err(error) = fs::rename(&self.temp, &self.out) {
                         let _ = fs::rename(&old, &self.out);
                         return Err(error).with_context(|| {
@@ -224,6 +238,77 @@ impl Drop for Staging {
     }
 }
 
+/// Swap two folders atomically (`renameat2(RENAME_EXCHANGE)`). Debug builds honour
+/// `CANDOR_TEST_NO_RENAME_EXCHANGE`, so tests can take the path of file systems without it.
+fn exchange(a: &Path, b: &Path) -> std::io::Result<()> {
+    if cfg!(debug_assertions) && std::env::var_os("CANDOR_TEST_NO_RENAME_EXCHANGE").is_some() {
+        return Err(std::io::Error::from(std::io::ErrorKind::Unsupported));
+    }
+    rustix::fs::renameat_with(
+        rustix::fs::CWD,
+        a,
+        rustix::fs::CWD,
+        b,
+        rustix::fs::RenameFlags::EXCHANGE,
+    )
+    .map_err(std::io::Error::from)
+}
+
+/// In debug builds with `CANDOR_TEST_STOP_BETWEEN_RENAMES`, end the process as a kill would,
+/// between setting the previous site aside and moving the new one in.
+fn stop_here_in_tests() {
+    if cfg!(debug_assertions) && std::env::var_os("CANDOR_TEST_STOP_BETWEEN_RENAMES").is_some() {
+        std::process::exit(9);
+    }
+}
+
+/// Where the previous site waits while the new one is moved in, without an atomic exchange.
+fn set_aside_path(out: &Path) -> PathBuf {
+    let name = out
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    out.with_file_name(format!(".{name}.candor-old"))
+}
+
+/// Undo what a build killed between two renames left: with `out` missing and the previous site
+/// set aside, put it back; with both present, remove the set-aside copy. Only folders that a
+/// Candor build wrote (their manifest covers every file) are moved or removed.
+fn recover(out: &Path, parent: &Path, name: &str) -> anyhow::Result<()> {
+    let old = parent.join(format!(".{name}.candor-old"));
+    if !old.is_dir() || guard(&old).is_err() {
+        return Ok(());
+    }
+    if out.exists() {
+        fs::remove_dir_all(&old).with_context(|| format!("cannot remove {}", old.display()))
+    } else {
+        fs::rename(&old, out).with_context(|| {
+            format!(
+                "cannot put back the previous site {} from {}",
+                out.display(),
+                old.display()
+            )
+        })
+    }
+}
+
+/// Refuse an output folder that is a mount point (or on another file system than its parent):
+/// a finished site is moved into place by renaming, which cannot replace a mount point.
+fn refuse_mount_point(out: &Path, parent: &Path) -> anyhow::Result<()> {
+    let (Ok(out_stat), Ok(parent_stat)) = (rustix::fs::stat(out), rustix::fs::stat(parent)) else {
+        return Ok(());
+    };
+    if out_stat.st_dev != parent_stat.st_dev {
+        bail!(
+            "--out {} is a mount point (a different file system from {}); Candor publishes a site by renaming a finished folder into place, which cannot replace a mount point: use a folder inside it, such as {}",
+            out.display(),
+            parent.display(),
+            out.join("site").display()
+        );
+    }
+    Ok(())
+}
+
 fn absolute(path: &Path) -> anyhow::Result<PathBuf> {
     if path.is_absolute() {
         return Ok(path.to_path_buf());
@@ -252,20 +337,26 @@ pub fn guard(out: &Path) -> anyhow::Result<()> {
             out.display()
         );
     }
-    let files = list_files(out)?;
-    if files.is_empty() {
-        return Ok(());
-    }
+    // The manifest first: a folder without one is refused at once, however many files it
+    // holds (`--out $HOME` must not take a walk of the whole home folder to refuse).
     let manifest: Option<Manifest> = fs::read(out.join(MANIFEST))
         .ok()
         .and_then(|bytes| serde_json::from_slice(&bytes).ok())
         .filter(|m: &Manifest| m.generator.starts_with("candor"));
     let Some(manifest) = manifest else {
+        let empty = fs::read_dir(out)
+            .with_context(|| format!("cannot read {}", out.display()))?
+            .next()
+            .is_none();
+        if empty {
+            return Ok(());
+        }
         bail!(
             "--out {} is not empty and was not written by Candor (no manifest.json); choose an empty or new folder, Candor never deletes files it did not write",
             out.display()
         );
     };
+    let files = list_files(out)?;
     let foreign: Vec<&String> = files
         .iter()
         .filter(|f| f.as_str() != MANIFEST && !manifest.files.contains_key(*f))

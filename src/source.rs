@@ -209,6 +209,13 @@ impl WorkTree {
     pub fn read(&self, relative: &str, limit: u64) -> anyhow::Result<Vec<u8>> {
         let path = self.root.join(relative);
         refuse_link(&path)?;
+        // A device, a pipe or a socket named like a report would hang or never end a read.
+        if !fs::symlink_metadata(&path).is_ok_and(|m| m.is_file()) {
+            bail!(
+                "{} is not a regular file; Candor reads only regular files inside the repository",
+                path.display()
+            );
+        }
         let file =
             fs::File::open(&path).with_context(|| format!("cannot read {}", path.display()))?;
         let mut bytes = Vec::new();
@@ -671,6 +678,16 @@ impl Source {
             Source::Git(tree) => tree.read(path, limit),
             Source::Work(tree, _) => tree.read(path, limit),
         }
+    }
+
+    /// A file's text for showing a snippet under a finding, read by the same rules as a
+    /// report (no links, regular files only, at most `limit` bytes); `None` when it cannot be.
+    pub fn read_text(&self, path: &str, limit: u64) -> Option<String> {
+        let bytes = self.read(path, limit).ok()?;
+        if bytes.len() as u64 > limit {
+            return None;
+        }
+        String::from_utf8(bytes).ok()
     }
 
     /// Read each file and hand its bytes to `visit` at once, in parallel, so that only the

@@ -616,7 +616,7 @@ fn killed_builds_leave_the_previous_site_intact() {
     let leftovers: Vec<String> = std::fs::read_dir(out.path())
         .unwrap()
         .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
-        .filter(|n| n != "site")
+        .filter(|n| n != "site" && n != ".site.candor-lock")
         .collect();
     assert!(leftovers.is_empty(), "{leftovers:?}");
     assert!(
@@ -714,4 +714,183 @@ fn a_full_disk_ends_in_a_clear_error_and_the_site_stays() {
     let output = build(repo.path(), &out.path().join("plain-file/site"), &[]);
     assert_eq!(output.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&output.stderr).contains("cannot create"));
+}
+
+#[cfg(unix)]
+#[test]
+fn a_report_linked_to_an_endless_file_is_never_read_even_for_a_snippet() {
+    let repo = GitRepo::new(&fixture_config());
+    std::fs::create_dir_all(repo.path().join("incidents/2026")).unwrap();
+    std::os::unix::fs::symlink(
+        "/dev/zero",
+        repo.path().join("incidents/2026/2026-03-03-zero.yaml"),
+    )
+    .unwrap();
+    // A pipe named like a report would block a read forever.
+    let fifo = repo.path().join("incidents/2026/2026-03-04-pipe.yaml");
+    assert!(
+        std::process::Command::new("mkfifo")
+            .arg(&fifo)
+            .status()
+            .unwrap()
+            .success()
+    );
+    repo.commit("Start", 1_777_000_000);
+    let out = tempfile::tempdir().unwrap();
+    for args in [
+        vec!["check", "--today", "2026-12-01"],
+        vec![
+            "check",
+            "--today",
+            "2026-12-01",
+            "incidents/2026/2026-03-04-pipe.yaml",
+        ],
+        vec!["build", "--worktree", "--today", "2026-12-01", "--out"],
+    ] {
+        let mut command = candor();
+        command
+            .current_dir(repo.path())
+            .timeout(Duration::from_secs(20))
+            .args(&args);
+        if args[0] == "build" {
+            command.arg(out.path().join("site"));
+        }
+        let output = command.output().unwrap();
+        let stdout = String::from_utf8_lossy(&output.stdout);
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert!(
+            matches!(output.status.code(), Some(1) | Some(2)),
+            "{args:?} must end with findings or an error, not hang: {:?}\n{stdout}{stderr}",
+            output.status
+        );
+        assert!(
+            stdout.contains("symbolic link")
+                || stdout.contains("regular file")
+                || stderr.contains("regular file"),
+            "{args:?}: {stdout}{stderr}"
+        );
+        assert!(
+            stdout.len() < 100_000,
+            "{args:?}: a snippet of /dev/zero was printed"
+        );
+    }
+}
+
+/// `candor build` in `repo` into `site`, with extra environment.
+fn build_with_env(repo: &GitRepo, site: &Path, env: &[(&str, &str)]) -> std::process::Output {
+    let mut command = candor();
+    command
+        .current_dir(repo.path())
+        .args(["build", "--today", "2026-12-01", "--quiet", "--out"])
+        .arg(site);
+    for (key, value) in env {
+        command.env(key, value);
+    }
+    command.output().unwrap()
+}
+
+#[test]
+fn without_an_atomic_exchange_a_build_killed_between_renames_is_recovered() {
+    let repo = large_repository(20);
+    let out = tempfile::tempdir().unwrap();
+    let site = out.path().join("site");
+    let no_exchange = [("CANDOR_TEST_NO_RENAME_EXCHANGE", "1")];
+    assert!(build_with_env(&repo, &site, &no_exchange).status.success());
+    let before = verify_site(&site).unwrap();
+    // The fallback path replaces a site cleanly.
+    commit_a_changed_report(&repo);
+    assert!(build_with_env(&repo, &site, &no_exchange).status.success());
+    verify_site(&site).unwrap();
+    // Killed between setting the old site aside and moving the new one in: --out is gone.
+    commit_a_changed_report(&repo);
+    let killed = build_with_env(
+        &repo,
+        &site,
+        &[
+            ("CANDOR_TEST_NO_RENAME_EXCHANGE", "1"),
+            ("CANDOR_TEST_STOP_BETWEEN_RENAMES", "1"),
+        ],
+    );
+    assert_eq!(
+        killed.status.code(),
+        Some(9),
+        "the build stops between the renames"
+    );
+    assert!(!site.exists(), "the kill left --out missing");
+    // The next build, also without the exchange, puts things right and publishes.
+    let next = build_with_env(&repo, &site, &no_exchange);
+    assert!(
+        next.status.success(),
+        "{}",
+        String::from_utf8_lossy(&next.stderr)
+    );
+    assert!(verify_site(&site).unwrap() >= before);
+    let leftovers: Vec<String> = std::fs::read_dir(out.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| n != "site" && !n.ends_with(".candor-lock"))
+        .collect();
+    assert!(leftovers.is_empty(), "{leftovers:?}");
+}
+
+#[test]
+fn two_sites_in_one_folder_build_at_the_same_time() {
+    let repo = large_repository(200);
+    let out = tempfile::tempdir().unwrap();
+    let spawn = |name: &str| {
+        Process::new(assert_cmd::cargo::cargo_bin("candor"))
+            .current_dir(repo.path())
+            .args(["build", "--today", "2026-12-01", "--quiet", "--out"])
+            .arg(out.path().join(name))
+            .stdout(Stdio::null())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap()
+    };
+    let (first, second) = (spawn("site-a"), spawn("site-b"));
+    for output in [
+        first.wait_with_output().unwrap(),
+        second.wait_with_output().unwrap(),
+    ] {
+        assert!(
+            output.status.success(),
+            "a build into another folder of the same parent is not blocked: {}",
+            String::from_utf8_lossy(&output.stderr)
+        );
+    }
+    verify_site(&out.path().join("site-a")).unwrap();
+    verify_site(&out.path().join("site-b")).unwrap();
+}
+
+#[test]
+fn a_mount_point_as_out_is_refused_with_the_reason() {
+    let shm = Path::new("/dev/shm");
+    if !shm.is_dir() {
+        return;
+    }
+    let repo = large_repository(3);
+    let output = build_with_env(&repo, shm, &[]);
+    assert_eq!(output.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(stderr.contains("is a mount point"), "{stderr}");
+}
+
+#[test]
+fn a_folder_without_a_manifest_is_refused_without_reading_it_all() {
+    let out = tempfile::tempdir().unwrap();
+    // A folder Candor did not write, with a subfolder that cannot be listed: refusing it
+    // must not depend on walking it.
+    let foreign = out.path().join("home");
+    std::fs::create_dir_all(foreign.join("a/b")).unwrap();
+    std::fs::write(foreign.join("notes.txt"), "mine").unwrap();
+    std::os::unix::fs::symlink("/proc/self/fd/0", foreign.join("a/b/link")).unwrap();
+    let repo = large_repository(3);
+    let output = build_with_env(&repo, &foreign, &[]);
+    assert_eq!(output.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(stderr.contains("not written by Candor"), "{stderr}");
+    assert_eq!(
+        std::fs::read_to_string(foreign.join("notes.txt")).unwrap(),
+        "mine"
+    );
 }
