@@ -51,6 +51,8 @@ pub struct BuildOutcome {
     pub commits: usize,
     /// How long each phase took, in order.
     pub timings: Vec<PhaseTiming>,
+    /// Warnings about the build itself, for the terminal (an `http://` base address, say).
+    pub notices: Vec<String>,
 }
 
 impl BuildOutcome {
@@ -141,6 +143,7 @@ pub fn build(
             files: 0,
             commits: 0,
             timings: watch.timings,
+            notices: Vec::new(),
         });
     }
 
@@ -186,7 +189,7 @@ pub fn build(
     });
     watch.lap("model");
 
-    let staging = Staging::prepare(&options.out)?;
+    let staging = Staging::prepare(&options.out, config.limits.max_page_bytes)?;
     let written = render::pages(&model, &compiled, &staging, progress)?;
     let files = written.len() + 1;
     let manifest = Manifest {
@@ -217,7 +220,27 @@ pub fn build(
         files,
         commits,
         timings: watch.timings,
+        notices: notices(config),
     })
+}
+
+/// Warnings about the configuration that do not stop the build.
+fn notices(config: &crate::config::Config) -> Vec<String> {
+    let mut notices = Vec::new();
+    if config
+        .file
+        .site
+        .base_url
+        .trim()
+        .to_ascii_lowercase()
+        .starts_with("http://")
+    {
+        notices.push(format!(
+            "site.base_url `{}` is not https://: readers' browsers will warn about the site, and its feed and open data can be altered on the way; publish it over https",
+            config.file.site.base_url
+        ));
+    }
+    notices
 }
 
 /// Every report's revisions, from one pass over the history of the source's commit.

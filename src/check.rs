@@ -140,6 +140,38 @@ fn check_config_references(config: &Config, out: &mut Emitter<'_>) {
             }
         }
     }
+    for (section, keys) in [
+        (
+            "organisations",
+            file.organisations.keys().collect::<Vec<_>>(),
+        ),
+        ("services", file.services.keys().collect::<Vec<_>>()),
+    ] {
+        for key in keys {
+            if crate::model::is_reserved_name(key) {
+                out.at_key(
+                    Code::S002,
+                    &format!("/{section}/{key}"),
+                    format!(
+                        "`{key}` is a name Windows reserves for a device; as a page name it could not be opened there"
+                    ),
+                    "choose another key, such as the organisation's or service's name in a few words",
+                );
+            }
+        }
+    }
+    let base_url = file.site.base_url.trim().to_ascii_lowercase();
+    if !(base_url.starts_with("https://") || base_url.starts_with("http://")) {
+        out.at(
+            Code::S002,
+            "/site/base_url",
+            format!(
+                "`{}` is not a web address; every link in the feed and the open data starts with it",
+                file.site.base_url
+            ),
+            "write the address the site is published at, starting with `https://`, e.g. `https://incidents.example.gov/`",
+        );
+    }
     if let Some(name) = &file.site.time_zone
         && name.parse::<chrono_tz::Tz>().is_err()
     {

@@ -201,6 +201,11 @@ pub struct LimitsFile {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[schemars(range(min = 1))]
     pub max_text_chars: Option<u32>,
+    /// Largest page or data file the build may write, in bytes: a template that loops
+    /// cannot fill the disk. Default 67,108,864 (64 MiB).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(range(min = 1024))]
+    pub max_page_bytes: Option<u64>,
 }
 
 /// Built-in thresholds for `critical`: ENISA's one million user-hours, or four hours down.
@@ -286,6 +291,8 @@ pub struct Limits {
     pub max_actions: u32,
     /// Longest text field, in characters.
     pub max_text_chars: u32,
+    /// Largest file the build writes, in bytes.
+    pub max_page_bytes: u64,
 }
 
 impl Default for Limits {
@@ -298,6 +305,7 @@ impl Default for Limits {
             max_timeline_events: 1_000,
             max_actions: 500,
             max_text_chars: 100_000,
+            max_page_bytes: 64 * 1024 * 1024,
         }
     }
 }
@@ -374,6 +382,10 @@ impl Config {
                 .limits
                 .max_text_chars
                 .unwrap_or(default_limits.max_text_chars),
+            max_page_bytes: file
+                .limits
+                .max_page_bytes
+                .unwrap_or(default_limits.max_page_bytes),
         };
         let time_zone = file
             .site

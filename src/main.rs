@@ -223,6 +223,9 @@ fn build(args: BuildArgs) -> anyhow::Result<ExitCode> {
         }
         let _ = write!(std::io::stderr(), "{text}");
     }
+    for notice in &outcome.notices {
+        let _ = writeln!(std::io::stderr(), "warning: {notice}");
+    }
     if !outcome.written() {
         let style = human_style();
         let limit = candor::config::Limits::default().max_file_bytes;

@@ -15,8 +15,21 @@ use serde::{Deserialize, Serialize};
 /// The only schema version this release understands.
 pub const SCHEMA_VERSION: u64 = 1;
 
-/// Pattern every report id must match: lowercase ASCII letters, digits and hyphens.
-pub const ID_PATTERN: &str = "^[a-z0-9-]{3,80}$";
+/// Pattern every report id must match: lowercase ASCII letters, digits and hyphens, starting
+/// with a letter or a digit (so an id never reads as a command-line option such as `-rf`).
+pub const ID_PATTERN: &str = "^[a-z0-9][a-z0-9-]{2,79}$";
+
+/// Names Windows reserves for devices, with or without an extension: a file or page named
+/// after one cannot be checked out or opened there, so no id or key may be one.
+pub const RESERVED_NAMES: [&str; 22] = [
+    "con", "prn", "aux", "nul", "com1", "com2", "com3", "com4", "com5", "com6", "com7", "com8",
+    "com9", "lpt1", "lpt2", "lpt3", "lpt4", "lpt5", "lpt6", "lpt7", "lpt8", "lpt9",
+];
+
+/// Whether `name` is one of the names Windows reserves.
+pub fn is_reserved_name(name: &str) -> bool {
+    RESERVED_NAMES.contains(&name)
+}
 
 /// A text shown to readers: a string in the report's `language`, or one string per language.
 ///
@@ -253,8 +266,9 @@ pub struct Incident {
     /// Version of this file format. Write `1`.
     pub schema: u64,
     /// Stable identifier of the report, equal to the file name without `.yaml`: lowercase
-    /// letters, digits and hyphens, 3 to 80 characters, usually `<date>-<short-title>`.
-    #[schemars(regex(pattern = "^[a-z0-9-]{3,80}$"))]
+    /// letters, digits and hyphens, 3 to 80 characters, starting with a letter or a digit,
+    /// usually `<date>-<short-title>`.
+    #[schemars(regex(pattern = "^[a-z0-9][a-z0-9-]{2,79}$"))]
     pub id: String,
     /// Headline of the report, in plain words a citizen understands.
     pub title: Text,

@@ -44,15 +44,24 @@ fn hex(digest: &[u8]) -> String {
     hex
 }
 
-/// A writer that hashes what passes through it.
+/// A writer that hashes what passes through it, and refuses to grow past a limit.
 struct HashingWriter<W> {
     inner: W,
     hasher: Sha256,
+    written: u64,
+    limit: u64,
 }
 
 impl<W: std::io::Write> std::io::Write for HashingWriter<W> {
     fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
+        if self.written.saturating_add(bytes.len() as u64) > self.limit {
+            return Err(std::io::Error::other(format!(
+                "the file would be larger than `limits.max_page_bytes` ({} bytes); a template may be looping",
+                self.limit
+            )));
+        }
         let written = self.inner.write(bytes)?;
+        self.written += written as u64;
         self.hasher.update(&bytes[..written]);
         Ok(written)
     }
@@ -66,6 +75,8 @@ impl<W: std::io::Write> std::io::Write for HashingWriter<W> {
 pub struct Staging {
     out: PathBuf,
     temp: PathBuf,
+    /// The largest file this build may write.
+    max_file_bytes: u64,
     committed: bool,
     /// An exclusive lock on the output's parent folder, held until the build ends, so two
     /// builds can never write the same output at once.
@@ -74,7 +85,7 @@ pub struct Staging {
 
 impl Staging {
     /// Check `out`, clean up what killed builds left beside it, and create a staging folder.
-    pub fn prepare(out: &Path) -> anyhow::Result<Staging> {
+    pub fn prepare(out: &Path, max_file_bytes: u64) -> anyhow::Result<Staging> {
         let out = absolute(out)?;
         let parent = out
             .parent()
@@ -123,6 +134,7 @@ impl Staging {
         Ok(Staging {
             out,
             temp,
+            max_file_bytes,
             committed: false,
             _lock: lock,
         })
@@ -163,6 +175,8 @@ impl Staging {
             HashingWriter {
                 inner: file,
                 hasher: Sha256::new(),
+                written: 0,
+                limit: self.max_file_bytes,
             },
         );
         fill(&mut out)?;
@@ -455,7 +469,7 @@ mod tests {
         let error = guard(&out).unwrap_err().to_string();
         assert!(error.contains("not written by Candor"), "{error}");
 
-        let staging = Staging::prepare(&dir.path().join("fresh")).unwrap();
+        let staging = Staging::prepare(&dir.path().join("fresh"), 1024 * 1024).unwrap();
         let hash = staging.write("a/b.html", b"<p>").unwrap();
         staging
             .commit(&Manifest {

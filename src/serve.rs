@@ -56,8 +56,16 @@ pub fn serve(
         .prefix("candor-serve-")
         .tempdir()
         .context("cannot create a temporary folder for the preview")?;
+    // The preview holds findings that quote drafts: only this user may read it.
+    {
+        use std::os::unix::fs::PermissionsExt as _;
+        std::fs::set_permissions(workspace.path(), std::fs::Permissions::from_mode(0o700))
+            .context("cannot make the preview folder private")?;
+    }
     let site = workspace.path().join("site");
     let state = Arc::new(Mutex::new(State::default()));
+    let port = address.port();
+    let open = Arc::new(std::sync::atomic::AtomicUsize::new(0));
 
     log(&format!("preview folder: {}", workspace.path().display()));
     rebuild(&options, &site, &state, log);
@@ -72,11 +80,26 @@ pub fn serve(
                 if stop.load(Ordering::SeqCst) {
                     break;
                 }
-                if let Ok(stream) = stream {
+                if let Ok(mut stream) = stream {
+                    // A bounded number of connections at once, so slow clients cannot take
+                    // every thread; the rest are told to come back.
+                    if open.fetch_add(1, Ordering::SeqCst) >= MAX_CONNECTIONS {
+                        open.fetch_sub(1, Ordering::SeqCst);
+                        let _ = respond(
+                            &mut stream,
+                            503,
+                            "text/plain; charset=utf-8",
+                            b"busy",
+                            false,
+                        );
+                        continue;
+                    }
                     let site = site.clone();
                     let state = Arc::clone(&state);
+                    let open = Arc::clone(&open);
                     std::thread::spawn(move || {
-                        let _ = handle(stream, &site, &state);
+                        let _ = handle(stream, &site, &state, port);
+                        open.fetch_sub(1, Ordering::SeqCst);
                     });
                 }
             }
@@ -192,13 +215,27 @@ const LIVE_SCRIPT: &str = r#"(function () {
 
 const OVERLAY_STYLE: &str = "<style>#candor-overlay{position:fixed;right:1rem;bottom:1rem;max-width:40rem;max-height:50vh;overflow:auto;background:#fff;color:#1b1b1b;border:3px solid #8a1c1c;padding:.5rem 1rem;z-index:1000;font:14px/1.4 system-ui,sans-serif;box-shadow:0 4px 16px rgba(0,0,0,.3)}#candor-overlay ul{padding-left:1.2rem;margin:.3rem 0}</style>";
 
-fn handle(mut stream: TcpStream, site: &Path, state: &Mutex<State>) -> std::io::Result<()> {
+/// Connections served at once.
+const MAX_CONNECTIONS: usize = 32;
+/// The longest a client may take to send its request line and headers.
+const REQUEST_DEADLINE: Duration = Duration::from_secs(10);
+
+fn handle(
+    mut stream: TcpStream,
+    site: &Path,
+    state: &Mutex<State>,
+    port: u16,
+) -> std::io::Result<()> {
     stream.set_read_timeout(Some(Duration::from_secs(5)))?;
+    let started = std::time::Instant::now();
     let mut reader = BufReader::new(stream.try_clone()?);
     let mut request_line = String::new();
     reader.by_ref().take(8192).read_line(&mut request_line)?;
-    // Read and ignore the headers.
-    loop {
+    let mut host = None;
+    for _ in 0..100 {
+        if started.elapsed() > REQUEST_DEADLINE {
+            return Ok(());
+        }
         let mut header = String::new();
         if reader.by_ref().take(8192).read_line(&mut header)? == 0
             || header == "\r\n"
@@ -206,6 +243,22 @@ fn handle(mut stream: TcpStream, site: &Path, state: &Mutex<State>) -> std::io::
         {
             break;
         }
+        if let Some((name, value)) = header.split_once(':')
+            && name.trim().eq_ignore_ascii_case("host")
+        {
+            host = Some(value.trim().to_ascii_lowercase());
+        }
+    }
+    // Only this machine's own names: a page elsewhere that rebinds its DNS name to 127.0.0.1
+    // must not read the preview (findings quote drafts).
+    if !host.as_deref().is_some_and(|h| is_loopback_host(h, port)) {
+        return respond(
+            &mut stream,
+            421,
+            "text/plain; charset=utf-8",
+            b"this preview answers only to localhost, 127.0.0.1 and [::1]",
+            false,
+        );
     }
     let mut parts = request_line.split_whitespace();
     let method = parts.next().unwrap_or_default();
@@ -268,6 +321,13 @@ fn handle(mut stream: TcpStream, site: &Path, state: &Mutex<State>) -> std::io::
     respond(&mut stream, status, content_type, &body, head)
 }
 
+/// Whether a `Host` header names this machine on the preview's port.
+fn is_loopback_host(host: &str, port: u16) -> bool {
+    ["localhost", "127.0.0.1", "[::1]"]
+        .iter()
+        .any(|name| host == format!("{name}:{port}"))
+}
+
 /// The file a URL path names inside `site`, refusing anything that could leave it.
 fn resolve(site: &Path, path: &str) -> Option<PathBuf> {
     let decoded = percent_decode(path)?;
@@ -327,6 +387,8 @@ fn respond(
         200 => "OK",
         404 => "Not Found",
         405 => "Method Not Allowed",
+        421 => "Misdirected Request",
+        503 => "Service Unavailable",
         _ => "Error",
     };
     write!(

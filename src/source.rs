@@ -181,7 +181,9 @@ impl WorkTree {
             {
                 let entry = entry.with_context(|| format!("cannot read {}", folder.display()))?;
                 let file_type = entry.file_type()?;
-                if file_type.is_dir() {
+                if file_type.is_symlink() {
+                    refuse_link(&entry.path())?;
+                } else if file_type.is_dir() {
                     pending.push(entry.path());
                 } else if file_type.is_file()
                     && let Some(relative) = self.relative(&entry.path())
@@ -397,10 +399,27 @@ impl GitTree {
 
     /// Every file under `templates/` (paths from the repository root), for overrides.
     pub fn list_templates(&self) -> anyhow::Result<Vec<String>> {
+        // A link, committed, could point anywhere once checked out: refused, as in the
+        // working tree, rather than silently ignored.
+        let repo = self.repository()?;
+        if let Some(top) = repo.find_tree(self.tree)?.get_name(TEMPLATES_DIR)
+            && top.filemode() == GIT_SYMLINK
+        {
+            bail!(
+                "{TEMPLATES_DIR} in the commit {} is a symbolic link; Candor reads only regular files inside the repository",
+                short_id(self.commit)
+            );
+        }
         let (entries, _) = self.walk(TEMPLATES_DIR)?;
+        if let Some((path, _, _, _)) = entries.iter().find(|(_, mode, _, _)| *mode == GIT_SYMLINK) {
+            bail!(
+                "{path} in the commit {} is a symbolic link; Candor reads only regular files inside the repository",
+                short_id(self.commit)
+            );
+        }
         let mut files: Vec<String> = entries
             .into_iter()
-            .filter(|(_, mode, kind, _)| *kind == Some(ObjectType::Blob) && *mode != GIT_SYMLINK)
+            .filter(|(_, _, kind, _)| *kind == Some(ObjectType::Blob))
             .map(|(path, _, _, _)| path)
             .collect();
         files.sort();

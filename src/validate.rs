@@ -346,7 +346,7 @@ fn report(
                 Code::S003,
                 pointer,
                 format!(
-                    "the id `{}` must be 3 to 80 lowercase letters, digits and hyphens",
+                    "the id `{}` must be 3 to 80 lowercase letters, digits and hyphens, starting with a letter or a digit",
                     instance.as_str().unwrap_or_default()
                 ),
                 "use the date and a few words of the title, e.g. `2026-11-23-national-eid-login-outage`, and name the file the same",

@@ -894,3 +894,123 @@ fn a_folder_without_a_manifest_is_refused_without_reading_it_all() {
         "mine"
     );
 }
+
+#[test]
+fn only_web_addresses_are_a_site_base() {
+    let template =
+        std::fs::read_to_string(fixture("rules/A001-missing-root-cause/pass/a001-pass.yaml"))
+            .unwrap();
+    for (base, refused) in [
+        ("javascript:alert(1)//", true),
+        ("file:///etc/", true),
+        ("http://incidents.example.org/", false),
+        ("https://incidents.example.org/", false),
+    ] {
+        let config = fixture_config().replace(
+            "base_url: https://incidents.example.org/",
+            &format!("base_url: \"{base}\""),
+        );
+        assert!(config.contains(base), "{config}");
+        let repo = GitRepo::new(&config);
+        repo.write("incidents/2026/a001-pass.yaml", &template);
+        repo.commit("Start", 1_777_000_000);
+        let (exit, findings) = check_json(repo.path(), &[]);
+        let flagged = findings
+            .iter()
+            .any(|f| f["path"] == "/site/base_url" && f["level"] == "deny");
+        assert_eq!(flagged, refused, "{base}: {findings:#?}");
+        assert_eq!(exit == 1, refused, "{base}");
+        let out = tempfile::tempdir().unwrap();
+        let output = build(repo.path(), &out.path().join("site"), &[]);
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        if refused {
+            assert_eq!(output.status.code(), Some(1), "{base}");
+            assert!(!out.path().join("site").exists());
+        } else {
+            assert!(output.status.success(), "{base}: {stderr}");
+            assert_eq!(
+                stderr.contains("is not https://"),
+                base.starts_with("http:"),
+                "{stderr}"
+            );
+        }
+    }
+}
+
+#[test]
+fn ids_and_keys_never_read_as_options_or_windows_devices() {
+    let template =
+        std::fs::read_to_string(fixture("rules/A001-missing-root-cause/pass/a001-pass.yaml"))
+            .unwrap();
+    for id in ["-rf", "---", "con", "nul", "aux"] {
+        let repo = tempfile::tempdir().unwrap();
+        std::fs::write(repo.path().join("candor.yaml"), fixture_config()).unwrap();
+        std::fs::create_dir_all(repo.path().join("incidents")).unwrap();
+        std::fs::write(
+            repo.path().join(format!("incidents/{id}.yaml")),
+            template.replace("id: a001-pass", &format!("id: \"{id}\"")),
+        )
+        .unwrap();
+        let (exit, findings) = check_json(repo.path(), &[]);
+        assert_eq!(exit, 1, "{id}");
+        assert!(
+            findings
+                .iter()
+                .any(|f| f["code"] == "S003" && f["path"] == "/id"),
+            "{id}: {findings:#?}"
+        );
+    }
+    let config = fixture_config().replace(
+        "  post: {",
+        "  nul: {name: Nul, organisation: agency}\n  post: {",
+    );
+    let repo = tempfile::tempdir().unwrap();
+    std::fs::write(repo.path().join("candor.yaml"), config).unwrap();
+    let (exit, findings) = check_json(repo.path(), &[]);
+    assert_eq!(exit, 1);
+    assert!(
+        findings.iter().any(|f| f["path"] == "/services/nul"),
+        "{findings:#?}"
+    );
+}
+
+#[cfg(unix)]
+#[test]
+fn a_linked_templates_folder_is_refused_in_both_modes() {
+    let elsewhere = tempfile::tempdir().unwrap();
+    std::fs::write(elsewhere.path().join("report.html"), "{{ view.id }}").unwrap();
+    let repo = large_repository(2);
+    std::os::unix::fs::symlink(elsewhere.path(), repo.path().join("templates")).unwrap();
+    repo.commit("Linked templates", 1_777_100_000);
+    let out = tempfile::tempdir().unwrap();
+    for extra in [&[][..], &["--worktree"][..]] {
+        let output = build(repo.path(), &out.path().join("site"), extra);
+        assert_eq!(output.status.code(), Some(2), "{extra:?}");
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert!(
+            stderr.contains("templates") && stderr.contains("symbolic link"),
+            "{extra:?}: {stderr}"
+        );
+    }
+}
+
+#[test]
+fn a_looping_template_stops_at_the_page_limit_with_its_name() {
+    let repo = large_repository(2);
+    repo.write(
+        "candor.yaml",
+        &format!("{}limits: {{max_page_bytes: 200000}}\n", fixture_config()),
+    );
+    repo.write(
+        "templates/about.html",
+        "{% for i in range(end=100000) %}{% for j in range(end=100000) %}spam spam spam {% endfor %}{% endfor %}",
+    );
+    repo.commit("A template that loops", 1_777_100_000);
+    let out = tempfile::tempdir().unwrap();
+    let output = build(repo.path(), &out.path().join("site"), &[]);
+    assert_eq!(output.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(stderr.contains("about.html"), "{stderr}");
+    assert!(stderr.contains("max_page_bytes"), "{stderr}");
+    assert!(!out.path().join("site").exists());
+}

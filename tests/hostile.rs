@@ -120,3 +120,57 @@ fn one_bad_file_does_not_stop_the_others() {
         .collect();
     assert_eq!(codes, ["A005", "S001"]);
 }
+
+#[test]
+fn control_characters_are_findings_at_their_text_and_never_published() {
+    let template = std::fs::read_to_string(crate::support::fixture(
+        "rules/A001-missing-root-cause/pass/a001-pass.yaml",
+    ))
+    .unwrap();
+    for (name, title) in [
+        ("escaped", "title: \"Login\\u0001 failed\"\n"),
+        ("vertical-tab", "title: \"Login\u{b} failed\"\n"),
+        ("noncharacter", "title: \"Login \u{fffe} failed\"\n"),
+    ] {
+        let text = template
+            .replace("id: a001-pass", &format!("id: {name}"))
+            .lines()
+            .map(|l| {
+                if l.starts_with("title:") {
+                    title.trim_end().to_owned()
+                } else {
+                    l.to_owned()
+                }
+            })
+            .collect::<Vec<_>>()
+            .join("\n");
+        let repo = repository(
+            &fixture_config(),
+            &[(&format!("{name}.yaml"), text.as_bytes())],
+        );
+        let (exit, findings) = check_json(repo.path(), &[]);
+        assert_eq!(exit, 1, "{name}");
+        let finding = findings
+            .iter()
+            .find(|f| f["code"] == "S001")
+            .unwrap_or_else(|| panic!("{name}: {findings:#?}"));
+        assert!(
+            finding["message"]
+                .as_str()
+                .unwrap()
+                .contains("control character U+"),
+            "{finding}"
+        );
+        assert_eq!(finding["line"], 3, "{name}: at the title");
+        // The build refuses the report, so the character never reaches a page or the feed.
+        let out = tempfile::tempdir().unwrap();
+        let output = crate::support::candor()
+            .args(["build", "--worktree", "--today", "2026-12-01", "--repo"])
+            .arg(repo.path())
+            .arg("--out")
+            .arg(out.path().join("site"))
+            .output()
+            .unwrap();
+        assert_eq!(output.status.code(), Some(1), "{name}");
+    }
+}

@@ -339,9 +339,55 @@ fn serve_answers_on_loopback_rebuilds_and_cleans_up() {
     assert!(address.starts_with("127.0.0.1:"), "{address}");
     let preview = preview.unwrap_or_else(|| panic!("no preview folder in {log}"));
     assert!(preview.exists());
+    let port = address.rsplit(':').next().unwrap().to_owned();
+    let get_from = |host: &str, path: &str| -> (u16, String) {
+        let mut stream = TcpStream::connect(&address).unwrap();
+        write!(stream, "GET {path} HTTP/1.1\r\nHost: {host}\r\n\r\n").unwrap();
+        let mut response = String::new();
+        stream.read_to_string(&mut response).unwrap();
+        let status = response[9..12].parse().unwrap();
+        (status, response)
+    };
+    // DNS rebinding: a page from another site that points its name at 127.0.0.1 is refused,
+    // and so is any other port or name.
+    for host in [
+        "evil.example",
+        &format!("evil.example:{port}"),
+        "localhost",
+        "127.0.0.1:1",
+    ] {
+        assert_eq!(get_from(host, "/en/index.html").0, 421, "{host}");
+    }
+    for host in [
+        format!("localhost:{port}"),
+        format!("127.0.0.1:{port}"),
+        format!("[::1]:{port}"),
+    ] {
+        assert_eq!(get_from(&host, "/en/index.html").0, 200, "{host}");
+    }
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(&preview).unwrap().permissions().mode() & 0o777;
+        assert_eq!(mode, 0o700, "the preview folder is private");
+    }
+    // Slow clients holding connections open cannot take every thread: past the limit the
+    // server answers 503 at once, and the held ones time out.
+    let held: Vec<TcpStream> = (0..32)
+        .map(|_| TcpStream::connect(&address).unwrap())
+        .collect();
+    std::thread::sleep(Duration::from_millis(300));
+    let mut extra = TcpStream::connect(&address).unwrap();
+    extra
+        .set_read_timeout(Some(Duration::from_secs(3)))
+        .unwrap();
+    let mut refused = String::new();
+    let _ = extra.read_to_string(&mut refused);
+    assert!(refused.starts_with("HTTP/1.1 503"), "{refused}");
+    drop(held);
+    std::thread::sleep(Duration::from_millis(300));
     let get = |path: &str| -> (u16, String) {
         let mut stream = TcpStream::connect(&address).unwrap();
-        write!(stream, "GET {path} HTTP/1.1\r\nHost: localhost\r\n\r\n").unwrap();
+        write!(stream, "GET {path} HTTP/1.1\r\nHost: {address}\r\n\r\n").unwrap();
         let mut response = String::new();
         stream.read_to_string(&mut response).unwrap();
         let status = response[9..12].parse().unwrap();
@@ -398,6 +444,50 @@ fn serve_answers_on_loopback_rebuilds_and_cleans_up() {
     let status = child.wait().unwrap();
     assert!(status.success(), "{status:?}");
     assert!(!preview.exists(), "Ctrl-C leaves nothing behind");
+}
+
+#[test]
+fn serve_cleans_up_on_sigterm_and_sighup() {
+    for signal in ["-TERM", "-HUP"] {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join("candor.yaml"), CONFIG).unwrap();
+        std::fs::create_dir_all(dir.path().join("incidents/2026")).unwrap();
+        std::fs::write(
+            dir.path().join("incidents/2026/2026-05-01-a.yaml"),
+            report("2026-05-01-a", 1, "minor"),
+        )
+        .unwrap();
+        let mut child = Process::new(assert_cmd::cargo::cargo_bin("candor"))
+            .current_dir(dir.path())
+            .args(["serve", "--port", "0", "--today", "2026-12-01"])
+            .stderr(Stdio::piped())
+            .stdout(Stdio::null())
+            .spawn()
+            .unwrap();
+        let mut stderr = BufReader::new(child.stderr.take().unwrap());
+        let mut preview = None;
+        for _ in 0..40 {
+            let mut line = String::new();
+            if stderr.read_line(&mut line).unwrap() == 0 {
+                break;
+            }
+            if let Some(rest) = line.strip_prefix("preview folder: ") {
+                preview = Some(std::path::PathBuf::from(rest.trim()));
+            }
+            if line.contains("serving http://") {
+                break;
+            }
+        }
+        let preview = preview.unwrap();
+        assert!(preview.exists());
+        Process::new("kill")
+            .args([signal, &child.id().to_string()])
+            .status()
+            .unwrap();
+        let status = child.wait().unwrap();
+        assert!(status.success(), "{signal}: {status:?}");
+        assert!(!preview.exists(), "{signal} leaves nothing behind");
+    }
 }
 
 #[test]

@@ -422,6 +422,41 @@ impl TreeBuilder {
                 self.attach(node)
             }
             Event::Scalar(value, style, anchor, tag) => {
+                let value = match forbidden_character(&value) {
+                    Some((index, c)) => {
+                        let before: String = value.chars().take(index).collect();
+                        let context: String = before
+                            .chars()
+                            .rev()
+                            .take(20)
+                            .collect::<Vec<_>>()
+                            .into_iter()
+                            .rev()
+                            .collect();
+                        self.problems.push(LoadProblem::Syntax {
+                            position,
+                            message: format!(
+                                "the text holds the control character U+{:04X}{}, which a web page or a feed cannot carry",
+                                u32::from(c),
+                                if context.is_empty() {
+                                    String::new()
+                                } else {
+                                    format!(" (after \"{context}\")")
+                                }
+                            ),
+                            help: "delete it; it is usually pasted in by accident and invisible in most editors".into(),
+                        });
+                        // Never kept: the report cannot be published with this finding, and
+                        // nothing downstream ever sees the character.
+                        std::borrow::Cow::Owned(
+                            value
+                                .chars()
+                                .map(|c| if is_forbidden(c) { '\u{FFFD}' } else { c })
+                                .collect(),
+                        )
+                    }
+                    None => value,
+                };
                 let forced_string = tag.as_ref().is_some_and(|t| t.suffix == "str");
                 let value = if style == ScalarStyle::Plain && !forced_string {
                     resolve_plain_scalar(&value)
@@ -532,6 +567,17 @@ impl TreeBuilder {
             },
         }
     }
+}
+
+/// Characters XML 1.0 forbids (C0 controls other than tab, line feed and carriage return,
+/// U+FFFE and U+FFFF): a report holding one would make the feed ill-formed.
+fn is_forbidden(c: char) -> bool {
+    matches!(c, '\u{0}'..='\u{8}' | '\u{B}' | '\u{C}' | '\u{E}'..='\u{1F}' | '\u{FFFE}' | '\u{FFFF}')
+}
+
+/// The first forbidden character in `text`, as (character index, character).
+fn forbidden_character(text: &str) -> Option<(usize, char)> {
+    text.chars().enumerate().find(|(_, c)| is_forbidden(*c))
 }
 
 /// Resolve an unquoted scalar with the YAML 1.2 core schema.

@@ -10,6 +10,17 @@ use super::{Code, Context, Emitter, Subject, closest};
 
 pub(super) fn check(subject: &Subject<'_>, context: &Context<'_>, out: &mut Emitter<'_>) {
     let incident = subject.incident;
+    if crate::model::is_reserved_name(&incident.id) {
+        out.at(
+            Code::S003,
+            "/id",
+            format!(
+                "the id `{}` is a name Windows reserves for a device, so the report could not be checked out or opened there",
+                incident.id
+            ),
+            "use the date and a few words of the title, e.g. `2026-11-23-national-eid-login-outage`, and name the file the same",
+        );
+    }
     if incident.id != subject.stem {
         out.at(
             Code::S003,
