@@ -201,7 +201,7 @@ pub struct LimitsFile {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[schemars(range(min = 1))]
     pub max_text_chars: Option<u32>,
-    /// Largest page or data file the build may write, in bytes: a template that loops
+    /// Largest page the build may render from a template, in bytes: a template that loops
     /// cannot fill the disk. Default 67,108,864 (64 MiB).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[schemars(range(min = 1024))]
@@ -291,7 +291,7 @@ pub struct Limits {
     pub max_actions: u32,
     /// Longest text field, in characters.
     pub max_text_chars: u32,
-    /// Largest file the build writes, in bytes.
+    /// Largest page the build renders from a template, in bytes.
     pub max_page_bytes: u64,
 }
 

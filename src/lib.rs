@@ -30,7 +30,7 @@ mod rules;
 pub mod scaffold;
 pub mod schema;
 pub mod serve;
-mod site;
+pub mod site;
 pub mod source;
 mod timeliness;
 pub mod validate;

@@ -75,7 +75,7 @@ impl<W: std::io::Write> std::io::Write for HashingWriter<W> {
 pub struct Staging {
     out: PathBuf,
     temp: PathBuf,
-    /// The largest file this build may write.
+    /// The largest page this build may render.
     max_file_bytes: u64,
     committed: bool,
     /// An exclusive lock on the output's parent folder, held until the build ends, so two
@@ -162,6 +162,28 @@ impl Staging {
         buffer: usize,
         fill: impl FnOnce(&mut dyn std::io::Write) -> anyhow::Result<()>,
     ) -> anyhow::Result<String> {
+        self.write_limited(relative, buffer, u64::MAX, fill)
+    }
+
+    /// [`Staging::write_streamed`] for a page rendered by a template: at most
+    /// `limits.max_page_bytes`, so a template that loops cannot fill the disk. (Open data files
+    /// grow with the number of reports and are not capped.)
+    pub fn write_page(
+        &self,
+        relative: &str,
+        buffer: usize,
+        fill: impl FnOnce(&mut dyn std::io::Write) -> anyhow::Result<()>,
+    ) -> anyhow::Result<String> {
+        self.write_limited(relative, buffer, self.max_file_bytes, fill)
+    }
+
+    fn write_limited(
+        &self,
+        relative: &str,
+        buffer: usize,
+        limit: u64,
+        fill: impl FnOnce(&mut dyn std::io::Write) -> anyhow::Result<()>,
+    ) -> anyhow::Result<String> {
         let path = self.temp.join(relative);
         if let Some(folder) = path.parent() {
             fs::create_dir_all(folder)
@@ -176,7 +198,7 @@ impl Staging {
                 inner: file,
                 hasher: Sha256::new(),
                 written: 0,
-                limit: self.max_file_bytes,
+                limit,
             },
         );
         fill(&mut out)?;
@@ -482,5 +504,22 @@ mod tests {
         fs::write(dir.path().join("fresh/extra.txt"), "mine").unwrap();
         let error = guard(&dir.path().join("fresh")).unwrap_err().to_string();
         assert!(error.contains("extra.txt"), "{error}");
+    }
+
+    #[test]
+    fn pages_are_capped_and_open_data_is_not() {
+        let dir = tempfile::tempdir().unwrap();
+        let staging = Staging::prepare(&dir.path().join("site"), 1024).unwrap();
+        let big = vec![b'x'; 4096];
+        let error = staging
+            .write_page("en/index.html", 512, |out| Ok(out.write_all(&big)?))
+            .unwrap_err();
+        assert!(format!("{error:#}").contains("max_page_bytes"), "{error:#}");
+        assert!(
+            staging
+                .write_streamed("data/incidents.json", 512, |out| Ok(out.write_all(&big)?))
+                .is_ok(),
+            "open data grows with the reports and is not capped"
+        );
     }
 }

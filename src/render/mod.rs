@@ -465,7 +465,7 @@ fn write_page(
     }
     // Rendered straight into the file: most pages are tens of kilobytes and fit the buffer,
     // while a page listing thousands of actions never has to be held whole in memory.
-    let hash = staging.write_streamed(path, 64 * 1024, |out| {
+    let hash = staging.write_page(path, 64 * 1024, |out| {
         tera.render_to(template, &context, out)
             .map_err(|e| anyhow::anyhow!(templates::describe(&e)))
             .with_context(|| format!("cannot render {path} with the template {template}"))

@@ -53,47 +53,60 @@ fn report(out: &mut Emitter<'_>, pointer: &str, found: &str) {
 /// Markers that stand for text still to be written, as whole words in any case.
 const MARKERS: &[&str] = &["todo", "fixme", "xxx", "tbd", "tbc", "tba"];
 
-/// Phrases that stand for text still to be written, anywhere in a text, in any case.
-const PHRASES: &[&str] = &[
-    "lorem ipsum",
-    "write here",
-    "text here",
-    "insert text",
-    "to be written",
-    "to be completed",
-    "udfyldes",
-    "skal udfyldes",
-    "udfyld",
-    "skriv her",
-    "skrives her",
-    "tekst her",
-    "indsæt tekst",
-    "indsæt her",
+/// Phrases that stand for text still to be written, as runs of whole words in any case.
+const PHRASES: &[&[&str]] = &[
+    &["lorem", "ipsum"],
+    &["write", "here"],
+    &["text", "here"],
+    &["insert", "text"],
+    &["to", "be", "written"],
+    &["to", "be", "completed"],
+    &["udfyldes"],
+    &["udfyld"],
+    &["skriv", "her"],
+    &["skrives", "her"],
+    &["tekst", "her"],
+    &["indsæt", "tekst"],
+    &["indsæt", "her"],
 ];
 
-/// The placeholder in `text`, if it holds one.
+/// The placeholder in `text`, if it holds one. One pass over the words, without copying the
+/// text: this runs on every text of every published report.
 pub(super) fn placeholder(text: &str) -> Option<String> {
     let trimmed = text.trim();
-    if let Some(prompt) = PROMPTS.iter().find(|p| trimmed.eq_ignore_ascii_case(p)) {
+    if let Some(prompt) = PROMPTS
+        .iter()
+        .find(|p| p.len() == trimmed.len() && trimmed.eq_ignore_ascii_case(p))
+    {
         return Some((*prompt).to_owned());
     }
-    let lower = trimmed.to_lowercase();
-    if let Some(phrase) = PHRASES.iter().find(|p| contains_words(&lower, p)) {
-        return Some((*phrase).to_owned());
-    }
-    lower
+    // The last words seen, to match phrases of up to three words.
+    let mut recent: [&str; 3] = [""; 3];
+    for word in trimmed
         .split(|c: char| !c.is_alphanumeric())
-        .find(|word| MARKERS.contains(word))
-        .map(|word| word.to_uppercase())
+        .filter(|w| !w.is_empty())
+    {
+        if let Some(marker) = MARKERS.iter().find(|m| same_word(word, m)) {
+            return Some(marker.to_uppercase());
+        }
+        recent = [recent[1], recent[2], word];
+        for phrase in PHRASES {
+            let tail = &recent[3 - phrase.len()..];
+            if tail.iter().zip(phrase.iter()).all(|(w, p)| same_word(w, p)) {
+                return Some(phrase.join(" "));
+            }
+        }
+    }
+    None
 }
 
-/// Whether `phrase` occurs in `text` with no letter or digit right before or after it.
-fn contains_words(text: &str, phrase: &str) -> bool {
-    text.match_indices(phrase).any(|(start, _)| {
-        let before = text[..start].chars().next_back();
-        let after = text[start + phrase.len()..].chars().next();
-        !before.is_some_and(char::is_alphanumeric) && !after.is_some_and(char::is_alphanumeric)
-    })
+/// Whether `word` is `lower` (already lowercase) in any case.
+fn same_word(word: &str, lower: &str) -> bool {
+    if word.is_ascii() {
+        word.eq_ignore_ascii_case(lower)
+    } else {
+        word.chars().flat_map(char::to_lowercase).eq(lower.chars())
+    }
 }
 
 #[cfg(test)]
