@@ -70,8 +70,9 @@ const PHRASES: &[&[&str]] = &[
     &["indsæt", "her"],
 ];
 
-/// The placeholder in `text`, if it holds one. One pass over the words, without copying the
-/// text: this runs on every text of every published report.
+/// The placeholder in `text`, if it holds one. One pass over the words, lowercasing each
+/// short word into a small buffer: this runs on every text of every published report, so it
+/// must cost little more than reading the text.
 pub(super) fn placeholder(text: &str) -> Option<String> {
     let trimmed = text.trim();
     if let Some(prompt) = PROMPTS
@@ -80,19 +81,41 @@ pub(super) fn placeholder(text: &str) -> Option<String> {
     {
         return Some((*prompt).to_owned());
     }
-    // The last words seen, to match phrases of up to three words.
-    let mut recent: [&str; 3] = [""; 3];
-    for word in trimmed
-        .split(|c: char| !c.is_alphanumeric())
-        .filter(|w| !w.is_empty())
-    {
-        if let Some(marker) = MARKERS.iter().find(|m| same_word(word, m)) {
+    // The last three words, lowercased; a word too long to be part of a placeholder is empty.
+    let mut recent = [Word::EMPTY; 3];
+    for word in words(trimmed) {
+        let lower = Word::lowercase(word);
+        let bytes = lower.bytes();
+        if bytes.is_empty() {
+            recent = [recent[1], recent[2], lower];
+            continue;
+        }
+        if let Some(marker) = MARKERS.iter().find(|m| bytes == m.as_bytes()) {
             return Some(marker.to_uppercase());
         }
-        recent = [recent[1], recent[2], word];
+        recent = [recent[1], recent[2], lower];
+        // Every phrase ends in one of these words; most words are none of them.
+        if !matches!(
+            bytes,
+            b"ipsum"
+                | b"here"
+                | b"text"
+                | b"written"
+                | b"completed"
+                | b"udfyldes"
+                | b"udfyld"
+                | b"her"
+                | b"tekst"
+        ) {
+            continue;
+        }
         for phrase in PHRASES {
             let tail = &recent[3 - phrase.len()..];
-            if tail.iter().zip(phrase.iter()).all(|(w, p)| same_word(w, p)) {
+            if tail
+                .iter()
+                .zip(phrase.iter())
+                .all(|(w, p)| w.bytes() == p.as_bytes())
+            {
                 return Some(phrase.join(" "));
             }
         }
@@ -100,12 +123,84 @@ pub(super) fn placeholder(text: &str) -> Option<String> {
     None
 }
 
-/// Whether `word` is `lower` (already lowercase) in any case.
-fn same_word(word: &str, lower: &str) -> bool {
-    if word.is_ascii() {
-        word.eq_ignore_ascii_case(lower)
-    } else {
-        word.chars().flat_map(char::to_lowercase).eq(lower.chars())
+/// The words of `text`: runs of letters and digits. ASCII is classified byte by byte; other
+/// characters are decoded and asked.
+fn words(text: &str) -> impl Iterator<Item = &str> {
+    let bytes = text.as_bytes();
+    let mut position = 0;
+    std::iter::from_fn(move || {
+        let is_word_at = |at: usize| -> (bool, usize) {
+            let byte = bytes[at];
+            if byte.is_ascii() {
+                (byte.is_ascii_alphanumeric(), 1)
+            } else {
+                let c = text[at..].chars().next().unwrap_or(' ');
+                (c.is_alphanumeric(), c.len_utf8())
+            }
+        };
+        while position < bytes.len() {
+            let (word, width) = is_word_at(position);
+            if word {
+                break;
+            }
+            position += width;
+        }
+        if position >= bytes.len() {
+            return None;
+        }
+        let start = position;
+        while position < bytes.len() {
+            let (word, width) = is_word_at(position);
+            if !word {
+                break;
+            }
+            position += width;
+        }
+        Some(&text[start..position])
+    })
+}
+
+/// A short word, lowercased, without allocating.
+#[derive(Clone, Copy)]
+struct Word {
+    bytes: [u8; 16],
+    len: usize,
+}
+
+impl Word {
+    const EMPTY: Word = Word {
+        bytes: [0; 16],
+        len: 0,
+    };
+
+    fn lowercase(word: &str) -> Word {
+        let mut out = Word::EMPTY;
+        if word.len() > out.bytes.len() {
+            return out;
+        }
+        if word.is_ascii() {
+            for (slot, byte) in out.bytes.iter_mut().zip(word.bytes()) {
+                *slot = byte.to_ascii_lowercase();
+            }
+            out.len = word.len();
+            return out;
+        }
+        let mut len = 0;
+        for c in word.chars().flat_map(char::to_lowercase) {
+            let mut buffer = [0; 4];
+            let encoded = c.encode_utf8(&mut buffer);
+            if len + encoded.len() > out.bytes.len() {
+                return Word::EMPTY;
+            }
+            out.bytes[len..len + encoded.len()].copy_from_slice(encoded.as_bytes());
+            len += encoded.len();
+        }
+        out.len = len;
+        out
+    }
+
+    fn bytes(&self) -> &[u8] {
+        &self.bytes[..self.len]
     }
 }
 
