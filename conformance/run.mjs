@@ -162,29 +162,65 @@ async function checkFeeds(site, browser) {
   await page.close();
 }
 
-// 4. Every page passes axe-core (WCAG 2.1 A and AA rules) at a phone and a desktop width.
+// 4. Every page passes axe-core (WCAG 2.1 A and AA rules) at a phone and a desktop width, in
+// the light and the dark colour scheme.
 async function checkAxe(site, browser, htmlFiles) {
-  console.log(`\n[axe-core ${AXE_TAGS.join(',')}] ${site.name}: ${htmlFiles.length} pages x ${Object.keys(WIDTHS).length} widths`);
+  const schemes = ['light', 'dark'];
+  console.log(`\n[axe-core ${AXE_TAGS.join(',')}] ${site.name}: ${htmlFiles.length} pages x ${Object.keys(WIDTHS).length} widths x ${schemes.length} colour schemes`);
   let violations = 0;
-  for (const [widthName, width] of Object.entries(WIDTHS)) {
-    const context = await browser.newContext({ viewport: { width, height: 900 } });
+  for (const colorScheme of schemes) {
+    for (const [widthName, width] of Object.entries(WIDTHS)) {
+      const context = await browser.newContext({ viewport: { width, height: 900 }, colorScheme });
+      const page = await context.newPage();
+      for (const file of htmlFiles) {
+        await page.goto(pathToFileURL(file).href);
+        await page.evaluate(AXE_SOURCE);
+        const result = await page.evaluate(async (tags) => {
+          // eslint-disable-next-line no-undef
+          const r = await axe.run(document, { runOnly: { type: 'tag', values: tags }, resultTypes: ['violations'] });
+          return r.violations.map((v) => ({ id: v.id, help: v.help, nodes: v.nodes.slice(0, 3).map((n) => n.target.join(' ')) }));
+        }, AXE_TAGS);
+        for (const v of result) {
+          violations++;
+          fail('axe', `${relative(site.dir, file)} (${widthName}, ${colorScheme}): ${v.id}: ${v.help} at ${v.nodes.join(', ')}`);
+        }
+      }
+      await context.close();
+    }
+  }
+  if (violations === 0) console.log('  ok: zero violations');
+}
+
+// 4b. No page scrolls sideways on a phone: at 320 and 390 px every page fits its width.
+async function checkOverflow(site, browser, htmlFiles) {
+  const widths = [320, 390];
+  console.log(`\n[overflow] ${site.name}: ${htmlFiles.length} pages at ${widths.join(' and ')} px`);
+  let overflowing = 0;
+  for (const width of widths) {
+    const context = await browser.newContext({ viewport: { width, height: 800 } });
     const page = await context.newPage();
     for (const file of htmlFiles) {
       await page.goto(pathToFileURL(file).href);
-      await page.evaluate(AXE_SOURCE);
-      const result = await page.evaluate(async (tags) => {
-        // eslint-disable-next-line no-undef
-        const r = await axe.run(document, { runOnly: { type: 'tag', values: tags }, resultTypes: ['violations'] });
-        return r.violations.map((v) => ({ id: v.id, help: v.help, nodes: v.nodes.slice(0, 3).map((n) => n.target.join(' ')) }));
-      }, AXE_TAGS);
-      for (const v of result) {
-        violations++;
-        fail('axe', `${relative(site.dir, file)} (${widthName}): ${v.id}: ${v.help} at ${v.nodes.join(', ')}`);
+      const result = await page.evaluate(() => {
+        const limit = document.documentElement.clientWidth;
+        const scroll = document.documentElement.scrollWidth;
+        if (scroll <= limit) return null;
+        // Name the outermost element that sticks out, to say what to fix.
+        const wide = [...document.body.querySelectorAll('*')].find((el) => {
+          const box = el.getBoundingClientRect();
+          return box.width > 0 && box.right > limit + 1;
+        });
+        const name = wide ? `${wide.tagName.toLowerCase()}${wide.id ? '#' + wide.id : ''}${wide.className && typeof wide.className === 'string' ? '.' + wide.className.trim().split(/\s+/).join('.') : ''}` : 'unknown';
+        return { scroll, limit, name };
+      });
+      if (result) {
+        overflowing++;
+        fail('overflow', `${relative(site.dir, file)} at ${width} px: the page is ${result.scroll} px wide (widest: ${result.name})`);
       }
     }
     await context.close();
   }
-  if (violations === 0) console.log('  ok: zero violations');
+  if (overflowing === 0) console.log('  ok: no page scrolls sideways');
 }
 
 const plain = (text) => (text || '')
@@ -219,7 +255,7 @@ async function checkWithoutJavaScript(site, browser) {
       add('summary', summaryFirst.slice(0, 80));
       for (const [i, event] of (report.timeline || []).entries()) {
         add(`timeline[${i}]`, plain(textIn(event.text, lang, report.language)).slice(0, 60));
-        if (event.channel) add(`timeline[${i}].channel`, event.channel);
+        if (event.channel) add(`timeline[${i}].channel`, textIn(event.channel, lang, report.language));
       }
       if (report.root_cause) {
         add('root_cause.trigger', plain(textIn(report.root_cause.trigger, lang, report.language)).slice(0, 60));
@@ -227,13 +263,36 @@ async function checkWithoutJavaScript(site, browser) {
       }
       for (const [i, action] of (report.actions || []).entries()) {
         add(`actions[${i}].action`, plain(textIn(action.action, lang, report.language)).slice(0, 60));
-        if (action.owner) add(`actions[${i}].owner`, action.owner);
+        if (action.owner) add(`actions[${i}].owner`, textIn(action.owner, lang, report.language));
       }
       for (const [i, item] of (report.withheld || []).entries()) {
         add(`withheld[${i}].legal_basis`, plain(textIn(item.legal_basis, lang, report.language)).slice(0, 60));
       }
       for (const [label, value] of expect) {
         if (!shown.includes(value)) fail('no-javascript', `${lang}/reports/${report.id}.html does not show ${label}: "${value}"`);
+      }
+      // The key facts come first: before the first section heading, with every part.
+      const keyFacts = await page.evaluate(() => {
+        const block = document.querySelector('main .key-facts');
+        if (!block) return { missing: true };
+        const firstHeading = [...document.querySelectorAll('main h2')].find((h) => !block.contains(h));
+        const before = !firstHeading || Boolean(block.compareDocumentPosition(firstHeading) & Node.DOCUMENT_POSITION_FOLLOWING);
+        const part = (name) => (block.querySelector(`.key-${name} dd`)?.innerText || '').trim();
+        return { before, impact: part('impact'), cause: part('cause'), told: part('told'), actions: part('actions'), publication: part('publication') };
+      });
+      const where = `${lang}/reports/${report.id}.html`;
+      if (keyFacts.missing) {
+        fail('key-facts', `${where} has no key-facts block`);
+      } else {
+        if (!keyFacts.before) fail('key-facts', `${where}: the key facts do not come before the first section heading`);
+        for (const name of ['impact', 'cause', 'told', 'actions', 'publication']) {
+          if (!keyFacts[name]) fail('key-facts', `${where}: the key facts say nothing under ${name}`);
+        }
+        const estimate = report.impact?.users_affected?.estimate;
+        if (estimate != null) {
+          const digits = keyFacts.impact.replace(/[^0-9]/g, '');
+          if (!digits.includes(String(estimate))) fail('key-facts', `${where}: the key facts do not give the ${estimate} people affected`);
+        }
       }
       pages++;
     }
@@ -270,9 +329,77 @@ async function checkPrint(site, browser, screenshots) {
   for (const [label, value] of must) {
     if (!printed.includes(value) && !squeezed.includes(value.replace(/\s+/g, ''))) fail('print', `the printed report lacks the ${label}: "${value}"`);
   }
+  const info = spawnSync('pdfinfo', [pdf], { encoding: 'utf8' });
+  const size = /Page size:\s+([\d.]+) x ([\d.]+) pts/.exec(info.stdout || '');
+  if (!size || Math.abs(+size[1] - 595.3) > 2 || Math.abs(+size[2] - 841.9) > 2) fail('print', `the printed report is not A4: ${size ? size[0] : info.stderr || 'no page size'}`);
+  const manifest = JSON.parse(readFileSync(join(site.dir, 'manifest.json'), 'utf8'));
+  const baseUrl = readFileSync(join(site.dir, lang, 'reports', `${report.id}.html`), 'utf8').match(/<link rel="canonical" href="([^"]+)"/)?.[1];
+  if (baseUrl && !squeezed.includes(baseUrl)) fail('print', `the printed report does not carry its address ${baseUrl}`);
+  if (!baseUrl) fail('print', `${lang}/reports/${report.id}.html has no canonical address`);
+  if (manifest.source_commit && !squeezed.includes(manifest.source_commit.slice(0, 7))) fail('print', `the printed report does not carry its revision ${manifest.source_commit.slice(0, 7)}`);
   const link = (report.actions || []).map((a) => a.evidence).find(Boolean) || (report.references || []).map((r) => r.url)[0];
   if (link && !squeezed.includes(link.replace(/\s+/g, ''))) fail('print', `the printed report does not show the link target ${link}`);
   console.log(`  ${pdf}`);
+}
+
+// 6b. Searching a word of a bundled report's cause finds the report in each language, by typing
+// and through a shared ?q= address.
+async function checkSearch(site, browser) {
+  console.log(`\n[search] ${site.name}`);
+  const reports = JSON.parse(readFileSync(join(site.dir, 'data/incidents.json'), 'utf8'));
+  const languages = readdirSync(site.dir).filter((d) => existsSync(join(site.dir, d, 'reports')));
+  const report = reports.find((r) => r.root_cause?.trigger);
+  if (!report) return;
+  const page = await browser.newPage();
+  for (const lang of languages) {
+    const words = plain(textIn(report.root_cause.trigger, lang, report.language)).split(/[^\p{L}]+/u);
+    const word = words.sort((a, b) => b.length - a.length)[0].toLowerCase();
+    const target = `reports/${report.id}.html`;
+    const found = async () => page.locator(`#search-results a[href="${target}"]`).count();
+    await page.goto(pathToFileURL(join(site.dir, lang, 'index.html')).href);
+    await page.fill('#search-input', word);
+    if ((await found()) === 0) fail('search', `${lang}: typing "${word}" (from ${report.id}'s cause) does not find it`);
+    await page.goto(`${pathToFileURL(join(site.dir, lang, 'index.html')).href}?q=${encodeURIComponent(word)}`);
+    if ((await found()) === 0) fail('search', `${lang}: index.html?q=${word} does not find ${report.id}`);
+    // The header's search box on any other page leads there too.
+    await page.goto(pathToFileURL(join(site.dir, lang, 'about.html')).href);
+    await page.fill('#header-search-input', word);
+    await page.press('#header-search-input', 'Enter');
+    await page.waitForLoadState();
+    if ((await found()) === 0) fail('search', `${lang}: the header search for "${word}" does not find ${report.id}`);
+    console.log(`  ${lang}: "${word}" finds ${report.id}`);
+  }
+  await page.close();
+}
+
+// 6c. Languages never mix: pages in one language carry no interface text of the other.
+// Text a report wrote in another language is marked with lang and left out; so is code.
+const OTHER_LANGUAGE_WORDS = {
+  en: ['og', 'ikke', 'til', 'af', 'med', 'blev', 'efter', 'hændelse', 'hændelsen', 'rapporten', 'tiltag', 'frist', 'forsinket', 'offentligheden'],
+  da: ['the', 'and', 'was', 'with', 'not', 'overdue', 'report', 'action', 'actions', 'incident', 'public', 'deadline', 'published'],
+};
+async function checkLanguages(site, browser, htmlFiles) {
+  console.log(`\n[languages] ${site.name}`);
+  const page = await browser.newPage();
+  let checked = 0;
+  for (const file of htmlFiles) {
+    const lang = relative(site.dir, file).split(/[\\/]/)[0];
+    const words = OTHER_LANGUAGE_WORDS[lang];
+    if (!words) continue;
+    await page.goto(pathToFileURL(file).href);
+    const text = await page.evaluate((lang) => {
+      const body = document.body.cloneNode(true);
+      body.querySelectorAll('[lang], pre, code, script, .visually-hidden-url').forEach((el) => {
+        if (!el.hasAttribute('lang') || el.getAttribute('lang') !== lang) el.remove();
+      });
+      return body.innerText.replace(/https?:\/\/\S+/g, ' ');
+    }, lang);
+    const found = words.filter((w) => new RegExp(`(^|[^\\p{L}])${w}([^\\p{L}]|$)`, 'iu').test(text));
+    if (found.length) fail('languages', `${relative(site.dir, file)} shows words of another language: ${found.join(', ')}`);
+    checked++;
+  }
+  await page.close();
+  console.log(`  checked ${checked} pages`);
 }
 
 // 7. Screenshots of the index and a report page at both widths, for people to look at.
@@ -356,8 +483,11 @@ try {
     checkLinks(site, htmlFiles);
     await checkFeeds(site, browser);
     await checkAxe(site, browser, pages);
+    await checkOverflow(site, browser, pages);
     await checkWithoutJavaScript(site, browser);
     await checkPrint(site, browser, screenshots);
+    await checkSearch(site, browser);
+    await checkLanguages(site, browser, pages);
     await takeScreenshots(site, browser, screenshots);
     await checkKeyboard(site, browser, htmlFiles);
   }

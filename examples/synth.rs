@@ -607,6 +607,7 @@ fn skeleton(
         withheld: Vec::new(),
         references: Vec::new(),
         waivers: Vec::new(),
+        change_note: None,
     }
 }
 
@@ -806,7 +807,7 @@ fn write_hugo_site(root: &Path, reports: &[(String, Vec<String>)]) -> std::io::R
                     "| {} | {} | {} | {} | {} |",
                     action.id,
                     pick(&action.action),
-                    action.owner.clone().unwrap_or_default(),
+                    action.owner.as_ref().map(pick).unwrap_or_default(),
                     action.due.map(|d| d.to_string()).unwrap_or_default(),
                     action.status.as_str()
                 );

@@ -104,6 +104,7 @@ fn fallback_config() -> Config {
             notice: None,
             accessibility_statement_url: None,
             time_zone: None,
+            show_commit_messages: None,
         },
         organisations: Default::default(),
         services: Default::default(),

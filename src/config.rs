@@ -61,6 +61,11 @@ pub struct SiteFile {
     /// IANA name such as `Europe/Copenhagen` (the default) or `Europe/Berlin`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub time_zone: Option<String>,
+    /// Show each revision's commit message in the report's history. Off by default: commit
+    /// messages are written for colleagues, in one language; a report's `change_note` is
+    /// written for readers.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub show_commit_messages: Option<bool>,
 }
 
 /// An organisation that files reports.

@@ -58,6 +58,8 @@ pub struct KeyFacts {
     pub resolved_at: Option<DateTime<FixedOffset>>,
     /// Actions by id.
     pub actions: BTreeMap<String, ActionFacts>,
+    /// The note for readers on what this revision changed.
+    pub change_note: Option<Text>,
 }
 
 /// What the history follows of one promised action.
@@ -117,6 +119,9 @@ impl KeyFacts {
             }),
             resolved_at: text("/resolved_at").and_then(|t| DateTime::parse_from_rfc3339(&t).ok()),
             actions,
+            change_note: root
+                .find("/change_note")
+                .and_then(|n| serde_json::from_value::<Text>(n.to_json()).ok()),
         }
     }
 }

@@ -300,6 +300,48 @@ fn flatten(prefix: &str, value: &Value, out: &mut BTreeMap<String, String>) {
     }
 }
 
+/// A key that sorts names as readers of `lang` expect: letters without regard to case or
+/// accents, and in Danish (`da`) with æ, ø and å after z (ä and ö with them, ü as y).
+/// Ties are broken by the name itself, so the order is total.
+pub(crate) fn collation_key(name: &str, lang: &str) -> (Vec<u32>, String) {
+    let danish = lang == "da";
+    let mut weights = Vec::with_capacity(name.len());
+    for c in name.chars().flat_map(char::to_lowercase) {
+        let base = match c {
+            'à' | 'á' | 'â' | 'ã' | 'ā' => 'a',
+            'ç' => 'c',
+            'è' | 'é' | 'ê' | 'ë' | 'ē' => 'e',
+            'ì' | 'í' | 'î' | 'ï' | 'ī' => 'i',
+            'ñ' => 'n',
+            'ò' | 'ó' | 'ô' | 'õ' | 'ō' => 'o',
+            'ù' | 'ú' | 'û' | 'ū' => 'u',
+            'ý' | 'ÿ' => 'y',
+            'ä' if danish => 'æ',
+            'ö' if danish => 'ø',
+            'ü' if danish => 'y',
+            'ä' => 'a',
+            'å' if !danish => 'a',
+            'ö' => 'o',
+            'ø' if !danish => 'o',
+            'ü' => 'u',
+            other => other,
+        };
+        match base {
+            'æ' if danish => weights.push(127),
+            'ø' if danish => weights.push(128),
+            'å' if danish => weights.push(129),
+            'æ' => weights.extend([101, 105]),
+            'a'..='z' => weights.push(101 + (base as u32 - 'a' as u32)),
+            '0'..='9' => weights.push(10 + (base as u32 - '0' as u32)),
+            c if c.is_whitespace() => weights.push(1),
+            c if c.is_alphanumeric() => weights.push(1000 + c as u32),
+            // Punctuation does not decide the order.
+            _ => {}
+        }
+    }
+    (weights, name.to_owned())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -396,5 +438,28 @@ mod tests {
             "No English (en) text for: title, summary."
         );
         assert!(Strings::built_in("xx").is_err());
+    }
+
+    #[test]
+    fn danish_names_sort_with_ae_oe_aa_last_and_english_ignores_accents() {
+        let names = [
+            "Øresund", "Åben", "Zealand", "Ærø", "ark", "Éclair", "Ebbe", "Ødis", "Ärlig",
+        ];
+        let mut danish = names.to_vec();
+        danish.sort_by_cached_key(|n| collation_key(n, "da"));
+        assert_eq!(
+            danish,
+            [
+                "ark", "Ebbe", "Éclair", "Zealand", "Ärlig", "Ærø", "Ødis", "Øresund", "Åben"
+            ]
+        );
+        let mut english = names.to_vec();
+        english.sort_by_cached_key(|n| collation_key(n, "en"));
+        assert_eq!(
+            english,
+            [
+                "Åben", "Ærø", "ark", "Ärlig", "Ebbe", "Éclair", "Ødis", "Øresund", "Zealand"
+            ]
+        );
     }
 }

@@ -325,6 +325,11 @@ pub struct Incident {
     /// Rule findings this report accepts, each with a public reason.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub waivers: Vec<Waiver>,
+    /// For readers: what this revision of the report changed and why (a text). The revision
+    /// history shows it next to the commit that changed it; without one, the history says
+    /// which key fields changed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub change_note: Option<Text>,
 }
 
 /// Who and what was affected, and how much.
@@ -339,9 +344,10 @@ pub struct Impact {
     /// Where people were affected, as country or region codes such as `DK` or `DK-84`.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub regions: Vec<String>,
-    /// Other services that failed because this one did, in plain words (e.g. `Netbank logins`).
+    /// Other services that failed because this one did, in plain words (e.g. `Netbank logins`),
+    /// each a text: a string, or `{da: ..., en: ...}`.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub dependent_services: Vec<String>,
+    pub dependent_services: Vec<Text>,
     /// Direct financial loss in euro, if known.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[schemars(range(min = 0))]
@@ -393,9 +399,10 @@ pub struct TimelineEvent {
     pub at: DateTime<FixedOffset>,
     /// `detection`, `escalation`, `public-statement`, `mitigation`, `resolution` or `other`.
     pub kind: EventKind,
-    /// For a public statement: where it was said, e.g. `Status page` or `Press release`.
+    /// For a public statement: where it was said, e.g. `Status page` or `Press release` (a
+    /// text: a string, or `{da: ..., en: ...}`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub channel: Option<String>,
+    pub channel: Option<Text>,
     /// For a public statement: a link to it, if it is still online.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[schemars(url)]
@@ -548,9 +555,10 @@ pub struct Action {
     pub kind: ActionType,
     /// What will be done.
     pub action: Text,
-    /// The unit responsible (a team or office, not a person).
+    /// The unit responsible (a team or office, not a person), as a text: a string, or
+    /// `{da: ..., en: ...}`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub owner: Option<String>,
+    pub owner: Option<Text>,
     /// The date by which it will be done (`YYYY-MM-DD`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub due: Option<NaiveDate>,
@@ -740,11 +748,17 @@ impl Incident {
             {
                 fields.push(("/impact/users_affected/method".into(), method));
             }
+            for (i, service) in impact.dependent_services.iter().enumerate() {
+                fields.push((format!("/impact/dependent_services/{i}"), service));
+            }
             if let Some(description) = &impact.description {
                 fields.push(("/impact/description".into(), description));
             }
         }
         for (i, event) in self.timeline.iter().enumerate() {
+            if let Some(channel) = &event.channel {
+                fields.push((format!("/timeline/{i}/channel"), channel));
+            }
             fields.push((format!("/timeline/{i}/text"), &event.text));
         }
         if let Some(cause) = &self.root_cause {
@@ -760,6 +774,9 @@ impl Incident {
         }
         for (i, action) in self.actions.iter().enumerate() {
             fields.push((format!("/actions/{i}/action"), &action.action));
+            if let Some(owner) = &action.owner {
+                fields.push((format!("/actions/{i}/owner"), owner));
+            }
             if let Some(reason) = &action.reason {
                 fields.push((format!("/actions/{i}/reason"), reason));
             }
@@ -788,6 +805,9 @@ impl Incident {
             if let Some(reason) = &waiver.reason {
                 fields.push((format!("/waivers/{i}/reason"), reason));
             }
+        }
+        if let Some(note) = &self.change_note {
+            fields.push(("/change_note".into(), note));
         }
         fields
     }

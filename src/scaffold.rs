@@ -369,7 +369,7 @@ summary: |                                     # markdown, for citizens: what ha
 #     text: {event}
 #   - at: {started}
 #     kind: public-statement
-#     channel: Status page                     # where it was said
+#     channel: Status page                     # where it was said; {{da: ..., en: ...}} on a two-language site
 #     severity_claimed: minor                  # how it was described to the public then
 #     text: {said}
 # root_cause:                                  # required in a final report
@@ -383,7 +383,7 @@ summary: |                                     # markdown, for citizens: what ha
 #   - id: A1
 #     type: prevent                            # mitigate | prevent | process
 #     action: {action}
-#     owner: {owner}              # a unit, not a person
+#     owner: {owner}              # a unit, not a person; {{da: ..., en: ...}} on a two-language site
 #     due: YYYY-MM-DD
 #     status: planned                          # planned | in-progress | done | dropped
 # lessons: {{went_well: [], went_wrong: [], got_lucky: []}}
@@ -391,6 +391,7 @@ summary: |                                     # markdown, for citizens: what ha
 #   - what: {what}
 #     legal_basis: {basis}
 # references: []                               # [{{title: ..., url: https://...}}]
+# change_note:                                # what this revision changed, said to readers (shown in the history)
 ",
         title = quote(&report.title),
         service = report.service,

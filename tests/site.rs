@@ -371,40 +371,111 @@ fn history_shows_first_publication_and_changed_fields() {
     )
     .unwrap();
     let history = &page[page.find(r#"<section id="history""#).unwrap()..];
+    // Commit subjects are the authors' notes to each other, not public text: by default a
+    // revision says which key fields it changed.
+    assert!(
+        history.contains(&format!("<code>{}</code></p>", &published[..7])),
+        "{history}"
+    );
+    for private in [
+        "Start a draft",
+        "Publish the preliminary",
+        "severity raised",
+        "Fix a typo",
+    ] {
+        assert!(!history.contains(private), "{private} in {history}");
+    }
     assert!(
         history.contains(&format!(
-            "<code>{}</code> · Publish the preliminary report",
-            &published[..7]
+            "<code>{}</code> · Amended: Status, Severity, Users affected, Action A1 due date, Action A1 status, Action A2 added.</p>",
+            &amended[..7]
         )),
         "{history}"
     );
-    assert!(
-        !history.contains("Start a draft"),
-        "drafts were never public"
-    );
-    assert!(history.contains(&format!(
-        "<code>{}</code> · Final report: severity raised",
-        &amended[..7]
-    )));
     for row in [
-        "<tr><th scope=\"row\">Status</th><td>Preliminary report</td><td>Final report</td></tr>",
-        "<tr><th scope=\"row\">Severity</th><td>Major</td><td>Critical</td></tr>",
-        "<tr><th scope=\"row\">Users affected</th><td>150,000</td><td>2,000,000</td></tr>",
-        "<tr><th scope=\"row\">Action A1 due date</th><td>30 September 2026</td><td>31 January 2027</td></tr>",
-        "<tr><th scope=\"row\">Action A1 status</th><td>Planned</td><td>In progress</td></tr>",
-        "<tr><th scope=\"row\">Action A2 added</th><td>—</td><td>28 February 2027</td></tr>",
+        "<tr><th scope=\"row\">Status</th><td data-label=\"Before\">Preliminary report</td><td data-label=\"After\">Final report</td></tr>",
+        "<tr><th scope=\"row\">Severity</th><td data-label=\"Before\">Major</td><td data-label=\"After\">Critical</td></tr>",
+        "<tr><th scope=\"row\">Users affected</th><td data-label=\"Before\">150,000</td><td data-label=\"After\">2,000,000</td></tr>",
+        "<tr><th scope=\"row\">Action A1 due date</th><td data-label=\"Before\">30 September 2026</td><td data-label=\"After\">31 January 2027</td></tr>",
+        "<tr><th scope=\"row\">Action A1 status</th><td data-label=\"Before\">Planned</td><td data-label=\"After\">In progress</td></tr>",
+        "<tr><th scope=\"row\">Action A2 added</th><td data-label=\"Before\">—</td><td data-label=\"After\">28 February 2027</td></tr>",
     ] {
         assert!(history.contains(row), "missing {row} in {history}");
     }
     assert!(
         history.contains(
-            "Fix a typo</p>\n      <p class=\"muted\">Wording only; no key field changed.</p>"
+            "</code></p>\n      <p class=\"muted\">Wording only; no key field changed.</p>"
         ),
         "{history}"
     );
     let feed = std::fs::read_to_string(out.path().join("site/en/feed.xml")).unwrap();
     assert!(feed.contains(&format!("2026-05-04-login-outage.html#{}", &published[..7])));
     assert!(feed.contains(&format!("2026-05-04-login-outage.html#{}", &amended[..7])));
+}
+
+#[test]
+fn revisions_say_their_change_note_and_commit_subjects_only_when_the_site_shows_them() {
+    let file = "incidents/2026/2026-05-04-login-outage.yaml";
+    let preliminary = report("preliminary", "major", 150_000, ACTION_1, "(first)");
+    let with_note = report("final", "critical", 2_000_000, ACTION_1, "(first)").replace(
+        "actions:\n",
+        "change_note: Severity raised after the user count was measured.\nactions:\n",
+    );
+    for shows_commits in [false, true] {
+        let config = if shows_commits {
+            CONFIG.replace(
+                "  languages: [en]\n",
+                "  languages: [en]\n  show_commit_messages: true\n",
+            )
+        } else {
+            CONFIG.to_owned()
+        };
+        let repo = GitRepo::new(&config);
+        repo.write(file, &preliminary);
+        repo.commit("Publish the preliminary report", 1_777_910_000);
+        repo.write(file, &with_note);
+        repo.commit("Final report", 1_778_500_000);
+        // The note stays in the file: a later revision does not repeat it.
+        repo.write(file, &with_note.replace("(first)", "(reworded)"));
+        repo.commit("Fix a typo", 1_778_600_000);
+
+        let out = tempfile::tempdir().unwrap();
+        let output = build(repo.path(), &out.path().join("site"), &[]);
+        assert!(
+            output.status.success(),
+            "{}",
+            String::from_utf8_lossy(&output.stdout)
+        );
+        let page = std::fs::read_to_string(
+            out.path()
+                .join("site/en/reports/2026-05-04-login-outage.html"),
+        )
+        .unwrap();
+        let history = &page[page.find(r#"<section id="history""#).unwrap()..];
+        assert!(
+            history.contains(" · Severity raised after the user count was measured.</p>"),
+            "{history}"
+        );
+        assert_eq!(
+            history.matches("Severity raised after").count(),
+            1,
+            "{history}"
+        );
+        assert_eq!(
+            history.contains("Publish the preliminary report"),
+            shows_commits,
+            "{history}"
+        );
+        assert_eq!(
+            history.contains(" · Fix a typo</p>"),
+            shows_commits,
+            "{history}"
+        );
+        assert!(
+            !history.contains("Final report</p>"),
+            "the note wins over the subject: {history}"
+        );
+    }
 }
 
 #[test]

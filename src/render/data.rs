@@ -183,7 +183,13 @@ pub(super) fn write_actions_csv(model: &Model<'_>, out: &mut dyn Write) -> anyho
                         .resolve(default_language, &incident.language)
                         .0,
                 )),
-                owner: defuse(action.owner.as_deref().unwrap_or_default()),
+                owner: defuse(
+                    action
+                        .owner
+                        .as_ref()
+                        .map(|o| o.resolve(default_language, &incident.language).0)
+                        .unwrap_or_default(),
+                ),
                 due: action.due.map(|d| d.to_string()).unwrap_or_default(),
                 status: action.status.as_str(),
                 overdue: record.days_overdue.is_some(),
@@ -439,6 +445,30 @@ struct SearchEntry {
     o: String,
     /// Date.
     d: String,
+    /// The cause (trigger and description), the promised actions and their owners, plain.
+    c: String,
+    /// Severity and status in the page's language.
+    k: String,
+}
+
+/// The words of a report worth finding it by besides its title and summary: the root cause
+/// and the actions with their owners, in the page's language, plain and shortened.
+fn search_text(incident: &Incident, l: &Localizer<'_>) -> String {
+    let lang = incident.language.as_str();
+    let mut parts: Vec<String> = Vec::new();
+    if let Some(cause) = &incident.root_cause {
+        for text in [&cause.trigger, &cause.description].into_iter().flatten() {
+            parts.push(markdown::to_plain(text.resolve(l.lang, lang).0));
+        }
+    }
+    for action in &incident.actions {
+        parts.push(markdown::to_plain(action.action.resolve(l.lang, lang).0));
+        if let Some(owner) = &action.owner {
+            parts.push(owner.resolve(l.lang, lang).0.to_owned());
+        }
+    }
+    let joined = parts.join(" ");
+    joined.chars().take(1200).collect()
 }
 
 /// `<lang>/search-index.js`: the index as a script, so it loads from `file://` too.
@@ -468,6 +498,16 @@ pub(super) fn search_index(model: &Model<'_>, l: &Localizer<'_>) -> anyhow::Resu
                     .map(|o| l.text(&o.name, model.config.default_language()).text)
                     .unwrap_or_default(),
                 d: l.strings.date(incident.started_at.date_naive()),
+                c: search_text(incident, l),
+                k: format!(
+                    "{} {} {}",
+                    l.strings
+                        .get(&format!("severity.{}", incident.severity.as_str())),
+                    l.strings
+                        .get(&format!("word.severity.{}", incident.severity.as_str())),
+                    l.strings
+                        .get(&format!("status.{}", incident.status.as_str()))
+                ),
             }
         })
         .collect();

@@ -80,6 +80,7 @@ pub fn pages(
             l: Localizer {
                 strings,
                 lang: &strings.lang,
+                time_zone: model.time_zone,
             },
         };
         written.extend(page.reports(&done, total_reports, progress)?);
@@ -355,6 +356,7 @@ fn root_pages(
         &Localizer {
             strings: default,
             lang: &default.lang,
+            time_zone: model.time_zone,
         }
         .text(
             &model.config.file.site.title,

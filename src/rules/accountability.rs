@@ -70,7 +70,7 @@ pub(super) fn check(subject: &Subject<'_>, _context: &Context<'_>, out: &mut Emi
 
     for (index, action) in incident.actions.iter().enumerate() {
         let pointer = format!("/actions/{index}");
-        if action.owner.as_deref().is_none_or(|o| o.trim().is_empty()) {
+        if action.owner.as_ref().is_none_or(is_blank) {
             out.anchored(
                 Code::A004,
                 &format!("{pointer}/owner"),

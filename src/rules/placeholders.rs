@@ -4,6 +4,10 @@
 
 use crate::diag::{Arg, Message};
 use crate::model::Text;
+use std::sync::LazyLock;
+
+use aho_corasick::{AhoCorasick, MatchKind};
+
 use crate::scaffold::PROMPTS;
 
 use super::{Code, Context, Emitter, Subject};
@@ -24,16 +28,6 @@ pub(super) fn check(subject: &Subject<'_>, _context: &Context<'_>, out: &mut Emi
             }
         }
     }
-    for (index, action) in incident.actions.iter().enumerate() {
-        if let Some(found) = action.owner.as_deref().and_then(placeholder) {
-            report(out, &format!("/actions/{index}/owner"), &found);
-        }
-    }
-    for (index, event) in incident.timeline.iter().enumerate() {
-        if let Some(found) = event.channel.as_deref().and_then(placeholder) {
-            report(out, &format!("/timeline/{index}/channel"), &found);
-        }
-    }
 }
 
 fn report(out: &mut Emitter<'_>, pointer: &str, found: &str) {
@@ -50,29 +44,44 @@ fn report(out: &mut Emitter<'_>, pointer: &str, found: &str) {
     );
 }
 
-/// Markers that stand for text still to be written, as whole words in any case.
-const MARKERS: &[&str] = &["todo", "fixme", "xxx", "tbd", "tbc", "tba"];
-
-/// Phrases that stand for text still to be written, as runs of whole words in any case.
-const PHRASES: &[&[&str]] = &[
-    &["lorem", "ipsum"],
-    &["write", "here"],
-    &["text", "here"],
-    &["insert", "text"],
-    &["to", "be", "written"],
-    &["to", "be", "completed"],
-    &["udfyldes"],
-    &["udfyld"],
-    &["skriv", "her"],
-    &["skrives", "her"],
-    &["tekst", "her"],
-    &["indsæt", "tekst"],
-    &["indsæt", "her"],
+/// What stands for text still to be written, found anywhere in a text as whole words in any
+/// (ASCII) case: markers, the words of template prompts, and their Danish equivalents. Each
+/// pattern comes with the name the finding gives it.
+const PATTERNS: &[(&str, &str)] = &[
+    ("todo", "TODO"),
+    ("fixme", "FIXME"),
+    ("xxx", "XXX"),
+    ("tbd", "TBD"),
+    ("tbc", "TBC"),
+    ("tba", "TBA"),
+    ("lorem ipsum", "lorem ipsum"),
+    ("write here", "write here"),
+    ("text here", "text here"),
+    ("insert text", "insert text"),
+    ("to be written", "to be written"),
+    ("to be completed", "to be completed"),
+    ("udfyldes", "udfyldes"),
+    ("udfyld", "udfyld"),
+    ("skriv her", "skriv her"),
+    ("skrives her", "skrives her"),
+    ("tekst her", "tekst her"),
+    ("indsæt tekst", "indsæt tekst"),
+    ("indsÆt tekst", "indsæt tekst"),
+    ("indsæt her", "indsæt her"),
+    ("indsÆt her", "indsæt her"),
 ];
 
-/// The placeholder in `text`, if it holds one. One pass over the words, lowercasing each
-/// short word into a small buffer: this runs on every text of every published report, so it
-/// must cost little more than reading the text.
+/// One automaton for every pattern, built once: this runs on every text of every published
+/// report, and a single pass over the bytes costs little more than reading them.
+static FINDER: LazyLock<Option<AhoCorasick>> = LazyLock::new(|| {
+    AhoCorasick::builder()
+        .ascii_case_insensitive(true)
+        .match_kind(MatchKind::LeftmostLongest)
+        .build(PATTERNS.iter().map(|(pattern, _)| pattern))
+        .ok()
+});
+
+/// The placeholder in `text`, if it holds one.
 pub(super) fn placeholder(text: &str) -> Option<String> {
     let trimmed = text.trim();
     if let Some(prompt) = PROMPTS
@@ -81,127 +90,21 @@ pub(super) fn placeholder(text: &str) -> Option<String> {
     {
         return Some((*prompt).to_owned());
     }
-    // The last three words, lowercased; a word too long to be part of a placeholder is empty.
-    let mut recent = [Word::EMPTY; 3];
-    for word in words(trimmed) {
-        let lower = Word::lowercase(word);
-        let bytes = lower.bytes();
-        if bytes.is_empty() {
-            recent = [recent[1], recent[2], lower];
-            continue;
-        }
-        if let Some(marker) = MARKERS.iter().find(|m| bytes == m.as_bytes()) {
-            return Some(marker.to_uppercase());
-        }
-        recent = [recent[1], recent[2], lower];
-        // Every phrase ends in one of these words; most words are none of them.
-        if !matches!(
-            bytes,
-            b"ipsum"
-                | b"here"
-                | b"text"
-                | b"written"
-                | b"completed"
-                | b"udfyldes"
-                | b"udfyld"
-                | b"her"
-                | b"tekst"
-        ) {
-            continue;
-        }
-        for phrase in PHRASES {
-            let tail = &recent[3 - phrase.len()..];
-            if tail
-                .iter()
-                .zip(phrase.iter())
-                .all(|(w, p)| w.bytes() == p.as_bytes())
-            {
-                return Some(phrase.join(" "));
-            }
-        }
-    }
-    None
+    let finder = FINDER.as_ref()?;
+    finder
+        .find_iter(trimmed.as_bytes())
+        .find(|m| is_boundary(trimmed, m.start(), true) && is_boundary(trimmed, m.end(), false))
+        .map(|m| PATTERNS[m.pattern().as_usize()].1.to_owned())
 }
 
-/// The words of `text`: runs of letters and digits. ASCII is classified byte by byte; other
-/// characters are decoded and asked.
-fn words(text: &str) -> impl Iterator<Item = &str> {
-    let bytes = text.as_bytes();
-    let mut position = 0;
-    std::iter::from_fn(move || {
-        let is_word_at = |at: usize| -> (bool, usize) {
-            let byte = bytes[at];
-            if byte.is_ascii() {
-                (byte.is_ascii_alphanumeric(), 1)
-            } else {
-                let c = text[at..].chars().next().unwrap_or(' ');
-                (c.is_alphanumeric(), c.len_utf8())
-            }
-        };
-        while position < bytes.len() {
-            let (word, width) = is_word_at(position);
-            if word {
-                break;
-            }
-            position += width;
-        }
-        if position >= bytes.len() {
-            return None;
-        }
-        let start = position;
-        while position < bytes.len() {
-            let (word, width) = is_word_at(position);
-            if !word {
-                break;
-            }
-            position += width;
-        }
-        Some(&text[start..position])
-    })
-}
-
-/// A short word, lowercased, without allocating.
-#[derive(Clone, Copy)]
-struct Word {
-    bytes: [u8; 16],
-    len: usize,
-}
-
-impl Word {
-    const EMPTY: Word = Word {
-        bytes: [0; 16],
-        len: 0,
+/// Whether there is no letter or digit right before `at` (`before`) or right at `at`.
+fn is_boundary(text: &str, at: usize, before: bool) -> bool {
+    let c = if before {
+        text.get(..at).and_then(|t| t.chars().next_back())
+    } else {
+        text.get(at..).and_then(|t| t.chars().next())
     };
-
-    fn lowercase(word: &str) -> Word {
-        let mut out = Word::EMPTY;
-        if word.len() > out.bytes.len() {
-            return out;
-        }
-        if word.is_ascii() {
-            for (slot, byte) in out.bytes.iter_mut().zip(word.bytes()) {
-                *slot = byte.to_ascii_lowercase();
-            }
-            out.len = word.len();
-            return out;
-        }
-        let mut len = 0;
-        for c in word.chars().flat_map(char::to_lowercase) {
-            let mut buffer = [0; 4];
-            let encoded = c.encode_utf8(&mut buffer);
-            if len + encoded.len() > out.bytes.len() {
-                return Word::EMPTY;
-            }
-            out.bytes[len..len + encoded.len()].copy_from_slice(encoded.as_bytes());
-            len += encoded.len();
-        }
-        out.len = len;
-        out
-    }
-
-    fn bytes(&self) -> &[u8] {
-        &self.bytes[..self.len]
-    }
+    !c.is_some_and(char::is_alphanumeric)
 }
 
 #[cfg(test)]

@@ -133,11 +133,30 @@ impl YearWindow {
 
 /// The first instant of `year` in `time_zone`.
 pub(crate) fn start_of_year(year: i32, time_zone: Tz) -> Option<DateTime<Utc>> {
-    let midnight = NaiveDate::from_ymd_opt(year, 1, 1)?.and_hms_opt(0, 0, 0)?;
+    start_of_day(NaiveDate::from_ymd_opt(year, 1, 1)?, time_zone)
+}
+
+/// The first instant of `day` in `time_zone` (midnight, or the first instant after a gap).
+pub(crate) fn start_of_day(day: NaiveDate, time_zone: Tz) -> Option<DateTime<Utc>> {
+    let midnight = day.and_hms_opt(0, 0, 0)?;
     time_zone
         .from_local_datetime(&midnight)
         .earliest()
+        .or_else(|| {
+            // A time zone that skips midnight: the day starts an hour later.
+            time_zone
+                .from_local_datetime(&day.and_hms_opt(1, 0, 0)?)
+                .earliest()
+        })
         .map(|t| t.with_timezone(&Utc))
+}
+
+/// The window of calendar day `day` in `time_zone` (23, 24 or 25 hours long).
+pub(crate) fn day_window(day: NaiveDate, time_zone: Tz) -> Option<Interval> {
+    Interval::new(
+        start_of_day(day, time_zone)?,
+        start_of_day(day.succ_opt()?, time_zone)?,
+    )
 }
 
 /// The calendar year of `instant` in `time_zone`.

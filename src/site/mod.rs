@@ -21,7 +21,7 @@ use serde::Serialize;
 
 pub(crate) use intervals::Interval;
 pub(crate) use organisations::{OrganisationFigures, OrganisationYear};
-pub(crate) use services::{Availability, ServiceFigures, ServiceYear};
+pub(crate) use services::{Availability, OutageDay, ServiceFigures, ServiceYear};
 pub(crate) use stats::Spread;
 
 use crate::check::CheckedReport;
@@ -158,6 +158,9 @@ pub struct StatementRecord {
     /// Minutes during which the latest statement understated the incident, up to its
     /// resolution (or now).
     pub misinformed_minutes: f64,
+    /// When the public was told less than the truth.
+    #[serde(skip)]
+    pub misinformed: Vec<Interval>,
     /// Minutes from detection to the first public statement.
     pub first_statement_minutes: Option<f64>,
 }
@@ -340,7 +343,7 @@ fn statements(incident: &Incident, computed: Severity, today: DateTime<Utc>) -> 
         .resolved_at
         .map(|t| t.with_timezone(&Utc))
         .unwrap_or(today);
-    let mut misinformed = 0.0;
+    let mut windows = Vec::new();
     let mut understated_since: Option<DateTime<Utc>> = None;
     for (at, claimed) in &said {
         let Some(claimed) = claimed else {
@@ -349,15 +352,19 @@ fn statements(incident: &Incident, computed: Severity, today: DateTime<Utc>) -> 
         match (understated_since, *claimed < computed) {
             (None, true) => understated_since = Some(*at),
             (Some(since), false) => {
-                misinformed += minutes_between(since, (*at).min(end));
+                windows.extend(Interval::new(since, (*at).min(end)));
                 understated_since = None;
             }
             _ => {}
         }
     }
     if let Some(since) = understated_since {
-        misinformed += minutes_between(since, end);
+        windows.extend(Interval::new(since, end));
     }
+    let misinformed = windows
+        .iter()
+        .map(Interval::minutes)
+        .fold(0.0, |a, b| a + b);
     let understated: Vec<Severity> = said
         .iter()
         .filter_map(|(_, claimed)| *claimed)
@@ -368,6 +375,7 @@ fn statements(incident: &Incident, computed: Severity, today: DateTime<Utc>) -> 
         understated: understated.len(),
         worst_claimed: understated.iter().min().copied(),
         misinformed_minutes: misinformed,
+        misinformed: windows,
         first_statement_minutes: said
             .first()
             .map(|(at, _)| minutes_between(incident.detected_at.with_timezone(&Utc), *at)),

@@ -4,12 +4,12 @@
 
 use std::collections::BTreeSet;
 
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, NaiveDate, TimeDelta, Utc};
 use chrono_tz::Tz;
 use serde::Serialize;
 
 use super::Report;
-use super::intervals::{IntervalSet, YearWindow, year_of};
+use super::intervals::{IntervalSet, YearWindow, day_window, year_of};
 use crate::config::Config;
 
 /// Everything the site says about one service.
@@ -53,6 +53,19 @@ pub struct ServiceYear {
     pub experienced_target_met: Option<bool>,
     /// Users affected × outage hours in the year, partial outages weighted.
     pub user_hours_lost: f64,
+    /// The days of the year with an outage of the service itself, in date order.
+    pub outage_days: Vec<OutageDay>,
+}
+
+/// A calendar day (in the site's time zone) on which a service was out.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct OutageDay {
+    /// The day.
+    pub date: NaiveDate,
+    /// Minutes of full outage within the day.
+    pub full_minutes: f64,
+    /// Minutes of partial outage within the day, not counting time already fully out.
+    pub partial_minutes: f64,
 }
 
 /// Outage minutes in a window, and the availability they leave.
@@ -113,6 +126,40 @@ impl Outages {
             full: IntervalSet::union_of(full),
             partial: IntervalSet::union_of(partial),
         }
+    }
+
+    /// The days within `year` that these outages touch, with the minutes out on each.
+    fn days(&self, year: &YearWindow, time_zone: Tz) -> Vec<OutageDay> {
+        let mut touched = BTreeSet::new();
+        for interval in self.full.intervals().iter().chain(self.partial.intervals()) {
+            let Some(within) = interval.clip(year.window) else {
+                continue;
+            };
+            // The end is exclusive: an outage ending at midnight does not touch the next day.
+            let last_instant = within.end - TimeDelta::nanoseconds(1);
+            let mut day = within.start.with_timezone(&time_zone).date_naive();
+            let last = last_instant.with_timezone(&time_zone).date_naive();
+            while day <= last {
+                touched.insert(day);
+                match day.succ_opt() {
+                    Some(next) => day = next,
+                    None => break,
+                }
+            }
+        }
+        let partial_only = self.partial.minus(&self.full);
+        touched
+            .into_iter()
+            .filter_map(|date| {
+                let window = day_window(date, time_zone)?;
+                Some(OutageDay {
+                    date,
+                    full_minutes: self.full.minutes_within(window),
+                    partial_minutes: partial_only.minutes_within(window),
+                })
+            })
+            .filter(|day| day.full_minutes + day.partial_minutes > 0.0)
+            .collect()
     }
 
     fn first_year(&self, time_zone: Tz) -> Option<i32> {
@@ -198,6 +245,7 @@ pub(super) fn figures(
                                     .iter()
                                     .map(|r| user_hours_within(r, &window))
                                     .fold(0.0, |a, b| a + b),
+                                outage_days: own_outages.days(&window, time_zone),
                             }
                         })
                         .collect()

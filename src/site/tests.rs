@@ -428,3 +428,68 @@ fn statements_record_how_long_the_public_was_misinformed() {
     assert_eq!(told.misinformed_minutes, 95.0);
     assert_eq!(told.first_statement_minutes, Some(31.0));
 }
+
+#[test]
+fn outage_days_split_at_local_midnight_and_never_count_partial_time_twice() {
+    let config = config();
+    let reports = [
+        // Full from 22:00 on 30 March to 02:00 on 31 March: two hours on each day.
+        report(
+            "r-full",
+            "a",
+            "2025-03-30T22:00:00+02:00",
+            Some("2025-03-31T02:00:00+02:00"),
+            "full",
+            0,
+        ),
+        // Partial from 21:00 to 23:00 on 30 March: one hour of it is already fully out.
+        report(
+            "r-partial",
+            "a",
+            "2025-03-30T21:00:00+02:00",
+            Some("2025-03-30T23:00:00+02:00"),
+            "partial",
+            0,
+        ),
+        // Ends exactly at midnight: touches one day only.
+        report(
+            "r-midnight",
+            "a",
+            "2025-06-01T23:00:00+02:00",
+            Some("2025-06-02T00:00:00+02:00"),
+            "partial",
+            0,
+        ),
+    ];
+    let model = model(&config, &reports, "2026-06-01T00:00:00Z", HashMap::new());
+    let days: Vec<(String, f64, f64)> = year(&model, "a", 2025)
+        .outage_days
+        .iter()
+        .map(|d| (d.date.to_string(), d.full_minutes, d.partial_minutes))
+        .collect();
+    assert_eq!(
+        days,
+        [
+            ("2025-03-30".to_owned(), 120.0, 60.0),
+            ("2025-03-31".to_owned(), 120.0, 0.0),
+            ("2025-06-01".to_owned(), 0.0, 60.0),
+        ]
+    );
+    // The service that depends on it has no outage days of its own.
+    assert!(year(&model, "b", 2025).outage_days.is_empty());
+}
+
+#[test]
+fn a_day_with_a_clock_change_is_23_hours_long() {
+    let copenhagen: chrono_tz::Tz = "Europe/Copenhagen".parse().unwrap();
+    let spring = chrono::NaiveDate::from_ymd_opt(2025, 3, 30).unwrap();
+    let autumn = chrono::NaiveDate::from_ymd_opt(2025, 10, 26).unwrap();
+    assert_eq!(
+        intervals::day_window(spring, copenhagen).unwrap().minutes(),
+        23.0 * 60.0
+    );
+    assert_eq!(
+        intervals::day_window(autumn, copenhagen).unwrap().minutes(),
+        25.0 * 60.0
+    );
+}

@@ -5,6 +5,21 @@
 // parsed as HTML.
 (function () {
   "use strict";
+  // On every page: the search box in the header replaces the link to the index, and a
+  // printed page says when it was printed.
+  var headerForm = document.querySelector(".header-search");
+  var headerLink = document.querySelector(".search-link");
+  if (headerForm && headerLink) {
+    headerForm.hidden = false;
+    headerLink.hidden = true;
+  }
+  window.addEventListener("beforeprint", function () {
+    var when = document.querySelector(".print-date");
+    if (when) {
+      when.textContent = " · " + when.getAttribute("data-label") + " " +
+        new Date().toLocaleDateString(document.documentElement.lang, { year: "numeric", month: "long", day: "numeric" });
+    }
+  });
   var index = window.candorSearchIndex;
   var box = document.getElementById("search");
   var form = document.getElementById("search-form");
@@ -19,7 +34,7 @@
       .replace(/æ/g, "ae").replace(/ø/g, "oe").replace(/å/g, "aa");
   };
   var haystacks = index.map(function (entry) {
-    return fold([entry.t, entry.s, entry.v, entry.o, entry.d].join(" "));
+    return fold([entry.t, entry.s, entry.v, entry.o, entry.d, entry.c || "", entry.k || ""].join(" "));
   });
   var render = function () {
     var words = fold(input.value).split(/\s+/).filter(Boolean);
@@ -59,6 +74,19 @@
     event.preventDefault();
     render();
   });
-  input.addEventListener("input", render);
+  input.addEventListener("input", function () {
+    render();
+    // Keep the address shareable: ?q= holds the current search.
+    if (window.history && window.history.replaceState && location.protocol !== "file:") {
+      var url = new URL(location.href);
+      if (input.value) { url.searchParams.set("q", input.value); } else { url.searchParams.delete("q"); }
+      window.history.replaceState(null, "", url);
+    }
+  });
   box.hidden = false;
+  var query = new URLSearchParams(location.search).get("q");
+  if (query) {
+    input.value = query;
+    render();
+  }
 }());

@@ -142,6 +142,18 @@ pub(crate) fn organisations(model: &Model<'_>, l: &Localizer<'_>) -> DirectoryVi
     directory(organisation_links(model, l, "organisations/"), l)
 }
 
+/// Links in the order of their names, as readers of the page's language sort them.
+trait SortedByName {
+    fn sorted_by_name(self, l: &Localizer<'_>) -> Self;
+}
+
+impl SortedByName for Vec<NamedLink> {
+    fn sorted_by_name(mut self, l: &Localizer<'_>) -> Self {
+        self.sort_by_cached_key(|link| crate::i18n::collation_key(&link.name, l.lang));
+        self
+    }
+}
+
 /// A link to every service with its report count; `strip` is the folder the linking page is in.
 fn service_links(model: &Model<'_>, l: &Localizer<'_>, strip: &str) -> Vec<NamedLink> {
     model
@@ -154,7 +166,8 @@ fn service_links(model: &Model<'_>, l: &Localizer<'_>, strip: &str) -> Vec<Named
                 .to_owned(),
             count: figures.reports,
         })
-        .collect()
+        .collect::<Vec<_>>()
+        .sorted_by_name(l)
 }
 
 /// A link to every organisation with its report count.
@@ -169,5 +182,6 @@ fn organisation_links(model: &Model<'_>, l: &Localizer<'_>, strip: &str) -> Vec<
                 .to_owned(),
             count: figures.reports,
         })
-        .collect()
+        .collect::<Vec<_>>()
+        .sorted_by_name(l)
 }

@@ -54,6 +54,8 @@ pub(super) struct Localizer<'a> {
     pub strings: &'a Strings,
     /// The page language.
     pub lang: &'a str,
+    /// The site's time zone: every time on a page is shown in it.
+    pub time_zone: chrono_tz::Tz,
 }
 
 impl Localizer<'_> {
@@ -80,6 +82,24 @@ impl Localizer<'_> {
     /// An interface string.
     pub(super) fn t(&self, key: &str) -> String {
         self.strings.get(key).to_owned()
+    }
+
+    /// A moment in the site's time zone: date, time and offset.
+    pub(super) fn date_time(&self, time: &chrono::DateTime<chrono::FixedOffset>) -> String {
+        self.strings.date_time(&self.local(time))
+    }
+
+    /// A moment in the site's time zone.
+    pub(super) fn local(
+        &self,
+        time: &chrono::DateTime<chrono::FixedOffset>,
+    ) -> chrono::DateTime<chrono::FixedOffset> {
+        time.with_timezone(&self.time_zone).fixed_offset()
+    }
+
+    /// An optional text field.
+    pub(super) fn maybe_text(&self, text: Option<&Text>, report_lang: &str) -> Option<TextView> {
+        text.map(|t| self.text(t, report_lang))
     }
 }
 
@@ -139,7 +159,11 @@ impl LayoutFactory<'_> {
         let root = "../".repeat(depth + 1);
         let strings = self.strings(lang);
         let site = &self.model.config.file.site;
-        let localizer = Localizer { strings, lang };
+        let localizer = Localizer {
+            strings,
+            lang,
+            time_zone: self.model.time_zone,
+        };
         let default_language = self.model.config.default_language();
         Layout {
             lang: lang.to_owned(),
@@ -316,7 +340,7 @@ pub(super) struct ActionView {
     /// What.
     pub action: HtmlView,
     /// Owner.
-    pub owner: Option<String>,
+    pub owner: Option<TextView>,
     /// Due date.
     pub due: Option<String>,
     /// ISO due date.
@@ -350,7 +374,7 @@ fn action_view(
         id: action.id.clone(),
         kind: label(l.strings, "action_type", action.kind.as_str()),
         action: l.markdown(&action.action, report_lang),
-        owner: action.owner.clone(),
+        owner: l.maybe_text(action.owner.as_ref(), report_lang),
         due: action.due.map(|d| l.strings.date(d)),
         due_iso: action.due.map(|d| d.to_string()),
         status: label(l.strings, "action_status", action.status.as_str()),

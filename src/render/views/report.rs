@@ -2,7 +2,7 @@
 //! true, the root cause, the promised actions, when it was published against its deadlines,
 //! its findings and its revision history.
 
-use chrono::{DateTime, FixedOffset, NaiveDate, TimeZone, Utc};
+use chrono::{DateTime, Datelike, FixedOffset, NaiveDate, TimeZone, Timelike, Utc};
 use serde::Serialize;
 
 use super::{
@@ -10,9 +10,9 @@ use super::{
     organisation_name, paths, service_name,
 };
 use crate::diag::{Code, Finding};
-use crate::history::{FieldChange, PublishedHistory};
+use crate::history::FieldChange;
 use crate::i18n::Strings;
-use crate::model::{EventKind, Incident, Outage, Text};
+use crate::model::{EventKind, Outage, Text};
 use crate::render::svg;
 use crate::site::{Model, Report};
 use crate::timeliness::Stage;
@@ -84,6 +84,73 @@ pub(crate) struct ReportView {
     pub publication: Vec<PublicationLine>,
     /// Revision history.
     pub history: HistoryView,
+    /// The facts that matter most, for the top of the page.
+    pub key_facts: KeyFactsView,
+    /// How to cite this report.
+    pub cite: CiteView,
+}
+
+/// The first thing a reader sees: who was hit and how hard, why, what the public was told
+/// against what was true, what was promised, and whether the report came on time.
+#[derive(Debug, Serialize)]
+pub(crate) struct KeyFactsView {
+    /// "2,100,000 people (1,500,000–2,600,000)".
+    pub people: Option<String>,
+    /// How long it lasted (so far).
+    pub duration: String,
+    /// Whether it is still going on.
+    pub ongoing: bool,
+    /// User-hours, formatted.
+    pub user_hours: Option<String>,
+    /// Full or partial.
+    pub outage: Option<Label>,
+    /// The cause in one line (the trigger), or why there is none yet.
+    pub cause: Option<TextView>,
+    /// Said when there is no cause to show.
+    pub cause_missing: Option<String>,
+    /// "The public was told minor; it was critical, for 1 h 35 min.", or that no statement
+    /// understated it, or that none is recorded.
+    pub told: String,
+    /// Whether a statement understated the incident.
+    pub told_understated: bool,
+    /// "3 of 5 done, 1 overdue, 1 dropped."
+    pub actions: String,
+    /// Whether an action is overdue.
+    pub actions_overdue: bool,
+    /// When the preliminary and final report were published, against their deadlines.
+    pub publication: Vec<PublicationLine>,
+    /// Declared and computed severity, when they differ.
+    pub severity_understated: bool,
+    /// The findings on the report, most serious first; accepted ones with their reason.
+    pub flags: Vec<FlagView>,
+}
+
+/// One finding in the key facts.
+#[derive(Debug, Serialize)]
+pub(crate) struct FlagView {
+    /// Rule code.
+    pub code: String,
+    /// Link to the rule page.
+    pub href: String,
+    /// The finding in the page's language.
+    pub message: String,
+    /// Its language, when it differs from the page's.
+    pub message_lang: Option<String>,
+    /// `deny`, `warn` or `accepted`.
+    pub level: String,
+    /// For an accepted finding: the organisation's public reason.
+    pub reason: Option<HtmlView>,
+}
+
+/// How to cite the report.
+#[derive(Debug, Serialize)]
+pub(crate) struct CiteView {
+    /// The citation as one line of text.
+    pub text: String,
+    /// The report's permanent address.
+    pub url: String,
+    /// The revision cited, if the site was built from a commit.
+    pub revision: Option<String>,
 }
 
 /// One reporting stage on the page: "final report published 9 days after the incident was
@@ -110,7 +177,7 @@ pub(crate) struct ImpactView {
     /// Regions.
     pub regions: Vec<String>,
     /// Dependent services.
-    pub dependent_services: Vec<String>,
+    pub dependent_services: Vec<TextView>,
     /// Financial loss, formatted.
     pub financial_loss: Option<String>,
     /// Whether data was compromised (`yes`/`no` label).
@@ -131,7 +198,7 @@ pub(crate) struct EventView {
     /// Text.
     pub text: HtmlView,
     /// Channel, for statements.
-    pub channel: Option<String>,
+    pub channel: Option<TextView>,
     /// Link, for statements.
     pub url: Option<String>,
 }
@@ -144,7 +211,7 @@ pub(crate) struct StatementView {
     /// Minutes after detection, formatted.
     pub after_detection: String,
     /// Where.
-    pub channel: String,
+    pub channel: Option<TextView>,
     /// Link.
     pub url: Option<String>,
     /// What was said.
@@ -300,11 +367,11 @@ pub(crate) fn report(model: &Model<'_>, published: &Report<'_>, l: &Localizer<'_
         .timeline
         .iter()
         .map(|event| EventView {
-            time: strings.date_time(&event.at),
+            time: l.date_time(&event.at),
             time_iso: event.at.to_rfc3339(),
             kind: label(strings, "event", event.kind.as_str()),
             text: l.markdown(&event.text, report_lang),
-            channel: event.channel.clone(),
+            channel: l.maybe_text(event.channel.as_ref(), report_lang),
             url: event.url.clone().filter(|u| is_web_link(u)),
         })
         .collect();
@@ -330,12 +397,12 @@ pub(crate) fn report(model: &Model<'_>, published: &Report<'_>, l: &Localizer<'_
                     .replace("{duration}", &strings.duration(since_start))
             };
             StatementView {
-                time: strings.date_time(&event.at),
+                time: l.date_time(&event.at),
                 after_detection: strings.get("statement.after_detection").replace(
                     "{duration}",
                     &strings.duration((event.at - detected).num_minutes().max(0) as f64),
                 ),
-                channel: event.channel.clone().unwrap_or_default(),
+                channel: l.maybe_text(event.channel.as_ref(), report_lang),
                 url: event.url.clone().filter(|u| is_web_link(u)),
                 text: l.markdown(&event.text, report_lang),
                 claimed: event
@@ -348,7 +415,7 @@ pub(crate) fn report(model: &Model<'_>, published: &Report<'_>, l: &Localizer<'_
         })
         .collect();
 
-    let timeline_svg = timeline_drawing(incident, figures.ongoing, model.today, l);
+    let timeline_svg = timeline_drawing(published, model.today, l);
 
     let actions = incident
         .actions
@@ -409,9 +476,9 @@ pub(crate) fn report(model: &Model<'_>, published: &Report<'_>, l: &Localizer<'_
                 count: 0,
             })
             .collect(),
-        started: strings.date_time(&incident.started_at),
-        detected: strings.date_time(&incident.detected_at),
-        resolved: incident.resolved_at.map(|t| strings.date_time(&t)),
+        started: l.date_time(&incident.started_at),
+        detected: l.date_time(&incident.detected_at),
+        resolved: incident.resolved_at.map(|t| l.date_time(&t)),
         duration: strings.duration(((end - started_utc).num_seconds().max(0) as f64) / 60.0),
         summary: l.markdown(&incident.summary, report_lang),
         impact: incident.impact.as_ref().map(|impact| ImpactView {
@@ -445,7 +512,11 @@ pub(crate) fn report(model: &Model<'_>, published: &Report<'_>, l: &Localizer<'_
                 },
             ),
             regions: impact.regions.clone(),
-            dependent_services: impact.dependent_services.clone(),
+            dependent_services: impact
+                .dependent_services
+                .iter()
+                .map(|s| l.text(s, report_lang))
+                .collect(),
             financial_loss: impact
                 .financial_loss_eur
                 .map(|e| format!("{} EUR", strings.integer(e))),
@@ -539,7 +610,225 @@ pub(crate) fn report(model: &Model<'_>, published: &Report<'_>, l: &Localizer<'_
             .map(finding_view)
             .collect(),
         publication: publication_lines(published, l),
-        history: history_view(&published.history, model.worktree, l),
+        history: history_view(model, published, l),
+        key_facts: key_facts(published, l),
+        cite: cite(model, published, l),
+    }
+}
+
+fn key_facts(report: &Report<'_>, l: &Localizer<'_>) -> KeyFactsView {
+    let incident = report.incident();
+    let figures = &report.checked.impact;
+    let strings = l.strings;
+    let report_lang = incident.language.as_str();
+    let people = figures.users_affected.map(|users| {
+        let range = incident
+            .impact
+            .as_ref()
+            .and_then(|i| i.users_affected.as_ref())
+            .and_then(|u| Some((u.min?, u.max?)))
+            .map(|(min, max)| {
+                format!(
+                    " ({}–{})",
+                    strings.integer(min as f64),
+                    strings.integer(max as f64)
+                )
+            })
+            .unwrap_or_default();
+        strings
+            .count(
+                "key_facts.people",
+                usize::try_from(users).unwrap_or(usize::MAX),
+            )
+            .replace(&users.to_string(), &strings.integer(users as f64))
+            + &range
+    });
+    let cause = incident.root_cause.as_ref();
+    let trigger = cause
+        .filter(|c| c.status != crate::model::CauseStatus::UnderInvestigation)
+        .and_then(|c| c.trigger.as_ref())
+        .map(|t| {
+            let mut view = l.text(t, report_lang);
+            view.text = crate::render::markdown::to_plain(&view.text);
+            view
+        });
+    let cause_missing = match (cause, &trigger) {
+        (_, Some(_)) => None,
+        (Some(c), None) if c.status == crate::model::CauseStatus::UnderInvestigation => {
+            Some(match c.next_update_due {
+                Some(date) => strings
+                    .get("key_facts.cause_investigating_until")
+                    .replace("{date}", &strings.date(date)),
+                None => l.t("key_facts.cause_investigating"),
+            })
+        }
+        _ => Some(l.t("key_facts.cause_none")),
+    };
+    let told_understated = report.statements.worst_claimed.is_some();
+    let told = match report.statements.worst_claimed {
+        None if report.statements.count == 0 => l.t("key_facts.told_none"),
+        None => strings.count("key_facts.told_matched", report.statements.count),
+        Some(claimed) => strings
+            .get("key_facts.told")
+            .replace(
+                "{claimed}",
+                strings.get(&format!("word.severity.{}", claimed.as_str())),
+            )
+            .replace(
+                "{computed}",
+                strings.get(&format!("word.severity.{}", figures.computed.as_str())),
+            )
+            .replace(
+                "{duration}",
+                &strings.duration(report.statements.misinformed_minutes),
+            ),
+    };
+    let total = incident.actions.len();
+    let count = |status: crate::model::ActionStatus| {
+        incident
+            .actions
+            .iter()
+            .filter(|a| a.status == status)
+            .count()
+    };
+    let overdue = report
+        .actions
+        .iter()
+        .filter(|a| a.days_overdue.is_some())
+        .count();
+    let actions = if total == 0 {
+        l.t("key_facts.actions_none")
+    } else {
+        let mut parts = vec![
+            strings
+                .get("key_facts.actions_done")
+                .replace(
+                    "{done}",
+                    &count(crate::model::ActionStatus::Done).to_string(),
+                )
+                .replace("{total}", &total.to_string()),
+        ];
+        if overdue > 0 {
+            parts.push(
+                strings
+                    .get("key_facts.actions_overdue")
+                    .replace("{count}", &overdue.to_string()),
+            );
+        }
+        let dropped = count(crate::model::ActionStatus::Dropped);
+        if dropped > 0 {
+            parts.push(
+                strings
+                    .get("key_facts.actions_dropped")
+                    .replace("{count}", &dropped.to_string()),
+            );
+        }
+        parts.join(", ")
+    };
+    let flag = |finding: &Finding, reason: Option<HtmlView>| FlagView {
+        code: finding.code.to_string(),
+        href: format!("../{}", paths::rule(finding.code.as_str())),
+        message: match &finding.said {
+            Some(said) => strings.say(said),
+            None => finding.message.replace('`', ""),
+        },
+        message_lang: (finding.said.is_none() && l.lang != "en").then(|| "en".to_owned()),
+        level: if reason.is_some() {
+            "accepted".to_owned()
+        } else {
+            finding.level.as_str().to_owned()
+        },
+        reason,
+    };
+    let mut standing: Vec<&Finding> = report.findings.clone();
+    standing.sort_by_key(|f| (!f.is_deny(), f.code));
+    let mut flags: Vec<FlagView> = standing.into_iter().map(|f| flag(f, None)).collect();
+    for finding in &report.waived {
+        let reason = incident
+            .waivers
+            .iter()
+            .find(|w| w.rule.eq_ignore_ascii_case(finding.code.as_str()))
+            .and_then(|w| w.reason.as_ref())
+            .map(|r| l.markdown(r, report_lang));
+        flags.push(flag(
+            finding,
+            Some(reason.unwrap_or_else(|| HtmlView {
+                html: String::new(),
+                lang: l.lang.to_owned(),
+                fallback: false,
+            })),
+        ));
+    }
+    KeyFactsView {
+        people,
+        duration: strings.duration(figures.duration_minutes),
+        ongoing: figures.ongoing,
+        user_hours: figures.user_hours.map(|u| strings.integer(u)),
+        outage: incident.impact.as_ref().map(|i| {
+            label(
+                strings,
+                "outage",
+                if i.outage == Outage::Full {
+                    "full"
+                } else {
+                    "partial"
+                },
+            )
+        }),
+        cause: trigger,
+        cause_missing,
+        told,
+        told_understated,
+        actions,
+        actions_overdue: overdue > 0,
+        publication: publication_lines(report, l),
+        severity_understated: incident.severity < figures.computed,
+        flags,
+    }
+}
+
+fn cite(model: &Model<'_>, report: &Report<'_>, l: &Localizer<'_>) -> CiteView {
+    let incident = report.incident();
+    let url = format!(
+        "{}{}/{}",
+        crate::render::data::base_url(model.config),
+        l.lang,
+        paths::report(&incident.id)
+    );
+    let organisation = organisation_name(model, &incident.organisation, l);
+    let title = l.text(&incident.title, &incident.language).text;
+    let latest = report
+        .history
+        .amendments
+        .last()
+        .map(|(r, _)| r)
+        .or(report.history.first_published.as_ref());
+    let revision = model
+        .source_commit
+        .as_ref()
+        .map(|commit| commit[..commit.len().min(7)].to_owned());
+    let date = latest
+        .map(|r| l.strings.date(l.local(&r.time).date_naive()))
+        .unwrap_or_else(|| l.strings.date(model.today_date()));
+    let mut text = l
+        .strings
+        .get("cite.format")
+        .replace("{organisation}", &organisation)
+        .replace("{title}", &title)
+        .replace("{date}", &date)
+        .replace("{url}", &url);
+    if let Some(revision) = &revision {
+        text.push(' ');
+        text.push_str(
+            &l.strings
+                .get("cite.revision")
+                .replace("{revision}", revision),
+        );
+    }
+    CiteView {
+        text,
+        url,
+        revision,
     }
 }
 
@@ -578,34 +867,71 @@ fn publication_lines(report: &Report<'_>, l: &Localizer<'_>) -> Vec<PublicationL
     lines
 }
 
-fn history_view(history: &PublishedHistory, worktree: bool, l: &Localizer<'_>) -> HistoryView {
-    let revision = |revision: &crate::history::Revision, changes: Vec<ChangeView>| RevisionView {
-        date: l.strings.date_time(&revision.time),
+fn history_view(model: &Model<'_>, report: &Report<'_>, l: &Localizer<'_>) -> HistoryView {
+    let history = &report.history;
+    let report_lang = report.incident().language.as_str();
+    let show_commits = model.config.file.site.show_commit_messages == Some(true);
+    // What a revision says to readers: its change note when the revision wrote or changed
+    // one; otherwise the commit message if the site shows them, or which fields changed.
+    let mut previous_note: Option<Text> = None;
+    let mut message = |revision: &crate::history::Revision, changes: &[FieldChange]| {
+        let note = revision.facts.as_ref().and_then(|f| f.change_note.clone());
+        let fresh = note.clone().filter(|n| previous_note.as_ref() != Some(n));
+        previous_note = note;
+        if let Some(note) = fresh {
+            return l.text(&note, report_lang).text;
+        }
+        if show_commits {
+            return revision.summary.clone();
+        }
+        if changes.is_empty() {
+            return String::new();
+        }
+        let fields: Vec<String> = changes.iter().map(|c| change_view(c, l).field).collect();
+        l.strings
+            .get("history_text.amended")
+            .replace("{fields}", &fields.join(", "))
+    };
+    let first_published = history
+        .first_published
+        .as_ref()
+        .map(|r| revision_view(r, message(r, &[]), Vec::new(), l));
+    let amendments = history
+        .amendments
+        .iter()
+        .map(|(r, changes)| {
+            let text = message(r, changes);
+            revision_view(
+                r,
+                text,
+                changes
+                    .iter()
+                    .map(|change| change_view(change, l))
+                    .collect(),
+                l,
+            )
+        })
+        .collect();
+    HistoryView {
+        first_published,
+        amendments,
+        uncommitted: model.worktree,
+    }
+}
+
+fn revision_view(
+    revision: &crate::history::Revision,
+    message: String,
+    changes: Vec<ChangeView>,
+    l: &Localizer<'_>,
+) -> RevisionView {
+    RevisionView {
+        date: l.date_time(&revision.time),
         date_iso: revision.time.to_rfc3339(),
         short: revision.short.clone(),
         commit: revision.commit.clone(),
-        message: revision.summary.clone(),
+        message,
         changes,
-    };
-    HistoryView {
-        first_published: history
-            .first_published
-            .as_ref()
-            .map(|r| revision(r, Vec::new())),
-        amendments: history
-            .amendments
-            .iter()
-            .map(|(r, changes)| {
-                revision(
-                    r,
-                    changes
-                        .iter()
-                        .map(|change| change_view(change, l))
-                        .collect(),
-                )
-            })
-            .collect(),
-        uncommitted: worktree,
     }
 }
 
@@ -687,12 +1013,9 @@ fn change_view(change: &FieldChange, l: &Localizer<'_>) -> ChangeView {
     }
 }
 
-fn timeline_drawing(
-    incident: &Incident,
-    ongoing: bool,
-    today: DateTime<Utc>,
-    l: &Localizer<'_>,
-) -> String {
+fn timeline_drawing(report: &Report<'_>, today: DateTime<Utc>, l: &Localizer<'_>) -> String {
+    let incident = report.incident();
+    let ongoing = report.checked.impact.ongoing;
     let strings = l.strings;
     let started = incident.started_at.with_timezone(&Utc);
     let end = incident
@@ -714,23 +1037,79 @@ fn timeline_drawing(
         .max()
         .unwrap_or(end);
     let minutes = |t: DateTime<Utc>| (t - first).num_seconds() as f64 / 60.0;
-    let offset = incident.started_at.offset();
-    let local = |t: DateTime<Utc>| offset.from_utc_datetime(&t.naive_utc());
+    let local = |t: DateTime<Utc>| t.with_timezone(&l.time_zone).fixed_offset();
+    let multi_day = local(first).date_naive() != local(last).date_naive();
     let outage = match incident.impact.as_ref().map(|i| i.outage) {
         Some(Outage::Full) => "full",
         _ => "partial",
     };
+    // Ticks: local midnights across several days, round hours within one.
+    let mut ticks = Vec::new();
+    let span_hours = (last - first).num_minutes() as f64 / 60.0;
+    if multi_day {
+        let mut day = local(first).date_naive().succ_opt();
+        while let Some(date) = day {
+            let Some(midnight) = date
+                .and_hms_opt(0, 0, 0)
+                .and_then(|m| l.time_zone.from_local_datetime(&m).earliest())
+            else {
+                break;
+            };
+            let at = midnight.with_timezone(&Utc);
+            if at > last {
+                break;
+            }
+            ticks.push(svg::Tick {
+                minute: minutes(at),
+                label: short_date(date, strings),
+            });
+            day = date.succ_opt();
+        }
+    } else {
+        let step = [1, 2, 3, 4, 6, 12]
+            .into_iter()
+            .find(|step| span_hours / f64::from(*step) <= 8.0)
+            .unwrap_or(12);
+        let start_hour = local(first).hour() + 1;
+        let mut hour = start_hour.div_ceil(step) * step;
+        while hour < 24 {
+            if let Some(at) = local(first)
+                .date_naive()
+                .and_hms_opt(hour, 0, 0)
+                .and_then(|m| l.time_zone.from_local_datetime(&m).earliest())
+                .map(|t| t.with_timezone(&Utc))
+                && at <= last
+            {
+                ticks.push(svg::Tick {
+                    minute: minutes(at),
+                    label: short_time(&local(at), strings),
+                });
+            }
+            hour += step;
+        }
+    }
+    let misinformed = report.statements.misinformed.first().map(|first_window| {
+        let until = report
+            .statements
+            .misinformed
+            .last()
+            .map(|w| w.end)
+            .unwrap_or(first_window.end);
+        (minutes(first_window.start), minutes(until))
+    });
+    let outage_key = format!("outage.{outage}");
+    let outage_label = strings.get(&outage_key);
     svg::timeline(&svg::Timeline {
         id: "timeline-drawing",
         title: &l.t("report.timeline_drawing_title"),
         description: &strings
             .get("report.timeline_drawing_description")
-            .replace("{start}", &strings.date_time(&incident.started_at))
+            .replace("{start}", &l.date_time(&incident.started_at))
             .replace(
                 "{end}",
                 &incident
                     .resolved_at
-                    .map(|t| strings.date_time(&t))
+                    .map(|t| l.date_time(&t))
                     .unwrap_or_else(|| l.t("report.ongoing")),
             ),
         total_minutes: minutes(last),
@@ -738,27 +1117,54 @@ fn timeline_drawing(
         incident_end: minutes(end),
         outage,
         ongoing,
-        start_label: &strings.date_time(&local(first)),
-        end_label: &if ongoing {
-            l.t("report.ongoing")
-        } else {
-            strings.date_time(&local(last))
+        misinformed,
+        ticks,
+        legend: svg::Legend {
+            outage: outage_label,
+            statement: strings.get("event.public-statement"),
+            event: strings.get("report.legend_event"),
+            misinformed: strings.get("report.legend_misinformed"),
         },
         marks: incident
             .timeline
             .iter()
-            .map(|event| svg::TimelineMark {
-                minute: minutes(event.at.with_timezone(&Utc)),
-                kind: event.kind.as_str().to_owned(),
-                label: short_time(&event.at, strings),
-                title: format!(
-                    "{} — {}",
-                    strings.date_time(&event.at),
-                    strings.get(&format!("event.{}", event.kind.as_str()))
-                ),
+            .map(|event| {
+                let at = l.local(&event.at);
+                svg::TimelineMark {
+                    minute: minutes(event.at.with_timezone(&Utc)),
+                    kind: event.kind.as_str().to_owned(),
+                    label: if multi_day {
+                        format!(
+                            "{} {}",
+                            short_date(at.date_naive(), strings),
+                            short_time(&at, strings)
+                        )
+                    } else {
+                        short_time(&at, strings)
+                    },
+                    what: strings
+                        .get(&format!("event.{}", event.kind.as_str()))
+                        .to_owned(),
+                    title: format!(
+                        "{} — {}",
+                        l.date_time(&event.at),
+                        strings.get(&format!("event.{}", event.kind.as_str()))
+                    ),
+                }
             })
             .collect(),
     })
+}
+
+/// "14 Sep" or "14. sep.".
+fn short_date(date: NaiveDate, strings: &Strings) -> String {
+    strings
+        .get("format.short_date")
+        .replace("{day}", &date.day().to_string())
+        .replace(
+            "{month}",
+            strings.get(&format!("month_short.{}", date.month())),
+        )
 }
 
 fn short_time(time: &DateTime<FixedOffset>, strings: &Strings) -> String {

@@ -10,7 +10,8 @@ use super::{
     service_name,
 };
 use crate::render::svg;
-use crate::site::{Availability, Model, Report, ServiceYear};
+use crate::site::{Availability, Model, OutageDay, Report, ServiceYear};
+use chrono::{Datelike, NaiveDate};
 
 /// A service page.
 #[derive(Debug, Serialize)]
@@ -62,6 +63,12 @@ pub(crate) struct AvailabilityRow {
     pub experienced_met: Option<bool>,
     /// User-hours lost, formatted.
     pub user_hours_lost: String,
+    /// The year day by day (safe SVG).
+    pub day_strip: String,
+    /// The days with an outage, in words, for readers who cannot see the strip.
+    pub outage_days: Vec<String>,
+    /// "3 days with an outage".
+    pub outage_days_label: String,
 }
 
 /// Build a service page.
@@ -77,10 +84,19 @@ pub(crate) fn service(model: &Model<'_>, key: &str, l: &Localizer<'_>) -> Servic
         .collect();
     let target = service.availability_target;
     let years: &[ServiceYear] = figures.map(|f| f.years.as_slice()).unwrap_or_default();
+    let name = l.text(&service.name, default_language);
+    let today = model.today.with_timezone(&l.time_zone).date_naive();
     let rows: Vec<AvailabilityRow> = years
         .iter()
         .rev()
         .map(|year| AvailabilityRow {
+            day_strip: day_strip(key, &name.text, year, today, l),
+            outage_days: year
+                .outage_days
+                .iter()
+                .map(|day| day_words(day, l))
+                .collect(),
+            outage_days_label: strings.count("service.outage_days", year.outage_days.len()),
             year: year_label(year.year, year.to_date, l),
             year_number: year.year,
             incidents: year.incidents,
@@ -102,7 +118,6 @@ pub(crate) fn service(model: &Model<'_>, key: &str, l: &Localizer<'_>) -> Servic
             value_label: percent(&year.availability, l),
         })
         .collect();
-    let name = l.text(&service.name, default_language);
     let chart = (!bars.is_empty()).then(|| {
         svg::availability(
             "availability-chart",
@@ -146,6 +161,82 @@ pub(crate) fn service(model: &Model<'_>, key: &str, l: &Localizer<'_>) -> Servic
         total_reports: reports.len(),
         reports: report_rows(model, &reports[..reports.len().min(LIST_LIMIT)], l, "../"),
     }
+}
+
+/// The day strip of one year: each day up, degraded, out, or not yet come.
+fn day_strip(
+    key: &str,
+    name: &str,
+    year: &ServiceYear,
+    today: NaiveDate,
+    l: &Localizer<'_>,
+) -> String {
+    let strings = l.strings;
+    let outages: std::collections::HashMap<NaiveDate, &OutageDay> =
+        year.outage_days.iter().map(|d| (d.date, d)).collect();
+    let state = |date: NaiveDate| match outages.get(&date) {
+        _ if year.to_date && date > today => svg::DayState::Future,
+        Some(day) if day.full_minutes > 0.0 => svg::DayState::Full,
+        Some(_) => svg::DayState::Partial,
+        None => svg::DayState::Up,
+    };
+    let days: [Vec<(svg::DayState, Option<String>)>; 12] = std::array::from_fn(|month| {
+        let first = NaiveDate::from_ymd_opt(year.year, month as u32 + 1, 1);
+        std::iter::successors(first, |d| d.succ_opt())
+            .take_while(|d| d.month() == month as u32 + 1)
+            .map(|date| (state(date), outages.get(&date).map(|day| day_words(day, l))))
+            .collect()
+    });
+    let count = |wanted: svg::DayState| days.iter().flatten().filter(|(s, _)| *s == wanted).count();
+    let description = [
+        strings.count("service.days_full", count(svg::DayState::Full)),
+        strings.count("service.days_partial", count(svg::DayState::Partial)),
+        strings.count("service.days_up", count(svg::DayState::Up)),
+    ]
+    .join(" · ");
+    let label = year_label(year.year, year.to_date, l);
+    let title = strings
+        .get("service.day_strip_title")
+        .replace("{service}", name)
+        .replace("{year}", &label);
+    let legend = vec![
+        (svg::DayState::Up, strings.get("service.day_up")),
+        (svg::DayState::Partial, strings.get("service.day_partial")),
+        (svg::DayState::Full, strings.get("service.day_full")),
+    ];
+    let mut legend = legend;
+    if year.to_date {
+        legend.push((svg::DayState::Future, strings.get("service.day_future")));
+    }
+    svg::day_strip(&svg::DayStrip {
+        id: &format!("days-{key}-{}", year.year),
+        title: &title,
+        description: &description,
+        months: std::array::from_fn(|m| strings.get(&format!("month_short.{}", m + 1)).to_owned()),
+        days,
+        legend,
+    })
+}
+
+/// "30 March 2025: completely unavailable 2 h, degraded 1 h".
+fn day_words(day: &OutageDay, l: &Localizer<'_>) -> String {
+    let strings = l.strings;
+    let mut parts = Vec::new();
+    if day.full_minutes > 0.0 {
+        parts.push(
+            strings
+                .get("service.day_full_for")
+                .replace("{duration}", &strings.duration(day.full_minutes)),
+        );
+    }
+    if day.partial_minutes > 0.0 {
+        parts.push(
+            strings
+                .get("service.day_partial_for")
+                .replace("{duration}", &strings.duration(day.partial_minutes)),
+        );
+    }
+    format!("{}: {}", strings.date(day.date), parts.join(", "))
 }
 
 /// An availability in percent with three decimals, as every page shows it.
