@@ -392,7 +392,8 @@ async function checkLanguages(site, browser, htmlFiles) {
       body.querySelectorAll('[lang], pre, code, script, .visually-hidden-url').forEach((el) => {
         if (!el.hasAttribute('lang') || el.getAttribute('lang') !== lang) el.remove();
       });
-      return body.innerText.replace(/https?:\/\/\S+/g, ' ');
+      // Addresses and commit ids are in no language.
+      return body.innerText.replace(/https?:\/\/\S+/g, ' ').replace(/\b(?=[0-9a-f]*[0-9])[0-9a-f]{7,40}\b/g, ' ');
     }, lang);
     const found = words.filter((w) => new RegExp(`(^|[^\\p{L}])${w}([^\\p{L}]|$)`, 'iu').test(text));
     if (found.length) fail('languages', `${relative(site.dir, file)} shows words of another language: ${found.join(', ')}`);

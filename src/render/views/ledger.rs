@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 use chrono::Datelike;
 use serde::Serialize;
 
-use super::{ActionView, LIST_LIMIT, Localizer, NamedLink, action_view, paths};
+use super::{ActionView, LIST_LIMIT, Localizer, NamedLink, ReportLink, action_view, paths};
 use crate::model::{Action, Incident};
 use crate::site::{ActionRecord, Model};
 
@@ -103,10 +103,9 @@ fn ledger_groups(
                             r.record,
                             &r.incident.language,
                             l,
-                            Some(NamedLink {
-                                name: l.text(&r.incident.title, &r.incident.language).text,
+                            Some(ReportLink {
+                                title: l.text(&r.incident.title, &r.incident.language),
                                 href: format!("{lang_root}{}", paths::report(&r.incident.id)),
-                                count: 0,
                             }),
                         )
                     })

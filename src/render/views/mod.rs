@@ -354,7 +354,16 @@ pub(super) struct ActionView {
     /// Reason for dropping.
     pub reason: Option<HtmlView>,
     /// The report it belongs to (for the ledger).
-    pub report: Option<NamedLink>,
+    pub report: Option<ReportLink>,
+}
+
+/// A link to a report by its title, marked with the title's language when it is not the page's.
+#[derive(Clone, Debug, Serialize)]
+pub(super) struct ReportLink {
+    /// The title.
+    pub title: TextView,
+    /// Link.
+    pub href: String,
 }
 
 /// Whether a link may be shown as a link (http, https or mailto).
@@ -368,7 +377,7 @@ fn action_view(
     record: &ActionRecord,
     report_lang: &str,
     l: &Localizer<'_>,
-    report: Option<NamedLink>,
+    report: Option<ReportLink>,
 ) -> ActionView {
     ActionView {
         id: action.id.clone(),

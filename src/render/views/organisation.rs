@@ -4,8 +4,8 @@
 use serde::Serialize;
 
 use super::{
-    ActionView, LIST_LIMIT, Localizer, NamedLink, ReportRow, TextView, action_view, is_web_link,
-    paths, report_rows, service_name,
+    ActionView, LIST_LIMIT, Localizer, NamedLink, ReportLink, ReportRow, TextView, action_view,
+    is_web_link, paths, report_rows, service_name,
 };
 use crate::model::{Action, Incident};
 use crate::site::{ActionRecord, Model, OrganisationYear, Report, Spread};
@@ -115,10 +115,9 @@ pub(crate) fn organisation(model: &Model<'_>, key: &str, l: &Localizer<'_>) -> O
                 record,
                 &incident.language,
                 l,
-                Some(NamedLink {
-                    name: l.text(&incident.title, &incident.language).text,
+                Some(ReportLink {
+                    title: l.text(&incident.title, &incident.language),
                     href: format!("../{}", paths::report(&incident.id)),
-                    count: 0,
                 }),
             )
         })

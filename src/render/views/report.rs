@@ -147,6 +147,8 @@ pub(crate) struct FlagView {
 pub(crate) struct CiteView {
     /// The citation as one line of text.
     pub text: String,
+    /// The same as markup (escaped), with the title marked when in another language.
+    pub html: String,
     /// The report's permanent address.
     pub url: String,
     /// The revision cited, if the site was built from a commit.
@@ -796,7 +798,8 @@ fn cite(model: &Model<'_>, report: &Report<'_>, l: &Localizer<'_>) -> CiteView {
         paths::report(&incident.id)
     );
     let organisation = organisation_name(model, &incident.organisation, l);
-    let title = l.text(&incident.title, &incident.language).text;
+    let title_view = l.text(&incident.title, &incident.language);
+    let title = title_view.text.clone();
     let latest = report
         .history
         .amendments
@@ -810,23 +813,49 @@ fn cite(model: &Model<'_>, report: &Report<'_>, l: &Localizer<'_>) -> CiteView {
     let date = latest
         .map(|r| l.strings.date(l.local(&r.time).date_naive()))
         .unwrap_or_else(|| l.strings.date(model.today_date()));
-    let mut text = l
-        .strings
-        .get("cite.format")
-        .replace("{organisation}", &organisation)
-        .replace("{title}", &title)
-        .replace("{date}", &date)
-        .replace("{url}", &url);
-    if let Some(revision) = &revision {
-        text.push(' ');
-        text.push_str(
-            &l.strings
-                .get("cite.revision")
-                .replace("{revision}", revision),
-        );
-    }
+    // The same citation as text and as markup, where a title in another language says so.
+    let compose =
+        |organisation: &str, title: &str, date: &str, url: &str, revision: Option<String>| {
+            let mut text = l
+                .strings
+                .get("cite.format")
+                .replace("{organisation}", organisation)
+                .replace("{title}", title)
+                .replace("{date}", date)
+                .replace("{url}", url);
+            if let Some(revision) = revision {
+                text.push(' ');
+                text.push_str(
+                    &l.strings
+                        .get("cite.revision")
+                        .replace("{revision}", &revision),
+                );
+            }
+            text
+        };
+    let text = compose(&organisation, &title, &date, &url, revision.clone());
+    let escape = crate::render::svg::escape;
+    let title_html = if title_view.fallback {
+        format!(
+            r#"<span lang="{}">{}</span>"#,
+            escape(&title_view.lang),
+            escape(&title)
+        )
+    } else {
+        escape(&title)
+    };
+    let html = compose(
+        &escape(&organisation),
+        &title_html,
+        &escape(&date),
+        &escape(&url),
+        revision
+            .as_ref()
+            .map(|r| format!("<code>{}</code>", escape(r))),
+    );
     CiteView {
         text,
+        html,
         url,
         revision,
     }
