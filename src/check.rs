@@ -54,7 +54,8 @@ pub fn load_config(bytes: &[u8], validator: &SchemaValidator) -> LoadedConfig {
             value = repaired;
             repaired_keys = masked;
         }
-        match typed::<ConfigFile>(value) {
+        let again = value.clone();
+        match typed::<ConfigFile>(value, || again) {
             Ok(config) => Some(config),
             Err((pointer, error)) => {
                 out.at(
@@ -411,7 +412,7 @@ impl<'a> Engine<'a> {
             let incident = serde_json::from_value::<Incident>(repaired).ok()?;
             return Some(Validated { incident, masked });
         }
-        match typed::<Incident>(value) {
+        match typed::<Incident>(value, || root.to_json()) {
             Ok(incident) => Some(Validated {
                 incident,
                 masked: Vec::new(),
@@ -434,8 +435,16 @@ impl<'a> Engine<'a> {
 
 /// A document that passed the schema as its typed model; on failure (a number too large for
 /// its field, say), the JSON Pointer of the field that failed, so the finding has a position.
-fn typed<T: serde::de::DeserializeOwned>(value: serde_json::Value) -> Result<T, (String, String)> {
-    serde_path_to_error::deserialize(value).map_err(|error| {
+/// The path is tracked only on that rare second pass over `again()`, the same document: the
+/// first pass costs no more than plain deserialisation.
+fn typed<T: serde::de::DeserializeOwned>(
+    value: serde_json::Value,
+    again: impl FnOnce() -> serde_json::Value,
+) -> Result<T, (String, String)> {
+    if let Ok(typed) = serde_json::from_value(value) {
+        return Ok(typed);
+    }
+    serde_path_to_error::deserialize(again()).map_err(|error| {
         let mut pointer = String::new();
         for segment in error.path().iter() {
             match segment {

@@ -577,6 +577,15 @@ fn is_forbidden(c: char) -> bool {
 
 /// The first forbidden character in `text`, as (character index, character).
 fn forbidden_character(text: &str) -> Option<(usize, char)> {
+    // Every forbidden character starts with a byte below 0x20 (other than tab, newline and
+    // carriage return) or 0xEF (U+FFFE and U+FFFF): a byte scan rules out almost every text
+    // without decoding it.
+    let suspect = text
+        .bytes()
+        .any(|b| (b < 0x20 && !matches!(b, b'\t' | b'\n' | b'\r')) || b == 0xEF);
+    if !suspect {
+        return None;
+    }
     text.chars().enumerate().find(|(_, c)| is_forbidden(*c))
 }
 

@@ -6,7 +6,7 @@ use crate::diag::{Arg, Message};
 use crate::model::Text;
 use std::sync::LazyLock;
 
-use aho_corasick::{AhoCorasick, MatchKind};
+use aho_corasick::{AhoCorasick, AhoCorasickKind, MatchKind};
 
 use crate::scaffold::PROMPTS;
 
@@ -75,6 +75,7 @@ const PATTERNS: &[(&str, &str)] = &[
 /// report, and a single pass over the bytes costs little more than reading them.
 static FINDER: LazyLock<Option<AhoCorasick>> = LazyLock::new(|| {
     AhoCorasick::builder()
+        .kind(Some(AhoCorasickKind::DFA))
         .ascii_case_insensitive(true)
         .match_kind(MatchKind::LeftmostLongest)
         .build(PATTERNS.iter().map(|(pattern, _)| pattern))
