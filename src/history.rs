@@ -77,6 +77,38 @@ impl KeyFacts {
         self.status.is_some_and(Status::is_published)
     }
 
+    /// The key facts of a report as checked now (the version the site is built from).
+    pub fn of_incident(incident: &crate::model::Incident) -> KeyFacts {
+        let cause = incident.root_cause.as_ref();
+        KeyFacts {
+            status: Some(incident.status),
+            severity: Some(incident.severity),
+            cause_status: cause.map(|c| c.status),
+            cause_category: cause.map(|c| c.category),
+            cause_trigger: cause.and_then(|c| c.trigger.clone()),
+            users_affected: incident
+                .impact
+                .as_ref()
+                .and_then(|i| i.users_affected.as_ref())
+                .map(|u| u.estimate),
+            resolved_at: incident.resolved_at,
+            actions: incident
+                .actions
+                .iter()
+                .map(|a| {
+                    (
+                        a.id.clone(),
+                        ActionFacts {
+                            due: a.due,
+                            status: Some(a.status),
+                        },
+                    )
+                })
+                .collect(),
+            change_note: incident.change_note.clone(),
+        }
+    }
+
     /// The key facts of a report's YAML tree.
     pub fn from_tree(root: &Node) -> KeyFacts {
         let text = |pointer: &str| root.find(pointer).and_then(scalar_text);
@@ -243,6 +275,13 @@ impl History {
             .get(id)
             .map(Vec::as_slice)
             .unwrap_or_default()
+    }
+
+    /// A history of the given revisions per report id (oldest first), for tests and tools that
+    /// have the revisions from elsewhere.
+    pub fn from_revisions(revisions: HashMap<String, Vec<Revision>>) -> History {
+        let commits = revisions.values().map(Vec::len).sum();
+        History { revisions, commits }
     }
 
     /// Take the revisions of report `id` out of the history (a site needs each report's

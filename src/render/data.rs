@@ -424,6 +424,89 @@ pub(super) fn feed(model: &Model<'_>, l: &Localizer<'_>) -> FeedView {
     }
 }
 
+/// The feed of promised actions that became overdue, newest first: an entry per action and
+/// due date (a re-dated action that is overdue again is a new entry).
+pub(super) fn overdue_feed(model: &Model<'_>, l: &Localizer<'_>) -> FeedView {
+    let base = base_url(model.config);
+    let lang = l.lang;
+    let mut entries: Vec<(DateTime<FixedOffset>, FeedEntry)> = Vec::new();
+    for report in &model.reports {
+        let incident = report.incident();
+        let url = format!("{base}{lang}/{}", paths::report(&incident.id));
+        let title = l.text(&incident.title, &incident.language).text;
+        let author = super::views::organisation_name(model, &incident.organisation, l);
+        for (action, record) in incident.actions.iter().zip(&report.actions) {
+            let (Some(due), Some(days)) = (action.due, record.days_overdue) else {
+                continue;
+            };
+            // It became overdue when the due date ended: midnight after it, in the site's zone.
+            let Some(since) = due
+                .succ_opt()
+                .and_then(|next| crate::site::intervals::start_of_day(next, model.time_zone))
+            else {
+                continue;
+            };
+            let what = markdown::to_plain(action.action.resolve(lang, &incident.language).0);
+            let mut summary = format!(
+                "{what} {}",
+                l.strings
+                    .get("feed.overdue_summary")
+                    .replace("{date}", &l.strings.date(due))
+                    .replace(
+                        "{overdue}",
+                        &l.strings
+                            .count("promise.days_overdue", days.max(0) as usize)
+                    )
+            );
+            if record.promise.postponements > 0 {
+                summary.push(' ');
+                summary.push_str(
+                    &l.strings
+                        .count("promise.postponed", record.promise.postponements),
+                );
+                summary.push('.');
+            }
+            entries.push((
+                since.fixed_offset(),
+                FeedEntry {
+                    id: format!("{url}#overdue-{}-{due}", action.id.to_ascii_lowercase()),
+                    title: l
+                        .strings
+                        .get("feed.overdue_title")
+                        .replace("{id}", &action.id)
+                        .replace("{title}", &title),
+                    updated: rfc3339(since.fixed_offset()),
+                    author: author.clone(),
+                    url: format!("{url}#actions"),
+                    summary,
+                },
+            ));
+        }
+    }
+    entries.sort_by(|a, b| b.0.cmp(&a.0).then_with(|| a.1.id.cmp(&b.1.id)));
+    entries.truncate(FEED_ENTRIES);
+    let updated = entries
+        .first()
+        .map(|(time, _)| rfc3339(*time))
+        .unwrap_or_else(|| "1970-01-01T00:00:00Z".to_owned());
+    let site_title = l
+        .text(
+            &model.config.file.site.title,
+            model.config.default_language(),
+        )
+        .text;
+    FeedView {
+        lang: lang.to_owned(),
+        id: format!("{base}{lang}/{}", paths::OVERDUE_FEED),
+        title: format!("{site_title}: {}", l.t("feed.overdue_feed_title")),
+        updated,
+        self_url: format!("{base}{lang}/{}", paths::OVERDUE_FEED),
+        site_url: format!("{base}{lang}/actions.html"),
+        version: env!("CARGO_PKG_VERSION").to_owned(),
+        entries: entries.into_iter().map(|(_, entry)| entry).collect(),
+    }
+}
+
 fn rfc3339(time: DateTime<FixedOffset>) -> String {
     time.with_timezone(&Utc)
         .format("%Y-%m-%dT%H:%M:%SZ")

@@ -4,8 +4,10 @@
 //! kind, each writing straight into the staging folder. `views` maps the model's fields to
 //! text in one language (it computes nothing); `markdown` is the one way report text becomes
 //! HTML; `svg` draws; `templates` holds the built-in templates and a repository's overrides;
-//! `i18n` the interface strings; `data` the open data, feed and search index.
+//! `i18n` the interface strings; `data` the open data, feeds and search index; `calendar` the
+//! promised actions as iCalendar.
 
+mod calendar;
 mod data;
 
 pub mod markdown;
@@ -316,7 +318,8 @@ impl Pages<'_, '_> {
         Ok(written)
     }
 
-    /// The Atom feed and the search index of this language.
+    /// The Atom feeds (reports, overdue actions), the calendar of due actions and the search
+    /// index of this language.
     fn feed_and_search(&self) -> anyhow::Result<Written> {
         let mut context = Context::new();
         context.insert("feed", &data::feed(self.model, &self.l));
@@ -326,6 +329,16 @@ impl Pages<'_, '_> {
             .map_err(|e| anyhow::anyhow!(templates::describe(&e)))
             .context("cannot render the feed with the template feed.xml")?;
         let feed_path = format!("{}/feed.xml", self.lang());
+        let mut overdue_context = Context::new();
+        overdue_context.insert("feed", &data::overdue_feed(self.model, &self.l));
+        let overdue = self
+            .tera
+            .render("feed.xml", &overdue_context)
+            .map_err(|e| anyhow::anyhow!(templates::describe(&e)))
+            .context("cannot render the feed of overdue actions with the template feed.xml")?;
+        let overdue_path = format!("{}/{}", self.lang(), views::paths::OVERDUE_FEED);
+        let calendar = calendar::actions(self.model, &self.l);
+        let calendar_path = format!("{}/{}", self.lang(), views::paths::ACTIONS_CALENDAR);
         let index = data::search_index(self.model, &self.l)?;
         let index_path = format!("{}/search-index.js", self.lang());
         Ok(vec![
@@ -336,6 +349,14 @@ impl Pages<'_, '_> {
             (
                 index_path.clone(),
                 self.staging.write(&index_path, index.as_bytes())?,
+            ),
+            (
+                overdue_path.clone(),
+                self.staging.write(&overdue_path, overdue.as_bytes())?,
+            ),
+            (
+                calendar_path.clone(),
+                self.staging.write(&calendar_path, calendar.as_bytes())?,
             ),
         ])
     }

@@ -10,6 +10,7 @@
 
 pub(crate) mod intervals;
 mod organisations;
+mod promises;
 mod services;
 mod stats;
 
@@ -21,6 +22,7 @@ use serde::Serialize;
 
 pub(crate) use intervals::Interval;
 pub(crate) use organisations::{OrganisationFigures, OrganisationYear};
+pub(crate) use promises::{LaterChange, PromiseHistory};
 pub(crate) use services::{Availability, OutageDay, ServiceFigures, ServiceYear};
 pub(crate) use stats::Spread;
 
@@ -125,6 +127,8 @@ pub struct Report<'a> {
     pub user_hours_lost: Option<f64>,
     /// What the public was told, against what was true.
     pub statements: StatementRecord,
+    /// Key facts that changed after the report was first published, in id order.
+    pub later_changes: Vec<LaterChange>,
 }
 
 impl Report<'_> {
@@ -144,6 +148,11 @@ pub struct ActionRecord {
     pub done_on: Option<NaiveDate>,
     /// Whether it was done by its due date (`None` when not done, or the date is unknown).
     pub kept_on_time: Option<bool>,
+    /// Its due date when first promised in public, and how often it was put off since.
+    pub promise: PromiseHistory,
+    /// Whether it was done by the date first promised (see
+    /// [`promises::kept_by_original_due`]).
+    pub kept_by_original_due: Option<bool>,
 }
 
 /// What the public was told, measured against the severity computed from the impact.
@@ -270,6 +279,24 @@ fn report<'a>(
         }
     }
     let today_date = today.date_naive();
+    let published = history::published(revisions);
+    let current_facts = history::KeyFacts::of_incident(incident);
+    let published_facts: Vec<&history::KeyFacts> = published
+        .first_published
+        .iter()
+        .chain(published.amendments.iter().map(|(r, _)| r))
+        .filter_map(|r| r.facts.as_ref())
+        .chain(std::iter::once(&current_facts))
+        .collect();
+    let promises = promises::promise_histories(&published_facts);
+    let later_changes = match published
+        .first_published
+        .as_ref()
+        .and_then(|r| r.facts.as_ref())
+    {
+        Some(first) => promises::later_changes(first, &current_facts, &promises),
+        None => Vec::new(),
+    };
     let actions = incident
         .actions
         .iter()
@@ -283,6 +310,10 @@ fn report<'a>(
                     })
                 })
                 .flatten();
+            let promise = promises.get(&action.id).cloned().unwrap_or(PromiseHistory {
+                original_due: action.due,
+                postponements: 0,
+            });
             ActionRecord {
                 days_overdue: action.days_overdue(today_date),
                 done_on,
@@ -290,6 +321,13 @@ fn report<'a>(
                     (Some(done), Some(due)) => Some(done <= due),
                     _ => None,
                 },
+                kept_by_original_due: promises::kept_by_original_due(
+                    action.status,
+                    done_on,
+                    promise.original_due,
+                    today_date,
+                ),
+                promise,
             }
         })
         .collect();
@@ -323,7 +361,8 @@ fn report<'a>(
         full_outage,
         user_hours_lost,
         statements: statements(incident, input.checked.impact.computed, today),
-        history: history::published(revisions),
+        history: published,
+        later_changes,
         checked: input.checked,
         findings: input.findings,
         waived: input.waived,

@@ -30,6 +30,12 @@ pub struct OrganisationFigures {
     pub actions_open: usize,
     /// Open actions past their due date.
     pub actions_overdue: usize,
+    /// Promised actions postponed at least once after they were first published.
+    pub actions_postponed: usize,
+    /// Promised actions whose original due date has come (or that were done or dropped).
+    pub actions_decided_by_original_due: usize,
+    /// Of those, done by their original due date.
+    pub actions_kept_by_original_due: usize,
     /// Each calendar year from its first report (or first due action) to the current one,
     /// oldest first.
     pub years: Vec<OrganisationYear>,
@@ -77,6 +83,18 @@ pub struct OrganisationYear {
     pub actions_overdue: usize,
     /// Of those, dropped.
     pub actions_dropped: usize,
+    /// Of those, postponed at least once after they were first published.
+    pub actions_postponed: usize,
+}
+
+impl OrganisationFigures {
+    /// The share of promises kept by the date first promised, of those decided (`None` when
+    /// none is decided yet).
+    pub fn kept_by_original_due_share(&self) -> Option<f64> {
+        (self.actions_decided_by_original_due > 0).then(|| {
+            self.actions_kept_by_original_due as f64 / self.actions_decided_by_original_due as f64
+        })
+    }
 }
 
 pub(super) fn figures(
@@ -133,6 +151,15 @@ pub(super) fn figures(
                 actions_open: actions().filter(|(a, _)| a.status.is_open()).count(),
                 actions_overdue: actions()
                     .filter(|(_, rec)| rec.days_overdue.is_some())
+                    .count(),
+                actions_postponed: actions()
+                    .filter(|(_, rec)| rec.promise.postponements > 0)
+                    .count(),
+                actions_decided_by_original_due: actions()
+                    .filter(|(_, rec)| rec.kept_by_original_due.is_some())
+                    .count(),
+                actions_kept_by_original_due: actions()
+                    .filter(|(_, rec)| rec.kept_by_original_due == Some(true))
                     .count(),
                 years,
             }
@@ -225,6 +252,10 @@ fn year_record(
         actions_dropped: due
             .iter()
             .filter(|(a, _)| a.status == ActionStatus::Dropped)
+            .count(),
+        actions_postponed: due
+            .iter()
+            .filter(|(_, rec)| rec.promise.postponements > 0)
             .count(),
     }
 }

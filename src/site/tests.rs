@@ -493,3 +493,252 @@ fn a_day_with_a_clock_change_is_23_hours_long() {
         25.0 * 60.0
     );
 }
+
+/// Key facts of a published version: severity, users affected, cause category and actions as
+/// (id, due date, status).
+fn facts(
+    severity: Severity,
+    users: u64,
+    category: crate::model::CauseCategory,
+    actions: &[(&str, &str, ActionStatus)],
+) -> crate::history::KeyFacts {
+    crate::history::KeyFacts {
+        status: Some(crate::model::Status::Final),
+        severity: Some(severity),
+        cause_category: Some(category),
+        users_affected: Some(users),
+        actions: actions
+            .iter()
+            .map(|(id, due, status)| {
+                (
+                    (*id).to_owned(),
+                    crate::history::ActionFacts {
+                        due: due.parse().ok(),
+                        status: Some(*status),
+                    },
+                )
+            })
+            .collect(),
+        ..Default::default()
+    }
+}
+
+#[test]
+fn a_promise_moved_later_twice_counts_two_postponements_and_keeps_its_original_date() {
+    use crate::model::CauseCategory::SystemFailure;
+    let v1 = facts(
+        Severity::Critical,
+        1000,
+        SystemFailure,
+        &[("A1", "2026-03-31", ActionStatus::Planned)],
+    );
+    let v2 = facts(
+        Severity::Critical,
+        1000,
+        SystemFailure,
+        &[("A1", "2026-06-30", ActionStatus::InProgress)],
+    );
+    // Moved earlier: not a postponement.
+    let v3 = facts(
+        Severity::Critical,
+        1000,
+        SystemFailure,
+        &[("A1", "2026-05-31", ActionStatus::InProgress)],
+    );
+    let v4 = facts(
+        Severity::Critical,
+        1000,
+        SystemFailure,
+        &[("A1", "2026-09-30", ActionStatus::InProgress)],
+    );
+    let histories = promises::promise_histories(&[&v1, &v2, &v3, &v4]);
+    assert_eq!(
+        histories["A1"],
+        PromiseHistory {
+            original_due: "2026-03-31".parse().ok(),
+            postponements: 2,
+        }
+    );
+    // A repeated version (the last revision is the current file) adds nothing.
+    assert_eq!(
+        promises::promise_histories(&[&v1, &v2, &v2])["A1"].postponements,
+        1
+    );
+}
+
+#[test]
+fn key_facts_changed_after_publication_are_listed_in_a_fixed_order() {
+    use crate::model::CauseCategory::{HumanError, SystemFailure};
+    let first = facts(
+        Severity::Critical,
+        2_000_000,
+        SystemFailure,
+        &[
+            ("A1", "2026-03-31", ActionStatus::Planned),
+            ("A2", "2026-04-30", ActionStatus::Planned),
+            ("A3", "2026-05-31", ActionStatus::Planned),
+            ("A4", "2026-06-30", ActionStatus::Planned),
+        ],
+    );
+    let now = facts(
+        Severity::Major,
+        150_000,
+        HumanError,
+        &[
+            ("A1", "2026-09-30", ActionStatus::InProgress),
+            ("A2", "2026-04-30", ActionStatus::Dropped),
+            ("A3", "2026-05-31", ActionStatus::Done),
+        ],
+    );
+    let histories = promises::promise_histories(&[&first, &now]);
+    assert_eq!(
+        promises::later_changes(&first, &now, &histories),
+        [
+            LaterChange::SeverityLowered {
+                from: Severity::Critical,
+                to: Severity::Major
+            },
+            LaterChange::UsersRevisedDown {
+                from: 2_000_000,
+                to: 150_000
+            },
+            LaterChange::CauseCategoryChanged {
+                from: SystemFailure,
+                to: HumanError
+            },
+            LaterChange::ActionRedated {
+                id: "A1".into(),
+                from: "2026-03-31".parse().ok(),
+                to: "2026-09-30".parse().ok(),
+            },
+            LaterChange::ActionDropped { id: "A2".into() },
+            LaterChange::ActionRemoved { id: "A4".into() },
+        ]
+    );
+    // A severity raised or more people counted is no warning.
+    let raised = facts(Severity::Critical, 3_000_000, SystemFailure, &[]);
+    let lower = facts(Severity::Major, 1_000_000, SystemFailure, &[]);
+    assert!(promises::later_changes(&lower, &raised, &HashMap::new()).is_empty());
+}
+
+#[test]
+fn a_promise_is_kept_by_its_original_date_only_if_done_by_then() {
+    let due = "2026-03-31".parse().ok();
+    let day = |d: &str| d.parse::<chrono::NaiveDate>().unwrap();
+    let kept = |status, done: Option<&str>, today: &str| {
+        promises::kept_by_original_due(status, done.map(day), due, day(today))
+    };
+    assert_eq!(
+        kept(ActionStatus::Done, Some("2026-03-31"), "2026-12-01"),
+        Some(true)
+    );
+    assert_eq!(
+        kept(ActionStatus::Done, Some("2026-04-01"), "2026-12-01"),
+        Some(false)
+    );
+    assert_eq!(kept(ActionStatus::Dropped, None, "2026-01-01"), Some(false));
+    assert_eq!(
+        kept(ActionStatus::InProgress, None, "2026-04-01"),
+        Some(false)
+    );
+    assert_eq!(kept(ActionStatus::InProgress, None, "2026-03-31"), None);
+}
+
+#[test]
+fn the_model_follows_a_promise_through_the_published_revisions() {
+    use crate::history::{History, Revision};
+    use crate::model::CauseCategory::SystemFailure;
+    let config = config();
+    let mut checked = report(
+        "r-promise",
+        "a",
+        "2025-03-02T09:00:00+01:00",
+        Some("2025-03-02T13:00:00+01:00"),
+        "full",
+        1000,
+    );
+    checked.incident.actions = serde_json::from_str(
+        r#"[{"id": "A1", "type": "prevent", "action": "Monitor.", "owner": "Ops", "due": "2025-12-31", "status": "in-progress"}]"#,
+    )
+    .unwrap();
+    checked.incident.severity = Severity::Minor;
+    let revision = |commit: &str, time: &str, facts: crate::history::KeyFacts| Revision {
+        commit: commit.repeat(40 / commit.len()),
+        short: commit.repeat(7 / commit.len()),
+        time: local(time),
+        summary: String::new(),
+        facts: Some(facts),
+    };
+    let history = History::from_revisions(HashMap::from([(
+        "r-promise".to_owned(),
+        vec![
+            revision(
+                "a",
+                "2025-03-03T10:00:00+01:00",
+                facts(
+                    Severity::Major,
+                    1000,
+                    SystemFailure,
+                    &[("A1", "2025-06-30", ActionStatus::Planned)],
+                ),
+            ),
+            revision(
+                "b",
+                "2025-07-01T10:00:00+02:00",
+                facts(
+                    Severity::Major,
+                    1000,
+                    SystemFailure,
+                    &[("A1", "2025-09-30", ActionStatus::InProgress)],
+                ),
+            ),
+            revision(
+                "c",
+                "2025-10-01T10:00:00+02:00",
+                facts(
+                    Severity::Minor,
+                    1000,
+                    SystemFailure,
+                    &[("A1", "2025-12-31", ActionStatus::InProgress)],
+                ),
+            ),
+        ],
+    )]));
+    let reports = [checked];
+    let model = Model::new(Inputs {
+        config: &config,
+        reports: reports
+            .iter()
+            .map(|checked| ReportInput {
+                checked,
+                findings: Vec::new(),
+                waived: Vec::new(),
+            })
+            .collect(),
+        history,
+        publications: HashMap::new(),
+        today: at("2026-06-01T00:00:00Z"),
+        source_commit: None,
+        worktree: false,
+    });
+    let r = model.report("r-promise").unwrap();
+    let action = &r.actions[0];
+    assert_eq!(action.promise.original_due, "2025-06-30".parse().ok());
+    assert_eq!(action.promise.postponements, 2);
+    assert_eq!(action.days_overdue, Some(152));
+    assert_eq!(action.kept_by_original_due, Some(false));
+    assert!(r.later_changes.contains(&LaterChange::SeverityLowered {
+        from: Severity::Major,
+        to: Severity::Minor
+    }));
+    let org = model.organisation("org").unwrap();
+    assert_eq!(
+        (
+            org.actions_postponed,
+            org.actions_decided_by_original_due,
+            org.actions_kept_by_original_due
+        ),
+        (1, 1, 0)
+    );
+    assert_eq!(org.kept_by_original_due_share(), Some(0.0));
+}

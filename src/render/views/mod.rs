@@ -266,6 +266,10 @@ pub(super) mod paths {
     pub(crate) fn year(year: i32) -> String {
         format!("years/{year}.html")
     }
+    /// The Atom feed of actions that became overdue.
+    pub(crate) const OVERDUE_FEED: &str = "overdue.xml";
+    /// The calendar of open actions' due dates.
+    pub(crate) const ACTIONS_CALENDAR: &str = "actions.ics";
 }
 
 /// The rows for `reports`, linked from a page at `depth` folders below the language root.
@@ -349,6 +353,12 @@ pub(super) struct ActionView {
     pub status: Label,
     /// Whether it is past due and open.
     pub overdue: bool,
+    /// "32 days overdue", while overdue.
+    pub days_overdue: Option<String>,
+    /// "First promised for 31 March 2026; postponed twice", when the date moved since.
+    pub promise_note: Option<String>,
+    /// How many times it was postponed.
+    pub postponements: usize,
     /// Evidence link.
     pub evidence: Option<String>,
     /// Reason for dropping.
@@ -388,10 +398,39 @@ fn action_view(
         due_iso: action.due.map(|d| d.to_string()),
         status: label(l.strings, "action_status", action.status.as_str()),
         overdue: record.days_overdue.is_some(),
+        days_overdue: record.days_overdue.map(|days| {
+            l.strings
+                .count("promise.days_overdue", days.max(0) as usize)
+        }),
+        promise_note: promise_note(action, record, l),
+        postponements: record.promise.postponements,
         evidence: action.evidence.clone().filter(|e| is_web_link(e)),
         reason: action.reason.as_ref().map(|r| l.markdown(r, report_lang)),
         report,
     }
+}
+
+/// What a reader should know about an action's due date: when it was first promised, and how
+/// often it was put off, when either differs from what the table shows.
+fn promise_note(action: &Action, record: &ActionRecord, l: &Localizer<'_>) -> Option<String> {
+    let strings = l.strings;
+    let moved = record.promise.original_due != action.due;
+    if !moved && record.promise.postponements == 0 {
+        return None;
+    }
+    let mut parts = Vec::new();
+    if moved {
+        parts.push(match record.promise.original_due {
+            Some(original) => strings
+                .get("promise.first_promised")
+                .replace("{date}", &strings.date(original)),
+            None => l.t("promise.first_undated"),
+        });
+    }
+    if record.promise.postponements > 0 {
+        parts.push(strings.count("promise.postponed", record.promise.postponements));
+    }
+    Some(parts.join("; "))
 }
 
 /// How many entries a list page shows before pointing to pages by year.

@@ -14,7 +14,7 @@ use crate::history::FieldChange;
 use crate::i18n::Strings;
 use crate::model::{EventKind, Outage, Text};
 use crate::render::svg;
-use crate::site::{Model, Report};
+use crate::site::{LaterChange, Model, Report};
 use crate::timeliness::Stage;
 
 /// A report page.
@@ -123,6 +123,8 @@ pub(crate) struct KeyFactsView {
     pub severity_understated: bool,
     /// The findings on the report, most serious first; accepted ones with their reason.
     pub flags: Vec<FlagView>,
+    /// Key facts changed since the report was first published, one sentence each.
+    pub later_changes: Vec<String>,
 }
 
 /// One finding in the key facts.
@@ -618,6 +620,48 @@ pub(crate) fn report(model: &Model<'_>, published: &Report<'_>, l: &Localizer<'_
     }
 }
 
+/// One key fact changed since first publication, as a sentence.
+fn later_change(change: &LaterChange, l: &Localizer<'_>) -> String {
+    let strings = l.strings;
+    let date = |d: &Option<NaiveDate>| match d {
+        Some(d) => strings.date(*d),
+        None => l.t("promise.no_date"),
+    };
+    let severity =
+        |s: &crate::model::Severity| strings.get(&format!("severity.{}", s.as_str())).to_owned();
+    match change {
+        LaterChange::SeverityLowered { from, to } => strings
+            .get("later.severity_lowered")
+            .replace("{from}", &severity(from))
+            .replace("{to}", &severity(to)),
+        LaterChange::UsersRevisedDown { from, to } => strings
+            .get("later.users_revised_down")
+            .replace("{from}", &strings.integer(*from as f64))
+            .replace("{to}", &strings.integer(*to as f64)),
+        LaterChange::CauseCategoryChanged { from, to } => strings
+            .get("later.cause_category_changed")
+            .replace(
+                "{from}",
+                strings.get(&format!("cause_category.{}", from.as_str())),
+            )
+            .replace(
+                "{to}",
+                strings.get(&format!("cause_category.{}", to.as_str())),
+            ),
+        LaterChange::ActionDropped { id } => {
+            strings.get("later.action_dropped").replace("{id}", id)
+        }
+        LaterChange::ActionRemoved { id } => {
+            strings.get("later.action_removed").replace("{id}", id)
+        }
+        LaterChange::ActionRedated { id, from, to } => strings
+            .get("later.action_redated")
+            .replace("{id}", id)
+            .replace("{from}", &date(from))
+            .replace("{to}", &date(to)),
+    }
+}
+
 fn key_facts(report: &Report<'_>, l: &Localizer<'_>) -> KeyFactsView {
     let incident = report.incident();
     let figures = &report.checked.impact;
@@ -762,6 +806,11 @@ fn key_facts(report: &Report<'_>, l: &Localizer<'_>) -> KeyFactsView {
         ));
     }
     KeyFactsView {
+        later_changes: report
+            .later_changes
+            .iter()
+            .map(|change| later_change(change, l))
+            .collect(),
         people,
         duration: strings.duration(figures.duration_minutes),
         ongoing: figures.ongoing,
