@@ -150,6 +150,16 @@ fn check_config_references(config: &Config, out: &mut Emitter<'_>) {
         ("services", file.services.keys().collect::<Vec<_>>()),
     ] {
         for key in keys {
+            // The site's own pages in the same folder: a key with one of these names would
+            // overwrite the directory or the comparison.
+            if matches!(key.as_str(), "index" | "compare") {
+                out.at_key(
+                    Code::S002,
+                    &format!("/{section}/{key}"),
+                    format!("`{key}` is the name of one of the site's own pages in {section}/"),
+                    "choose another key, such as the organisation's or service's name in a few words",
+                );
+            }
             if crate::model::is_reserved_name(key) {
                 out.at_key(
                     Code::S002,

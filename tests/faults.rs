@@ -972,6 +972,23 @@ fn ids_and_keys_never_read_as_options_or_windows_devices() {
         findings.iter().any(|f| f["path"] == "/services/nul"),
         "{findings:#?}"
     );
+    // A key named like one of the site's own pages would overwrite it.
+    for key in ["index", "compare"] {
+        let config = fixture_config().replace(
+            "  post: {",
+            &format!("  {key}: {{name: Page, organisation: agency}}\n  post: {{"),
+        );
+        let repo = tempfile::tempdir().unwrap();
+        std::fs::write(repo.path().join("candor.yaml"), config).unwrap();
+        let (exit, findings) = check_json(repo.path(), &[]);
+        assert_eq!(exit, 1, "{key}");
+        assert!(
+            findings
+                .iter()
+                .any(|f| f["path"] == format!("/services/{key}") && f["code"] == "S002"),
+            "{key}: {findings:#?}"
+        );
+    }
 }
 
 #[cfg(unix)]

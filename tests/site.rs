@@ -724,10 +724,16 @@ fn snapshots_of_key_pages() {
 
 /// The text of the cell `data-figure="<figure>"` in the row `data-year="<year>"` of `html`.
 fn figure_cell(html: &str, year: i64, figure: &str) -> Option<String> {
-    let row_start = html.find(&format!("<tr data-year=\"{year}\">"))?;
-    let row = &html[row_start..row_start + html[row_start..].find("</tr>")?];
-    let marker = format!("data-figure=\"{figure}\">");
+    figure_in_row(html, &format!("<tr data-year=\"{year}\">"), figure)
+}
+
+/// The text of the cell of `figure` in the row that starts with `row_start`.
+fn figure_in_row(html: &str, row_start: &str, figure: &str) -> Option<String> {
+    let start = html.find(row_start)?;
+    let row = &html[start..start + html[start..].find("</tr>")?];
+    let marker = format!("data-figure=\"{figure}\"");
     let cell = &row[row.find(&marker)? + marker.len()..];
+    let cell = &cell[cell.find('>')? + 1..];
     let text = &cell[..cell.find("</td>")?];
     // Strip markup such as a warning's <strong>.
     let mut plain = String::new();
@@ -793,26 +799,49 @@ fn assert_pages_match_open_data(site: &Path) -> usize {
     let organisations: Value =
         serde_json::from_slice(&std::fs::read(site.join("data/organisations.json")).unwrap())
             .unwrap();
+    let compared_page =
+        std::fs::read_to_string(site.join("en/organisations/compare.html")).unwrap();
     for organisation in organisations["organisations"].as_array().unwrap() {
         let key = organisation["key"].as_str().unwrap();
         let html =
             std::fs::read_to_string(site.join(format!("en/organisations/{key}.html"))).unwrap();
         for year in organisation["years"].as_array().unwrap() {
             let number = year["year"].as_i64().unwrap();
+            // The organisation's year page and the comparison show the same row.
+            let year_page =
+                std::fs::read_to_string(site.join(format!("en/organisations/{key}/{number}.html")))
+                    .unwrap();
             for figure in [
                 "reports",
                 "reports_late",
+                "statements_understated",
                 "actions_due",
                 "actions_kept_on_time",
                 "actions_overdue",
                 "actions_dropped",
+                "actions_postponed",
             ] {
+                let expected = Some(year[figure].as_u64().unwrap().to_string());
                 assert_eq!(
                     figure_cell(&html, number, figure),
-                    Some(year[figure].as_u64().unwrap().to_string()),
+                    expected,
                     "{key} {number} {figure}"
                 );
-                compared += 1;
+                assert_eq!(
+                    figure_cell(&year_page, number, figure),
+                    expected,
+                    "{key}/{number} {figure}"
+                );
+                assert_eq!(
+                    figure_in_row(
+                        &compared_page,
+                        &format!("<tr data-year=\"{number}\" data-organisation=\"{key}\">"),
+                        figure
+                    ),
+                    expected,
+                    "compared {key} {number} {figure}"
+                );
+                compared += 3;
             }
             assert_eq!(
                 figure_cell(&html, number, "user_hours_lost"),

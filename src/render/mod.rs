@@ -207,6 +207,18 @@ impl Pages<'_, '_> {
                 &[],
             )?);
         }
+        let compared = strings.get("compare.services_title").to_owned();
+        written.push(self.write(
+            "compare_services.html",
+            views::paths::SERVICES_COMPARED,
+            &self.layout(
+                views::paths::SERVICES_COMPARED,
+                compared.clone(),
+                "services",
+            ),
+            &views::services_compared(self.model, &self.l),
+            &[],
+        )?);
         let title = strings.get("services.title").to_owned();
         written.push(self.write(
             "directory.html",
@@ -216,6 +228,7 @@ impl Pages<'_, '_> {
             &[
                 ("heading", &title),
                 ("intro", strings.get("services.intro")),
+                ("compare", &compared),
             ],
         )?);
         Ok(written)
@@ -236,6 +249,37 @@ impl Pages<'_, '_> {
                 &[],
             )?);
         }
+        for key in self.model.config.file.organisations.keys() {
+            for year in views::organisation_years(self.model, key) {
+                let Some(view) = views::organisation_year(self.model, key, year, &self.l) else {
+                    continue;
+                };
+                let path = views::paths::organisation_year(key, year);
+                written.push(self.write(
+                    "organisation_year.html",
+                    &path,
+                    &self.layout(
+                        &path,
+                        format!("{}: {}", view.name, view.year),
+                        "organisations",
+                    ),
+                    &view,
+                    &[],
+                )?);
+            }
+        }
+        let compared = strings.get("compare.organisations_title").to_owned();
+        written.push(self.write(
+            "compare_organisations.html",
+            views::paths::ORGANISATIONS_COMPARED,
+            &self.layout(
+                views::paths::ORGANISATIONS_COMPARED,
+                compared,
+                "organisations",
+            ),
+            &views::organisations_compared(self.model, &self.l),
+            &[],
+        )?);
         let title = strings.get("organisations.title").to_owned();
         written.push(self.write(
             "directory.html",
@@ -245,6 +289,7 @@ impl Pages<'_, '_> {
             &[
                 ("heading", &title),
                 ("intro", strings.get("organisations.intro")),
+                ("compare", strings.get("compare.organisations_title")),
             ],
         )?);
         Ok(written)
@@ -430,7 +475,7 @@ fn root_pages(
 /// The style sheet, the search script and the JSON Schemas.
 fn assets(compiled: &Compiled, staging: &Staging) -> anyhow::Result<Written> {
     let mut written = Written::new();
-    for asset in ["assets/style.css", "assets/search.js"] {
+    for asset in ["assets/style.css", "assets/search.js", "assets/sort.js"] {
         let content = compiled.set.get(asset).unwrap_or_default();
         written.push((asset.to_owned(), staging.write(asset, content.as_bytes())?));
     }

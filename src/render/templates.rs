@@ -36,6 +36,22 @@ pub(super) const BUILT_IN: &[(&str, &str)] = &[
     ),
     ("feed.xml", include_str!("../../templates/feed.xml")),
     (
+        "compare_organisations.html",
+        include_str!("../../templates/compare_organisations.html"),
+    ),
+    (
+        "compare_services.html",
+        include_str!("../../templates/compare_services.html"),
+    ),
+    (
+        "organisation_year.html",
+        include_str!("../../templates/organisation_year.html"),
+    ),
+    (
+        "_record_table.html",
+        include_str!("../../templates/_record_table.html"),
+    ),
+    (
         "_report_table.html",
         include_str!("../../templates/_report_table.html"),
     ),
@@ -50,6 +66,10 @@ pub(super) const BUILT_IN: &[(&str, &str)] = &[
     (
         "assets/search.js",
         include_str!("../../templates/assets/search.js"),
+    ),
+    (
+        "assets/sort.js",
+        include_str!("../../templates/assets/sort.js"),
     ),
     ("i18n/en.yaml", include_str!("../../templates/i18n/en.yaml")),
     ("i18n/da.yaml", include_str!("../../templates/i18n/da.yaml")),

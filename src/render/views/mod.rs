@@ -6,6 +6,7 @@
 //! stay out of templates, so a template cannot reach into a report and print something raw.
 
 mod about;
+mod compare;
 mod ledger;
 mod lists;
 mod organisation;
@@ -15,6 +16,9 @@ mod service;
 use serde::Serialize;
 
 pub(super) use about::{about, rules};
+pub(super) use compare::{
+    organisation_year, organisation_years, organisations_compared, services_compared,
+};
 pub(super) use ledger::Ledger;
 pub(super) use lists::{index, organisations, services, year};
 pub(super) use organisation::organisation;
@@ -266,6 +270,14 @@ pub(super) mod paths {
     pub(crate) fn year(year: i32) -> String {
         format!("years/{year}.html")
     }
+    /// An organisation's reports and due actions of one year.
+    pub(crate) fn organisation_year(key: &str, year: i32) -> String {
+        format!("organisations/{key}/{year}.html")
+    }
+    /// Every organisation, year by year, in one table.
+    pub(crate) const ORGANISATIONS_COMPARED: &str = "organisations/compare.html";
+    /// Every service, year by year, in one table.
+    pub(crate) const SERVICES_COMPARED: &str = "services/compare.html";
     /// The Atom feed of actions that became overdue.
     pub(crate) const OVERDUE_FEED: &str = "overdue.xml";
     /// The calendar of open actions' due dates.

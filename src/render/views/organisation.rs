@@ -39,11 +39,23 @@ pub(crate) struct OrganisationView {
     pub reports: Vec<ReportRow>,
     /// How many reports it has in all.
     pub total_reports: usize,
+    /// "40 % of promises kept by the date first promised (2 of 5)", once any is decided.
+    pub kept_by_original_due: Option<String>,
+    /// Promises postponed at least once.
+    pub postponed: usize,
 }
 
-/// One year of an organisation's record, formatted.
+/// One year of an organisation's record, formatted, with the raw values a sortable table
+/// sorts by.
 #[derive(Debug, Serialize)]
 pub(crate) struct OrganisationYearRow {
+    /// The organisation's key.
+    pub key: String,
+    /// The organisation's name.
+    pub name: String,
+    /// The page of the organisation's reports and due actions in the year, from the
+    /// organisations folder.
+    pub href: String,
     /// The year, marked "to date" while it runs.
     pub year: String,
     /// The year as a number.
@@ -64,6 +76,15 @@ pub(crate) struct OrganisationYearRow {
     pub days_to_final: String,
     /// Reports published late.
     pub reports_late: usize,
+    /// Public statements that understated the incident.
+    pub understated: usize,
+    /// How long the public was told less than the truth, formatted.
+    pub misinformed: String,
+    /// Median minutes from detection to the first public statement, formatted.
+    pub first_statement: String,
+    /// Raw values to sort by: user-hours, median days to preliminary and final, minutes
+    /// misinformed, median minutes to the first statement (-1 when not measured).
+    pub sort: [f64; 5],
     /// Actions due in the year.
     pub actions_due: usize,
     /// Of those, done by their due date.
@@ -72,6 +93,8 @@ pub(crate) struct OrganisationYearRow {
     pub actions_overdue: usize,
     /// Of those, dropped.
     pub actions_dropped: usize,
+    /// Of those, postponed at least once.
+    pub actions_postponed: usize,
 }
 
 /// Build an organisation page.
@@ -146,15 +169,58 @@ pub(crate) fn organisation(model: &Model<'_>, key: &str, l: &Localizer<'_>) -> O
         open_total: figures.map(|f| f.actions_open).unwrap_or_default(),
         open_actions,
         years: figures
-            .map(|f| f.years.iter().rev().map(|y| year_row(y, l)).collect())
+            .map(|f| {
+                f.years
+                    .iter()
+                    .rev()
+                    .map(|y| year_row(model, key, y, l))
+                    .collect()
+            })
             .unwrap_or_default(),
+        kept_by_original_due: figures.and_then(|f| {
+            f.kept_by_original_due_share().map(|share| {
+                l.strings
+                    .get("organisation.kept_by_original_share")
+                    .replace("{percent}", &l.strings.decimal(share * 100.0, 0))
+                    .replace("{kept}", &f.actions_kept_by_original_due.to_string())
+                    .replace("{decided}", &f.actions_decided_by_original_due.to_string())
+            })
+        }),
+        postponed: figures.map(|f| f.actions_postponed).unwrap_or_default(),
         total_reports: reports.len(),
         reports: report_rows(model, &reports[..reports.len().min(LIST_LIMIT)], l, "../"),
     }
 }
 
-fn year_row(year: &OrganisationYear, l: &Localizer<'_>) -> OrganisationYearRow {
+/// One year of organisation `key`'s record.
+pub(crate) fn year_row(
+    model: &Model<'_>,
+    key: &str,
+    year: &OrganisationYear,
+    l: &Localizer<'_>,
+) -> OrganisationYearRow {
+    let measured = |value: Option<f64>| value.unwrap_or(-1.0);
     OrganisationYearRow {
+        key: key.to_owned(),
+        name: super::organisation_name(model, key, l),
+        href: paths::organisation_year(key, year.year)
+            .trim_start_matches("organisations/")
+            .to_owned(),
+        understated: year.statements_understated,
+        misinformed: l.strings.duration(year.misinformed_minutes),
+        first_statement: year
+            .minutes_to_first_statement
+            .median
+            .map(|m| l.strings.duration(m))
+            .unwrap_or_else(|| "–".to_owned()),
+        sort: [
+            year.user_hours_lost,
+            measured(year.days_to_preliminary.median),
+            measured(year.days_to_final.median),
+            year.misinformed_minutes,
+            measured(year.minutes_to_first_statement.median),
+        ],
+        actions_postponed: year.actions_postponed,
         year: year_label(year.year, year.to_date, l),
         year_number: year.year,
         reports: year.reports,
