@@ -123,7 +123,7 @@ async function checkFeeds(site, browser) {
   console.log(`\n[atom] ${site.name}`);
   const page = await browser.newPage();
   await page.setContent('<!DOCTYPE html><title>feed</title>');
-  for (const file of filesUnder(site.dir).filter((f) => f.endsWith('feed.xml'))) {
+  for (const file of filesUnder(site.dir).filter((f) => f.endsWith('feed.xml') || f.endsWith('overdue.xml'))) {
     const xml = readFileSync(file, 'utf8');
     const problems = await page.evaluate((source) => {
       const problems = [];
@@ -403,6 +403,33 @@ async function checkLanguages(site, browser, htmlFiles) {
   console.log(`  checked ${checked} pages`);
 }
 
+// 6d. The calendars of due actions parse as iCalendar (the Python icalendar package) and
+// hold one event per open action with a due date, each with a unique UID.
+function checkCalendars(site) {
+  console.log(`\n[icalendar] ${site.name}`);
+  const actions = JSON.parse(readFileSync(join(site.dir, 'data/actions.json'), 'utf8')).actions;
+  const open = actions.filter((a) => a.due && (a.status === 'planned' || a.status === 'in-progress')).length;
+  for (const file of filesUnder(site.dir).filter((f) => f.endsWith('.ics'))) {
+    const result = spawnSync('python3', ['-c', `
+import sys, icalendar
+calendar = icalendar.Calendar.from_ical(open(sys.argv[1], 'rb').read())
+events = list(calendar.walk('VEVENT'))
+uids = [str(e['UID']) for e in events]
+assert len(uids) == len(set(uids)), 'duplicate UIDs'
+for e in events:
+    assert e.get('DTSTART') is not None and e.get('SUMMARY') is not None and e.get('DTSTAMP') is not None
+print(len(events))
+`, file], { encoding: 'utf8' });
+    if (result.status !== 0) {
+      fail('icalendar', `${relative(site.dir, file)}: ${(result.stderr || '').trim().split('\n').pop()}`);
+      continue;
+    }
+    const events = Number(result.stdout.trim());
+    if (events !== open) fail('icalendar', `${relative(site.dir, file)} has ${events} events for ${open} open actions with a due date`);
+    else console.log(`  ok: ${relative(site.dir, file)} (${events} events)`);
+  }
+}
+
 // 7. Screenshots of the index and a report page at both widths, for people to look at.
 async function takeScreenshots(site, browser, screenshots) {
   console.log(`\n[screenshots] ${site.name}`);
@@ -488,6 +515,7 @@ try {
     await checkWithoutJavaScript(site, browser);
     await checkPrint(site, browser, screenshots);
     await checkSearch(site, browser);
+    checkCalendars(site);
     await checkLanguages(site, browser, pages);
     await takeScreenshots(site, browser, screenshots);
     await checkKeyboard(site, browser, htmlFiles);

@@ -42,6 +42,8 @@ pub struct Revision {
 /// is `None` rather than an error, so history never stops a build.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct KeyFacts {
+    /// The title, as written then.
+    pub title: Option<Text>,
     /// Draft, preliminary or final.
     pub status: Option<Status>,
     /// Declared severity.
@@ -81,6 +83,7 @@ impl KeyFacts {
     pub fn of_incident(incident: &crate::model::Incident) -> KeyFacts {
         let cause = incident.root_cause.as_ref();
         KeyFacts {
+            title: Some(incident.title.clone()),
             status: Some(incident.status),
             severity: Some(incident.severity),
             cause_status: cause.map(|c| c.status),
@@ -136,6 +139,9 @@ impl KeyFacts {
             }
         }
         KeyFacts {
+            title: root
+                .find("/title")
+                .and_then(|n| serde_json::from_value::<Text>(n.to_json()).ok()),
             status: text("/status").and_then(|s| Status::parse(&s)),
             severity: text("/severity").and_then(|s| Severity::parse(&s)),
             cause_status: text("/root_cause/status").and_then(|s| CauseStatus::parse(&s)),

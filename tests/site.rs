@@ -374,7 +374,7 @@ fn history_shows_first_publication_and_changed_fields() {
     // Commit subjects are the authors' notes to each other, not public text: by default a
     // revision says which key fields it changed.
     assert!(
-        history.contains(&format!("<code>{}</code></p>", &published[..7])),
+        history.contains(&format!("<code>{}</code></a></p>", &published[..7])),
         "{history}"
     );
     for private in [
@@ -387,7 +387,7 @@ fn history_shows_first_publication_and_changed_fields() {
     }
     assert!(
         history.contains(&format!(
-            "<code>{}</code> · Amended: Status, Severity, Users affected, Action A1 due date, Action A1 status, Action A2 added.</p>",
+            "<code>{}</code></a> · Amended: Status, Severity, Users affected, Action A1 due date, Action A1 status, Action A2 added.</p>",
             &amended[..7]
         )),
         "{history}"
@@ -404,7 +404,7 @@ fn history_shows_first_publication_and_changed_fields() {
     }
     assert!(
         history.contains(
-            "</code></p>\n      <p class=\"muted\">Wording only; no key field changed.</p>"
+            "</code></a></p>\n      <p class=\"muted\">Wording only; no key field changed.</p>"
         ),
         "{history}"
     );
@@ -476,6 +476,137 @@ fn revisions_say_their_change_note_and_commit_subjects_only_when_the_site_shows_
             "the note wins over the subject: {history}"
         );
     }
+}
+
+#[test]
+fn a_severity_lowered_and_a_promise_postponed_twice_show_on_the_pages_and_in_open_data() {
+    let repo = GitRepo::new(CONFIG);
+    let file = "incidents/2026/2026-05-04-login-outage.yaml";
+    let action = |due: &str, status: &str| {
+        format!(
+            "  - {{id: A1, type: prevent, action: Monitor expiry dates., owner: Operations, due: {due}, status: {status}}}\n"
+        )
+    };
+    repo.write(
+        file,
+        &report(
+            "final",
+            "critical",
+            2_000_000,
+            &action("2026-06-30", "planned"),
+            "(first)",
+        ),
+    );
+    let first = repo.commit("Final report", 1_778_000_000);
+    repo.write(
+        file,
+        &report(
+            "final",
+            "critical",
+            2_000_000,
+            &action("2026-09-30", "in-progress"),
+            "(first)",
+        ),
+    );
+    repo.commit("A1 moved", 1_779_000_000);
+    repo.write(
+        file,
+        &report(
+            "final",
+            "major",
+            2_000_000,
+            &action("2026-12-31", "in-progress"),
+            "(first)",
+        ),
+    );
+    repo.commit("A1 moved again, severity lowered", 1_780_000_000);
+
+    let out = tempfile::tempdir().unwrap();
+    let site = out.path().join("site");
+    let output = build(repo.path(), &site, &[]);
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stdout)
+    );
+    let page =
+        std::fs::read_to_string(site.join("en/reports/2026-05-04-login-outage.html")).unwrap();
+    assert!(
+        page.contains(
+            r##"<a class="badge changed" href="#later-changes">Changed after publication</a>"##
+        ),
+        "{page}"
+    );
+    assert!(
+        page.contains("<li class=\"warning-text\">Severity lowered from Critical to Major.</li>"),
+        "{page}"
+    );
+    assert!(
+        page.contains(
+            "<li class=\"warning-text\">Action A1 moved from 30 June 2026 to 31 December 2026.</li>"
+        ),
+        "{page}"
+    );
+    assert!(
+        page.contains("first promised for 30 June 2026; postponed 2 times"),
+        "{page}"
+    );
+
+    let actions: Value =
+        serde_json::from_slice(&std::fs::read(site.join("data/actions.json")).unwrap()).unwrap();
+    let a1 = &actions["actions"][0];
+    assert_eq!(a1["original_due"], "2026-06-30");
+    assert_eq!(a1["postponements"], 2);
+    assert_eq!(a1["due"], "2026-12-31");
+    assert_eq!(a1["kept_by_original_due"], false);
+    let changes: Value =
+        serde_json::from_slice(&std::fs::read(site.join("data/changes.json")).unwrap()).unwrap();
+    let listed = &changes["reports"][0]["changes"];
+    assert_eq!(
+        listed[0],
+        serde_json::json!({"kind": "severity-lowered", "from": "critical", "to": "major"})
+    );
+    assert_eq!(
+        listed[1],
+        serde_json::json!({"kind": "action-redated", "id": "A1", "from": "2026-06-30", "to": "2026-12-31"})
+    );
+    let csv = std::fs::read_to_string(site.join("data/actions.csv")).unwrap();
+    assert!(
+        csv.contains(",2026-12-31,in-progress,false,,2026-06-30,2,false,"),
+        "{csv}"
+    );
+    let organisations: Value =
+        serde_json::from_slice(&std::fs::read(site.join("data/organisations.json")).unwrap())
+            .unwrap();
+    assert_eq!(organisations["organisations"][0]["actions_postponed"], 1);
+
+    // The first published revision's page keeps what was published then.
+    let revision = std::fs::read_to_string(site.join(format!(
+        "en/reports/2026-05-04-login-outage/{}.html",
+        &first[..7]
+    )))
+    .unwrap();
+    assert!(
+        revision.contains("<div><dt>Severity</dt><dd>Critical</dd></div>"),
+        "{revision}"
+    );
+    assert!(revision.contains("<tr data-action=\"A1\"><th scope=\"row\">A1</th><td data-label=\"Due\">30 June 2026</td><td data-label=\"Status\">Planned</td></tr>"), "{revision}");
+    assert!(page.contains(&format!(
+        "href=\"2026-05-04-login-outage/{}.html\"",
+        &first[..7]
+    )));
+
+    // The calendar holds the open action on its current due date, with a stable UID.
+    let calendar = std::fs::read_to_string(site.join("en/actions.ics")).unwrap();
+    assert!(
+        calendar.contains("UID:2026-05-04-login-outage.a1@incidents.example.org\r\n"),
+        "{calendar}"
+    );
+    assert!(
+        calendar.contains("DTSTART;VALUE=DATE:20261231\r\n"),
+        "{calendar}"
+    );
+    assert!(calendar.contains("postponed 2 times"), "{calendar}");
 }
 
 #[test]
@@ -799,6 +930,43 @@ fn assert_pages_match_open_data(site: &Path) -> usize {
     let organisations: Value =
         serde_json::from_slice(&std::fs::read(site.join("data/organisations.json")).unwrap())
             .unwrap();
+    // The trends page and each year's totals show the whole site's record.
+    let trends = std::fs::read_to_string(site.join("en/trends.html")).unwrap();
+    for year in organisations["site_years"].as_array().unwrap() {
+        let number = year["year"].as_i64().unwrap();
+        for figure in ["reports", "critical", "actions_due", "actions_kept_on_time"] {
+            assert_eq!(
+                figure_cell(&trends, number, figure),
+                Some(year[figure].as_u64().unwrap().to_string()),
+                "trends {number} {figure}"
+            );
+            compared += 1;
+        }
+        let sum: u64 = organisations["organisations"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .flat_map(|o| o["years"].as_array().unwrap())
+            .filter(|y| y["year"] == number)
+            .map(|y| y["reports"].as_u64().unwrap())
+            .sum();
+        assert_eq!(
+            year["reports"].as_u64().unwrap(),
+            sum,
+            "site {number} = sum of organisations"
+        );
+        if let Ok(page) = std::fs::read_to_string(site.join(format!("en/years/{number}.html"))) {
+            let marker =
+                "<div data-figure=\"reports\"><dt>Reports</dt><dd><span class=\"total-value\">";
+            let start = page.find(marker).expect("year totals") + marker.len();
+            assert_eq!(
+                &page[start..start + page[start..].find('<').unwrap()],
+                year["reports"].as_u64().unwrap().to_string(),
+                "year page {number}"
+            );
+            compared += 1;
+        }
+    }
     let compared_page =
         std::fs::read_to_string(site.join("en/organisations/compare.html")).unwrap();
     for organisation in organisations["organisations"].as_array().unwrap() {

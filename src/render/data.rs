@@ -29,12 +29,15 @@ pub(super) fn write_all(
     staging: &Staging,
 ) -> anyhow::Result<Vec<(String, String)>> {
     type Writer = fn(&Model<'_>, &mut dyn Write) -> anyhow::Result<()>;
-    let files: [(&str, Writer); 5] = [
+    let files: [(&str, Writer); 8] = [
         ("data/incidents.json", write_incidents_json),
         ("data/incidents.csv", write_incidents_csv),
         ("data/actions.csv", write_actions_csv),
+        ("data/actions.json", write_actions_json),
+        ("data/changes.json", write_changes_json),
         ("data/services.json", write_services_json),
         ("data/organisations.json", write_organisations_json),
+        ("data/README.md", write_data_readme),
     ];
     // The files hold every report, so each is written as it is produced rather than
     // assembled in memory (at 10,000 reports the JSON alone is about 100 MB).
@@ -163,7 +166,20 @@ struct ActionRow {
     due: String,
     status: &'static str,
     overdue: bool,
+    days_overdue: String,
+    original_due: String,
+    postponements: usize,
+    kept_by_original_due: &'static str,
     evidence: String,
+}
+
+/// "true", "false", or empty when not known yet.
+fn maybe_bool(value: Option<bool>) -> &'static str {
+    match value {
+        Some(true) => "true",
+        Some(false) => "false",
+        None => "",
+    }
 }
 
 /// `data/actions.csv`: one row per promised action in a published report.
@@ -193,6 +209,17 @@ pub(super) fn write_actions_csv(model: &Model<'_>, out: &mut dyn Write) -> anyho
                 due: action.due.map(|d| d.to_string()).unwrap_or_default(),
                 status: action.status.as_str(),
                 overdue: record.days_overdue.is_some(),
+                days_overdue: record
+                    .days_overdue
+                    .map(|d| d.to_string())
+                    .unwrap_or_default(),
+                original_due: record
+                    .promise
+                    .original_due
+                    .map(|d| d.to_string())
+                    .unwrap_or_default(),
+                postponements: record.promise.postponements,
+                kept_by_original_due: maybe_bool(record.kept_by_original_due),
                 evidence: defuse(action.evidence.as_deref().unwrap_or_default()),
             })?;
         }
@@ -200,6 +227,105 @@ pub(super) fn write_actions_csv(model: &Model<'_>, out: &mut dyn Write) -> anyho
     writer.flush()?;
     Ok(())
 }
+
+/// `data/actions.json`: every promised action with what became of it.
+pub(super) fn write_actions_json(model: &Model<'_>, out: &mut dyn Write) -> anyhow::Result<()> {
+    #[derive(Serialize)]
+    struct ActionFigures<'a> {
+        report_id: &'a str,
+        organisation: &'a str,
+        action_id: &'a str,
+        #[serde(rename = "type")]
+        kind: &'static str,
+        status: &'static str,
+        due: Option<chrono::NaiveDate>,
+        #[serde(flatten)]
+        record: &'a crate::site::ActionRecord,
+    }
+    #[derive(Serialize)]
+    struct File<'a> {
+        #[serde(flatten)]
+        header: FiguresHeader<'static>,
+        actions: Vec<ActionFigures<'a>>,
+    }
+    let file = File {
+        header: figures_header(model),
+        actions: model
+            .reports
+            .iter()
+            .flat_map(|report| {
+                let incident = report.incident();
+                incident
+                    .actions
+                    .iter()
+                    .zip(&report.actions)
+                    .map(move |(action, record)| ActionFigures {
+                        report_id: &incident.id,
+                        organisation: &incident.organisation,
+                        action_id: &action.id,
+                        kind: action.kind.as_str(),
+                        status: action.status.as_str(),
+                        due: action.due,
+                        record,
+                    })
+            })
+            .collect(),
+    };
+    serde_json::to_writer_pretty(&mut *out, &file)?;
+    out.write_all(b"\n")?;
+    Ok(())
+}
+
+/// `data/changes.json`: per report, the key facts changed since it was first published.
+pub(super) fn write_changes_json(model: &Model<'_>, out: &mut dyn Write) -> anyhow::Result<()> {
+    #[derive(Serialize)]
+    struct ReportChanges<'a> {
+        report_id: &'a str,
+        first_published: Option<String>,
+        changes: &'a [crate::site::LaterChange],
+    }
+    #[derive(Serialize)]
+    struct File<'a> {
+        #[serde(flatten)]
+        header: FiguresHeader<'static>,
+        reports: Vec<ReportChanges<'a>>,
+    }
+    let file = File {
+        header: figures_header(model),
+        reports: model
+            .reports
+            .iter()
+            .map(|report| ReportChanges {
+                report_id: &report.incident().id,
+                first_published: report
+                    .history
+                    .first_published
+                    .as_ref()
+                    .map(|r| r.time.to_rfc3339()),
+                changes: &report.later_changes,
+            })
+            .collect(),
+    };
+    serde_json::to_writer_pretty(&mut *out, &file)?;
+    out.write_all(b"\n")?;
+    Ok(())
+}
+
+/// `data/README.md`: what each file holds and what every column and figure means.
+pub(super) fn write_data_readme(model: &Model<'_>, out: &mut dyn Write) -> anyhow::Result<()> {
+    let text = DATA_README
+        .replace("{definitions_version}", &DEFINITIONS_VERSION.to_string())
+        .replace("{time_zone}", model.time_zone.name())
+        .replace(
+            "{partial_weight}",
+            &model.config.policy.partial_weight.to_string(),
+        );
+    out.write_all(text.as_bytes())?;
+    Ok(())
+}
+
+/// The open data's documentation, with the site's own settings filled in.
+const DATA_README: &str = include_str!("../../templates/data-README.md");
 
 /// The header every figures file starts with: which definitions the numbers follow.
 #[derive(Serialize)]
@@ -278,6 +404,8 @@ pub(super) fn write_organisations_json(
         #[serde(flatten)]
         header: FiguresHeader<'static>,
         organisations: Vec<NamedOrganisation<'a>>,
+        /// The whole site's record per year, computed as an organisation's is.
+        site_years: &'a [crate::site::OrganisationYear],
     }
     let organisations = &model.config.file.organisations;
     let file = File {
@@ -292,6 +420,7 @@ pub(super) fn write_organisations_json(
                 })
             })
             .collect(),
+        site_years: &model.years,
     };
     serde_json::to_writer_pretty(&mut *out, &file)?;
     out.write_all(b"\n")?;

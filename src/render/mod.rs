@@ -153,14 +153,25 @@ impl Pages<'_, '_> {
                 let view = views::report(self.model, report, &self.l);
                 let path = views::paths::report(&report.incident().id);
                 let layout = self.layout(&path, view.title.text.clone(), "index");
-                let result = self.write("report.html", &path, &layout, &view, &[]);
+                let mut written = vec![self.write("report.html", &path, &layout, &view, &[])?];
+                // Each published revision's permanent page.
+                for revision in views::published_revisions(report) {
+                    let Some(page) = views::revision_page(report, revision, &self.l) else {
+                        continue;
+                    };
+                    let path = views::paths::revision(&report.incident().id, &revision.short);
+                    let title = format!("{} ({})", page.title.text, page.short);
+                    let layout = self.layout(&path, title, "index");
+                    written.push(self.write("revision.html", &path, &layout, &page, &[])?);
+                }
                 let count = done.fetch_add(1, Ordering::Relaxed) + 1;
                 if count.is_multiple_of(100) || count == total {
                     progress.advance(count, total);
                 }
-                result
+                Ok(written)
             })
-            .collect()
+            .collect::<anyhow::Result<Vec<Written>>>()
+            .map(|pages| pages.into_iter().flatten().collect())
     }
 
     /// The index and one page per year.
@@ -174,6 +185,14 @@ impl Pages<'_, '_> {
             "index.html",
             &layout,
             &views::index(self.model, &self.l),
+            &[],
+        )?);
+        let trends_title = strings.get("trends.title").to_owned();
+        written.push(self.write(
+            "trends.html",
+            "trends.html",
+            &self.layout("trends.html", trends_title, "index"),
+            &views::trends(self.model, &self.l),
             &[],
         )?);
         for year in views::years(self.model) {

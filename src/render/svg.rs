@@ -480,6 +480,56 @@ impl AvailabilityChart<'_> {
     }
 }
 
+/// One year in a trend chart.
+pub(crate) struct TrendBar {
+    /// The year, as the label.
+    pub label: String,
+    /// The value (bars are scaled to the largest).
+    pub value: f64,
+    /// The formatted value, shown above the bar.
+    pub value_label: String,
+}
+
+/// A small chart of one figure over the years: a column per year, oldest on the left, each
+/// labelled with its value, so the chart reads without a scale.
+pub(crate) fn trend(id: &str, title: &str, description: &str, bars: &[TrendBar]) -> String {
+    let width = 340.0;
+    let height = 180.0;
+    let top = 40.0;
+    let bottom = height - 24.0;
+    let max = bars.iter().map(|b| b.value).fold(0.0_f64, f64::max);
+    let slot = width / bars.len().max(1) as f64;
+    let bar_width = (slot * 0.6).min(48.0);
+    let mut svg = String::new();
+    let _ = write!(
+        svg,
+        r#"<svg class="trend-svg" viewBox="0 0 {width} {height}" role="img" aria-labelledby="{id}-title {id}-desc" preserveAspectRatio="xMinYMin meet"><title id="{id}-title">{title}</title><desc id="{id}-desc">{desc}</desc><text class="trend-title" x="0" y="16">{title}</text><line class="axis" x1="0" y1="{bottom}" x2="{width}" y2="{bottom}"/>"#,
+        id = escape(id),
+        title = escape(title),
+        desc = escape(description)
+    );
+    for (index, bar) in bars.iter().enumerate() {
+        let centre = slot * index as f64 + slot / 2.0;
+        let bar_height = if max > 0.0 {
+            (bar.value / max * (bottom - top)).max(if bar.value > 0.0 { 1.0 } else { 0.0 })
+        } else {
+            0.0
+        };
+        let _ = write!(
+            svg,
+            r#"<rect class="bar" x="{:.1}" y="{:.1}" width="{bar_width:.1}" height="{bar_height:.1}"/><text class="bar-value" x="{centre:.1}" y="{:.1}" text-anchor="middle">{}</text><text class="bar-label" x="{centre:.1}" y="{:.1}" text-anchor="middle">{}</text>"#,
+            centre - bar_width / 2.0,
+            bottom - bar_height,
+            bottom - bar_height - 4.0,
+            escape(&bar.value_label),
+            bottom + 16.0,
+            escape(&bar.label)
+        );
+    }
+    svg.push_str("</svg>");
+    svg
+}
+
 /// How a day of a service's year went.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(crate) enum DayState {

@@ -43,6 +43,11 @@ pub(super) const BUILT_IN: &[(&str, &str)] = &[
         "compare_services.html",
         include_str!("../../templates/compare_services.html"),
     ),
+    ("trends.html", include_str!("../../templates/trends.html")),
+    (
+        "revision.html",
+        include_str!("../../templates/revision.html"),
+    ),
     (
         "organisation_year.html",
         include_str!("../../templates/organisation_year.html"),

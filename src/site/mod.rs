@@ -86,6 +86,9 @@ pub struct Model<'a> {
     pub organisations: Vec<OrganisationFigures>,
     /// Figures across the whole site.
     pub totals: Totals,
+    /// The whole site's record per calendar year, oldest first (reports in the year their
+    /// incident started, actions in the year they were due).
+    pub years: Vec<OrganisationYear>,
 }
 
 /// Figures across every published report.
@@ -149,6 +152,7 @@ pub struct ActionRecord {
     /// Whether it was done by its due date (`None` when not done, or the date is unknown).
     pub kept_on_time: Option<bool>,
     /// Its due date when first promised in public, and how often it was put off since.
+    #[serde(flatten)]
     pub promise: PromiseHistory,
     /// Whether it was done by the date first promised (see
     /// [`promises::kept_by_original_due`]).
@@ -205,6 +209,7 @@ impl<'a> Model<'a> {
         });
         let services = services::figures(config, &reports, today, time_zone);
         let organisations = organisations::figures(config, &reports, today, time_zone);
+        let years = organisations::site_years(&reports, today, time_zone);
         let totals = Totals {
             reports: reports.len(),
             ongoing: reports
@@ -227,6 +232,7 @@ impl<'a> Model<'a> {
             reports,
             services,
             organisations,
+            years,
             totals,
         }
     }

@@ -167,6 +167,32 @@ pub(super) fn figures(
         .collect()
 }
 
+/// The whole site's record per calendar year, computed as an organisation's is, over every
+/// report: from the first report (or first due action) to the current year.
+pub(super) fn site_years(
+    reports: &[Report<'_>],
+    today: DateTime<Utc>,
+    time_zone: Tz,
+) -> Vec<OrganisationYear> {
+    let all: Vec<&Report<'_>> = reports.iter().collect();
+    let started_in =
+        |r: &Report<'_>| year_of(r.incident().started_at.with_timezone(&Utc), time_zone);
+    let due_years = all
+        .iter()
+        .flat_map(|r| r.incident().actions.iter().filter_map(|a| a.due))
+        .map(|d| d.year());
+    let first_year = all.iter().map(|r| started_in(r)).chain(due_years).min();
+    let current_year = year_of(today, time_zone);
+    first_year
+        .map(|first| {
+            (first..=current_year)
+                .filter_map(|year| YearWindow::of(year, time_zone, today))
+                .map(|window| year_record(&all, &window, &started_in))
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
 fn year_record(
     own: &[&Report<'_>],
     window: &YearWindow,

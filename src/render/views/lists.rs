@@ -85,6 +85,8 @@ pub(crate) struct YearView {
     pub reports: Vec<ReportRow>,
     /// "3 reports".
     pub count: String,
+    /// The year's totals, with the change from the year before.
+    pub totals: Vec<super::trends::YearTotal>,
 }
 
 /// Build a year page.
@@ -97,6 +99,7 @@ pub(crate) fn year(model: &Model<'_>, year: i32, l: &Localizer<'_>) -> YearView 
     YearView {
         year,
         count: l.strings.count("year.count", reports.len()),
+        totals: super::trends::year_totals(model, year, l),
         reports: report_rows(model, &reports, l, "../"),
     }
 }

@@ -11,7 +11,9 @@ mod ledger;
 mod lists;
 mod organisation;
 mod report;
+mod revision;
 mod service;
+mod trends;
 
 use serde::Serialize;
 
@@ -23,7 +25,9 @@ pub(super) use ledger::Ledger;
 pub(super) use lists::{index, organisations, services, year};
 pub(super) use organisation::organisation;
 pub(super) use report::report;
+pub(super) use revision::{published_revisions, revision_page};
 pub(super) use service::service;
+pub(super) use trends::trends;
 
 use super::markdown;
 use crate::i18n::Strings;
@@ -269,6 +273,10 @@ pub(super) mod paths {
     /// A year page.
     pub(crate) fn year(year: i32) -> String {
         format!("years/{year}.html")
+    }
+    /// The permanent page of one published revision of a report.
+    pub(crate) fn revision(id: &str, short: &str) -> String {
+        format!("reports/{id}/{short}.html")
     }
     /// An organisation's reports and due actions of one year.
     pub(crate) fn organisation_year(key: &str, year: i32) -> String {
