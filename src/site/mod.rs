@@ -8,7 +8,7 @@
 //! organisations' track records). Views only map these fields to text; open data serialises
 //! them as they are.
 
-pub(crate) mod intervals;
+pub mod intervals;
 mod organisations;
 mod promises;
 mod services;
@@ -23,7 +23,8 @@ use serde::Serialize;
 pub(crate) use intervals::Interval;
 pub(crate) use organisations::{OrganisationFigures, OrganisationYear};
 pub(crate) use promises::{LaterChange, PromiseHistory};
-pub(crate) use services::{Availability, OutageDay, ServiceFigures, ServiceYear};
+pub use services::Availability;
+pub(crate) use services::{OutageDay, ServiceFigures, ServiceYear};
 pub(crate) use stats::Spread;
 
 use crate::check::CheckedReport;

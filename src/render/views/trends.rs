@@ -26,7 +26,12 @@ pub(crate) struct YearTotal {
 
 /// A total on a year's page: its key, its label's key, how to read it from the year's record,
 /// and whether a higher value is worse.
-type Figure = (&'static str, &'static str, fn(&OrganisationYear) -> f64, bool);
+type Figure = (
+    &'static str,
+    &'static str,
+    fn(&OrganisationYear) -> f64,
+    bool,
+);
 
 /// The totals of `year`, or none if the site has no record of it.
 pub(crate) fn year_totals(model: &Model<'_>, year: i32, l: &Localizer<'_>) -> Vec<YearTotal> {
