@@ -721,6 +721,25 @@ fn unreadable(file: &str, error: &anyhow::Error, engine: &Engine<'_>) -> Analysi
     }
 }
 
+/// Check what is staged for the next commit (git's index), not the working tree: findings
+/// for the staged reports that differ from `HEAD` (every report when candor.yaml is staged),
+/// while the rules across reports see every staged report. A pre-commit hook's check.
+pub fn check_staged(staged: source::Staged, today: DateTime<Utc>) -> anyhow::Result<Run> {
+    if staged.config_changed {
+        return run(&staged.source, None, today, false);
+    }
+    let mut only: HashSet<String> = staged.changed.into_iter().collect();
+    only.extend(
+        staged
+            .source
+            .list_reports()?
+            .skipped
+            .into_iter()
+            .map(|s| s.path),
+    );
+    run(&staged.source, Some(&only), today, false)
+}
+
 /// Check only the reports changed since `rev` (added, modified or renamed, committed or not),
 /// while the rules across reports still see every report. Unchanged reports are summarised
 /// from a cache keyed by their git blob id, so a check of two changed files in a large

@@ -9,7 +9,7 @@ use crate::report::Format;
 
 /// Check public incident post-mortems against accountability rules, and publish them.
 #[derive(Debug, Parser)]
-#[command(name = "candor", version, about, long_about = None, propagate_version = true)]
+#[command(name = "candor", version = crate::LONG_VERSION, about, long_about = None, propagate_version = true)]
 pub struct Cli {
     /// What to do.
     #[command(subcommand)]
@@ -81,6 +81,10 @@ pub struct CheckArgs {
     /// renamed, committed or not); rules across reports still see every report.
     #[arg(long, value_name = "REV", conflicts_with = "paths")]
     pub changed_since: Option<String>,
+    /// Check what is staged for the next commit (git's index) instead of the files on disk,
+    /// with findings for the staged reports only: the check of a pre-commit hook.
+    #[arg(long, conflicts_with_all = ["paths", "changed_since"])]
+    pub staged: bool,
     /// Print only findings, without the summary line or progress.
     #[arg(long, short)]
     pub quiet: bool,

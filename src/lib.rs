@@ -40,6 +40,17 @@ pub use diag::Finding;
 
 use chrono::{DateTime, NaiveDate, Utc};
 
+/// The commit this binary was built from (40 hex digits), or `unknown` (see `build.rs`).
+pub const COMMIT: &str = env!("CANDOR_COMMIT");
+
+/// `candor --version`: the version and the commit it was built from.
+pub const LONG_VERSION: &str = concat!(
+    env!("CARGO_PKG_VERSION"),
+    " (commit ",
+    env!("CANDOR_COMMIT"),
+    ")"
+);
+
 /// "Now" for the rules: the start of `date` (00:00 UTC), or `fallback` (the current time).
 pub fn today_from(date: Option<NaiveDate>, fallback: DateTime<Utc>) -> DateTime<Utc> {
     date.and_then(|d| d.and_hms_opt(0, 0, 0))

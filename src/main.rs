@@ -135,9 +135,15 @@ fn check(args: CheckArgs) -> anyhow::Result<ExitCode> {
         Some(files)
     };
     let today = candor::today_from(args.today, Utc::now());
-    let mut outcome = match &args.changed_since {
-        Some(rev) => candor::check::check_changed_since(&tree, rev, today)?,
-        None => candor::check_worktree(&tree, only.as_ref(), today)?,
+    let staged = if args.staged {
+        Some(candor::source::staged(tree.root())?)
+    } else {
+        None
+    };
+    let mut outcome = match (&args.changed_since, &staged) {
+        (Some(rev), _) => candor::check::check_changed_since(&tree, rev, today)?,
+        (None, Some(staged)) => candor::check::check_staged(staged.clone(), today)?,
+        (None, None) => candor::check_worktree(&tree, only.as_ref(), today)?,
     };
     if args.lang != "en" {
         candor::check::say_in(&mut outcome.findings, &args.lang)?;
@@ -153,7 +159,10 @@ fn check(args: CheckArgs) -> anyhow::Result<ExitCode> {
             };
             // Snippets are read by the loader's rules: no links, regular files, the size limit.
             let limit = outcome.config.config.limits.max_file_bytes;
-            let snippets = Source::Work(tree.clone(), None);
+            let snippets = match staged {
+                Some(staged) => staged.source,
+                None => Source::Work(tree.clone(), None),
+            };
             let source_of = move |file: &str| snippets.read_text(file, limit);
             let mut text = report::human(&outcome.findings, outcome.reports, style, &source_of);
             if args.quiet {
@@ -174,6 +183,7 @@ fn check(args: CheckArgs) -> anyhow::Result<ExitCode> {
         Format::Json => report::json(&outcome.findings)?,
         Format::Github => report::github(&outcome.findings),
         Format::Sarif => report::sarif(&outcome.findings)?,
+        Format::Codequality => report::codequality(&outcome.findings)?,
     };
     emit(&text)?;
     Ok(if outcome.has_deny() {

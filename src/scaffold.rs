@@ -100,80 +100,200 @@ services:
             "schema/config.schema.json".into(),
             crate::schema::to_file_text(&crate::schema::config_schema()),
         ),
-        (".github/workflows/candor.yml".into(), GITHUB_WORKFLOW.into()),
-        (".gitlab-ci.yml".into(), GITLAB_CI.into()),
+        (".github/workflows/candor.yml".into(), github_workflow()),
+        (".gitlab-ci.yml".into(), gitlab_ci()),
     ]
 }
 
-/// GitHub Actions: check pull requests with annotations, build and publish the main branch.
-pub const GITHUB_WORKFLOW: &str = r#"# Checks every pull request (findings appear as annotations on the changed lines) and builds
-# and publishes the site from the main branch to GitHub Pages.
+/// The repository Candor is released from, as `owner/name` on GitHub (from Cargo.toml).
+fn release_repository() -> &'static str {
+    env!("CARGO_PKG_REPOSITORY")
+        .trim_start_matches("https://github.com/")
+        .trim_end_matches('/')
+}
+
+/// Fill a CI template: the Candor version and the commit it was built from (the setup action
+/// is pinned to that commit), and the repository it is released from.
+fn fill_ci_template(template: &str) -> String {
+    // A build from outside git does not know its commit: name the tag and say to pin it.
+    let template = if crate::COMMIT == "unknown" {
+        template.replace(
+            "@@COMMIT@ # v@VERSION@",
+            "@v@VERSION@ # pin this to the release's full commit id",
+        )
+    } else {
+        template.to_owned()
+    };
+    template
+        .replace("@VERSION@", env!("CARGO_PKG_VERSION"))
+        .replace("@COMMIT@", crate::COMMIT)
+        .replace("@REPOSITORY@", release_repository())
+}
+
+/// GitHub Actions: pull requests check their changed reports; the default branch is checked
+/// in full on every push and daily (deadlines pass without commits), and its site is built and
+/// deployed to GitHub Pages whatever the check says.
+pub fn github_workflow() -> String {
+    fill_ci_template(GITHUB_WORKFLOW)
+}
+
+/// GitLab CI: the same jobs as [`github_workflow`], with a Code Quality report and GitLab Pages.
+pub fn gitlab_ci() -> String {
+    fill_ci_template(GITLAB_CI)
+}
+
+const GITHUB_WORKFLOW: &str = r#"# Written by `candor init` (Candor @VERSION@). What each job does and why: Candor's README,
+# "Continuous integration".
+#
+# - Pull requests: the reports they change are checked with every rule; findings appear as
+#   annotations on the changed lines, and a deny finding fails the check.
+# - The default branch, on every push and daily: every report is checked, including the
+#   deadline rules (reports and actions overdue), which can fail without any commit as days
+#   pass. Findings go to code scanning (Security tab; private repositories need GitHub Advanced
+#   Security, otherwise remove that step). This job never holds back the site, which shows the
+#   same findings.
+# - The site is built from the default branch and deployed to GitHub Pages. Once, in the
+#   repository's Settings > Pages, set "Source" to "GitHub Actions".
+#
+# Every action is pinned by its full commit id (the version in the comment); Candor itself is
+# installed by its setup action, which verifies the release's signature and checksum.
 name: candor
 on:
   pull_request:
   push:
     branches: [main]
-permissions:
-  contents: read
-env:
-  # Where Candor is installed from; pin a version or a commit.
-  CANDOR_INSTALL: "cargo install --locked candor --version 0.1.0"
+  schedule:
+    - cron: "17 5 * * *"   # daily, 05:17 UTC
+  workflow_dispatch:
+permissions: {}
+concurrency:
+  group: candor-${{ github.ref }}
+  cancel-in-progress: false
 jobs:
-  check:
-    runs-on: ubuntu-latest
+  changed-reports:
+    if: github.event_name == 'pull_request'
+    runs-on: ubuntu-24.04
+    permissions:
+      contents: read
     steps:
-      - uses: actions/checkout@v4
+      - uses: actions/checkout@3d3c42e5aac5ba805825da76410c181273ba90b1 # v7.0.1
+        with:
+          fetch-depth: 0   # the merge base, and the history for publication times
+          persist-credentials: false
+      - uses: @REPOSITORY@@@COMMIT@ # v@VERSION@
+        with:
+          version: "@VERSION@"
+      - name: Check the changed reports
+        env:
+          BASE_SHA: ${{ github.event.pull_request.base.sha }}
+        run: candor check --format github --changed-since "$(git merge-base "$BASE_SHA" HEAD)"
+
+  all-reports:
+    if: github.event_name != 'pull_request'
+    runs-on: ubuntu-24.04
+    permissions:
+      contents: read
+      security-events: write   # upload the findings to code scanning
+    steps:
+      - uses: actions/checkout@3d3c42e5aac5ba805825da76410c181273ba90b1 # v7.0.1
         with:
           fetch-depth: 0
-      - run: $CANDOR_INSTALL
-      - name: Check the reports
-        run: candor check --format github
+          persist-credentials: false
+      - uses: @REPOSITORY@@@COMMIT@ # v@VERSION@
+        with:
+          version: "@VERSION@"
+      - name: Check every report (SARIF)
+        id: check
+        continue-on-error: true
+        run: candor check --format sarif > candor.sarif
+      - uses: github/codeql-action/upload-sarif@8aad20d150bbac5944a9f9d289da16a4b0d87c1e # v4.36.2
+        with:
+          sarif_file: candor.sarif
+          category: candor
+      - name: Fail on deny findings
+        if: steps.check.outcome == 'failure'
+        run: candor check
+
   build:
-    if: github.event_name == 'push'
-    needs: check
-    runs-on: ubuntu-latest
+    if: github.event_name != 'pull_request'
+    runs-on: ubuntu-24.04
     permissions:
-      pages: write
-      id-token: write
+      contents: read
     steps:
-      - uses: actions/checkout@v4
+      - uses: actions/checkout@3d3c42e5aac5ba805825da76410c181273ba90b1 # v7.0.1
         with:
           fetch-depth: 0   # the full history: each report page shows its revisions
-      - run: $CANDOR_INSTALL
+          persist-credentials: false
+      - uses: @REPOSITORY@@@COMMIT@ # v@VERSION@
+        with:
+          version: "@VERSION@"
       - name: Build the site
         run: candor build --out site
-      - uses: actions/upload-pages-artifact@v3
+      - uses: actions/upload-pages-artifact@fc324d3547104276b827a68afc52ff2a11cc49c9 # v5.0.0
         with:
           path: site
-      - uses: actions/deploy-pages@v4
+
+  deploy:
+    needs: build
+    runs-on: ubuntu-24.04
+    permissions:
+      pages: write      # publish to GitHub Pages
+      id-token: write   # prove to Pages that this workflow made the site
+    environment:
+      name: github-pages
+      url: ${{ steps.deployment.outputs.page_url }}
+    steps:
+      - id: deployment
+        uses: actions/deploy-pages@cd2ce8fcbc39b97be8ca5fce6e763baed58fa128 # v5.0.0
 "#;
 
-/// GitLab CI: check merge requests, build and publish the default branch.
-pub const GITLAB_CI: &str = r#"# Checks every merge request (findings as a code quality style report and in the log) and
-# builds and publishes the site from the default branch to GitLab Pages.
+const GITLAB_CI: &str = r#"# Written by `candor init` (Candor @VERSION@). What each job does and why: Candor's README,
+# "Continuous integration".
+#
+# - Merge requests: the reports they change are checked with every rule; findings appear in
+#   the merge request's Code Quality widget, and a deny finding fails the job.
+# - The default branch, on every push and on a schedule (CI/CD > Pipeline schedules, e.g.
+#   daily): every report is checked, including the deadline rules, which can fail without any
+#   commit as days pass. This job never holds back the site, which shows the same findings.
+# - The site is built from the default branch and published with GitLab Pages.
+#
+# The image is Candor's release image with a shell, pinned to the version that wrote this
+# file; pin its digest too (`docker buildx imagetools inspect IMAGE`) for a byte-exact image.
 variables:
   GIT_DEPTH: 0   # the full history: each report page shows its revisions
-  CANDOR_INSTALL: "cargo install --locked candor --version 0.1.0"
 default:
-  image: rust:latest
-check:
+  image: ghcr.io/@REPOSITORY@:@VERSION@-ci
+
+changed-reports:
   stage: test
   rules:
     - if: $CI_PIPELINE_SOURCE == "merge_request_event"
-    - if: $CI_COMMIT_BRANCH == $CI_DEFAULT_BRANCH
   script:
-    - $CANDOR_INSTALL
-    - candor check --format sarif > candor.sarif || true
-    - candor check
+    - candor check --format codequality --changed-since "$CI_MERGE_REQUEST_DIFF_BASE_SHA" > gl-code-quality-report.json || true
+    - candor check --changed-since "$CI_MERGE_REQUEST_DIFF_BASE_SHA"
   artifacts:
     when: always
-    paths: [candor.sarif]
-pages:
-  stage: deploy
+    reports:
+      codequality: gl-code-quality-report.json
+
+all-reports:
+  stage: test
   rules:
     - if: $CI_COMMIT_BRANCH == $CI_DEFAULT_BRANCH
   script:
-    - $CANDOR_INSTALL
+    - candor check --format codequality > gl-code-quality-report.json || true
+    - candor check
+  artifacts:
+    when: always
+    reports:
+      codequality: gl-code-quality-report.json
+
+pages:
+  stage: deploy
+  needs: []   # published whatever the check says: the site shows the findings
+  rules:
+    - if: $CI_COMMIT_BRANCH == $CI_DEFAULT_BRANCH && $CI_PIPELINE_SOURCE != "schedule"
+  script:
     - candor build --out public
   artifacts:
     paths: [public]

@@ -547,6 +547,100 @@ fn open_repository(start: &Path) -> Result<Repository, git2::Error> {
     }
 }
 
+/// What is staged for the next commit in the repository whose top folder is `root`.
+#[derive(Clone, Debug)]
+pub struct Staged {
+    /// The staged tree (candor.yaml and the reports as `git commit` would record them), with
+    /// the history up to `HEAD` when there is one.
+    pub source: Source,
+    /// Reports whose staged content differs from `HEAD` (added, modified or renamed).
+    pub changed: Vec<String>,
+    /// Whether candor.yaml is staged with changes, which concern every report.
+    pub config_changed: bool,
+}
+
+/// Read what is staged in the repository whose top folder is `root`: the index is written
+/// as tree objects (as `git commit` and `git write-tree` do; no file is changed) and read like
+/// a commit, so a check sees exactly what would be committed, whatever the working tree holds.
+pub fn staged(root: &Path) -> anyhow::Result<Staged> {
+    git2::opts::strict_hash_verification(false);
+    let repo = open_repository(root).with_context(|| {
+        format!(
+            "{} is not inside a git repository, so nothing is staged",
+            root.display()
+        )
+    })?;
+    let workdir = repo
+        .workdir()
+        .with_context(|| "the repository has no working tree, so nothing is staged".to_owned())?;
+    if workdir.canonicalize().ok() != root.canonicalize().ok() {
+        bail!(
+            "--staged needs the reports repository to be a git repository of its own, but {} is a subfolder of {}; run `candor check` on the files instead",
+            root.display(),
+            workdir.display()
+        );
+    }
+    // `git commit -a` and `git commit FILE` stage into a temporary index and name it to hooks.
+    let mut index = match std::env::var_os("GIT_INDEX_FILE") {
+        Some(file) => git2::Index::open(&std::env::current_dir()?.join(file))
+            .context("cannot read the index named by GIT_INDEX_FILE")?,
+        None => repo.index().context("cannot read git's index")?,
+    };
+    let tree_id = index
+        .write_tree_to(&repo)
+        .context("cannot read what is staged (is a merge in progress with conflicts?)")?;
+    let head = repo.head().ok().and_then(|h| h.peel_to_commit().ok());
+    if repo
+        .find_tree(tree_id)?
+        .get_name(CONFIG_FILE)
+        .is_none_or(|entry| entry.filemode() == GIT_SYMLINK)
+    {
+        bail!(
+            "no {CONFIG_FILE} is staged at the root of {}; stage it with `git add {CONFIG_FILE}`",
+            root.display()
+        );
+    }
+    let staged_tree = GitTree {
+        git_dir: repo.path().to_path_buf(),
+        workdir: Some(workdir.to_path_buf()),
+        commit: head.as_ref().map_or(Oid::ZERO_SHA1, git2::Commit::id),
+        tree: tree_id,
+    };
+    let history = head.as_ref().map(|commit| GitTree {
+        tree: commit.tree_id(),
+        ..staged_tree.clone()
+    });
+    let head_tree = head.as_ref().map(git2::Commit::tree).transpose()?;
+    let mut options = git2::DiffOptions::new();
+    options
+        .pathspec(INCIDENTS_DIR)
+        .pathspec(CONFIG_FILE)
+        .ignore_submodules(true);
+    let mut diff = repo.diff_tree_to_index(head_tree.as_ref(), Some(&index), Some(&mut options))?;
+    diff.find_similar(Some(git2::DiffFindOptions::new().renames(true)))?;
+    let mut changed = Vec::new();
+    let mut config_changed = false;
+    for delta in diff.deltas() {
+        if delta.status() == git2::Delta::Deleted {
+            continue;
+        }
+        let Some(path) = delta.new_file().path().and_then(Path::to_str) else {
+            continue;
+        };
+        if path == CONFIG_FILE {
+            config_changed = true;
+        } else {
+            changed.push(path.to_owned());
+        }
+    }
+    changed.sort();
+    Ok(Staged {
+        source: Source::Staged(staged_tree, history),
+        changed,
+        config_changed,
+    })
+}
+
 /// The first 7 hex digits of a commit id.
 pub fn short_id(oid: Oid) -> String {
     oid.to_string().chars().take(7).collect()
@@ -680,13 +774,15 @@ pub enum Source {
     Git(GitTree),
     /// The files on disk (`--worktree`), with the repository's git history if there is one.
     Work(WorkTree, Option<GitTree>),
+    /// What is staged for the next commit (git's index), with the history up to `HEAD`.
+    Staged(GitTree, Option<GitTree>),
 }
 
 impl Source {
     /// Reports and skipped files.
     pub fn list_reports(&self) -> anyhow::Result<Listing> {
         match self {
-            Source::Git(tree) => tree.list_reports(),
+            Source::Git(tree) | Source::Staged(tree, _) => tree.list_reports(),
             Source::Work(tree, _) => tree.list_reports(),
         }
     }
@@ -694,7 +790,7 @@ impl Source {
     /// Read one file.
     pub fn read(&self, path: &str, limit: u64) -> anyhow::Result<Vec<u8>> {
         match self {
-            Source::Git(tree) => tree.read(path, limit),
+            Source::Git(tree) | Source::Staged(tree, _) => tree.read(path, limit),
             Source::Work(tree, _) => tree.read(path, limit),
         }
     }
@@ -718,7 +814,7 @@ impl Source {
         visit: &(dyn Fn(&str, anyhow::Result<Vec<u8>>) -> T + Sync),
     ) -> Vec<T> {
         match self {
-            Source::Git(tree) => tree.map_files(paths, limit, visit),
+            Source::Git(tree) | Source::Staged(tree, _) => tree.map_files(paths, limit, visit),
             Source::Work(tree, _) => paths
                 .par_iter()
                 .map(|path| visit(path, tree.read(path, limit)))
@@ -729,7 +825,7 @@ impl Source {
     /// Files under `templates/`, relative to the repository root.
     pub fn list_templates(&self) -> anyhow::Result<Vec<String>> {
         match self {
-            Source::Git(tree) => tree.list_templates(),
+            Source::Git(tree) | Source::Staged(tree, _) => tree.list_templates(),
             Source::Work(tree, _) => tree.list_templates(),
         }
     }
@@ -738,7 +834,7 @@ impl Source {
     pub fn history_tree(&self) -> Option<&GitTree> {
         match self {
             Source::Git(tree) => Some(tree),
-            Source::Work(_, tree) => tree.as_ref(),
+            Source::Work(_, tree) | Source::Staged(_, tree) => tree.as_ref(),
         }
     }
 
@@ -746,7 +842,7 @@ impl Source {
     pub fn source_commit(&self) -> Option<Oid> {
         match self {
             Source::Git(tree) => Some(tree.commit()),
-            Source::Work(..) => None,
+            Source::Work(..) | Source::Staged(..) => None,
         }
     }
 }

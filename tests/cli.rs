@@ -406,9 +406,38 @@ fn formatted(format: &str) -> String {
 
 #[test]
 fn snapshots_of_each_output_format() {
-    for format in ["json", "github", "sarif", "human"] {
+    for format in ["json", "github", "sarif", "human", "codequality"] {
         let text = formatted(format).replace(env!("CARGO_PKG_VERSION"), "[version]");
         insta::assert_snapshot!(format!("format_{format}"), text);
+    }
+}
+
+#[test]
+fn the_code_quality_report_has_what_gitlab_reads_and_one_fingerprint_per_issue() {
+    let issues: Vec<serde_json::Value> = serde_json::from_str(&formatted("codequality")).unwrap();
+    let findings: Vec<serde_json::Value> = serde_json::from_str(&formatted("json")).unwrap();
+    assert_eq!(issues.len(), findings.len());
+    assert!(issues.len() > 3, "{issues:#?}");
+    let mut fingerprints = std::collections::HashSet::new();
+    for (issue, finding) in issues.iter().zip(&findings) {
+        assert!(fingerprints.insert(issue["fingerprint"].as_str().unwrap().to_owned()));
+        assert_eq!(issue["location"]["path"], finding["file"]);
+        assert_eq!(
+            issue["location"]["lines"]["begin"],
+            finding["line"].as_u64().unwrap_or(1)
+        );
+        let severity = if finding["level"] == "deny" {
+            "major"
+        } else {
+            "minor"
+        };
+        assert_eq!(issue["severity"], severity);
+        assert!(
+            issue["description"]
+                .as_str()
+                .unwrap()
+                .contains(finding["message"].as_str().unwrap())
+        );
     }
 }
 

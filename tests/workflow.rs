@@ -504,3 +504,224 @@ fn completions_and_man_page() {
     );
     assert!(text.contains("candor"));
 }
+
+#[test]
+fn the_plain_hook_refuses_a_broken_staged_report_even_when_the_file_on_disk_is_fixed() {
+    let repo = GitRepo::new(CONFIG);
+    let path = "incidents/2026/2026-05-01-a.yaml";
+    repo.write(path, &report("2026-05-01-a", 1, "minor"));
+    repo.commit("A report", 1_778_000_000);
+    let hooks = repo.path().join(".git/hooks");
+    std::fs::create_dir_all(&hooks).unwrap();
+    std::fs::copy(
+        crate::support::project_root().join("hooks/pre-commit"),
+        hooks.join("pre-commit"),
+    )
+    .unwrap();
+    let bin = std::path::Path::new(env!("CARGO_BIN_EXE_candor"))
+        .parent()
+        .unwrap()
+        .to_owned();
+    let path_var = std::env::join_paths(
+        std::iter::once(bin).chain(std::env::split_paths(&std::env::var_os("PATH").unwrap())),
+    )
+    .unwrap();
+    let git = |args: &[&str]| {
+        Process::new("git")
+            .current_dir(repo.path())
+            .env("PATH", &path_var)
+            .args([
+                "-c",
+                "user.name=Agency",
+                "-c",
+                "user.email=reports@example.org",
+            ])
+            .args(args)
+            .output()
+            .unwrap()
+    };
+
+    // Stage a final report whose root cause is unknown (A021, deny), then fix the file on
+    // disk without staging the fix.
+    let broken = report("2026-05-01-a", 1, "minor")
+        .replace("status: confirmed", "status: under-investigation");
+    repo.write(path, &broken);
+    assert!(git(&["add", path]).status.success());
+    repo.write(
+        path,
+        &report("2026-05-01-a", 1, "minor")
+            .replace("Nobody could log in.", "Nobody could log in at all."),
+    );
+    let commit = git(&["commit", "-m", "Fix the cause"]);
+    let said = String::from_utf8_lossy(&commit.stdout).into_owned()
+        + &String::from_utf8_lossy(&commit.stderr);
+    assert!(!commit.status.success(), "the commit went through: {said}");
+    assert!(said.contains("A021"), "{said}");
+    assert!(said.contains(path), "{said}");
+
+    // Staging the fixed file lets the commit through; `commit -a` is checked the same way.
+    assert!(git(&["add", path]).status.success());
+    let commit = git(&["commit", "-m", "Fix the cause"]);
+    assert!(
+        commit.status.success(),
+        "{}",
+        String::from_utf8_lossy(&commit.stdout)
+    );
+    repo.write(path, &broken);
+    let commit = git(&["commit", "-a", "-m", "Break it again"]);
+    let said = String::from_utf8_lossy(&commit.stdout).into_owned()
+        + &String::from_utf8_lossy(&commit.stderr);
+    assert!(!commit.status.success(), "commit -a went through: {said}");
+    assert!(said.contains("A021"), "{said}");
+}
+
+/// A YAML file `candor init` wrote, as JSON (read with Candor's own loader).
+fn yaml_as_json(path: &std::path::Path) -> serde_json::Value {
+    let bytes = std::fs::read(path).unwrap();
+    let loaded = candor::load::load(&bytes, &candor::config::Limits::default());
+    assert!(loaded.problems.is_empty(), "{:?}", loaded.problems);
+    loaded.root.unwrap().to_json()
+}
+
+#[test]
+fn the_ci_files_init_writes_pin_everything_and_never_hold_back_the_site() {
+    let dir = tempfile::tempdir().unwrap();
+    init(dir.path());
+    let github = yaml_as_json(&dir.path().join(".github/workflows/candor.yml"));
+    let jobs = github["jobs"].as_object().unwrap();
+    assert_eq!(github["permissions"], serde_json::json!({}));
+    let mut uses = Vec::new();
+    for (name, job) in jobs {
+        assert!(
+            job["permissions"].is_object(),
+            "{name} names its permissions"
+        );
+        for step in job["steps"].as_array().unwrap() {
+            if let Some(action) = step["uses"].as_str() {
+                uses.push(action.to_owned());
+                if action.starts_with("actions/checkout@") {
+                    assert_eq!(step["with"]["persist-credentials"], false, "{name}");
+                    assert_eq!(
+                        job["permissions"]["contents"], "read",
+                        "{name}: checkout needs contents: read in a private repository"
+                    );
+                }
+            }
+        }
+    }
+    for action in &uses {
+        let (_, pin) = action.split_once('@').unwrap();
+        assert!(
+            pin.len() == 40 && pin.bytes().all(|b| b.is_ascii_hexdigit()),
+            "{action} is not pinned by a full commit id"
+        );
+    }
+    let setup = format!(
+        "{}@{}",
+        env!("CARGO_PKG_REPOSITORY").trim_start_matches("https://github.com/"),
+        candor::COMMIT
+    );
+    assert!(uses.contains(&setup), "{uses:?}");
+    let text = std::fs::read_to_string(dir.path().join(".github/workflows/candor.yml")).unwrap();
+    assert!(text.contains(&format!("version: \"{}\"", env!("CARGO_PKG_VERSION"))));
+    // Pull requests check their changed reports against the merge base.
+    let changed = &jobs["changed-reports"];
+    assert_eq!(changed["if"], "github.event_name == 'pull_request'");
+    let commands: Vec<&str> = changed["steps"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|s| s["run"].as_str())
+        .collect();
+    assert!(
+        commands
+            .iter()
+            .any(|c| c.contains("--changed-since \"$(git merge-base"))
+    );
+    // The full check runs on a schedule; the site is built and deployed without waiting for it.
+    assert!(github["on"]["schedule"].is_array());
+    assert!(
+        jobs["build"].get("needs").is_none(),
+        "the build never waits for the check"
+    );
+    assert_eq!(jobs["deploy"]["needs"], "build");
+    assert_eq!(jobs["deploy"]["environment"]["name"], "github-pages");
+    assert_eq!(jobs["deploy"]["permissions"]["pages"], "write");
+    assert_eq!(jobs["deploy"]["permissions"]["id-token"], "write");
+    assert!(jobs["build"]["steps"].as_array().unwrap().iter().any(|s| {
+        s["uses"]
+            .as_str()
+            .is_some_and(|u| u.starts_with("actions/upload-pages-artifact@"))
+    }));
+    assert!(
+        jobs["all-reports"]["steps"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|s| s["uses"]
+                .as_str()
+                .is_some_and(|u| u.starts_with("github/codeql-action/upload-sarif@")))
+    );
+
+    let gitlab = yaml_as_json(&dir.path().join(".gitlab-ci.yml"));
+    assert_eq!(
+        gitlab["default"]["image"],
+        format!(
+            "ghcr.io/{}:{}-ci",
+            env!("CARGO_PKG_REPOSITORY").trim_start_matches("https://github.com/"),
+            env!("CARGO_PKG_VERSION")
+        ),
+        "a pinned image, never :latest"
+    );
+    for job in ["changed-reports", "all-reports"] {
+        let job = &gitlab[job];
+        assert_eq!(job["stage"], "test");
+        assert_eq!(
+            job["artifacts"]["reports"]["codequality"],
+            "gl-code-quality-report.json"
+        );
+        let script = job["script"].as_array().unwrap();
+        assert!(script[0].as_str().unwrap().contains("--format codequality"));
+    }
+    assert!(
+        gitlab["changed-reports"]["script"][1]
+            .as_str()
+            .unwrap()
+            .contains("--changed-since \"$CI_MERGE_REQUEST_DIFF_BASE_SHA\"")
+    );
+    assert_eq!(gitlab["pages"]["needs"], serde_json::json!([]));
+    assert_eq!(
+        gitlab["pages"]["artifacts"]["paths"],
+        serde_json::json!(["public"])
+    );
+    assert_eq!(gitlab["pages"]["script"][0], "candor build --out public");
+    // Only GitLab's own keywords and the jobs at the top level.
+    for key in gitlab.as_object().unwrap().keys() {
+        assert!(
+            [
+                "variables",
+                "default",
+                "changed-reports",
+                "all-reports",
+                "pages"
+            ]
+            .contains(&key.as_str()),
+            "{key}"
+        );
+    }
+}
+
+#[test]
+fn version_names_the_commit() {
+    let output = candor().arg("--version").output().unwrap();
+    let text = String::from_utf8(output.stdout).unwrap();
+    assert_eq!(
+        text.trim(),
+        format!(
+            "candor {} (commit {})",
+            env!("CARGO_PKG_VERSION"),
+            candor::COMMIT
+        )
+    );
+    assert!(candor::COMMIT == "unknown" || candor::COMMIT.len() == 40);
+}

@@ -1,11 +1,13 @@
 //! Printers for findings, one per output format. Each takes the sorted findings and returns
 //! the text to print; the binary writes it, so there is one sink for output.
 
+mod codequality;
 mod github;
 mod human;
 mod json;
 mod sarif;
 
+pub use codequality::render as codequality;
 pub use github::render as github;
 pub use human::{HumanStyle, render as human};
 pub use json::render as json;
@@ -22,4 +24,6 @@ pub enum Format {
     Github,
     /// SARIF 2.1.0, for code scanning dashboards.
     Sarif,
+    /// GitLab's Code Quality report (`artifacts:reports:codequality`), shown in merge requests.
+    Codequality,
 }

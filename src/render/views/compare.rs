@@ -213,7 +213,11 @@ pub(crate) fn organisation_year(
             paths::organisation(key).trim_start_matches("organisations/")
         ),
         year: year_label(record.year, record.to_date, l),
-        row: year_row(model, key, record, l),
+        // The record's figures link to the sections of this very page.
+        row: OrganisationYearRow {
+            href: String::new(),
+            ..year_row(model, key, record, l)
+        },
         reports: report_rows(model, &started, l, "../../"),
         actions,
         name,
