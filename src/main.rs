@@ -296,7 +296,7 @@ fn init(args: InitArgs) -> anyhow::Result<ExitCode> {
         text.push_str("  (and a new git repository)\n");
     }
     text.push_str(&format!(
-        "next:\n  cd {}\n  candor new \"What happened\" --service {}\n  candor check\n  git add -A && git commit -m \"Start the reports repository\"\n  candor build\n",
+        "next:\n  cd {}\n  candor new \"What happened\" --service {}\n  candor check\n  git add -A && git commit -m \"Start the reports repository\"\n  candor build\nin CI: on GitHub, set Settings > Pages > Source to \"GitHub Actions\" once; on GitLab, add a daily\npipeline schedule so that deadlines are checked without commits (the README explains both)\nbefore each commit: a git hook that runs `candor check --staged` (README, \"Before each commit\")\n",
         root.display(),
         options.service
     ));

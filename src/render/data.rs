@@ -76,6 +76,7 @@ struct IncidentRow {
     duration_minutes: String,
     users_affected: String,
     user_hours: String,
+    user_hours_lost: String,
     outage: &'static str,
     root_cause_status: &'static str,
     root_cause_category: &'static str,
@@ -119,6 +120,10 @@ pub(super) fn write_incidents_csv(model: &Model<'_>, out: &mut dyn Write) -> any
                 .unwrap_or_default(),
             user_hours: figures
                 .user_hours
+                .map(|u| format!("{u:.0}"))
+                .unwrap_or_default(),
+            user_hours_lost: report
+                .user_hours_lost
                 .map(|u| format!("{u:.0}"))
                 .unwrap_or_default(),
             outage: match incident.impact.as_ref().map(|i| i.outage) {

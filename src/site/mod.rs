@@ -129,6 +129,9 @@ pub struct Report<'a> {
     pub full_outage: bool,
     /// Users affected × outage hours, a partial outage weighted by the policy's weight.
     pub user_hours_lost: Option<f64>,
+    /// The weight of the outage's time in that figure: 1 for a full outage, the policy's
+    /// `partial_weight` for a partial one.
+    pub outage_weight: f64,
     /// What the public was told, against what was true.
     pub statements: StatementRecord,
     /// Key facts that changed after the report was first published, in id order.
@@ -367,6 +370,7 @@ fn report<'a>(
         outage,
         full_outage,
         user_hours_lost,
+        outage_weight: weight,
         statements: statements(incident, input.checked.impact.computed, today),
         history: published,
         later_changes,

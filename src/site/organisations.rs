@@ -75,7 +75,8 @@ pub struct OrganisationYear {
     pub misinformed_minutes: f64,
     /// Minutes from detection to the first public statement.
     pub minutes_to_first_statement: Spread,
-    /// Promised actions due in the year.
+    /// Promised actions due in the year by now: done, dropped, or open past their due date
+    /// (an open action whose date has not come yet is not counted).
     pub actions_due: usize,
     /// Of those, done by their due date.
     pub actions_kept_on_time: usize,
@@ -214,6 +215,12 @@ fn year_record(
         .iter()
         .flat_map(|r| r.incident().actions.iter().zip(&r.actions))
         .filter(|(a, _)| a.due.is_some_and(|d| d.year() == year))
+        // Due by now: decided, or open past its date. A promise whose date has not come yet
+        // is neither kept nor broken, and would make the share kept look worse than it is.
+        .filter(|(a, rec)| {
+            matches!(a.status, ActionStatus::Done | ActionStatus::Dropped)
+                || rec.days_overdue.is_some()
+        })
         .collect();
     let preliminary_late = in_year
         .iter()

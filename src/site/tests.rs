@@ -742,3 +742,55 @@ fn the_model_follows_a_promise_through_the_published_revisions() {
     );
     assert_eq!(org.kept_by_original_due_share(), Some(0.0));
 }
+
+/// A final report on service `a` in 2026 with the given `actions:` list (YAML flow items).
+fn report_with_actions(id: &str, actions: &[&str]) -> CheckedReport {
+    let mut checked = report(
+        id,
+        "a",
+        "2026-03-02T09:00:00+01:00",
+        Some("2026-03-02T13:00:00+01:00"),
+        "full",
+        1000,
+    );
+    let yaml = format!("[{}]", actions.join(", "));
+    let root = load::load(yaml.as_bytes(), &Limits::default())
+        .root
+        .unwrap();
+    checked.incident.actions = serde_json::from_value(root.to_json()).unwrap();
+    checked
+}
+
+#[test]
+fn a_promise_whose_date_has_not_come_is_not_yet_due() {
+    let config = config();
+    let reports = [report_with_actions(
+        "r",
+        &[
+            "{id: A1, type: prevent, action: X, owner: O, due: 2026-06-30, status: done, done_on: 2026-06-01}",
+            "{id: A2, type: prevent, action: X, owner: O, due: 2026-09-30, status: planned}",
+            "{id: A3, type: prevent, action: X, owner: O, due: 2026-10-31, status: dropped}",
+            "{id: A4, type: prevent, action: X, owner: O, due: 2026-12-15, status: planned}",
+            "{id: A5, type: prevent, action: X, owner: O, due: 2026-12-20, status: done, done_on: 2026-11-20}",
+        ],
+    )];
+    let now = model(&config, &reports, "2026-12-01T00:00:00Z", HashMap::new());
+    let org = now.organisation("org").unwrap();
+    let y = org.years.iter().find(|y| y.year == 2026).unwrap();
+    // A4 is open and due on 15 December: neither kept nor broken on 1 December. A5 is due
+    // later too, but done already: kept.
+    assert_eq!(
+        (
+            y.actions_due,
+            y.actions_kept_on_time,
+            y.actions_overdue,
+            y.actions_dropped
+        ),
+        (4, 2, 1, 1)
+    );
+    // Later in December A4 is overdue too.
+    let later = model(&config, &reports, "2026-12-16T00:00:00Z", HashMap::new());
+    let later_org = later.organisation("org").unwrap();
+    let y = later_org.years.iter().find(|y| y.year == 2026).unwrap();
+    assert_eq!((y.actions_due, y.actions_overdue), (5, 2));
+}

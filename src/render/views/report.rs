@@ -814,7 +814,20 @@ fn key_facts(report: &Report<'_>, l: &Localizer<'_>) -> KeyFactsView {
         people,
         duration: strings.duration(figures.duration_minutes),
         ongoing: figures.ongoing,
-        user_hours: figures.user_hours.map(|u| strings.integer(u)),
+        // The same figure as the service and organisation pages: degraded time weighted.
+        user_hours: report.user_hours_lost.map(|u| {
+            let value = strings.integer(u);
+            if report.full_outage {
+                strings
+                    .get("key_facts.user_hours")
+                    .replace("{value}", &value)
+            } else {
+                strings
+                    .get("key_facts.user_hours_weighted")
+                    .replace("{value}", &value)
+                    .replace("{weight}", &strings.decimal(report.outage_weight, 2))
+            }
+        }),
         outage: incident.impact.as_ref().map(|i| {
             label(
                 strings,
@@ -855,10 +868,9 @@ fn cite(model: &Model<'_>, report: &Report<'_>, l: &Localizer<'_>) -> CiteView {
         .last()
         .map(|(r, _)| r)
         .or(report.history.first_published.as_ref());
-    let revision = model
-        .source_commit
-        .as_ref()
-        .map(|commit| commit[..commit.len().min(7)].to_owned());
+    // The report's own latest published revision (each has a permanent page), not the
+    // commit the site happened to be built from.
+    let revision = latest.map(|r| r.short.clone());
     let date = latest
         .map(|r| l.strings.date(l.local(&r.time).date_naive()))
         .unwrap_or_else(|| l.strings.date(model.today_date()));
@@ -898,9 +910,15 @@ fn cite(model: &Model<'_>, report: &Report<'_>, l: &Localizer<'_>) -> CiteView {
         &title_html,
         &escape(&date),
         &escape(&url),
-        revision
-            .as_ref()
-            .map(|r| format!("<code>{}</code>", escape(r))),
+        revision.as_ref().map(|r| {
+            // Linked to the revision's permanent page, beside this one.
+            format!(
+                r#"<a href="{}/{}.html"><code>{}</code></a>"#,
+                escape(&incident.id),
+                escape(r),
+                escape(r)
+            )
+        }),
     );
     CiteView {
         text,
