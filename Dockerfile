@@ -16,7 +16,7 @@ FROM rust:1.95-alpine AS build
 RUN apk add --no-cache musl-dev make perl
 WORKDIR /src
 COPY . .
-RUN cargo build --release --locked && cp target/release/candor /candor
+RUN RUSTFLAGS='--cfg getrandom_backend="linux_getrandom"' cargo build --release --locked && cp target/release/candor /candor
 
 FROM scratch AS from-source
 COPY --from=build /candor /usr/local/bin/candor
