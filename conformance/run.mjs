@@ -336,7 +336,15 @@ async function checkPrint(site, browser, screenshots) {
   const baseUrl = readFileSync(join(site.dir, lang, 'reports', `${report.id}.html`), 'utf8').match(/<link rel="canonical" href="([^"]+)"/)?.[1];
   if (baseUrl && !squeezed.includes(baseUrl)) fail('print', `the printed report does not carry its address ${baseUrl}`);
   if (!baseUrl) fail('print', `${lang}/reports/${report.id}.html has no canonical address`);
-  if (manifest.source_commit && !squeezed.includes(manifest.source_commit.slice(0, 7))) fail('print', `the printed report does not carry its revision ${manifest.source_commit.slice(0, 7)}`);
+  // The revision printed is the report's latest published revision, the one its citation
+  // names and links to its permanent page.
+  const pageHtml = readFileSync(join(site.dir, lang, 'reports', `${report.id}.html`), 'utf8');
+  const cited = pageHtml.match(/class="citation">[^]*?<a href="([^"\/]+)\/([0-9a-f]{7,})\.html"/);
+  if (manifest.source_commit && !cited) fail('print', `${lang}/reports/${report.id}.html cites no revision`);
+  if (cited) {
+    if (!existsSync(join(site.dir, lang, 'reports', cited[1], `${cited[2]}.html`))) fail('print', `the cited revision ${cited[2]} has no page`);
+    if (!squeezed.includes(cited[2])) fail('print', `the printed report does not carry its revision ${cited[2]}`);
+  }
   const link = (report.actions || []).map((a) => a.evidence).find(Boolean) || (report.references || []).map((r) => r.url)[0];
   if (link && !squeezed.includes(link.replace(/\s+/g, ''))) fail('print', `the printed report does not show the link target ${link}`);
   console.log(`  ${pdf}`);
