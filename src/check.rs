@@ -724,11 +724,11 @@ fn unreadable(file: &str, error: &anyhow::Error, engine: &Engine<'_>) -> Analysi
 /// Check what is staged for the next commit (git's index), not the working tree: findings
 /// for the staged reports that differ from `HEAD` (every report when candor.yaml is staged),
 /// while the rules across reports see every staged report. A pre-commit hook's check.
-pub fn check_staged(staged: source::Staged, today: DateTime<Utc>) -> anyhow::Result<Run> {
+pub fn check_staged(staged: &source::Staged, today: DateTime<Utc>) -> anyhow::Result<Run> {
     if staged.config_changed {
         return run(&staged.source, None, today, false);
     }
-    let mut only: HashSet<String> = staged.changed.into_iter().collect();
+    let mut only: HashSet<String> = staged.changed.iter().cloned().collect();
     only.extend(
         staged
             .source

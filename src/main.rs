@@ -142,7 +142,7 @@ fn check(args: CheckArgs) -> anyhow::Result<ExitCode> {
     };
     let mut outcome = match (&args.changed_since, &staged) {
         (Some(rev), _) => candor::check::check_changed_since(&tree, rev, today)?,
-        (None, Some(staged)) => candor::check::check_staged(staged.clone(), today)?,
+        (None, Some(staged)) => candor::check::check_staged(staged, today)?,
         (None, None) => candor::check_worktree(&tree, only.as_ref(), today)?,
     };
     if args.lang != "en" {

@@ -548,7 +548,7 @@ fn open_repository(start: &Path) -> Result<Repository, git2::Error> {
 }
 
 /// What is staged for the next commit in the repository whose top folder is `root`.
-#[derive(Clone, Debug)]
+#[derive(Debug)]
 pub struct Staged {
     /// The staged tree (candor.yaml and the reports as `git commit` would record them), with
     /// the history up to `HEAD` when there is one.

@@ -7,7 +7,7 @@ use chrono::Datelike;
 use serde::Serialize;
 
 use super::organisation::{OrganisationYearRow, year_label, year_row};
-use super::service::percent;
+use super::service::{YearFigures, year_figures};
 use super::{
     ActionView, Localizer, ReportLink, ReportRow, action_view, paths, report_rows, report_year,
     service_name,
@@ -55,28 +55,11 @@ pub(crate) struct ServiceYearRow {
     pub href: String,
     /// The responsible organisation's name.
     pub organisation: String,
-    /// The year, marked "to date" while it runs.
-    pub year: String,
-    /// The year as a number.
-    pub year_number: i32,
-    /// Published reports on the service that started in the year.
-    pub incidents: usize,
-    /// Completely unavailable, formatted.
-    pub downtime: String,
-    /// Degraded, formatted.
-    pub degraded: String,
-    /// Availability, formatted.
-    pub availability: String,
-    /// As users experienced it, formatted.
-    pub experienced: String,
+    /// The year's figures, as on the service's page.
+    #[serde(flatten)]
+    pub figures: YearFigures,
     /// The target, formatted.
     pub target: Option<String>,
-    /// Whether the availability met the target.
-    pub met: Option<bool>,
-    /// Whether the experienced availability met it.
-    pub experienced_met: Option<bool>,
-    /// User-hours lost, formatted.
-    pub user_hours_lost: String,
     /// Raw values to sort by: availability and experienced availability in percent, minutes
     /// completely unavailable, minutes degraded, user-hours lost.
     pub sort: [f64; 5],
@@ -102,19 +85,10 @@ pub(crate) fn services_compared(model: &Model<'_>, l: &Localizer<'_>) -> Service
                     .trim_start_matches("services/")
                     .to_owned(),
                 organisation: super::organisation_name(model, &figures.organisation, l),
-                year: year_label(year.year, year.to_date, l),
-                year_number: year.year,
-                incidents: year.incidents,
-                downtime: strings.duration(year.availability.full_minutes),
-                degraded: strings.duration(year.availability.partial_minutes),
-                availability: percent(&year.availability, l),
-                experienced: percent(&year.experienced, l),
+                figures: year_figures(year, l),
                 target: figures
                     .target_percent
                     .map(|t| format!("{} %", strings.decimal(t, 2))),
-                met: year.target_met,
-                experienced_met: year.experienced_target_met,
-                user_hours_lost: strings.integer(year.user_hours_lost),
                 sort: [
                     year.availability.percent(),
                     year.experienced.percent(),
@@ -127,7 +101,7 @@ pub(crate) fn services_compared(model: &Model<'_>, l: &Localizer<'_>) -> Service
         .collect();
     rows.sort_by_cached_key(|row| {
         (
-            std::cmp::Reverse(row.year_number),
+            std::cmp::Reverse(row.figures.year_number),
             collation_key(&row.name, l.lang),
         )
     });

@@ -40,9 +40,9 @@ pub(crate) struct ServiceView {
     pub total_reports: usize,
 }
 
-/// One year of a service's availability.
+/// One year of a service's figures, formatted: shared by the service page and the comparison.
 #[derive(Debug, Serialize)]
-pub(crate) struct AvailabilityRow {
+pub(crate) struct YearFigures {
     /// Year, marked "to date" while it runs.
     pub year: String,
     /// The year as a number.
@@ -63,6 +63,31 @@ pub(crate) struct AvailabilityRow {
     pub experienced_met: Option<bool>,
     /// User-hours lost, formatted.
     pub user_hours_lost: String,
+}
+
+/// The figures of one of a service's years, formatted.
+pub(crate) fn year_figures(year: &ServiceYear, l: &Localizer<'_>) -> YearFigures {
+    let strings = l.strings;
+    YearFigures {
+        year: year_label(year.year, year.to_date, l),
+        year_number: year.year,
+        incidents: year.incidents,
+        downtime: strings.duration(year.availability.full_minutes),
+        degraded: strings.duration(year.availability.partial_minutes),
+        availability: percent(&year.availability, l),
+        met: year.target_met,
+        experienced: percent(&year.experienced, l),
+        experienced_met: year.experienced_target_met,
+        user_hours_lost: strings.integer(year.user_hours_lost),
+    }
+}
+
+/// One year of a service's availability, with its day strip.
+#[derive(Debug, Serialize)]
+pub(crate) struct AvailabilityRow {
+    /// The year's figures.
+    #[serde(flatten)]
+    pub figures: YearFigures,
     /// The year day by day (safe SVG).
     pub day_strip: String,
     /// The days with an outage, in words, for readers who cannot see the strip.
@@ -97,16 +122,7 @@ pub(crate) fn service(model: &Model<'_>, key: &str, l: &Localizer<'_>) -> Servic
                 .map(|day| day_words(day, l))
                 .collect(),
             outage_days_label: strings.count("service.outage_days", year.outage_days.len()),
-            year: year_label(year.year, year.to_date, l),
-            year_number: year.year,
-            incidents: year.incidents,
-            downtime: strings.duration(year.availability.full_minutes),
-            degraded: strings.duration(year.availability.partial_minutes),
-            availability: percent(&year.availability, l),
-            met: year.target_met,
-            experienced: percent(&year.experienced, l),
-            experienced_met: year.experienced_target_met,
-            user_hours_lost: strings.integer(year.user_hours_lost),
+            figures: year_figures(year, l),
         })
         .collect();
     let bars: Vec<svg::YearBar> = years
