@@ -129,7 +129,21 @@ pub fn build(
 ) -> anyhow::Result<BuildOutcome> {
     let mut watch = Stopwatch::new();
     progress.phase("Checking reports");
-    let mut run = check::run(source, None, options.today, true)?;
+    // Walking the history's commits and trees needs nothing from the check, so it runs beside
+    // it; the changed versions are read once the check has parsed the current ones.
+    let (run, changes) = std::thread::scope(|scope| {
+        let walker = source
+            .history_tree()
+            .map(|tree| scope.spawn(move || history::file_changes(tree)));
+        let run = check::run(source, None, options.today, true);
+        let changes = walker.map(|walker| {
+            walker
+                .join()
+                .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
+        });
+        (run, changes)
+    });
+    let mut run = run?;
     let drafts = run.analyses.iter().filter(|a| a.is_draft()).count();
     watch.lap("check");
     let blocking = blocking_findings(&run.findings, &run.analyses, options.strict);
@@ -147,7 +161,7 @@ pub fn build(
         });
     }
 
-    let history = read_history(source, &mut run)?;
+    let history = read_history(source, changes.transpose()?, &mut run)?;
     let publications = run.publications.take().unwrap_or_default();
     let commits = history.commits;
     watch.lap("history");
@@ -243,9 +257,14 @@ fn notices(config: &crate::config::Config) -> Vec<String> {
     notices
 }
 
-/// Every report's revisions, from one pass over the history of the source's commit.
-fn read_history(source: &Source, run: &mut check::Run) -> anyhow::Result<History> {
-    let Some(tree) = source.history_tree() else {
+/// Every report's revisions, from the changes found in one pass over the history of the
+/// source's commit.
+fn read_history(
+    source: &Source,
+    changes: Option<history::FileChanges>,
+    run: &mut check::Run,
+) -> anyhow::Result<History> {
+    let (Some(tree), Some(changes)) = (source.history_tree(), changes) else {
         return Ok(History::default());
     };
     let limits = run.config.config.limits;
@@ -260,7 +279,7 @@ fn read_history(source: &Source, run: &mut check::Run) -> anyhow::Result<History
             }
         }
     }
-    history::read(tree, &limits, known)
+    history::read_changes(changes, tree, &limits, known)
 }
 
 /// The findings that stop a build: on anything that will be published (or cannot be shown

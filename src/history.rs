@@ -306,15 +306,30 @@ struct Touch {
     blob: Option<Oid>,
 }
 
-/// Walk the history of `tree`'s commit once and collect every report's revisions. `known`
+/// Every change to a report file on the history of a commit, before the changed versions are
+/// read: the part of reading the history that only walks git's commits and trees, which a
+/// build runs beside the check.
+pub(crate) struct FileChanges {
+    touches: Vec<Touch>,
+    commits: usize,
+}
+
+/// Walk the history of `tree`'s commit and list every change to a report file.
+pub(crate) fn file_changes(tree: &GitTree) -> anyhow::Result<FileChanges> {
+    let (touches, commits) = walk(tree, None)?;
+    Ok(FileChanges { touches, commits })
+}
+
+/// Read and parse the versions that `changes` lists into every report's revisions. `known`
 /// holds the key facts of versions already parsed (the current files), by blob id, so they
 /// are not read and parsed again; they are moved into the revisions.
-pub(crate) fn read(
+pub(crate) fn read_changes(
+    changes: FileChanges,
     tree: &GitTree,
     limits: &Limits,
     mut known: HashMap<Oid, KeyFacts>,
 ) -> anyhow::Result<History> {
-    let (touches, commits) = walk(tree, None)?;
+    let FileChanges { touches, commits } = changes;
 
     let git_dir = tree.git_dir().to_path_buf();
     let chunk = touches
@@ -380,6 +395,7 @@ fn walk(tree: &GitTree, since: Option<Oid>) -> anyhow::Result<(Vec<Touch>, usize
     walk.set_sorting(Sort::TOPOLOGICAL | Sort::TIME | Sort::REVERSE)?;
     let mut touches: Vec<Touch> = Vec::new();
     let mut commits = 0;
+    let mut trees = TreeCache::default();
     for oid in walk {
         let oid = oid?;
         commits += 1;
@@ -388,6 +404,7 @@ fn walk(tree: &GitTree, since: Option<Oid>) -> anyhow::Result<(Vec<Touch>, usize
             // A merge brings in changes already seen on the merged branch.
             continue;
         }
+        trees.next_commit();
         let now = incidents_tree(&repo, commit.tree_id())?;
         let before = match commit.parent_id(0) {
             Ok(parent) => incidents_tree(&repo, repo.find_commit(parent)?.tree_id())?,
@@ -398,7 +415,14 @@ fn walk(tree: &GitTree, since: Option<Oid>) -> anyhow::Result<(Vec<Touch>, usize
             continue;
         }
         let mut changed = Vec::new();
-        diff_trees(&repo, before, now, source::INCIDENTS_DIR, &mut changed)?;
+        diff_trees(
+            &repo,
+            &mut trees,
+            before,
+            now,
+            source::INCIDENTS_DIR,
+            &mut changed,
+        )?;
         if changed.is_empty() {
             continue;
         }
@@ -538,8 +562,9 @@ fn incidents_tree(repo: &Repository, root: Oid) -> anyhow::Result<Option<Oid>> {
 /// id or `None` when deleted). Subtrees with the same id are skipped without being read, and
 /// both trees are walked side by side in git's own order, so the cost follows the size of the
 /// change, not of the repository.
-fn diff_trees(
-    repo: &Repository,
+fn diff_trees<'repo>(
+    repo: &'repo Repository,
+    trees: &mut TreeCache<'repo>,
     old: Option<Oid>,
     new: Option<Oid>,
     prefix: &str,
@@ -548,8 +573,8 @@ fn diff_trees(
     if old == new {
         return Ok(());
     }
-    let old_tree = old.map(|oid| repo.find_tree(oid)).transpose()?;
-    let new_tree = new.map(|oid| repo.find_tree(oid)).transpose()?;
+    let old_tree = old.map(|oid| trees.find(repo, oid)).transpose()?;
+    let new_tree = new.map(|oid| trees.find(repo, oid)).transpose()?;
     let mut old_entries = old_tree.iter().flat_map(|t| t.iter()).peekable();
     let mut new_entries = new_tree.iter().flat_map(|t| t.iter()).peekable();
     loop {
@@ -588,7 +613,7 @@ fn diff_trees(
             of_kind(&after, ObjectType::Tree),
         );
         if old_tree.is_some() || new_tree.is_some() {
-            diff_trees(repo, old_tree, new_tree, &path, changed)?;
+            diff_trees(repo, trees, old_tree, new_tree, &path, changed)?;
         }
         let (old_blob, new_blob) = (
             of_kind(&before, ObjectType::Blob),
@@ -599,6 +624,37 @@ fn diff_trees(
         }
     }
     Ok(())
+}
+
+/// The folders read for the commit just walked, kept for the next one. Walking oldest first,
+/// a commit's parent is nearly always the commit before it, whose folders were just read: a
+/// year's folder of a large repository holds thousands of entries, and git's own cache keeps
+/// no tree that large, so without this each changed folder was read and parsed twice.
+#[derive(Default)]
+struct TreeCache<'repo> {
+    previous: HashMap<Oid, git2::Tree<'repo>>,
+    current: HashMap<Oid, git2::Tree<'repo>>,
+}
+
+impl<'repo> TreeCache<'repo> {
+    /// Forget what the commit before the last one read.
+    fn next_commit(&mut self) {
+        self.previous = std::mem::take(&mut self.current);
+    }
+
+    /// The tree `oid`, from the last two commits' folders or read from the repository.
+    fn find(
+        &mut self,
+        repo: &'repo Repository,
+        oid: Oid,
+    ) -> Result<git2::Tree<'repo>, git2::Error> {
+        let tree = match self.previous.get(&oid).or_else(|| self.current.get(&oid)) {
+            Some(tree) => tree.clone(),
+            None => repo.find_tree(oid)?,
+        };
+        self.current.insert(oid, tree.clone());
+        Ok(tree)
+    }
 }
 
 /// The key git sorts tree entries by: the name, with a `/` after folder names.

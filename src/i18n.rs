@@ -5,6 +5,7 @@
 //! missing from a language falls back to English, so a page is never left with a blank.
 
 use std::collections::BTreeMap;
+use std::fmt::Write as _;
 
 use chrono::{DateTime, Datelike, FixedOffset, NaiveDate, Timelike};
 use serde_json::Value;
@@ -35,6 +36,9 @@ pub(super) struct Strings {
     flat: BTreeMap<String, String>,
     /// The same strings nested, for templates (`t.nav.index`).
     nested: Value,
+    /// `format.date` and the month names, looked up once: every page writes dozens of dates.
+    date_format: String,
+    months: Vec<String>,
 }
 
 impl Strings {
@@ -57,10 +61,17 @@ impl Strings {
         }
         let mut flat = BTreeMap::new();
         flatten("", &nested, &mut flat);
+        let get = |key: &str| flat.get(key).cloned().unwrap_or_else(|| key.to_owned());
+        let date_format = get("format.date");
+        let months = (1..=12)
+            .map(|month| get(&format!("month.{month}")))
+            .collect();
         Ok(Strings {
             lang: lang.to_owned(),
             flat,
             nested,
+            date_format,
+            months,
         })
     }
 
@@ -203,10 +214,26 @@ impl Strings {
 
     /// `2026-03-02` as "2. marts 2026" or "2 March 2026".
     pub(super) fn date(&self, date: NaiveDate) -> String {
-        self.get("format.date")
-            .replace("{day}", &date.day().to_string())
-            .replace("{month}", self.get(&format!("month.{}", date.month())))
-            .replace("{year}", &date.year().to_string())
+        let mut text = String::with_capacity(self.date_format.len() + 16);
+        let mut rest = self.date_format.as_str();
+        while let Some(open) = rest.find('{') {
+            text.push_str(&rest[..open]);
+            let after = &rest[open..];
+            let month = &self.months[date.month0() as usize];
+            let (placeholder_len, written) = if after.starts_with("{day}") {
+                (5, write!(text, "{}", date.day()))
+            } else if after.starts_with("{month}") {
+                (7, write!(text, "{month}"))
+            } else if after.starts_with("{year}") {
+                (6, write!(text, "{}", date.year()))
+            } else {
+                (1, write!(text, "{{"))
+            };
+            written.expect("writing to a String cannot fail");
+            rest = &after[placeholder_len..];
+        }
+        text.push_str(rest);
+        text
     }
 
     /// A timestamp as written in the report: date, time and UTC offset.

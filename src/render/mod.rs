@@ -71,32 +71,40 @@ pub fn pages(
         compiled.strings.len()
     ));
     let ledger = views::Ledger::new(model);
-    for strings in &compiled.strings {
-        let mut tera = compiled.tera.clone();
-        tera.global_context().insert("t", strings.nested());
-        let page = Pages {
-            model,
-            tera: &tera,
-            staging,
-            factory: &factory,
-            l: Localizer {
-                strings,
-                lang: &strings.lang,
-                time_zone: model.time_zone,
-            },
-        };
-        written.extend(page.reports(&done, total_reports, progress)?);
-        written.extend(page.lists()?);
-        written.extend(page.services()?);
-        written.extend(page.organisations()?);
-        written.extend(page.ledger(&ledger)?);
-        written.extend(page.rules_and_about()?);
-        written.extend(page.feed_and_search()?);
-    }
+    // Report pages are rendered in parallel; the site's other pages and the open data are
+    // rendered beside them, so that neither core waits for the other's sequential work.
+    let (pages, data) = rayon::join(
+        || -> anyhow::Result<Written> {
+            let mut written = Written::new();
+            for strings in &compiled.strings {
+                let mut tera = compiled.tera.clone();
+                tera.global_context().insert("t", strings.nested());
+                let page = Pages {
+                    model,
+                    tera: &tera,
+                    staging,
+                    factory: &factory,
+                    l: Localizer {
+                        strings,
+                        lang: &strings.lang,
+                        time_zone: model.time_zone,
+                    },
+                };
+                let (reports, others) = rayon::join(
+                    || page.reports(&done, total_reports, progress),
+                    || page.site_pages(&ledger),
+                );
+                written.extend(reports?);
+                written.extend(others?);
+            }
+            Ok(written)
+        },
+        || data::write_all(model, staging),
+    );
+    written.extend(pages?);
+    written.extend(data?);
     written.extend(root_pages(model, compiled, &factory, staging)?);
     written.extend(assets(compiled, staging)?);
-    progress.phase("Writing open data");
-    written.extend(data::write_all(model, staging)?);
     Ok(written)
 }
 
@@ -146,9 +154,12 @@ impl Pages<'_, '_> {
         total: usize,
         progress: &dyn Progress,
     ) -> anyhow::Result<Written> {
+        // Small pieces, so that a core coming free from the site's other pages always finds
+        // report pages left to take rather than waiting on the last large piece.
         self.model
             .reports
             .par_iter()
+            .with_max_len(8)
             .map(|report| {
                 let view = views::report(self.model, report, &self.l);
                 let path = views::paths::report(&report.incident().id);
@@ -172,6 +183,18 @@ impl Pages<'_, '_> {
             })
             .collect::<anyhow::Result<Vec<Written>>>()
             .map(|pages| pages.into_iter().flatten().collect())
+    }
+
+    /// Every page of this language but the report pages: lists, services, organisations, the
+    /// ledger, rules and about, feeds and the search index.
+    fn site_pages(&self, ledger: &views::Ledger<'_>) -> anyhow::Result<Written> {
+        let mut written = self.lists()?;
+        written.extend(self.services()?);
+        written.extend(self.organisations()?);
+        written.extend(self.ledger(ledger)?);
+        written.extend(self.rules_and_about()?);
+        written.extend(self.feed_and_search()?);
+        Ok(written)
     }
 
     /// The index and one page per year.
@@ -268,13 +291,24 @@ impl Pages<'_, '_> {
                 &[],
             )?);
         }
-        for key in self.model.config.file.organisations.keys() {
-            for year in views::organisation_years(self.model, key) {
-                let Some(view) = views::organisation_year(self.model, key, year, &self.l) else {
-                    continue;
-                };
+        let organisation_years: Vec<(&String, i32)> = self
+            .model
+            .config
+            .file
+            .organisations
+            .keys()
+            .flat_map(|key| {
+                views::organisation_years(self.model, key)
+                    .into_iter()
+                    .map(move |year| (key, year))
+            })
+            .collect();
+        let year_pages = organisation_years
+            .par_iter()
+            .filter_map(|&(key, year)| {
+                let view = views::organisation_year(self.model, key, year, &self.l)?;
                 let path = views::paths::organisation_year(key, year);
-                written.push(self.write(
+                Some(self.write(
                     "organisation_year.html",
                     &path,
                     &self.layout(
@@ -284,9 +318,10 @@ impl Pages<'_, '_> {
                     ),
                     &view,
                     &[],
-                )?);
-            }
-        }
+                ))
+            })
+            .collect::<anyhow::Result<Written>>()?;
+        written.extend(year_pages);
         let compared = strings.get("compare.organisations_title").to_owned();
         written.push(self.write(
             "compare_organisations.html",

@@ -112,6 +112,7 @@ impl TemplateSet {
     pub fn compile(&self) -> anyhow::Result<Tera> {
         let mut tera = Tera::new();
         tera.autoescape_on([".html", ".xml"]);
+        tera.set_escape_fn(escape_html);
         let templates: Vec<(&str, &str)> = self
             .files
             .iter()
@@ -134,6 +135,28 @@ impl TemplateSet {
     }
 }
 
+/// Tera's HTML escaping (the same five characters and replacements), writing the runs
+/// between them in one call each instead of one call per byte: text from reports is most
+/// of every page, and escaping it byte by byte through a `dyn Write` was a tenth of a build.
+fn escape_html(input: &str, out: &mut dyn std::io::Write) -> std::io::Result<()> {
+    let bytes = input.as_bytes();
+    let mut start = 0;
+    for (index, byte) in bytes.iter().enumerate() {
+        let replacement: &[u8] = match byte {
+            b'&' => b"&amp;",
+            b'<' => b"&lt;",
+            b'>' => b"&gt;",
+            b'"' => b"&quot;",
+            b'\'' => b"&#39;",
+            _ => continue,
+        };
+        out.write_all(&bytes[start..index])?;
+        out.write_all(replacement)?;
+        start = index + 1;
+    }
+    out.write_all(&bytes[start..])
+}
+
 /// A Tera error with its causes, which carry the template name, line and column.
 pub(super) fn describe(error: &tera::Error) -> String {
     let mut text = error.to_string();
@@ -149,6 +172,29 @@ pub(super) fn describe(error: &tera::Error) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn escaping_matches_teras_own() {
+        for text in [
+            "",
+            "plain",
+            "a & b <c> \"d\" 'e' / f",
+            "<<&&>>",
+            "æøå & 日本 <x>",
+            "'",
+        ] {
+            let (mut ours, mut teras) = (Vec::new(), Vec::new());
+            escape_html(text, &mut ours).unwrap();
+            tera::escape_html(text, &mut teras).unwrap();
+            assert_eq!(
+                String::from_utf8(ours).unwrap(),
+                String::from_utf8(teras).unwrap()
+            );
+        }
+        let mut out = Vec::new();
+        escape_html("a<b>&'\"", &mut out).unwrap();
+        assert_eq!(out, b"a&lt;b&gt;&amp;&#39;&quot;");
+    }
 
     #[test]
     fn built_in_templates_compile() {

@@ -18,6 +18,7 @@ use std::collections::HashMap;
 
 use chrono::{DateTime, FixedOffset, NaiveDate, Utc};
 use chrono_tz::Tz;
+use rayon::prelude::*;
 use serde::Serialize;
 
 pub(crate) use intervals::Interval;
@@ -195,13 +196,19 @@ impl<'a> Model<'a> {
             worktree,
         } = inputs;
         let time_zone = config.time_zone;
-        let mut reports: Vec<Report<'a>> = reports
+        let inputs: Vec<_> = reports
             .into_iter()
             .filter(|input| input.checked.incident.is_published())
             .map(|input| {
                 let id = &input.checked.incident.id;
                 let revisions = history.take(id);
                 let publication = publications.get(id).copied().unwrap_or_default();
+                (input, revisions, publication)
+            })
+            .collect();
+        let mut reports: Vec<Report<'a>> = inputs
+            .into_par_iter()
+            .map(|(input, revisions, publication)| {
                 report(config, input, revisions, publication, today, time_zone)
             })
             .collect();
@@ -211,8 +218,10 @@ impl<'a> Model<'a> {
                 .cmp(&a.incident().started_at)
                 .then_with(|| a.incident().id.cmp(&b.incident().id))
         });
-        let services = services::figures(config, &reports, today, time_zone);
-        let organisations = organisations::figures(config, &reports, today, time_zone);
+        let (services, organisations) = rayon::join(
+            || services::figures(config, &reports, today, time_zone),
+            || organisations::figures(config, &reports, today, time_zone),
+        );
         let years = organisations::site_years(&reports, today, time_zone);
         let totals = Totals {
             reports: reports.len(),
