@@ -595,6 +595,26 @@ fn a_severity_lowered_and_a_promise_postponed_twice_show_on_the_pages_and_in_ope
         "href=\"2026-05-04-login-outage/{}.html\"",
         &first[..7]
     )));
+    // ... and never changes: built on a later day, the page is the same to the byte, while
+    // the report's own page says how things stand on that day.
+    assert!(!revision.contains("Status as of"), "{revision}");
+    let later = out.path().join("later");
+    let output = candor()
+        .current_dir(repo.path())
+        .args(["build", "--today", "2027-03-01", "--out"])
+        .arg(&later)
+        .output()
+        .unwrap();
+    assert!(output.status.success());
+    let revision_path = format!("en/reports/2026-05-04-login-outage/{}.html", &first[..7]);
+    assert_eq!(
+        std::fs::read(site.join(&revision_path)).unwrap(),
+        std::fs::read(later.join(&revision_path)).unwrap()
+    );
+    assert_ne!(
+        std::fs::read(site.join("en/reports/2026-05-04-login-outage.html")).unwrap(),
+        std::fs::read(later.join("en/reports/2026-05-04-login-outage.html")).unwrap()
+    );
 
     // The calendar holds the open action on its current due date, with a stable UID.
     let calendar = std::fs::read_to_string(site.join("en/actions.ics")).unwrap();

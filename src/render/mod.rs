@@ -172,7 +172,9 @@ impl Pages<'_, '_> {
                     };
                     let path = views::paths::revision(&report.incident().id, &revision.short);
                     let title = format!("{} ({})", page.title.text, page.short);
-                    let layout = self.layout(&path, title, "index");
+                    let mut layout = self.layout(&path, title, "index");
+                    // A permanent page does not say how things stand today.
+                    layout.as_of.clear();
                     written.push(self.write("revision.html", &path, &layout, &page, &[])?);
                 }
                 let count = done.fetch_add(1, Ordering::Relaxed) + 1;

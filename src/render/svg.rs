@@ -120,6 +120,27 @@ fn legend_layout<'t>(t: &Timeline<'t>, width: f64) -> Vec<(&'static str, &'t str
     placed
 }
 
+/// A coordinate written as `{:.1}` writes an `f64` (the exact binary value rounded to one
+/// decimal, ties to even), only faster: the standard formatting falls back to big-number
+/// arithmetic for many values, and timelines write dozens of coordinates per page. A value
+/// more than a millionth away from a tie rounds the same whether scaled exactly or in
+/// floating point, so it is rounded with integers; anything else takes the standard path.
+struct Tenths(f64);
+
+impl std::fmt::Display for Tenths {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let scaled = self.0 * 10.0;
+        let from_tie = (scaled - scaled.floor() - 0.5).abs();
+        if f.precision() == Some(1) && self.0.is_sign_positive() && scaled < 1e9 && from_tie > 1e-6
+        {
+            let tenths = scaled.round() as u64;
+            write!(f, "{}.{}", tenths / 10, tenths % 10)
+        } else {
+            std::fmt::Display::fmt(&self.0, f)
+        }
+    }
+}
+
 /// Rows the legend needs at `width`.
 fn legend_rows(t: &Timeline<'_>, width: f64) -> f64 {
     legend_layout(t, width)
@@ -135,21 +156,23 @@ fn legend(svg: &mut String, t: &Timeline<'_>, y: f64, width: f64) {
             let _ = write!(
                 svg,
                 r#"<circle class="{class}" cx="{:.1}" cy="{:.1}" r="5"/>"#,
-                x + 8.0,
-                cy - 4.0
+                Tenths(x + 8.0),
+                Tenths(cy - 4.0)
             );
         } else {
             let _ = write!(
                 svg,
                 r#"<rect class="{class}" x="{x:.1}" y="{:.1}" width="16" height="10" rx="2"/>"#,
-                cy - 9.0
+                Tenths(cy - 9.0),
+                x = Tenths(x),
             );
         }
         let _ = write!(
             svg,
             r#"<text class="legend-label" x="{:.1}" y="{cy:.1}">{}</text>"#,
-            x + 22.0,
-            escape(label)
+            Tenths(x + 22.0),
+            escape(label),
+            cy = Tenths(cy),
         );
     }
 }
@@ -186,9 +209,9 @@ fn timeline_across(t: &Timeline<'_>) -> String {
         let _ = write!(
             svg,
             r#"<rect class="misinformed" x="{:.1}" y="{:.1}" width="{:.1}" height="36"/>"#,
-            x(from),
-            bar_y - 8.0,
-            (x(to) - x(from)).max(2.0)
+            Tenths(x(from)),
+            Tenths(bar_y - 8.0),
+            Tenths((x(to) - x(from)).max(2.0))
         );
     }
     // Ticks with their labels above the bar.
@@ -198,8 +221,9 @@ fn timeline_across(t: &Timeline<'_>) -> String {
         let _ = write!(
             svg,
             r#"<line class="tick" x1="{tx:.1}" y1="{:.1}" x2="{tx:.1}" y2="{:.1}"/>"#,
-            top + 4.0,
-            bar_y + 28.0
+            Tenths(top + 4.0),
+            Tenths(bar_y + 28.0),
+            tx = Tenths(tx),
         );
         let width = tick.label.chars().count() as f64 * 7.0;
         if tx - width / 2.0 > last_label_end + 6.0 && tx + width / 2.0 < WIDTH {
@@ -207,29 +231,35 @@ fn timeline_across(t: &Timeline<'_>) -> String {
             let _ = write!(
                 svg,
                 r#"<text class="tick-label" x="{tx:.1}" y="{top:.1}" text-anchor="middle">{}</text>"#,
-                escape(&tick.label)
+                escape(&tick.label),
+                tx = Tenths(tx),
+                top = Tenths(top),
             );
         }
     }
     let _ = write!(
         svg,
         r#"<line class="axis" x1="{MARGIN:.1}" y1="{:.1}" x2="{:.1}" y2="{:.1}"/>"#,
-        bar_y + 10.0,
-        WIDTH - MARGIN,
-        bar_y + 10.0
+        Tenths(bar_y + 10.0),
+        Tenths(WIDTH - MARGIN),
+        Tenths(bar_y + 10.0)
     );
     let (start, end) = (x(t.incident_start), x(t.incident_end));
     let _ = write!(
         svg,
         r#"<rect class="outage outage-{}" x="{start:.1}" y="{bar_y:.1}" width="{:.1}" height="20" rx="3"/>"#,
         escape(t.outage),
-        (end - start).max(2.0)
+        Tenths((end - start).max(2.0)),
+        start = Tenths(start),
+        bar_y = Tenths(bar_y),
     );
     if t.ongoing {
         let _ = write!(
             svg,
             r#"<path class="outage outage-{}" d="M{end:.1} {bar_y:.1} l10 10 l-10 10 z"/>"#,
-            escape(t.outage)
+            escape(t.outage),
+            end = Tenths(end),
+            bar_y = Tenths(bar_y),
         );
     }
     // Each label goes in the first lane where it does not overlap the previous label; a mark
@@ -246,7 +276,8 @@ fn timeline_across(t: &Timeline<'_>) -> String {
             r#"<g class="mark mark-{kind}"><title>{title}</title><circle cx="{mx:.1}" cy="{cy:.1}" r="5"/>"#,
             kind = escape(&mark.kind),
             title = escape(&mark.title),
-            cy = bar_y + 10.0,
+            mx = Tenths(mx),
+            cy = Tenths(bar_y + 10.0),
         );
         if let Some(lane) = lane {
             lane_ends[lane] = mx + label_width / 2.0;
@@ -254,8 +285,10 @@ fn timeline_across(t: &Timeline<'_>) -> String {
             let _ = write!(
                 svg,
                 r#"<line x1="{mx:.1}" y1="{top:.1}" x2="{mx:.1}" y2="{bottom:.1}"/><text x="{mx:.1}" y="{label_y:.1}" text-anchor="{anchor}">{label}</text>"#,
-                top = bar_y + 16.0,
-                bottom = label_y - 12.0,
+                mx = Tenths(mx),
+                label_y = Tenths(label_y),
+                top = Tenths(bar_y + 16.0),
+                bottom = Tenths(label_y - 12.0),
                 anchor = if mx < 60.0 {
                     "start"
                 } else if mx > WIDTH - 60.0 {
@@ -299,9 +332,9 @@ fn timeline_down(t: &Timeline<'_>) -> String {
         let _ = write!(
             svg,
             r#"<rect class="misinformed" x="{:.1}" y="{:.1}" width="26" height="{:.1}"/>"#,
-            bar_x - 8.0,
-            y(from),
-            (y(to) - y(from)).max(2.0)
+            Tenths(bar_x - 8.0),
+            Tenths(y(from)),
+            Tenths((y(to) - y(from)).max(2.0))
         );
     }
     let (start, end) = (y(t.incident_start), y(t.incident_end));
@@ -309,7 +342,9 @@ fn timeline_down(t: &Timeline<'_>) -> String {
         svg,
         r#"<rect class="outage outage-{}" x="{bar_x:.1}" y="{start:.1}" width="10" height="{:.1}" rx="3"/>"#,
         escape(t.outage),
-        (end - start).max(2.0)
+        Tenths((end - start).max(2.0)),
+        bar_x = Tenths(bar_x),
+        start = Tenths(start),
     );
     for (index, mark) in t.marks.iter().enumerate() {
         let my = y(mark.minute);
@@ -317,9 +352,11 @@ fn timeline_down(t: &Timeline<'_>) -> String {
         let _ = write!(
             svg,
             r#"<g class="mark mark-{kind}"><title>{title}</title><line x1="{:.1}" y1="{my:.1}" x2="44" y2="{row_y:.1}"/><circle cx="{:.1}" cy="{my:.1}" r="5"/><text x="50" y="{:.1}">{label} · {what}</text></g>"#,
-            bar_x + 5.0,
-            bar_x + 5.0,
-            row_y + 5.0,
+            Tenths(bar_x + 5.0),
+            Tenths(bar_x + 5.0),
+            Tenths(row_y + 5.0),
+            my = Tenths(my),
+            row_y = Tenths(row_y),
             kind = escape(&mark.kind),
             title = escape(&mark.title),
             label = escape(&mark.label),
@@ -703,6 +740,49 @@ pub(crate) fn escape(text: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn tenths_write_what_the_standard_formatting_writes() {
+        let mut values = vec![
+            0.0,
+            -0.0,
+            0.05,
+            0.15,
+            0.25,
+            0.35,
+            0.45,
+            2.675,
+            1.0 / 3.0,
+            99.95,
+            12.25,
+            -1.25,
+            -0.04,
+            1e8 + 0.05,
+            1e9,
+            1e300,
+            f64::NAN,
+            f64::INFINITY,
+            f64::NEG_INFINITY,
+            640.0,
+        ];
+        values.extend((0..200_000).map(|i| f64::from(i) * 0.005));
+        // A fixed pseudo-random walk over the range timelines use.
+        let mut state: u64 = 0x9E37_79B9_7F4A_7C15;
+        for _ in 0..200_000 {
+            state = state
+                .wrapping_mul(6_364_136_223_846_793_005)
+                .wrapping_add(1);
+            values.push((state >> 11) as f64 / (1u64 << 53) as f64 * 2000.0 - 100.0);
+        }
+        for value in values {
+            assert_eq!(
+                format!("{:.1}", Tenths(value)),
+                format!("{value:.1}"),
+                "{value:e}"
+            );
+        }
+        assert_eq!(format!("{}", Tenths(2.5)), "2.5");
+    }
 
     #[test]
     fn timeline_escapes_text() {
