@@ -219,17 +219,20 @@ impl Strings {
         while let Some(open) = rest.find('{') {
             text.push_str(&rest[..open]);
             let after = &rest[open..];
-            let month = &self.months[date.month0() as usize];
-            let (placeholder_len, written) = if after.starts_with("{day}") {
-                (5, write!(text, "{}", date.day()))
+            // Writing to a String cannot fail.
+            let placeholder_len = if after.starts_with("{day}") {
+                let _ = write!(text, "{}", date.day());
+                5
             } else if after.starts_with("{month}") {
-                (7, write!(text, "{month}"))
+                text.push_str(&self.months[date.month0() as usize]);
+                7
             } else if after.starts_with("{year}") {
-                (6, write!(text, "{}", date.year()))
+                let _ = write!(text, "{}", date.year());
+                6
             } else {
-                (1, write!(text, "{{"))
+                text.push('{');
+                1
             };
-            written.expect("writing to a String cannot fail");
             rest = &after[placeholder_len..];
         }
         text.push_str(rest);
