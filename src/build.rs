@@ -37,10 +37,11 @@ pub struct BuildOptions {
 pub struct BuildOutcome {
     /// The standing findings shown on published pages (or, when refused, every finding).
     pub findings: Vec<Finding>,
+    /// The other standing findings: on drafts and the configuration (an author's preview
+    /// shows them with `findings`; empty when refused).
+    pub unpublished_findings: Vec<Finding>,
     /// The findings that stopped the build (empty when the site was written).
     pub blocking: Vec<Finding>,
-    /// Every standing finding, drafts included (for an author's preview).
-    pub all_findings: Vec<Finding>,
     /// Published reports.
     pub published: usize,
     /// Drafts (never written).
@@ -149,8 +150,8 @@ pub fn build(
     let blocking = blocking_findings(&run.findings, &run.analyses, options.strict);
     if !blocking.is_empty() {
         return Ok(BuildOutcome {
-            all_findings: run.findings.clone(),
             findings: run.findings,
+            unpublished_findings: Vec::new(),
             blocking,
             published: 0,
             drafts,
@@ -220,15 +221,23 @@ pub fn build(
         .iter()
         .map(|r| r.checked.file.as_str())
         .collect();
+    let on_published: Vec<bool> = run
+        .findings
+        .iter()
+        .map(|f| published_files.contains(f.file.as_str()))
+        .collect();
+    let published = model.reports.len();
+    drop(model);
+    // Moved, not copied: a large site has tens of thousands of findings.
+    let (findings, unpublished_findings): (Vec<_>, Vec<_>) = run
+        .findings
+        .into_iter()
+        .zip(on_published)
+        .partition(|(_, shown)| *shown);
     Ok(BuildOutcome {
-        all_findings: run.findings.clone(),
-        published: model.reports.len(),
-        findings: run
-            .findings
-            .iter()
-            .filter(|f| published_files.contains(f.file.as_str()))
-            .cloned()
-            .collect(),
+        published,
+        findings: findings.into_iter().map(|(f, _)| f).collect(),
+        unpublished_findings: unpublished_findings.into_iter().map(|(f, _)| f).collect(),
         blocking: Vec::new(),
         drafts,
         files,

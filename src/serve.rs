@@ -132,10 +132,14 @@ fn rebuild(options: &ServeOptions, site: &Path, state: &Mutex<State>, log: &(dyn
     };
     let overlay = match build::build(&source, &build, &build::Silent) {
         Ok(outcome) => {
-            let shown = if outcome.written() {
-                &outcome.all_findings
+            let shown: Vec<&Finding> = if outcome.written() {
+                outcome
+                    .findings
+                    .iter()
+                    .chain(&outcome.unpublished_findings)
+                    .collect()
             } else {
-                &outcome.blocking
+                outcome.blocking.iter().collect()
             };
             if outcome.written() {
                 log(&format!(
@@ -149,7 +153,7 @@ fn rebuild(options: &ServeOptions, site: &Path, state: &Mutex<State>, log: &(dyn
                     crate::diag::count(shown.len() as i64, "finding", "findings")
                 ));
             }
-            for finding in shown {
+            for finding in &shown {
                 log(&format!(
                     "  {} {} {}:{}: {}",
                     finding.level.as_str(),
@@ -159,7 +163,7 @@ fn rebuild(options: &ServeOptions, site: &Path, state: &Mutex<State>, log: &(dyn
                     finding.message
                 ));
             }
-            overlay_html(shown, !outcome.written())
+            overlay_html(&shown, !outcome.written())
         }
         Err(error) => {
             log(&format!("build failed: {error:#}"));
@@ -176,7 +180,7 @@ fn rebuild(options: &ServeOptions, site: &Path, state: &Mutex<State>, log: &(dyn
 }
 
 /// The findings overlay: report text is escaped, never interpreted.
-fn overlay_html(findings: &[Finding], refused: bool) -> String {
+fn overlay_html(findings: &[&Finding], refused: bool) -> String {
     if findings.is_empty() {
         return String::new();
     }
@@ -467,7 +471,7 @@ mod tests {
             help: String::new(),
             said: None,
         };
-        let html = overlay_html(&[finding], false);
+        let html = overlay_html(&[&finding], false);
         assert!(!html.contains("<script>"));
         assert!(html.contains("&lt;script&gt;"));
     }

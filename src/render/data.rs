@@ -688,50 +688,62 @@ fn search_text(incident: &Incident, l: &Localizer<'_>) -> String {
     joined.chars().take(1200).collect()
 }
 
-/// `<lang>/search-index.js`: the index as a script, so it loads from `file://` too.
-pub(super) fn search_index(model: &Model<'_>, l: &Localizer<'_>) -> anyhow::Result<String> {
-    let entries: Vec<SearchEntry> = model
-        .reports
-        .iter()
-        .map(|report| {
-            let incident = report.incident();
-            let summary =
-                markdown::to_plain(incident.summary.resolve(l.lang, &incident.language).0);
-            SearchEntry {
-                u: paths::report(&incident.id),
-                t: l.text(&incident.title, &incident.language).text,
-                s: summary.chars().take(300).collect(),
-                v: incident
-                    .services
-                    .iter()
-                    .map(|s| super::views::service_name(model, s, l))
-                    .collect::<Vec<_>>()
-                    .join(", "),
-                o: model
-                    .config
-                    .file
-                    .organisations
-                    .get(&incident.organisation)
-                    .map(|o| l.text(&o.name, model.config.default_language()).text)
-                    .unwrap_or_default(),
-                d: l.strings.date(incident.started_at.date_naive()),
-                c: search_text(incident, l),
-                k: format!(
-                    "{} {} {}",
-                    l.strings
-                        .get(&format!("severity.{}", incident.severity.as_str())),
-                    l.strings
-                        .get(&format!("word.severity.{}", incident.severity.as_str())),
-                    l.strings
-                        .get(&format!("status.{}", incident.status.as_str()))
-                ),
-            }
-        })
-        .collect();
-    Ok(format!(
-        "window.candorSearchIndex = {};\n",
-        serde_json::to_string(&entries).context("cannot encode the search index")?
-    ))
+/// `<lang>/search-index.js`: the index as a script, so it loads from `file://` too. Written
+/// one entry at a time: at 10,000 reports the index is over 10 MB.
+pub(super) fn write_search_index(
+    model: &Model<'_>,
+    l: &Localizer<'_>,
+    out: &mut dyn Write,
+) -> anyhow::Result<()> {
+    /// Every report's entry, serialised as it is made.
+    struct Entries<'m, 'l> {
+        model: &'m Model<'m>,
+        l: &'l Localizer<'l>,
+    }
+    impl Serialize for Entries<'_, '_> {
+        fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+            let (model, l) = (self.model, self.l);
+            serializer.collect_seq(model.reports.iter().map(|report| {
+                let incident = report.incident();
+                let summary =
+                    markdown::to_plain(incident.summary.resolve(l.lang, &incident.language).0);
+                SearchEntry {
+                    u: paths::report(&incident.id),
+                    t: l.text(&incident.title, &incident.language).text,
+                    s: summary.chars().take(300).collect(),
+                    v: incident
+                        .services
+                        .iter()
+                        .map(|s| super::views::service_name(model, s, l))
+                        .collect::<Vec<_>>()
+                        .join(", "),
+                    o: model
+                        .config
+                        .file
+                        .organisations
+                        .get(&incident.organisation)
+                        .map(|o| l.text(&o.name, model.config.default_language()).text)
+                        .unwrap_or_default(),
+                    d: l.strings.date(incident.started_at.date_naive()),
+                    c: search_text(incident, l),
+                    k: format!(
+                        "{} {} {}",
+                        l.strings
+                            .get(&format!("severity.{}", incident.severity.as_str())),
+                        l.strings
+                            .get(&format!("word.severity.{}", incident.severity.as_str())),
+                        l.strings
+                            .get(&format!("status.{}", incident.status.as_str()))
+                    ),
+                }
+            }))
+        }
+    }
+    out.write_all(b"window.candorSearchIndex = ")?;
+    serde_json::to_writer(&mut *out, &Entries { model, l })
+        .context("cannot encode the search index")?;
+    out.write_all(b";\n")?;
+    Ok(())
 }
 
 #[cfg(test)]

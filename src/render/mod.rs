@@ -440,17 +440,18 @@ impl Pages<'_, '_> {
         let overdue_path = format!("{}/{}", self.lang(), views::paths::OVERDUE_FEED);
         let calendar = calendar::actions(self.model, &self.l);
         let calendar_path = format!("{}/{}", self.lang(), views::paths::ACTIONS_CALENDAR);
-        let index = data::search_index(self.model, &self.l)?;
         let index_path = format!("{}/search-index.js", self.lang());
+        let index_hash = self
+            .staging
+            .write_streamed(&index_path, 256 * 1024, |out| {
+                data::write_search_index(self.model, &self.l, out)
+            })?;
         Ok(vec![
             (
                 feed_path.clone(),
                 self.staging.write(&feed_path, feed.as_bytes())?,
             ),
-            (
-                index_path.clone(),
-                self.staging.write(&index_path, index.as_bytes())?,
-            ),
+            (index_path, index_hash),
             (
                 overdue_path.clone(),
                 self.staging.write(&overdue_path, overdue.as_bytes())?,
