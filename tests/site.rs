@@ -1161,3 +1161,72 @@ fn finding_messages_are_in_the_page_language() {
         "Danish explanation"
     );
 }
+
+#[test]
+fn a_year_with_many_actions_is_split_into_pages_that_link_to_each_other() {
+    let repo = GitRepo::new(CONFIG);
+    // Two reports (a report holds at most 500 actions), 501 actions due in 2027.
+    let planned: String = (1..=300)
+        .map(|n| format!("  - {{id: P{n}, type: prevent, action: Planned step {n}., owner: Operations, due: 2027-03-31, status: planned}}\n"))
+        .collect();
+    let done: String = (1..=201)
+        .map(|n| format!("  - {{id: D{n}, type: prevent, action: Finished step {n}., owner: Operations, due: 2027-06-30, status: done}}\n"))
+        .collect();
+    repo.write(
+        "incidents/2026/2026-05-04-login-outage.yaml",
+        &report("final", "critical", 2_000_000, &planned, ""),
+    );
+    repo.write(
+        "incidents/2026/2026-06-04-login-outage.yaml",
+        &report("final", "critical", 2_000_000, &done, "again")
+            .replace("id: 2026-05-04-login-outage", "id: 2026-06-04-login-outage")
+            .replace("2026-05-04T", "2026-06-04T"),
+    );
+    repo.commit("Publish", 1_781_000_000);
+    let out = tempfile::tempdir().unwrap();
+    let site = out.path().join("site");
+    let output = build(repo.path(), &site, &[]);
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stdout)
+    );
+    let first = std::fs::read_to_string(site.join("en/actions/2027.html")).unwrap();
+    let second = std::fs::read_to_string(site.join("en/actions/2027-2.html")).unwrap();
+    assert!(!site.join("en/actions/2027-3.html").exists());
+    for page in [&first, &second] {
+        assert!(page.contains("<nav class=\"pager\" aria-label=\"Pages of this year\">"));
+        assert!(page.contains("<li><a href=\"2027.html\""), "{page}");
+        assert!(page.contains("<li><a href=\"2027-2.html\""), "{page}");
+    }
+    assert!(
+        first.contains("Page 1 of 2: actions 1–500 of 501."),
+        "{first}"
+    );
+    assert!(first.contains("<a href=\"2027.html\" aria-current=\"page\">1</a>"));
+    assert!(
+        second.contains("Page 2 of 2: actions 501–501 of 501."),
+        "{second}"
+    );
+    assert!(
+        second.contains("<title>Promised actions: 2027 (page 2 of 2)"),
+        "{second}"
+    );
+    // Every action is on exactly one page: the planned ones and 200 done ones on the first
+    // (the most recent done first), the last done one on the second.
+    let rows = |page: &str| page.matches(" step ").count();
+    assert_eq!((rows(&first), rows(&second)), (500, 1));
+    assert!(first.contains("Planned step 300.<"));
+    assert!(second.contains("Finished step 1.<"), "{second}");
+    assert!(!first.contains("Finished step 1.<"));
+    // A group split across pages, or kept wholly on another, says where the rest is.
+    assert!(
+        first.contains("More of this group on page <a href=\"2027-2.html#done\">2</a>"),
+        "{first}"
+    );
+    assert!(second.contains("More of this group on page <a href=\"2027.html#done\">1</a>"));
+    assert!(second.contains("More of this group on page <a href=\"2027.html#planned\">1</a>"));
+    let overview = std::fs::read_to_string(site.join("en/actions.html")).unwrap();
+    assert!(!overview.contains("class=\"pager\""));
+    assert!(overview.contains("href=\"actions/2027.html\""));
+}

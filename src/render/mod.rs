@@ -361,6 +361,14 @@ impl Pages<'_, '_> {
             .map(|ledger_page| {
                 let view = ledger.view(ledger_page, &self.l);
                 let title = match &view.year {
+                    Some(year) if ledger_page.pages > 1 => format!(
+                        "{}: {year} ({})",
+                        strings.get("ledger.title"),
+                        strings
+                            .get("ledger.page_title")
+                            .replace("{page}", &ledger_page.number.to_string())
+                            .replace("{pages}", &ledger_page.pages.to_string())
+                    ),
                     Some(year) => format!("{}: {year}", strings.get("ledger.title")),
                     None => strings.get("ledger.title").to_owned(),
                 };

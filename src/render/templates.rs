@@ -64,6 +64,7 @@ pub(super) const BUILT_IN: &[(&str, &str)] = &[
         "_action_table.html",
         include_str!("../../templates/_action_table.html"),
     ),
+    ("_pager.html", include_str!("../../templates/_pager.html")),
     (
         "assets/style.css",
         include_str!("../../templates/assets/style.css"),

@@ -23,6 +23,21 @@ pub(crate) struct LedgerView {
     pub total_text: String,
     /// Pages by year of the due date.
     pub years: Vec<NamedLink>,
+    /// A year with many actions is split into pages: links to each (empty with one page).
+    pub pager: Vec<PagerLink>,
+    /// "Page 2 of 5: actions 501-1,000 of 4,312." (empty with one page).
+    pub page_text: String,
+}
+
+/// One link of a ledger year's pages.
+#[derive(Debug, Serialize)]
+pub(crate) struct PagerLink {
+    /// The page number.
+    pub number: usize,
+    /// Its address, relative to the page.
+    pub href: String,
+    /// Whether this is the page shown.
+    pub current: bool,
 }
 
 /// One group of the ledger.
@@ -36,6 +51,8 @@ pub(crate) struct LedgerGroup {
     pub actions: Vec<ActionView>,
     /// Actions in the group, shown or not.
     pub total: usize,
+    /// On a year's page, the other pages that hold actions of this group.
+    pub elsewhere: Vec<PagerLink>,
 }
 
 /// One promised action with what the ledger needs to sort and group it.
@@ -74,30 +91,46 @@ fn action_refs<'a>(model: &'a Model<'a>) -> Vec<ActionRef<'a>> {
     refs
 }
 
+/// The ledger's groups in their fixed order, each with its actions in the order shown: the
+/// most recent promises first for kept and dropped ones, the most urgent first otherwise.
+fn grouped<'r, 'a>(refs: &[&'r ActionRef<'a>]) -> Vec<(&'static str, Vec<&'r ActionRef<'a>>)> {
+    ["overdue", "in-progress", "planned", "done", "dropped"]
+        .into_iter()
+        .map(|key| {
+            let mut members: Vec<&ActionRef<'_>> =
+                refs.iter().copied().filter(|r| r.state == key).collect();
+            if matches!(key, "done" | "dropped") {
+                members.reverse();
+            }
+            (key, members)
+        })
+        .collect()
+}
+
+/// The groups of `refs`, each showing the members for which `shown` (given the member's
+/// place in the group and in the whole ordered list) is true.
 fn ledger_groups(
     refs: &[&ActionRef<'_>],
     l: &Localizer<'_>,
     lang_root: &str,
-    limit: usize,
+    shown: impl Fn(usize, usize) -> bool,
 ) -> Vec<LedgerGroup> {
-    ["overdue", "in-progress", "planned", "done", "dropped"]
-        .iter()
-        .map(|key| {
-            let members: Vec<&&ActionRef<'_>> = refs.iter().filter(|r| r.state == *key).collect();
-            // The most recent promises first for kept and dropped ones; the most urgent first otherwise.
-            let ordered: Vec<&&ActionRef<'_>> = if matches!(*key, "done" | "dropped") {
-                members.iter().rev().copied().collect()
-            } else {
-                members.clone()
-            };
+    let mut before = 0;
+    grouped(refs)
+        .into_iter()
+        .map(|(key, members)| {
+            let start = before;
+            before += members.len();
             LedgerGroup {
-                key: (*key).to_owned(),
+                key: key.to_owned(),
                 heading: l.t(&format!("ledger.{key}")),
                 total: members.len(),
-                actions: ordered
+                elsewhere: Vec::new(),
+                actions: members
                     .iter()
-                    .take(limit)
-                    .map(|r| {
+                    .enumerate()
+                    .filter(|(index, _)| shown(*index, start + index))
+                    .map(|(_, r)| {
                         action_view(
                             r.action,
                             r.record,
@@ -138,6 +171,22 @@ pub(crate) struct LedgerPage {
     pub path: String,
     /// The year of due dates, or `None` for the overview.
     pub year: Option<String>,
+    /// Which of the year's pages this is (from 1), and how many there are.
+    pub number: usize,
+    pub pages: usize,
+}
+
+/// The most actions on one page of a year: a page stays a few hundred kilobytes however many
+/// reports the site has.
+pub(crate) const ACTIONS_PER_PAGE: usize = 500;
+
+/// The file name of page `number` of a year's ledger (the first page is the year's own).
+fn year_page_file(year: &str, number: usize) -> String {
+    if number <= 1 {
+        format!("{year}.html")
+    } else {
+        format!("{year}-{number}.html")
+    }
 }
 
 impl<'a> Ledger<'a> {
@@ -159,11 +208,18 @@ impl<'a> Ledger<'a> {
         let mut pages = vec![LedgerPage {
             path: "actions.html".into(),
             year: None,
+            number: 1,
+            pages: 1,
         }];
-        pages.extend(self.by_year.keys().map(|year| LedgerPage {
-            path: format!("actions/{year}.html"),
-            year: Some(year.clone()),
-        }));
+        for (year, actions) in &self.by_year {
+            let count = actions.len().div_ceil(ACTIONS_PER_PAGE).max(1);
+            pages.extend((1..=count).map(|number| LedgerPage {
+                path: format!("actions/{}", year_page_file(year, number)),
+                year: Some(year.clone()),
+                number,
+                pages: count,
+            }));
+        }
         pages
     }
 
@@ -181,7 +237,7 @@ impl<'a> Ledger<'a> {
                 let all: Vec<&ActionRef<'_>> = self.refs.iter().collect();
                 LedgerView {
                     year: None,
-                    groups: ledger_groups(&all, l, "", LIST_LIMIT),
+                    groups: ledger_groups(&all, l, "", |in_group, _| in_group < LIST_LIMIT),
                     total: self.refs.len(),
                     total_text: l.strings.count("ledger.total", self.refs.len()),
                     years: self
@@ -194,6 +250,8 @@ impl<'a> Ledger<'a> {
                             count: actions.len(),
                         })
                         .collect(),
+                    pager: Vec::new(),
+                    page_text: String::new(),
                 }
             }
             Some(year) => {
@@ -202,12 +260,50 @@ impl<'a> Ledger<'a> {
                     .get(year)
                     .map(|indexes| indexes.iter().map(|&i| &self.refs[i]).collect())
                     .unwrap_or_default();
+                let (from, to) = (
+                    (page.number - 1) * ACTIONS_PER_PAGE,
+                    (page.number * ACTIONS_PER_PAGE).min(actions.len()),
+                );
+                let mut groups =
+                    ledger_groups(&actions, l, "../", |_, place| (from..to).contains(&place));
+                let link = |number: usize| PagerLink {
+                    number,
+                    href: year_page_file(year, number),
+                    current: number == page.number,
+                };
+                let mut pager = Vec::new();
+                let mut page_text = String::new();
+                if page.pages > 1 {
+                    // Where each group's actions fall, in the order the groups are shown.
+                    let mut start = 0;
+                    for group in &mut groups {
+                        if group.total > 0 {
+                            let first = start / ACTIONS_PER_PAGE + 1;
+                            let last = (start + group.total - 1) / ACTIONS_PER_PAGE + 1;
+                            group.elsewhere = (first..=last)
+                                .filter(|&number| number != page.number)
+                                .map(link)
+                                .collect();
+                        }
+                        start += group.total;
+                    }
+                    pager = (1..=page.pages).map(link).collect();
+                    page_text = l
+                        .t("ledger.page")
+                        .replace("{page}", &page.number.to_string())
+                        .replace("{pages}", &page.pages.to_string())
+                        .replace("{from}", &l.strings.integer((from + 1) as f64))
+                        .replace("{to}", &l.strings.integer(to as f64))
+                        .replace("{total}", &l.strings.integer(actions.len() as f64));
+                }
                 LedgerView {
                     year: Some(year_name(year)),
                     total: actions.len(),
                     total_text: l.strings.count("ledger.total", actions.len()),
-                    groups: ledger_groups(&actions, l, "../", usize::MAX),
+                    groups,
                     years: Vec::new(),
+                    pager,
+                    page_text,
                 }
             }
         }
