@@ -1230,3 +1230,58 @@ fn a_year_with_many_actions_is_split_into_pages_that_link_to_each_other() {
     assert!(!overview.contains("class=\"pager\""));
     assert!(overview.contains("href=\"actions/2027.html\""));
 }
+
+#[test]
+fn an_organisation_year_with_many_actions_is_split_into_pages() {
+    let repo = GitRepo::new(CONFIG);
+    let actions = |prefix: &str, count: usize| -> String {
+        (1..=count)
+            .map(|n| format!("  - {{id: {prefix}{n}, type: prevent, action: Step {prefix}{n}., owner: Operations, due: 2026-12-20, status: planned}}\n"))
+            .collect()
+    };
+    repo.write(
+        "incidents/2026/2026-05-04-login-outage.yaml",
+        &report("final", "critical", 2_000_000, &actions("P", 300), ""),
+    );
+    repo.write(
+        "incidents/2026/2026-06-04-login-outage.yaml",
+        &report("final", "critical", 2_000_000, &actions("Q", 201), "again")
+            .replace("id: 2026-05-04-login-outage", "id: 2026-06-04-login-outage")
+            .replace("2026-05-04T", "2026-06-04T"),
+    );
+    repo.commit("Publish", 1_781_000_000);
+    let out = tempfile::tempdir().unwrap();
+    let site = out.path().join("site");
+    let output = build(repo.path(), &site, &[]);
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stdout)
+    );
+    let first = std::fs::read_to_string(site.join("en/organisations/agency/2026.html")).unwrap();
+    let second = std::fs::read_to_string(site.join("en/organisations/agency/2026-2.html")).unwrap();
+    assert!(!site.join("en/organisations/agency/2026-3.html").exists());
+    let rows = |page: &str| page.matches(">Step ").count();
+    assert_eq!((rows(&first), rows(&second)), (500, 1));
+    assert!(first.contains("Actions 1–500 of 501."), "{first}");
+    assert!(second.contains("Actions 501–501 of 501."), "{second}");
+    assert!(first.contains("Page 1 of 2."));
+    // Both reports are on the first page; the second says where they are.
+    let report_rows = |page: &str| page.matches("<td data-label=\"Severity\"").count();
+    assert_eq!(
+        (report_rows(&first), report_rows(&second)),
+        (2, 0),
+        "{first}"
+    );
+    assert!(second.contains(">Step Q201.<"), "{second}");
+    assert!(second.contains("Reports of this year on page <a href=\"2026.html#reports\">1</a>"));
+    assert!(first.contains("Actions due this year on page <a href=\"2026-2.html#actions\">2</a>"));
+    assert!(second.contains("<title>The Agency: 2026"), "{second}");
+    assert!(second.contains("(page 2 of 2)"));
+    // The organisation's page links its year to the first page.
+    let organisation = std::fs::read_to_string(site.join("en/organisations/agency.html")).unwrap();
+    assert!(
+        organisation.contains("href=\"agency/2026.html#actions\""),
+        "{organisation}"
+    );
+}

@@ -293,7 +293,7 @@ impl Pages<'_, '_> {
                 &[],
             )?);
         }
-        let organisation_years: Vec<(&String, i32)> = self
+        let organisation_years: Vec<views::OrganisationYear<'_>> = self
             .model
             .config
             .file
@@ -302,25 +302,37 @@ impl Pages<'_, '_> {
             .flat_map(|key| {
                 views::organisation_years(self.model, key)
                     .into_iter()
-                    .map(move |year| (key, year))
+                    .filter_map(move |year| views::organisation_year(self.model, key, year))
             })
             .collect();
-        let year_pages = organisation_years
+        let pages: Vec<(&views::OrganisationYear<'_>, usize)> = organisation_years
+            .iter()
+            .flat_map(|listed| (1..=listed.pages()).map(move |page| (listed, page)))
+            .collect();
+        let year_pages = pages
             .par_iter()
-            .filter_map(|&(key, year)| {
-                let view = views::organisation_year(self.model, key, year, &self.l)?;
-                let path = views::paths::organisation_year(key, year);
-                Some(self.write(
+            .map(|&(listed, page)| {
+                let view = views::organisation_year_page(self.model, listed, page, &self.l);
+                let (key, year) = listed.key_and_year();
+                let path = views::paths::organisation_year(key, year, page);
+                let mut title = format!("{}: {}", view.name, view.year);
+                if !view.page_text.is_empty() {
+                    title = format!(
+                        "{title} ({})",
+                        self.l
+                            .strings
+                            .get("ledger.page_title")
+                            .replace("{page}", &page.to_string())
+                            .replace("{pages}", &listed.pages().to_string())
+                    );
+                }
+                self.write(
                     "organisation_year.html",
                     &path,
-                    &self.layout(
-                        &path,
-                        format!("{}: {}", view.name, view.year),
-                        "organisations",
-                    ),
+                    &self.layout(&path, title, "organisations"),
                     &view,
                     &[],
-                ))
+                )
             })
             .collect::<anyhow::Result<Written>>()?;
         written.extend(year_pages);

@@ -9,8 +9,8 @@ use serde::Serialize;
 use super::organisation::{OrganisationYearRow, year_label, year_row};
 use super::service::{YearFigures, year_figures};
 use super::{
-    ActionView, Localizer, ReportLink, ReportRow, action_view, paths, report_rows, report_year,
-    service_name,
+    ACTIONS_PER_PAGE, ActionView, Localizer, PagerLink, REPORTS_PER_PAGE, ReportLink, ReportRow,
+    action_view, pager_links, paths, report_rows, report_year, service_name,
 };
 use crate::i18n::collation_key;
 use crate::site::{Model, Report};
@@ -119,10 +119,44 @@ pub(crate) struct OrganisationYearView {
     pub year: String,
     /// The record of the year.
     pub row: OrganisationYearRow,
-    /// Reports on incidents that started in the year.
+    /// Reports on incidents that started in the year (those on this page).
     pub reports: Vec<ReportRow>,
-    /// Actions due in the year.
+    /// Actions due in the year (those on this page).
     pub actions: Vec<ActionView>,
+    /// A year with many reports or actions is split into pages: links to each (empty with one
+    /// page), "Page 2 of 3.", and which of the reports and actions this page shows.
+    pub pager: Vec<PagerLink>,
+    pub page_text: String,
+    pub reports_text: String,
+    pub actions_text: String,
+    /// The other pages with reports, and with actions, of the year.
+    pub reports_elsewhere: Vec<PagerLink>,
+    pub actions_elsewhere: Vec<PagerLink>,
+}
+
+/// What one organisation's year lists, before any page of it is rendered.
+pub(crate) struct OrganisationYear<'m> {
+    key: &'m str,
+    year: i32,
+    record: &'m crate::site::OrganisationYear,
+    started: Vec<&'m Report<'m>>,
+    due: Vec<(&'m Report<'m>, usize)>,
+}
+
+impl OrganisationYear<'_> {
+    /// How many pages the year takes.
+    pub(crate) fn pages(&self) -> usize {
+        self.started
+            .len()
+            .div_ceil(REPORTS_PER_PAGE)
+            .max(self.due.len().div_ceil(ACTIONS_PER_PAGE))
+            .max(1)
+    }
+
+    /// The organisation's key and the year.
+    pub(crate) fn key_and_year(&self) -> (&str, i32) {
+        (self.key, self.year)
+    }
 }
 
 /// The years of organisation `key` that have a page.
@@ -133,13 +167,12 @@ pub(crate) fn organisation_years(model: &Model<'_>, key: &str) -> Vec<i32> {
         .unwrap_or_default()
 }
 
-/// Build the page of organisation `key`'s `year`.
-pub(crate) fn organisation_year(
-    model: &Model<'_>,
-    key: &str,
+/// What organisation `key`'s `year` lists: its reports and the actions due, in page order.
+pub(crate) fn organisation_year<'m>(
+    model: &'m Model<'m>,
+    key: &'m str,
     year: i32,
-    l: &Localizer<'_>,
-) -> Option<OrganisationYearView> {
+) -> Option<OrganisationYear<'m>> {
     let figures = model.organisation(key)?;
     let record = figures.years.iter().find(|y| y.year == year)?;
     let own: Vec<&Report<'_>> = model
@@ -164,7 +197,30 @@ pub(crate) fn organisation_year(
         })
         .collect();
     due.sort_by_key(|(r, index)| (r.incident().actions[*index].due, r.incident().id.clone()));
-    let actions = due
+    Some(OrganisationYear {
+        key,
+        year,
+        record,
+        started,
+        due,
+    })
+}
+
+/// The view of page `page` (from 1) of an organisation's year.
+pub(crate) fn organisation_year_page(
+    model: &Model<'_>,
+    listed: &OrganisationYear<'_>,
+    page: usize,
+    l: &Localizer<'_>,
+) -> OrganisationYearView {
+    let (key, year, record) = (listed.key, listed.year, listed.record);
+    let pages = listed.pages();
+    let window = |per_page: usize, total: usize| {
+        ((page - 1) * per_page).min(total)..(page * per_page).min(total)
+    };
+    let report_window = window(REPORTS_PER_PAGE, listed.started.len());
+    let action_window = window(ACTIONS_PER_PAGE, listed.due.len());
+    let actions = listed.due[action_window.clone()]
         .iter()
         .map(|(report, index)| {
             let incident = report.incident();
@@ -180,8 +236,26 @@ pub(crate) fn organisation_year(
             )
         })
         .collect();
+    let stem = year.to_string();
+    let elsewhere = |count: usize, per_page: usize| {
+        let holding = super::pages_holding(0, count, per_page);
+        pager_links(
+            &stem,
+            holding.into_iter().filter(|&number| number != page),
+            page,
+        )
+    };
+    let range_text = |key: &str, shown: &std::ops::Range<usize>, total: usize| {
+        if pages == 1 || shown.is_empty() {
+            return String::new();
+        }
+        l.t(key)
+            .replace("{from}", &l.strings.integer((shown.start + 1) as f64))
+            .replace("{to}", &l.strings.integer(shown.end as f64))
+            .replace("{total}", &l.strings.integer(total as f64))
+    };
     let name = super::organisation_name(model, key, l);
-    Some(OrganisationYearView {
+    OrganisationYearView {
         organisation_href: format!(
             "../{}",
             paths::organisation(key).trim_start_matches("organisations/")
@@ -192,8 +266,40 @@ pub(crate) fn organisation_year(
             href: String::new(),
             ..year_row(model, key, record, l)
         },
-        reports: report_rows(model, &started, l, "../../"),
+        reports: report_rows(model, &listed.started[report_window.clone()], l, "../../"),
         actions,
         name,
-    })
+        pager: if pages > 1 {
+            pager_links(&stem, 1..=pages, page)
+        } else {
+            Vec::new()
+        },
+        page_text: if pages > 1 {
+            l.t("organisation.page")
+                .replace("{page}", &page.to_string())
+                .replace("{pages}", &pages.to_string())
+        } else {
+            String::new()
+        },
+        reports_text: range_text(
+            "organisation.reports_range",
+            &report_window,
+            listed.started.len(),
+        ),
+        actions_text: range_text(
+            "organisation.actions_range",
+            &action_window,
+            listed.due.len(),
+        ),
+        reports_elsewhere: if pages > 1 {
+            elsewhere(listed.started.len(), REPORTS_PER_PAGE)
+        } else {
+            Vec::new()
+        },
+        actions_elsewhere: if pages > 1 {
+            elsewhere(listed.due.len(), ACTIONS_PER_PAGE)
+        } else {
+            Vec::new()
+        },
+    }
 }

@@ -6,7 +6,10 @@ use std::collections::BTreeMap;
 use chrono::Datelike;
 use serde::Serialize;
 
-use super::{ActionView, LIST_LIMIT, Localizer, NamedLink, ReportLink, action_view, paths};
+use super::{
+    ACTIONS_PER_PAGE, ActionView, LIST_LIMIT, Localizer, NamedLink, PagerLink, ReportLink,
+    action_view, page_file, pager_links, pages_holding, paths,
+};
 use crate::model::{Action, Incident};
 use crate::site::{ActionRecord, Model};
 
@@ -27,17 +30,6 @@ pub(crate) struct LedgerView {
     pub pager: Vec<PagerLink>,
     /// "Page 2 of 5: actions 501-1,000 of 4,312." (empty with one page).
     pub page_text: String,
-}
-
-/// One link of a ledger year's pages.
-#[derive(Debug, Serialize)]
-pub(crate) struct PagerLink {
-    /// The page number.
-    pub number: usize,
-    /// Its address, relative to the page.
-    pub href: String,
-    /// Whether this is the page shown.
-    pub current: bool,
 }
 
 /// One group of the ledger.
@@ -176,19 +168,6 @@ pub(crate) struct LedgerPage {
     pub pages: usize,
 }
 
-/// The most actions on one page of a year: a page stays a few hundred kilobytes however many
-/// reports the site has.
-pub(crate) const ACTIONS_PER_PAGE: usize = 500;
-
-/// The file name of page `number` of a year's ledger (the first page is the year's own).
-fn year_page_file(year: &str, number: usize) -> String {
-    if number <= 1 {
-        format!("{year}.html")
-    } else {
-        format!("{year}-{number}.html")
-    }
-}
-
 impl<'a> Ledger<'a> {
     /// Every action of the published reports, grouped by year.
     pub(crate) fn new(model: &'a Model<'a>) -> Ledger<'a> {
@@ -214,7 +193,7 @@ impl<'a> Ledger<'a> {
         for (year, actions) in &self.by_year {
             let count = actions.len().div_ceil(ACTIONS_PER_PAGE).max(1);
             pages.extend((1..=count).map(|number| LedgerPage {
-                path: format!("actions/{}", year_page_file(year, number)),
+                path: format!("actions/{}", page_file(year, number)),
                 year: Some(year.clone()),
                 number,
                 pages: count,
@@ -266,28 +245,21 @@ impl<'a> Ledger<'a> {
                 );
                 let mut groups =
                     ledger_groups(&actions, l, "../", |_, place| (from..to).contains(&place));
-                let link = |number: usize| PagerLink {
-                    number,
-                    href: year_page_file(year, number),
-                    current: number == page.number,
-                };
                 let mut pager = Vec::new();
                 let mut page_text = String::new();
                 if page.pages > 1 {
                     // Where each group's actions fall, in the order the groups are shown.
                     let mut start = 0;
                     for group in &mut groups {
-                        if group.total > 0 {
-                            let first = start / ACTIONS_PER_PAGE + 1;
-                            let last = (start + group.total - 1) / ACTIONS_PER_PAGE + 1;
-                            group.elsewhere = (first..=last)
-                                .filter(|&number| number != page.number)
-                                .map(link)
-                                .collect();
-                        }
+                        let holding = pages_holding(start, group.total, ACTIONS_PER_PAGE);
+                        group.elsewhere = pager_links(
+                            year,
+                            holding.into_iter().filter(|&number| number != page.number),
+                            page.number,
+                        );
                         start += group.total;
                     }
-                    pager = (1..=page.pages).map(link).collect();
+                    pager = pager_links(year, 1..=page.pages, page.number);
                     page_text = l
                         .t("ledger.page")
                         .replace("{page}", &page.number.to_string())

@@ -19,7 +19,8 @@ use serde::Serialize;
 
 pub(super) use about::{about, rules};
 pub(super) use compare::{
-    organisation_year, organisation_years, organisations_compared, services_compared,
+    OrganisationYear, organisation_year, organisation_year_page, organisation_years,
+    organisations_compared, services_compared,
 };
 pub(super) use ledger::Ledger;
 pub(super) use lists::{index, organisations, services, year};
@@ -253,6 +254,58 @@ pub(super) struct ReportRow {
 }
 
 /// Paths of pages relative to a language folder.
+/// The most actions on one page of a paged list: a page stays a few hundred kilobytes however
+/// many reports the site has.
+pub(crate) const ACTIONS_PER_PAGE: usize = 500;
+
+/// The most reports on one page of a paged list.
+pub(crate) const REPORTS_PER_PAGE: usize = 200;
+
+/// One link of a paged list's pages.
+#[derive(Debug, Serialize)]
+pub(crate) struct PagerLink {
+    /// The page number.
+    pub number: usize,
+    /// Its address, relative to the page.
+    pub href: String,
+    /// Whether this is the page shown.
+    pub current: bool,
+}
+
+/// The file name of page `number` of a paged list whose first page is `stem.html`.
+pub(crate) fn page_file(stem: &str, number: usize) -> String {
+    if number <= 1 {
+        format!("{stem}.html")
+    } else {
+        format!("{stem}-{number}.html")
+    }
+}
+
+/// Links to the pages `numbers` of the list `stem`, as seen from page `current`.
+pub(crate) fn pager_links(
+    stem: &str,
+    numbers: impl IntoIterator<Item = usize>,
+    current: usize,
+) -> Vec<PagerLink> {
+    numbers
+        .into_iter()
+        .map(|number| PagerLink {
+            number,
+            href: page_file(stem, number),
+            current: number == current,
+        })
+        .collect()
+}
+
+/// The pages (from 1) that hold items `start..start + count` of a list of `per_page` items a
+/// page.
+pub(crate) fn pages_holding(start: usize, count: usize, per_page: usize) -> Vec<usize> {
+    if count == 0 {
+        return Vec::new();
+    }
+    ((start / per_page + 1)..=((start + count - 1) / per_page + 1)).collect()
+}
+
 pub(super) mod paths {
     /// A report page.
     pub(crate) fn report(id: &str) -> String {
@@ -278,9 +331,12 @@ pub(super) mod paths {
     pub(crate) fn revision(id: &str, short: &str) -> String {
         format!("reports/{id}/{short}.html")
     }
-    /// An organisation's reports and due actions of one year.
-    pub(crate) fn organisation_year(key: &str, year: i32) -> String {
-        format!("organisations/{key}/{year}.html")
+    /// Page `page` (from 1) of an organisation's reports and due actions of one year.
+    pub(crate) fn organisation_year(key: &str, year: i32, page: usize) -> String {
+        format!(
+            "organisations/{key}/{}",
+            super::page_file(&year.to_string(), page)
+        )
     }
     /// Every organisation, year by year, in one table.
     pub(crate) const ORGANISATIONS_COMPARED: &str = "organisations/compare.html";

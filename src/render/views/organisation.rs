@@ -203,7 +203,7 @@ pub(crate) fn year_row(
     OrganisationYearRow {
         key: key.to_owned(),
         name: super::organisation_name(model, key, l),
-        href: paths::organisation_year(key, year.year)
+        href: paths::organisation_year(key, year.year, 1)
             .trim_start_matches("organisations/")
             .to_owned(),
         understated: year.statements_understated,
