@@ -1285,3 +1285,53 @@ fn an_organisation_year_with_many_actions_is_split_into_pages() {
         "{organisation}"
     );
 }
+
+#[test]
+fn a_year_with_many_reports_is_split_into_pages() {
+    let repo = GitRepo::new(CONFIG);
+    for n in 1..=201 {
+        let id = format!("2026-05-04-login-outage-{n:03}");
+        repo.write(
+            &format!("incidents/2026/{id}.yaml"),
+            &report("final", "minor", 10, ACTION_1, "")
+                .replace("id: 2026-05-04-login-outage", &format!("id: {id}")),
+        );
+    }
+    repo.commit("Publish", 1_781_000_000);
+    let out = tempfile::tempdir().unwrap();
+    let site = out.path().join("site");
+    let output = build(repo.path(), &site, &[]);
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stdout)
+    );
+    let first = std::fs::read_to_string(site.join("en/years/2026.html")).unwrap();
+    let second = std::fs::read_to_string(site.join("en/years/2026-2.html")).unwrap();
+    assert!(!site.join("en/years/2026-3.html").exists());
+    let rows = |page: &str| page.matches("<td data-label=\"Severity\"").count();
+    assert_eq!((rows(&first), rows(&second)), (200, 1));
+    assert!(
+        first.contains("Page 1 of 2: reports 1–200 of 201."),
+        "{first}"
+    );
+    assert!(
+        second.contains("Page 2 of 2: reports 201–201 of 201."),
+        "{second}"
+    );
+    assert!(second.contains("<a href=\"2026.html\">1</a>"));
+    assert!(second.contains("<a href=\"2026-2.html\" aria-current=\"page\">2</a>"));
+    assert!(
+        second.contains("<title>Incidents in 2026 (page 2 of 2)"),
+        "{second}"
+    );
+    // Every report is on one of the pages, once.
+    for n in 1..=201 {
+        let link = format!("reports/2026-05-04-login-outage-{n:03}.html\"");
+        assert_eq!(
+            first.matches(&link).count() + second.matches(&link).count(),
+            1,
+            "{link}"
+        );
+    }
+}

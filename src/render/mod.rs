@@ -221,17 +221,30 @@ impl Pages<'_, '_> {
             &[],
         )?);
         for year in views::years(self.model) {
-            let path = views::paths::year(year);
-            let title = strings
-                .get("year.title")
-                .replace("{year}", &year.to_string());
-            written.push(self.write(
-                "year.html",
-                &path,
-                &self.layout(&path, title, "index"),
-                &views::year(self.model, year, &self.l),
-                &[],
-            )?);
+            let reports = views::year_reports(self.model, year);
+            let pages = views::year_pages(&reports);
+            for page in 1..=pages {
+                let path = views::paths::year(year, page);
+                let mut title = strings
+                    .get("year.title")
+                    .replace("{year}", &year.to_string());
+                if pages > 1 {
+                    title = format!(
+                        "{title} ({})",
+                        strings
+                            .get("ledger.page_title")
+                            .replace("{page}", &page.to_string())
+                            .replace("{pages}", &pages.to_string())
+                    );
+                }
+                written.push(self.write(
+                    "year.html",
+                    &path,
+                    &self.layout(&path, title, "index"),
+                    &views::year(self.model, year, &reports, page, &self.l),
+                    &[],
+                )?);
+            }
         }
         Ok(written)
     }

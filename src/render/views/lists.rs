@@ -6,8 +6,8 @@ use std::collections::BTreeMap;
 use serde::Serialize;
 
 use super::{
-    Localizer, NamedLink, ReportRow, organisation_name, paths, report_rows, report_year,
-    service_name,
+    Localizer, NamedLink, PagerLink, REPORTS_PER_PAGE, ReportRow, organisation_name, pager_links,
+    paths, report_rows, report_year, service_name,
 };
 use crate::site::{Model, Report};
 
@@ -64,7 +64,7 @@ pub(crate) fn index(model: &Model<'_>, l: &Localizer<'_>) -> IndexView {
             .map(|(year, count)| YearLink {
                 year,
                 count,
-                href: paths::year(year),
+                href: paths::year(year, 1),
             })
             .collect(),
         overdue_final: model.totals.final_overdue,
@@ -81,26 +81,64 @@ pub(crate) fn index(model: &Model<'_>, l: &Localizer<'_>) -> IndexView {
 pub(crate) struct YearView {
     /// The year.
     pub year: i32,
-    /// Its reports.
+    /// Its reports (those on this page).
     pub reports: Vec<ReportRow>,
     /// "3 reports".
     pub count: String,
     /// The year's totals, with the change from the year before.
     pub totals: Vec<super::trends::YearTotal>,
+    /// A year with many reports is split into pages: links to each (empty with one page), and
+    /// "Page 2 of 3: reports 201-400 of 512."
+    pub pager: Vec<PagerLink>,
+    pub page_text: String,
 }
 
-/// Build a year page.
-pub(crate) fn year(model: &Model<'_>, year: i32, l: &Localizer<'_>) -> YearView {
-    let reports: Vec<&Report<'_>> = model
+/// The reports of `year`, in the order its pages list them.
+pub(crate) fn year_reports<'m>(model: &'m Model<'m>, year: i32) -> Vec<&'m Report<'m>> {
+    model
         .reports
         .iter()
         .filter(|r| report_year(model, r) == year)
-        .collect();
+        .collect()
+}
+
+/// How many pages the year's `reports` take.
+pub(crate) fn year_pages(reports: &[&Report<'_>]) -> usize {
+    reports.len().div_ceil(REPORTS_PER_PAGE).max(1)
+}
+
+/// Build page `page` (from 1) of a year's reports.
+pub(crate) fn year(
+    model: &Model<'_>,
+    year: i32,
+    reports: &[&Report<'_>],
+    page: usize,
+    l: &Localizer<'_>,
+) -> YearView {
+    let pages = year_pages(reports);
+    let shown = ((page - 1) * REPORTS_PER_PAGE).min(reports.len())
+        ..(page * REPORTS_PER_PAGE).min(reports.len());
+    let stem = year.to_string();
     YearView {
         year,
         count: l.strings.count("year.count", reports.len()),
         totals: super::trends::year_totals(model, year, l),
-        reports: report_rows(model, &reports, l, "../"),
+        reports: report_rows(model, &reports[shown.clone()], l, "../"),
+        pager: if pages > 1 {
+            pager_links(&stem, 1..=pages, page)
+        } else {
+            Vec::new()
+        },
+        page_text: if pages > 1 {
+            l.t("year.page")
+                .replace("{page}", &page.to_string())
+                .replace("{pages}", &pages.to_string())
+                .replace("{from}", &l.strings.integer((shown.start + 1) as f64))
+                .replace("{to}", &l.strings.integer(shown.end as f64))
+                .replace("{total}", &l.strings.integer(reports.len() as f64))
+        } else {
+            String::new()
+        },
     }
 }
 

@@ -23,7 +23,7 @@ pub(super) use compare::{
     organisations_compared, services_compared,
 };
 pub(super) use ledger::Ledger;
-pub(super) use lists::{index, organisations, services, year};
+pub(super) use lists::{index, organisations, services, year, year_pages, year_reports};
 pub(super) use organisation::organisation;
 pub(super) use report::report;
 pub(super) use revision::{published_revisions, revision_page};
@@ -323,9 +323,9 @@ pub(super) mod paths {
     pub(crate) fn rule(code: &str) -> String {
         format!("rules/{code}.html")
     }
-    /// A year page.
-    pub(crate) fn year(year: i32) -> String {
-        format!("years/{year}.html")
+    /// Page `page` (from 1) of a year's reports.
+    pub(crate) fn year(year: i32, page: usize) -> String {
+        format!("years/{}", super::page_file(&year.to_string(), page))
     }
     /// The permanent page of one published revision of a report.
     pub(crate) fn revision(id: &str, short: &str) -> String {
