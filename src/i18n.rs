@@ -27,6 +27,15 @@ pub(crate) struct RuleText {
 }
 use crate::load;
 
+/// A piece of a finding's message: text, and its language when it is not the page's.
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
+pub(crate) struct SaidPart {
+    /// The text.
+    pub text: String,
+    /// Its language, when a report's own words in another language.
+    pub lang: Option<String>,
+}
+
 /// The interface strings of one language.
 #[derive(Clone, Debug)]
 pub(super) struct Strings {
@@ -139,6 +148,17 @@ impl Strings {
     /// arguments written the way this language writes them. A template may be a map of
     /// `one` and `other`, chosen by the argument `count`.
     pub(crate) fn say(&self, message: &Message) -> String {
+        self.say_parts(message)
+            .into_iter()
+            .map(|part| part.text)
+            .collect()
+    }
+
+    /// A finding's message in this language, in parts: a report's own words quoted in another
+    /// language (a title, a name) are a part of their own with that language, so a page can
+    /// mark them for screen readers. Each placeholder is filled once; text an argument brings
+    /// is never read for placeholders.
+    pub(crate) fn say_parts(&self, message: &Message) -> Vec<SaidPart> {
         let key = format!("finding.{}", message.key);
         let template = match message.arg("count") {
             Some(Arg::Count(count)) if self.flat.contains_key(&format!("{key}.one")) => {
@@ -147,14 +167,66 @@ impl Strings {
             }
             _ => self.get(&key).to_owned(),
         };
-        let mut text = template;
-        for (name, value) in &message.args {
-            let placeholder = format!("{{{name}}}");
-            if text.contains(&placeholder) {
-                text = text.replace(&placeholder, &self.arg(value));
+        let mut parts: Vec<SaidPart> = Vec::new();
+        let mut push = |text: String, lang: Option<String>| match parts.last_mut() {
+            Some(last) if last.lang.is_none() && lang.is_none() => last.text.push_str(&text),
+            _ if text.is_empty() => {}
+            _ => parts.push(SaidPart { text, lang }),
+        };
+        let mut rest = template.as_str();
+        while let Some(open) = rest.find('{') {
+            let after = &rest[open + 1..];
+            let value = after.find('}').and_then(|close| {
+                let name = &after[..close];
+                message
+                    .args
+                    .iter()
+                    .find(|(arg_name, _)| *arg_name == name)
+                    .map(|(_, value)| (close, value))
+            });
+            match value {
+                Some((close, value)) => {
+                    push(rest[..open].to_owned(), None);
+                    for (text, lang) in self.arg_parts(value) {
+                        push(text, lang);
+                    }
+                    rest = &after[close + 1..];
+                }
+                None => {
+                    push(rest[..=open].to_owned(), None);
+                    rest = after;
+                }
             }
         }
-        text
+        push(rest.to_owned(), None);
+        parts
+    }
+
+    /// One message argument, written in this language, in parts: a report's own words in
+    /// another language are a part with that language (the quotation marks around them are
+    /// this language's).
+    fn arg_parts(&self, value: &Arg) -> Vec<(String, Option<String>)> {
+        let other = |texts: &[(String, String)], default: &str| {
+            let (lang, _) = self.pick_entry(texts, default)?;
+            (*lang != self.lang).then(|| lang.clone())
+        };
+        match value {
+            Arg::Written(texts, default) => {
+                match (
+                    other(texts, default),
+                    self.get("format.quote").split_once("{text}"),
+                ) {
+                    (Some(lang), Some((before, after))) => vec![
+                        (before.to_owned(), None),
+                        (self.pick(texts, default).to_owned(), Some(lang)),
+                        (after.to_owned(), None),
+                    ],
+                    _ => vec![(self.arg(value), None)],
+                }
+            }
+            Arg::Name(texts, default) => vec![(self.arg(value), other(texts, default))],
+            _ => vec![(self.arg(value), None)],
+        }
     }
 
     /// One message argument, written in this language.
@@ -189,13 +261,22 @@ impl Strings {
 
     /// The text in this language, else in `default`, else any.
     fn pick<'t>(&self, texts: &'t [(String, String)], default: &str) -> &'t str {
+        self.pick_entry(texts, default)
+            .map(|(_, text)| text.trim())
+            .unwrap_or_default()
+    }
+
+    /// The (language, text) that [`Strings::pick`] takes.
+    fn pick_entry<'t>(
+        &self,
+        texts: &'t [(String, String)],
+        default: &str,
+    ) -> Option<&'t (String, String)> {
         texts
             .iter()
             .find(|(lang, _)| *lang == self.lang)
             .or_else(|| texts.iter().find(|(lang, _)| lang == default))
             .or_else(|| texts.first())
-            .map(|(_, text)| text.trim())
-            .unwrap_or_default()
     }
 
     /// `key.one` or `key.other` by `count`, with `{count}` replaced: "1 report", "3 reports".
@@ -468,6 +549,45 @@ mod tests {
             "No English (en) text for: title, summary."
         );
         assert!(Strings::built_in("xx").is_err());
+    }
+
+    #[test]
+    fn words_quoted_from_a_report_in_another_language_are_a_part_of_their_own() {
+        let message = Message::new("A015")
+            .with("service", "Booking".into())
+            .with("days", Arg::Quantity("days", 20))
+            .with(
+                "category",
+                Arg::Word("root_cause_category", "third-party-failure".into()),
+            )
+            .with(
+                "other",
+                Arg::Written(
+                    vec![("en".into(), "Booking was slow {days}".into())],
+                    "en".into(),
+                ),
+            );
+        let da = Strings::built_in("da").unwrap();
+        let parts = da.say_parts(&message);
+        let quoted: Vec<&SaidPart> = parts.iter().filter(|p| p.lang.is_some()).collect();
+        assert_eq!(
+            quoted,
+            [&SaidPart {
+                text: "Booking was slow {days}".into(),
+                lang: Some("en".into())
+            }]
+        );
+        // The Danish quotation marks stay Danish, around the English words; a placeholder in
+        // a report's own words is left as written.
+        let said = da.say(&message);
+        assert!(said.ends_with("»Booking was slow {days}«."), "{said}");
+        assert_eq!(
+            parts.iter().map(|p| p.text.as_str()).collect::<String>(),
+            said
+        );
+        // In the report's own language nothing is set apart.
+        let en = Strings::built_in("en").unwrap();
+        assert!(en.say_parts(&message).iter().all(|p| p.lang.is_none()));
     }
 
     #[test]

@@ -11,7 +11,7 @@ use super::{
 };
 use crate::diag::{Code, Finding};
 use crate::history::FieldChange;
-use crate::i18n::Strings;
+use crate::i18n::{SaidPart, Strings};
 use crate::model::{EventKind, Outage, Text};
 use crate::render::svg;
 use crate::site::{LaterChange, Model, Report};
@@ -134,10 +134,9 @@ pub(crate) struct FlagView {
     pub code: String,
     /// Link to the rule page.
     pub href: String,
-    /// The finding in the page's language.
-    pub message: String,
-    /// Its language, when it differs from the page's.
-    pub message_lang: Option<String>,
+    /// The finding in the page's language, in parts marked with their language where it
+    /// differs from the page's.
+    pub message: Vec<SaidPart>,
     /// `deny`, `warn` or `accepted`.
     pub level: String,
     /// For an accepted finding: the organisation's public reason.
@@ -307,10 +306,10 @@ pub(crate) struct FindingView {
     pub rule: String,
     /// Link to the rule page.
     pub href: String,
-    /// The finding's message, in the page's language where the rule says it as data.
-    pub message: String,
-    /// The language of `message` when it differs from the page's (an English sentence).
-    pub message_lang: Option<String>,
+    /// The finding's message, in the page's language where the rule says it as data, in
+    /// parts marked with their language where it differs from the page's (an English
+    /// sentence, a title quoted from a report in another language).
+    pub message: Vec<SaidPart>,
     /// Level.
     pub level: String,
 }
@@ -352,6 +351,18 @@ pub(crate) struct ChangeView {
     pub before: String,
     /// After.
     pub after: String,
+}
+
+/// A finding's message in the page's language, in parts (rules that say their message as
+/// data); an English sentence otherwise, marked as English on a page in another language.
+fn said_parts(finding: &Finding, l: &Localizer<'_>) -> Vec<SaidPart> {
+    match &finding.said {
+        Some(said) => l.strings.say_parts(said),
+        None => vec![SaidPart {
+            text: finding.message.replace('`', ""),
+            lang: (l.lang != "en").then(|| "en".to_owned()),
+        }],
+    }
 }
 
 /// Build a report page.
@@ -451,11 +462,7 @@ pub(crate) fn report(model: &Model<'_>, published: &Report<'_>, l: &Localizer<'_
         code: finding.code.to_string(),
         rule: strings.get(&format!("rules.{}", finding.code)).to_owned(),
         href: format!("../{}", paths::rule(finding.code.as_str())),
-        message: match &finding.said {
-            Some(said) => strings.say(said),
-            None => finding.message.replace('`', ""),
-        },
-        message_lang: (finding.said.is_none() && l.lang != "en").then(|| "en".to_owned()),
+        message: said_parts(finding, l),
         level: finding.level.as_str().to_owned(),
     };
 
@@ -774,11 +781,7 @@ fn key_facts(report: &Report<'_>, l: &Localizer<'_>) -> KeyFactsView {
     let flag = |finding: &Finding, reason: Option<HtmlView>| FlagView {
         code: finding.code.to_string(),
         href: format!("../{}", paths::rule(finding.code.as_str())),
-        message: match &finding.said {
-            Some(said) => strings.say(said),
-            None => finding.message.replace('`', ""),
-        },
-        message_lang: (finding.said.is_none() && l.lang != "en").then(|| "en".to_owned()),
+        message: said_parts(finding, l),
         level: if reason.is_some() {
             "accepted".to_owned()
         } else {
