@@ -222,26 +222,22 @@ impl Pages<'_, '_> {
         )?);
         for year in views::years(self.model) {
             let reports = views::year_reports(self.model, year);
-            let pages = views::year_pages(&reports);
+            let pages = views::PageOf::count(reports.len(), views::REPORTS_PER_PAGE);
             for page in 1..=pages {
+                let at = views::PageOf {
+                    stem: year.to_string(),
+                    number: page,
+                    pages,
+                };
                 let path = views::paths::year(year, page);
-                let mut title = strings
+                let title = strings
                     .get("year.title")
                     .replace("{year}", &year.to_string());
-                if pages > 1 {
-                    title = format!(
-                        "{title} ({})",
-                        strings
-                            .get("ledger.page_title")
-                            .replace("{page}", &page.to_string())
-                            .replace("{pages}", &pages.to_string())
-                    );
-                }
                 written.push(self.write(
                     "year.html",
                     &path,
-                    &self.layout(&path, title, "index"),
-                    &views::year(self.model, year, &reports, page, &self.l),
+                    &self.layout(&path, at.title(&self.l, title), "index"),
+                    &views::year(self.model, year, &reports, &at, &self.l),
                     &[],
                 )?);
             }
@@ -325,20 +321,11 @@ impl Pages<'_, '_> {
         let year_pages = pages
             .par_iter()
             .map(|&(listed, page)| {
-                let view = views::organisation_year_page(self.model, listed, page, &self.l);
+                let at = listed.page(page);
+                let view = views::organisation_year_page(self.model, listed, &at, &self.l);
                 let (key, year) = listed.key_and_year();
                 let path = views::paths::organisation_year(key, year, page);
-                let mut title = format!("{}: {}", view.name, view.year);
-                if !view.page_text.is_empty() {
-                    title = format!(
-                        "{title} ({})",
-                        self.l
-                            .strings
-                            .get("ledger.page_title")
-                            .replace("{page}", &page.to_string())
-                            .replace("{pages}", &listed.pages().to_string())
-                    );
-                }
+                let title = at.title(&self.l, format!("{}: {}", view.name, view.year));
                 self.write(
                     "organisation_year.html",
                     &path,
@@ -386,17 +373,10 @@ impl Pages<'_, '_> {
             .map(|ledger_page| {
                 let view = ledger.view(ledger_page, &self.l);
                 let title = match &view.year {
-                    Some(year) if ledger_page.pages > 1 => format!(
-                        "{}: {year} ({})",
-                        strings.get("ledger.title"),
-                        strings
-                            .get("ledger.page_title")
-                            .replace("{page}", &ledger_page.number.to_string())
-                            .replace("{pages}", &ledger_page.pages.to_string())
-                    ),
                     Some(year) => format!("{}: {year}", strings.get("ledger.title")),
                     None => strings.get("ledger.title").to_owned(),
                 };
+                let title = ledger_page.page.title(&self.l, title);
                 let path = &ledger_page.path;
                 self.write(
                     "actions.html",

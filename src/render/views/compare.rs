@@ -9,8 +9,8 @@ use serde::Serialize;
 use super::organisation::{OrganisationYearRow, year_label, year_row};
 use super::service::{YearFigures, year_figures};
 use super::{
-    ACTIONS_PER_PAGE, ActionView, Localizer, PagerLink, REPORTS_PER_PAGE, ReportLink, ReportRow,
-    action_view, pager_links, paths, report_rows, report_year, service_name,
+    ACTIONS_PER_PAGE, ActionView, Localizer, PageOf, PagerLink, REPORTS_PER_PAGE, ReportLink,
+    ReportRow, action_view, paths, report_rows, report_year, service_name,
 };
 use crate::i18n::collation_key;
 use crate::site::{Model, Report};
@@ -146,11 +146,17 @@ pub(crate) struct OrganisationYear<'m> {
 impl OrganisationYear<'_> {
     /// How many pages the year takes.
     pub(crate) fn pages(&self) -> usize {
-        self.started
-            .len()
-            .div_ceil(REPORTS_PER_PAGE)
-            .max(self.due.len().div_ceil(ACTIONS_PER_PAGE))
-            .max(1)
+        PageOf::count(self.started.len(), REPORTS_PER_PAGE)
+            .max(PageOf::count(self.due.len(), ACTIONS_PER_PAGE))
+    }
+
+    /// Page `number` (from 1) of the year.
+    pub(crate) fn page(&self, number: usize) -> PageOf {
+        PageOf {
+            stem: self.year.to_string(),
+            number,
+            pages: self.pages(),
+        }
     }
 
     /// The organisation's key and the year.
@@ -206,20 +212,25 @@ pub(crate) fn organisation_year<'m>(
     })
 }
 
-/// The view of page `page` (from 1) of an organisation's year.
+/// The view of page `at` of an organisation's year.
 pub(crate) fn organisation_year_page(
     model: &Model<'_>,
     listed: &OrganisationYear<'_>,
-    page: usize,
+    at: &PageOf,
     l: &Localizer<'_>,
 ) -> OrganisationYearView {
-    let (key, year, record) = (listed.key, listed.year, listed.record);
-    let pages = listed.pages();
-    let window = |per_page: usize, total: usize| {
-        ((page - 1) * per_page).min(total)..(page * per_page).min(total)
+    let (key, record) = (listed.key, listed.record);
+    let (reports, due) = (listed.started.len(), listed.due.len());
+    let report_window = at.window(REPORTS_PER_PAGE, reports);
+    let action_window = at.window(ACTIONS_PER_PAGE, due);
+    // Which reports or actions this page shows, when it shows any.
+    let range_text = |key: &str, shown: &std::ops::Range<usize>, total: usize| {
+        if shown.is_empty() {
+            String::new()
+        } else {
+            at.text(l, key, shown, total)
+        }
     };
-    let report_window = window(REPORTS_PER_PAGE, listed.started.len());
-    let action_window = window(ACTIONS_PER_PAGE, listed.due.len());
     let actions = listed.due[action_window.clone()]
         .iter()
         .map(|(report, index)| {
@@ -236,24 +247,6 @@ pub(crate) fn organisation_year_page(
             )
         })
         .collect();
-    let stem = year.to_string();
-    let elsewhere = |count: usize, per_page: usize| {
-        let holding = super::pages_holding(0, count, per_page);
-        pager_links(
-            &stem,
-            holding.into_iter().filter(|&number| number != page),
-            page,
-        )
-    };
-    let range_text = |key: &str, shown: &std::ops::Range<usize>, total: usize| {
-        if pages == 1 || shown.is_empty() {
-            return String::new();
-        }
-        l.t(key)
-            .replace("{from}", &l.strings.integer((shown.start + 1) as f64))
-            .replace("{to}", &l.strings.integer(shown.end as f64))
-            .replace("{total}", &l.strings.integer(total as f64))
-    };
     let name = super::organisation_name(model, key, l);
     OrganisationYearView {
         organisation_href: format!(
@@ -269,37 +262,11 @@ pub(crate) fn organisation_year_page(
         reports: report_rows(model, &listed.started[report_window.clone()], l, "../../"),
         actions,
         name,
-        pager: if pages > 1 {
-            pager_links(&stem, 1..=pages, page)
-        } else {
-            Vec::new()
-        },
-        page_text: if pages > 1 {
-            l.t("organisation.page")
-                .replace("{page}", &page.to_string())
-                .replace("{pages}", &pages.to_string())
-        } else {
-            String::new()
-        },
-        reports_text: range_text(
-            "organisation.reports_range",
-            &report_window,
-            listed.started.len(),
-        ),
-        actions_text: range_text(
-            "organisation.actions_range",
-            &action_window,
-            listed.due.len(),
-        ),
-        reports_elsewhere: if pages > 1 {
-            elsewhere(listed.started.len(), REPORTS_PER_PAGE)
-        } else {
-            Vec::new()
-        },
-        actions_elsewhere: if pages > 1 {
-            elsewhere(listed.due.len(), ACTIONS_PER_PAGE)
-        } else {
-            Vec::new()
-        },
+        pager: at.pager(),
+        page_text: at.text(l, "organisation.page", &report_window, reports),
+        reports_text: range_text("organisation.reports_range", &report_window, reports),
+        actions_text: range_text("organisation.actions_range", &action_window, due),
+        reports_elsewhere: at.elsewhere(0, reports, REPORTS_PER_PAGE),
+        actions_elsewhere: at.elsewhere(0, due, ACTIONS_PER_PAGE),
     }
 }

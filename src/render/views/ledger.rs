@@ -7,8 +7,8 @@ use chrono::Datelike;
 use serde::Serialize;
 
 use super::{
-    ACTIONS_PER_PAGE, ActionView, LIST_LIMIT, Localizer, NamedLink, PagerLink, ReportLink,
-    action_view, page_file, pager_links, pages_holding, paths,
+    ACTIONS_PER_PAGE, ActionView, LIST_LIMIT, Localizer, NamedLink, PageOf, PagerLink, ReportLink,
+    action_view, page_file, paths,
 };
 use crate::model::{Action, Incident};
 use crate::site::{ActionRecord, Model};
@@ -163,9 +163,8 @@ pub(crate) struct LedgerPage {
     pub path: String,
     /// The year of due dates, or `None` for the overview.
     pub year: Option<String>,
-    /// Which of the year's pages this is (from 1), and how many there are.
-    pub number: usize,
-    pub pages: usize,
+    /// Which of the year's pages this is (the overview is one page).
+    pub page: PageOf,
 }
 
 impl<'a> Ledger<'a> {
@@ -187,16 +186,22 @@ impl<'a> Ledger<'a> {
         let mut pages = vec![LedgerPage {
             path: "actions.html".into(),
             year: None,
-            number: 1,
-            pages: 1,
+            page: PageOf {
+                stem: "actions".into(),
+                number: 1,
+                pages: 1,
+            },
         }];
         for (year, actions) in &self.by_year {
-            let count = actions.len().div_ceil(ACTIONS_PER_PAGE).max(1);
+            let count = PageOf::count(actions.len(), ACTIONS_PER_PAGE);
             pages.extend((1..=count).map(|number| LedgerPage {
                 path: format!("actions/{}", page_file(year, number)),
                 year: Some(year.clone()),
-                number,
-                pages: count,
+                page: PageOf {
+                    stem: year.clone(),
+                    number,
+                    pages: count,
+                },
             }));
         }
         pages
@@ -239,34 +244,15 @@ impl<'a> Ledger<'a> {
                     .get(year)
                     .map(|indexes| indexes.iter().map(|&i| &self.refs[i]).collect())
                     .unwrap_or_default();
-                let (from, to) = (
-                    (page.number - 1) * ACTIONS_PER_PAGE,
-                    (page.number * ACTIONS_PER_PAGE).min(actions.len()),
-                );
+                let at = &page.page;
+                let shown = at.window(ACTIONS_PER_PAGE, actions.len());
                 let mut groups =
-                    ledger_groups(&actions, l, "../", |_, place| (from..to).contains(&place));
-                let mut pager = Vec::new();
-                let mut page_text = String::new();
-                if page.pages > 1 {
-                    // Where each group's actions fall, in the order the groups are shown.
-                    let mut start = 0;
-                    for group in &mut groups {
-                        let holding = pages_holding(start, group.total, ACTIONS_PER_PAGE);
-                        group.elsewhere = pager_links(
-                            year,
-                            holding.into_iter().filter(|&number| number != page.number),
-                            page.number,
-                        );
-                        start += group.total;
-                    }
-                    pager = pager_links(year, 1..=page.pages, page.number);
-                    page_text = l
-                        .t("ledger.page")
-                        .replace("{page}", &page.number.to_string())
-                        .replace("{pages}", &page.pages.to_string())
-                        .replace("{from}", &l.strings.integer((from + 1) as f64))
-                        .replace("{to}", &l.strings.integer(to as f64))
-                        .replace("{total}", &l.strings.integer(actions.len() as f64));
+                    ledger_groups(&actions, l, "../", |_, place| shown.contains(&place));
+                // Where each group's actions fall, in the order the groups are shown.
+                let mut start = 0;
+                for group in &mut groups {
+                    group.elsewhere = at.elsewhere(start, group.total, ACTIONS_PER_PAGE);
+                    start += group.total;
                 }
                 LedgerView {
                     year: Some(year_name(year)),
@@ -274,8 +260,8 @@ impl<'a> Ledger<'a> {
                     total_text: l.strings.count("ledger.total", actions.len()),
                     groups,
                     years: Vec::new(),
-                    pager,
-                    page_text,
+                    pager: at.pager(),
+                    page_text: at.text(l, "ledger.page", &shown, actions.len()),
                 }
             }
         }

@@ -6,8 +6,8 @@ use std::collections::BTreeMap;
 use serde::Serialize;
 
 use super::{
-    Localizer, NamedLink, PagerLink, REPORTS_PER_PAGE, ReportRow, organisation_name, pager_links,
-    paths, report_rows, report_year, service_name,
+    Localizer, NamedLink, PageOf, PagerLink, REPORTS_PER_PAGE, ReportRow, organisation_name, paths,
+    report_rows, report_year, service_name,
 };
 use crate::site::{Model, Report};
 
@@ -102,43 +102,22 @@ pub(crate) fn year_reports<'m>(model: &'m Model<'m>, year: i32) -> Vec<&'m Repor
         .collect()
 }
 
-/// How many pages the year's `reports` take.
-pub(crate) fn year_pages(reports: &[&Report<'_>]) -> usize {
-    reports.len().div_ceil(REPORTS_PER_PAGE).max(1)
-}
-
-/// Build page `page` (from 1) of a year's reports.
+/// Build page `at` of a year's reports.
 pub(crate) fn year(
     model: &Model<'_>,
     year: i32,
     reports: &[&Report<'_>],
-    page: usize,
+    at: &PageOf,
     l: &Localizer<'_>,
 ) -> YearView {
-    let pages = year_pages(reports);
-    let shown = ((page - 1) * REPORTS_PER_PAGE).min(reports.len())
-        ..(page * REPORTS_PER_PAGE).min(reports.len());
-    let stem = year.to_string();
+    let shown = at.window(REPORTS_PER_PAGE, reports.len());
     YearView {
         year,
         count: l.strings.count("year.count", reports.len()),
         totals: super::trends::year_totals(model, year, l),
         reports: report_rows(model, &reports[shown.clone()], l, "../"),
-        pager: if pages > 1 {
-            pager_links(&stem, 1..=pages, page)
-        } else {
-            Vec::new()
-        },
-        page_text: if pages > 1 {
-            l.t("year.page")
-                .replace("{page}", &page.to_string())
-                .replace("{pages}", &pages.to_string())
-                .replace("{from}", &l.strings.integer((shown.start + 1) as f64))
-                .replace("{to}", &l.strings.integer(shown.end as f64))
-                .replace("{total}", &l.strings.integer(reports.len() as f64))
-        } else {
-            String::new()
-        },
+        pager: at.pager(),
+        page_text: at.text(l, "year.page", &shown, reports.len()),
     }
 }
 

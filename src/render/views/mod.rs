@@ -23,7 +23,7 @@ pub(super) use compare::{
     organisations_compared, services_compared,
 };
 pub(super) use ledger::Ledger;
-pub(super) use lists::{index, organisations, services, year, year_pages, year_reports};
+pub(super) use lists::{index, organisations, services, year, year_reports};
 pub(super) use organisation::organisation;
 pub(super) use report::report;
 pub(super) use revision::{published_revisions, revision_page};
@@ -282,7 +282,7 @@ pub(crate) fn page_file(stem: &str, number: usize) -> String {
 }
 
 /// Links to the pages `numbers` of the list `stem`, as seen from page `current`.
-pub(crate) fn pager_links(
+fn pager_links(
     stem: &str,
     numbers: impl IntoIterator<Item = usize>,
     current: usize,
@@ -297,13 +297,80 @@ pub(crate) fn pager_links(
         .collect()
 }
 
-/// The pages (from 1) that hold items `start..start + count` of a list of `per_page` items a
-/// page.
-pub(crate) fn pages_holding(start: usize, count: usize, per_page: usize) -> Vec<usize> {
-    if count == 0 {
-        return Vec::new();
+/// Page `number` (from 1) of `pages`, of the list whose first page is `stem.html`.
+#[derive(Clone, Debug)]
+pub(crate) struct PageOf {
+    pub stem: String,
+    pub number: usize,
+    pub pages: usize,
+}
+
+impl PageOf {
+    /// How many pages `total` items take at `per_page` a page (at least one).
+    pub(crate) fn count(total: usize, per_page: usize) -> usize {
+        total.div_ceil(per_page).max(1)
     }
-    ((start / per_page + 1)..=((start + count - 1) / per_page + 1)).collect()
+
+    /// The items of a list of `total` at `per_page` a page that this page shows.
+    pub(crate) fn window(&self, per_page: usize, total: usize) -> std::ops::Range<usize> {
+        ((self.number - 1) * per_page).min(total)..(self.number * per_page).min(total)
+    }
+
+    /// Links to every page (none when the list fits one).
+    pub(crate) fn pager(&self) -> Vec<PagerLink> {
+        if self.pages > 1 {
+            pager_links(&self.stem, 1..=self.pages, self.number)
+        } else {
+            Vec::new()
+        }
+    }
+
+    /// Links to the other pages that hold items `start..start + count` (none when the list
+    /// fits one page).
+    pub(crate) fn elsewhere(&self, start: usize, count: usize, per_page: usize) -> Vec<PagerLink> {
+        if self.pages <= 1 || count == 0 {
+            return Vec::new();
+        }
+        let holding = (start / per_page + 1)..=((start + count - 1) / per_page + 1);
+        pager_links(
+            &self.stem,
+            holding.filter(|&number| number != self.number),
+            self.number,
+        )
+    }
+
+    /// The string `key` with this page's `{page}` and `{pages}`, and `{from}`, `{to}` and
+    /// `{total}` for the items `shown` of `total` ("Page 2 of 3: reports 201–400 of 512."); empty
+    /// when the list fits one page.
+    pub(crate) fn text(
+        &self,
+        l: &Localizer<'_>,
+        key: &str,
+        shown: &std::ops::Range<usize>,
+        total: usize,
+    ) -> String {
+        if self.pages <= 1 {
+            return String::new();
+        }
+        l.t(key)
+            .replace("{page}", &self.number.to_string())
+            .replace("{pages}", &self.pages.to_string())
+            .replace("{from}", &l.strings.integer((shown.start + 1) as f64))
+            .replace("{to}", &l.strings.integer(shown.end as f64))
+            .replace("{total}", &l.strings.integer(total as f64))
+    }
+
+    /// `title`, with "(page 2 of 3)" when the list takes more than one page.
+    pub(crate) fn title(&self, l: &Localizer<'_>, title: String) -> String {
+        if self.pages <= 1 {
+            return title;
+        }
+        let page = l
+            .t("ledger.page_title")
+            .replace("{page}", &self.number.to_string())
+            .replace("{pages}", &self.pages.to_string());
+        format!("{title} ({page})")
+    }
 }
 
 pub(super) mod paths {
