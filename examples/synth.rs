@@ -596,6 +596,8 @@ fn skeleton(
             dependent_services: Vec::new(),
             financial_loss_eur: None,
             data_compromised: None,
+            share: None,
+            services: Vec::new(),
             description: None,
         }),
         timeline: Vec::new(),
@@ -608,6 +610,8 @@ fn skeleton(
         references: Vec::new(),
         waivers: Vec::new(),
         change_note: None,
+        estimated: Vec::new(),
+        source: None,
     }
 }
 

@@ -29,6 +29,8 @@ pub enum Command {
     New(NewArgs),
     /// Preview the site of the working tree on 127.0.0.1, rebuilding as files change.
     Serve(ServeArgs),
+    /// Turn a status page's incident history into draft reports (files only, no network).
+    Import(ImportArgs),
     /// Print shell completions (bash, zsh, fish, elvish, powershell).
     Completions {
         /// The shell.
@@ -151,6 +153,68 @@ pub struct NewArgs {
     /// The reports repository (default: the folder with candor.yaml at or above the current one).
     #[arg(long, value_name = "DIR")]
     pub repo: Option<PathBuf>,
+}
+
+/// Arguments of `candor import`.
+#[derive(Debug, Args)]
+pub struct ImportArgs {
+    /// The source's format.
+    #[arg(value_enum)]
+    pub format: ImportFormatArg,
+    /// Files or folders to read (folders: every file of the format's kind, recursively).
+    #[arg(required = true, value_name = "FILE|DIR")]
+    pub inputs: Vec<PathBuf>,
+    /// Key of the organisation the reports belong to (see `organisations` in candor.yaml).
+    #[arg(long, value_name = "KEY")]
+    pub organisation: String,
+    /// YAML file mapping each source component, product or system name to a service key
+    /// (`"Git Operations": git`; `"*"` for incidents that name none). Unmapped names stop the
+    /// import with a map ready to paste.
+    #[arg(long, value_name = "MAP.yaml")]
+    pub map: PathBuf,
+    /// Time zone of times written without an offset (IANA name, e.g. Europe/Copenhagen).
+    #[arg(long, value_name = "TZ", value_parser = parse_time_zone)]
+    pub timezone: Option<chrono_tz::Tz>,
+    /// Only incidents that started on or after this day (YYYY-MM-DD).
+    #[arg(long, value_name = "DATE", value_parser = parse_day)]
+    pub since: Option<NaiveDate>,
+    /// Only the incidents with these source ids.
+    #[arg(long, value_name = "ID", num_args = 1..)]
+    pub only: Vec<String>,
+    /// Import scheduled maintenance too (skipped by default).
+    #[arg(long)]
+    pub include_maintenance: bool,
+    /// Print what would be written, and write nothing.
+    #[arg(long)]
+    pub dry_run: bool,
+    /// Language of the source's text (default: the site's first language).
+    #[arg(long, value_name = "LANG")]
+    pub language: Option<String>,
+    /// The reports repository (default: the folder with candor.yaml at or above the current one).
+    #[arg(long, value_name = "DIR")]
+    pub repo: Option<PathBuf>,
+}
+
+/// A format `candor import` reads.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum ImportFormatArg {
+    /// Atlassian Statuspage, public API v2 (`/api/v2/incidents.json`).
+    Statuspage,
+    /// Google Cloud status (`incidents.json`).
+    Gcp,
+    /// stactus incident files (`version: incident/v1`).
+    Stactus,
+    /// cState (Hugo) incident Markdown files.
+    Cstate,
+}
+
+/// `--timezone`: an IANA zone name.
+fn parse_time_zone(text: &str) -> Result<chrono_tz::Tz, String> {
+    text.trim().parse::<chrono_tz::Tz>().map_err(|_| {
+        format!(
+            "`{text}` is not a time zone name; use an IANA name such as Europe/Copenhagen or UTC"
+        )
+    })
 }
 
 /// A severity on the command line.

@@ -6,6 +6,7 @@
 
 use std::collections::BTreeMap;
 
+use chrono::{DateTime, FixedOffset, NaiveDate};
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
@@ -173,6 +174,11 @@ pub struct DeadlinesFile {
     /// critical incidents. Default 60.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub first_statement_minutes: Option<u32>,
+    /// The day these deadlines took effect (`YYYY-MM-DD`): incidents detected before it (such
+    /// as imported history) are not held to them (rules A008, A009, A019, A020). Unlike a
+    /// waiver in each file, one date in candor.yaml is auditable in its history.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub apply_from: Option<NaiveDate>,
 }
 
 /// Limits on input, so a hostile or broken file ends in a finding instead of a hang.
@@ -252,6 +258,8 @@ pub struct Policy {
     pub recurrence_days: u32,
     /// How much a minute of partial outage counts against availability (0 to 1).
     pub partial_weight: f64,
+    /// The day the deadlines took effect: incidents detected earlier are not held to them.
+    pub deadlines_apply_from: Option<NaiveDate>,
 }
 
 impl Default for Policy {
@@ -264,6 +272,7 @@ impl Default for Policy {
             first_statement_minutes: 60,
             recurrence_days: 180,
             partial_weight: DEFAULT_PARTIAL_WEIGHT,
+            deadlines_apply_from: None,
         }
     }
 }
@@ -276,6 +285,13 @@ impl Policy {
             Severity::Major => Some(&self.major),
             Severity::Minor => None,
         }
+    }
+
+    /// Whether the reporting deadlines apply to an incident detected at `detected_at`: always,
+    /// unless `deadlines.apply_from` is later than its detection day.
+    pub fn deadlines_apply(&self, detected_at: DateTime<FixedOffset>) -> bool {
+        self.deadlines_apply_from
+            .is_none_or(|from| detected_at.date_naive() >= from)
     }
 }
 
@@ -348,6 +364,7 @@ impl Config {
             first_statement_minutes: deadlines
                 .first_statement_minutes
                 .unwrap_or(defaults.first_statement_minutes),
+            deadlines_apply_from: deadlines.apply_from,
             recurrence_days: file
                 .policy
                 .recurrence_days

@@ -53,11 +53,23 @@ pub fn assess(incident: &Incident, policy: &Policy, today: DateTime<Utc>) -> Imp
         .and_then(|i| i.users_affected.as_ref())
         .map(|u| u.estimate);
     let user_hours = users_affected.map(|users| users as f64 * duration_minutes / 60.0);
-    let full_outage_minutes = if impact.is_some_and(|i| i.outage == Outage::Full) {
+    let whole = if impact.is_some_and(|i| i.outage == Outage::Full) {
         duration_minutes
     } else {
         0.0
     };
+    // A service completely down for part of the incident (`impact.services`) counts for as
+    // long as that service was down: the longest such window.
+    let longest_service = impact
+        .iter()
+        .flat_map(|i| i.services.iter())
+        .filter(|window| window.outage == Outage::Full)
+        .map(|window| {
+            let to = window.to.map(|t| t.with_timezone(&Utc)).unwrap_or(end);
+            ((to - window.from.with_timezone(&Utc)).num_seconds() as f64 / 60.0).max(0.0)
+        })
+        .fold(0.0, f64::max);
+    let full_outage_minutes = whole.max(longest_service);
     let mut computed = Severity::Minor;
     let mut reasons = Vec::new();
     for level in [Severity::Critical, Severity::Major] {

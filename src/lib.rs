@@ -21,6 +21,7 @@ pub mod explain;
 mod history;
 mod i18n;
 pub mod impact;
+pub mod import;
 pub mod load;
 pub mod model;
 pub mod publish;

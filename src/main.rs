@@ -11,7 +11,8 @@ use clap::{CommandFactory, Parser};
 
 use candor::build::{self, BuildOptions};
 use candor::cli::{
-    BuildArgs, CheckArgs, Cli, Command, InitArgs, NewArgs, RulesFormat, ServeArgs, SeverityArg,
+    BuildArgs, CheckArgs, Cli, Command, ImportArgs, ImportFormatArg, InitArgs, NewArgs,
+    RulesFormat, ServeArgs, SeverityArg,
 };
 use candor::diag::Code;
 use candor::report::{self, Format, HumanStyle};
@@ -36,6 +37,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Init(args) => init(args),
         Command::New(args) => new_report(args),
         Command::Serve(args) => serve(args),
+        Command::Import(args) => import(args),
         Command::Completions { shell } => {
             let mut command = Cli::command();
             let mut text = Vec::new();
@@ -302,6 +304,90 @@ fn init(args: InitArgs) -> anyhow::Result<ExitCode> {
     ));
     emit(&text)?;
     Ok(ExitCode::SUCCESS)
+}
+
+fn import(args: ImportArgs) -> anyhow::Result<ExitCode> {
+    use candor::import::{self, Refusal};
+    let cwd = std::env::current_dir().context("cannot read the current folder")?;
+    let tree = match &args.repo {
+        Some(repo) => WorkTree::open(repo)?,
+        None => WorkTree::discover(&cwd)?,
+    };
+    let validator = candor::validate::SchemaValidator::new()?;
+    let bytes = tree.read(candor::source::CONFIG_FILE, 1024 * 1024)?;
+    let loaded = candor::check::load_config(&bytes, &validator);
+    if !loaded.references_known {
+        anyhow::bail!("candor.yaml has errors; run `candor check` and fix them first");
+    }
+    let refuse = |refusal: Refusal| -> anyhow::Result<ExitCode> {
+        let _ = writeln!(std::io::stderr(), "error: {refusal}");
+        Ok(ExitCode::from(2))
+    };
+    let map = match import::read_map(&args.map) {
+        Ok(map) => map,
+        Err(refusal) => return refuse(refusal),
+    };
+    let options = import::Options {
+        format: match args.format {
+            ImportFormatArg::Statuspage => candor::model::ImportFormat::Statuspage,
+            ImportFormatArg::Gcp => candor::model::ImportFormat::Gcp,
+            ImportFormatArg::Stactus => candor::model::ImportFormat::Stactus,
+            ImportFormatArg::Cstate => candor::model::ImportFormat::Cstate,
+        },
+        inputs: args.inputs,
+        organisation: args.organisation,
+        map,
+        time_zone: args.timezone,
+        since: args.since,
+        only: args.only,
+        include_maintenance: args.include_maintenance,
+        language: args
+            .language
+            .unwrap_or_else(|| loaded.config.default_language().to_owned()),
+        dry_run: args.dry_run,
+    };
+    let outcome = match import::run(&tree, &loaded.config, &options) {
+        Ok(outcome) => outcome,
+        Err(refusal) => return refuse(refusal),
+    };
+    let mut out = String::new();
+    for problem in &outcome.problems {
+        out.push_str(&format!(
+            "{}: error: {}\n",
+            problem.location, problem.message
+        ));
+    }
+    let verb = if options.dry_run {
+        "would write"
+    } else {
+        "wrote"
+    };
+    for (path, id, text) in &outcome.written {
+        out.push_str(&format!("{verb} {path} (source id {id})\n"));
+        if options.dry_run {
+            out.push_str(text);
+            out.push('\n');
+        }
+    }
+    for (id, path) in &outcome.skipped {
+        out.push_str(&format!("skipped {id}: already imported as {path}\n"));
+    }
+    out.push_str(&format!(
+        "{} {verb}, {} already imported, {} left out (--since, --only, maintenance), {} with errors\n",
+        outcome.written.len(),
+        outcome.skipped.len(),
+        outcome.filtered,
+        outcome.problems.len()
+    ));
+    if !outcome.written.is_empty() && !options.dry_run {
+        out.push_str("each is a draft: run `candor check`, verify the fields under `source.unverified`, and complete the root cause and actions\n");
+    }
+    emit(&out)?;
+    Ok(if outcome.problems.is_empty() {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(1)
+    })
 }
 
 fn new_report(args: NewArgs) -> anyhow::Result<ExitCode> {

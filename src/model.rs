@@ -330,6 +330,66 @@ pub struct Incident {
     /// which key fields changed.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub change_note: Option<Text>,
+    /// JSON pointers (e.g. `/detected_at`, `/impact/users_affected/estimate`) of the
+    /// timestamps and numbers in this report that are estimates. The site marks each as an
+    /// estimate.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub estimated: Vec<String>,
+    /// Where an imported report came from (`candor import` writes it). Its `unverified` list
+    /// names every field the import guessed; a preliminary or final report may not keep any
+    /// (rule A023).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub source: Option<ImportSource>,
+}
+
+/// Where an imported report came from, and what the import guessed.
+#[derive(Clone, Debug, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ImportSource {
+    /// The format it was imported from: `statuspage`, `gcp`, `stactus` or `cstate`.
+    pub format: ImportFormat,
+    /// The incident's identifier in the source; a second import of the same id is skipped.
+    #[schemars(length(min = 1))]
+    pub id: String,
+    /// The incident's public address in the source, if it has one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(url)]
+    pub url: Option<String>,
+    /// When the source was fetched (RFC 3339 with offset): `candor import` writes the input
+    /// file's modification time.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub retrieved_at: Option<DateTime<FixedOffset>>,
+    /// JSON pointers of every field the import guessed rather than read, such as
+    /// `/detected_at` (sources publish their first update, not when the problem was
+    /// detected). Remove a pointer once a person has checked the field.
+    #[serde(default)]
+    pub unverified: Vec<String>,
+}
+
+/// A format `candor import` reads.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "kebab-case")]
+pub enum ImportFormat {
+    /// Atlassian Statuspage, public API v2 (`incidents.json`).
+    Statuspage,
+    /// Google Cloud status (`incidents.json`).
+    Gcp,
+    /// stactus incident files (`version: incident/v1`).
+    Stactus,
+    /// cState (Hugo) incident Markdown files.
+    Cstate,
+}
+
+impl ImportFormat {
+    /// The name as written in a report and on the command line.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ImportFormat::Statuspage => "statuspage",
+            ImportFormat::Gcp => "gcp",
+            ImportFormat::Stactus => "stactus",
+            ImportFormat::Cstate => "cstate",
+        }
+    }
 }
 
 /// Who and what was affected, and how much.
@@ -355,9 +415,42 @@ pub struct Impact {
     /// Whether the confidentiality, integrity or authenticity of data was affected.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub data_compromised: Option<bool>,
+    /// Impact measured as a share rather than a head count, e.g. 12 % of logins failed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub share: Option<Share>,
+    /// Per-service windows, when the report's services were hit for different times or in
+    /// different ways. Availability on the site uses them for the services they name.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub services: Vec<ServiceImpact>,
     /// Markdown. The impact in words: who could not do what, for how long.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<Text>,
+}
+
+/// Impact as a share of something, e.g. `{value_percent: 12, of: logins}`.
+#[derive(Clone, Debug, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Share {
+    /// The share in percent, 0 to 100.
+    #[schemars(range(min = 0, max = 100))]
+    pub value_percent: f64,
+    /// What it is a share of, e.g. `login attempts` (a text: a string, or `{da: ..., en: ...}`).
+    pub of: Text,
+}
+
+/// One service's own outage window within an incident.
+#[derive(Clone, Debug, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ServiceImpact {
+    /// Key of the service, one of the report's `services`.
+    pub service: String,
+    /// When this service's outage began (RFC 3339 with offset).
+    pub from: DateTime<FixedOffset>,
+    /// When this service was restored (RFC 3339 with offset). Leave out while it is still out.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub to: Option<DateTime<FixedOffset>>,
+    /// `full` when this service was completely unavailable, `partial` when it was degraded.
+    pub outage: Outage,
 }
 
 /// How many people were affected.
@@ -410,6 +503,10 @@ pub struct TimelineEvent {
     /// For a public statement: how the incident was classified to the public at that moment.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub severity_claimed: Option<Severity>,
+    /// For a public statement: when it promised the next update (RFC 3339 with offset). Rule
+    /// A024 notes a promise with no later statement by then.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub next_update_at: Option<DateTime<FixedOffset>>,
     /// What happened, or for a public statement what was said (quote it).
     pub text: Text,
 }
@@ -750,6 +847,9 @@ impl Incident {
             }
             for (i, service) in impact.dependent_services.iter().enumerate() {
                 fields.push((format!("/impact/dependent_services/{i}"), service));
+            }
+            if let Some(share) = &impact.share {
+                fields.push(("/impact/share/of".into(), &share.of));
             }
             if let Some(description) = &impact.description {
                 fields.push(("/impact/description".into(), description));

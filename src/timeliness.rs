@@ -74,6 +74,7 @@ impl Anchors {
 /// Whether the final report is overdue now: not final, and `now` is past its deadline (A008).
 pub(crate) fn final_overdue(incident: &Incident, policy: &Policy, now: DateTime<Utc>) -> bool {
     incident.status != Status::Final
+        && policy.deadlines_apply(incident.detected_at)
         && Anchors::of(incident)
             .final_due(policy)
             .is_some_and(|due| now > due)
@@ -85,7 +86,9 @@ pub(crate) fn preliminary_overdue(
     policy: &Policy,
     now: DateTime<Utc>,
 ) -> bool {
-    incident.status == Status::Draft && now > Anchors::of(incident).preliminary_due(policy)
+    incident.status == Status::Draft
+        && policy.deadlines_apply(incident.detected_at)
+        && now > Anchors::of(incident).preliminary_due(policy)
 }
 
 /// One reporting stage measured against its deadline.
@@ -124,12 +127,17 @@ pub struct Timeliness {
     pub final_report: Option<Stage>,
 }
 
-/// Measure a report's publication times against the policy's deadlines.
+/// Measure a report's publication times against the policy's deadlines (nothing for an
+/// incident detected before `deadlines.apply_from`).
 pub(crate) fn timeliness(
     anchors: Anchors,
     times: &PublicationTimes,
     policy: &Policy,
 ) -> Timeliness {
+    if !policy.deadlines_apply(anchors.detected_at) {
+        // Before the deadlines took effect (`deadlines.apply_from`): nothing to measure.
+        return Timeliness::default();
+    }
     let days_between = |from: DateTime<Utc>, to: DateTime<FixedOffset>| {
         ((to.with_timezone(&Utc) - from).num_seconds() as f64 / 86_400.0).max(0.0)
     };

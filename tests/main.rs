@@ -7,6 +7,7 @@ mod cli;
 mod examples;
 mod faults;
 mod hostile;
+mod import;
 mod rules;
 mod schema;
 mod site;

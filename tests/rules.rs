@@ -215,6 +215,8 @@ rule_tests! {
     a020_final_published_late => "A020",
     a021_final_cause_unknown => "A021",
     a022_placeholder_text => "A022",
+    a023_unverified_import => "A023",
+    a024_promised_update_missed => "A024",
     w001_waiver_without_reason => "W001",
     w002_unused_waiver => "W002",
     w003_expired_waiver => "W003",

@@ -43,6 +43,8 @@ pub enum Code {
     A020,
     A021,
     A022,
+    A023,
+    A024,
     W001,
     W002,
     W003,
@@ -123,6 +125,7 @@ impl Code {
                 | Code::A013
                 | Code::A019
                 | Code::A020
+                | Code::A024
         )
     }
 }
@@ -268,6 +271,12 @@ rules! {
     }
     A022 "placeholder-text" Deny {
         example: "status: preliminary\nsummary: \"TODO: skriv resumé\"",
+    }
+    A023 "unverified-import" Deny {
+        example: "status: preliminary\nsource:\n  format: statuspage\n  id: 2yb2tvwny50l\n  retrieved_at: 2026-04-03T09:00:00Z\n  unverified: [/detected_at, /severity]",
+    }
+    A024 "promised-update-missed" Warn {
+        example: "timeline:\n  - at: 2026-03-31T13:56:00Z\n    kind: public-statement\n    channel: Status page\n    text: We will provide an update by 14:30 UTC.\n    next_update_at: 2026-03-31T14:30:00Z\n  - at: 2026-03-31T15:10:00Z\n    kind: public-statement\n    channel: Status page\n    text: This incident has been resolved.",
     }
     W001 "waiver-without-reason" Deny {
         example: "waivers:\n  - rule: A005",

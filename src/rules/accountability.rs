@@ -1,6 +1,7 @@
 //! Accountability rules on what a published report says: a root cause that explains something
 //! (A001, A002), prevention (A003), owned and dated actions (A004, A014, A018), an honest
-//! severity (A006), numbers (A007), and a legal basis for secrecy (A017).
+//! severity (A006), numbers (A007), a legal basis for secrecy (A017), and imported fields a
+//! person has checked (A023).
 //!
 //! Drafts are work in progress: these rules apply from `preliminary` on.
 
@@ -129,7 +130,11 @@ pub(super) fn check(subject: &Subject<'_>, _context: &Context<'_>, out: &mut Emi
         );
     }
 
-    if figures.users_affected.is_none() {
+    let has_share = incident
+        .impact
+        .as_ref()
+        .is_some_and(|impact| impact.share.is_some());
+    if figures.users_affected.is_none() && !has_share {
         let anchor = if incident.impact.is_some() {
             "/impact"
         } else {
@@ -143,7 +148,7 @@ pub(super) fn check(subject: &Subject<'_>, _context: &Context<'_>, out: &mut Emi
                 "status",
                 Arg::Word("word.status_adjective", incident.status.as_str().to_owned()),
             ),
-            "add `impact: {users_affected: {estimate: N, min: N, max: N, method: \"how it was measured\"}}`",
+            "add `impact: {users_affected: {estimate: N, min: N, max: N, method: \"how it was measured\"}}`, or the share hit, e.g. `impact: {share: {value_percent: 12, of: \"login attempts\"}}`",
         );
     }
     if is_final && incident.resolved_at.is_none() {
@@ -153,6 +158,19 @@ pub(super) fn check(subject: &Subject<'_>, _context: &Context<'_>, out: &mut Emi
             "/status",
             Message::new("A007_resolved"),
             "add `resolved_at:` with the time service was fully restored; an ongoing incident cannot have a final report",
+        );
+    }
+
+    if let Some(source) = &incident.source
+        && !source.unverified.is_empty()
+    {
+        out.at(
+            Code::A023,
+            "/source/unverified",
+            Message::new("A023")
+                .with("count", Arg::Count(source.unverified.len() as i64))
+                .with("fields", source.unverified.join(", ").into()),
+            "check each listed field against what is known (logs, the people involved), correct it, and remove its pointer from `source.unverified`; keep the report a draft until the list is empty",
         );
     }
 

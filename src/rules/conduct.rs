@@ -1,5 +1,6 @@
 //! Conduct rules on how the public was told: understated statements (A010), no statement
-//! (A011), a late first statement (A012), and texts missing a site language (A016).
+//! (A011), a late first statement (A012), texts missing a site language (A016), and a
+//! promised update that never came (A024).
 
 use chrono::Duration;
 
@@ -31,6 +32,8 @@ pub(super) fn check(subject: &Subject<'_>, context: &Context<'_>, out: &mut Emit
             );
         }
     }
+
+    promised_updates(incident, context, out);
 
     let effective = incident.severity.max(computed);
     if effective >= crate::model::Severity::Major {
@@ -114,5 +117,49 @@ pub(super) fn check(subject: &Subject<'_>, context: &Context<'_>, out: &mut Emit
                 incident.language
             ),
         );
+    }
+}
+
+/// A024: a public statement promised the next update by a time that has passed, and no later
+/// statement came by then.
+fn promised_updates(
+    incident: &crate::model::Incident,
+    context: &Context<'_>,
+    out: &mut Emitter<'_>,
+) {
+    let statements: Vec<&crate::model::TimelineEvent> = incident
+        .timeline
+        .iter()
+        .filter(|e| e.kind == EventKind::PublicStatement)
+        .collect();
+    for (index, event) in incident.timeline.iter().enumerate() {
+        let Some(promised) = event.next_update_at else {
+            continue;
+        };
+        if event.kind != EventKind::PublicStatement || promised > context.today {
+            continue;
+        }
+        let kept = statements
+            .iter()
+            .any(|later| later.at > event.at && later.at <= promised);
+        if !kept {
+            let next = statements
+                .iter()
+                .filter(|later| later.at > event.at)
+                .map(|later| later.at)
+                .min();
+            let message = match next {
+                Some(next) => Message::new("A024_late")
+                    .with("promised", Arg::Time(promised))
+                    .with("next", Arg::Time(next)),
+                None => Message::new("A024_none").with("promised", Arg::Time(promised)),
+            };
+            out.at(
+                Code::A024,
+                &format!("/timeline/{index}/next_update_at"),
+                message,
+                "keep the promise as it was made; say in the report why the update did not come, and add a process action for keeping the public informed",
+            );
+        }
     }
 }

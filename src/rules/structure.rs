@@ -1,5 +1,6 @@
 //! Structure rules that need the typed report: the id against the file name (S003), action ids
-//! unique within a report (S004), and references to candor.yaml (S005).
+//! unique within a report (S004), references to candor.yaml and to the report's own services
+//! (S005), and pointers in `estimated` and `source.unverified` that name a field (S002).
 //!
 //! Syntax (S001), schema (S002), schema version (S006) and size (S007) are found earlier, by
 //! the loader and the validator; report ids unique across files (S004) by the repository rules.
@@ -53,6 +54,27 @@ pub(super) fn check(subject: &Subject<'_>, context: &Context<'_>, out: &mut Emit
     }
 
     check_limits(subject, context, out);
+    check_pointers(subject, out);
+
+    if let Some(impact) = &incident.impact {
+        for (index, window) in impact.services.iter().enumerate() {
+            if !incident.services.contains(&window.service) {
+                out.at(
+                    Code::S005,
+                    &format!("/impact/services/{index}/service"),
+                    format!(
+                        "`{}` has a window under impact.services but is not one of this report's services",
+                        window.service
+                    ),
+                    format!(
+                        "add `{}` to `services`, or use one of: {}",
+                        window.service,
+                        incident.services.join(", ")
+                    ),
+                );
+            }
+        }
+    }
 
     if !context.references_known {
         return;
@@ -79,6 +101,39 @@ pub(super) fn check(subject: &Subject<'_>, context: &Context<'_>, out: &mut Emit
                 format!("`{service}` is not a service in candor.yaml"),
                 suggestion(service, &keys, "services"),
             );
+        }
+    }
+}
+
+/// The pointers in `estimated` and `source.unverified` must each name a field of the report
+/// (S002): a mistyped one would mark nothing, silently.
+fn check_pointers(subject: &Subject<'_>, out: &mut Emitter<'_>) {
+    let incident = subject.incident;
+    let unverified = incident
+        .source
+        .as_ref()
+        .map(|source| source.unverified.as_slice())
+        .unwrap_or_default();
+    if incident.estimated.is_empty() && unverified.is_empty() {
+        return;
+    }
+    let Ok(value) = serde_json::to_value(incident) else {
+        return;
+    };
+    let lists = [
+        ("/estimated", incident.estimated.as_slice()),
+        ("/source/unverified", unverified),
+    ];
+    for (list, pointers) in lists {
+        for (index, pointer) in pointers.iter().enumerate() {
+            if value.pointer(pointer).is_none() {
+                out.at(
+                    Code::S002,
+                    &format!("{list}/{index}"),
+                    format!("`{pointer}` names no field of this report"),
+                    "write a JSON pointer to a field that is in the report, such as `/detected_at` or `/impact/users_affected/estimate`; remove it if the field is gone",
+                );
+            }
         }
     }
 }

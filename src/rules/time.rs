@@ -28,6 +28,23 @@ pub(super) fn check(subject: &Subject<'_>, context: &Context<'_>, out: &mut Emit
             "an incident is resolved at or after it is detected; check the date, the time and the offset",
         );
     }
+    for (index, window) in incident
+        .impact
+        .iter()
+        .flat_map(|impact| impact.services.iter())
+        .enumerate()
+    {
+        if let Some(to) = window.to
+            && to < window.from
+        {
+            out.at(
+                Code::T001,
+                &format!("/impact/services/{index}/to"),
+                format!("impact.services[{index}]: `to` ({to}) is before `from` ({})", window.from),
+                "a service is restored after its outage began; check the date, the time and the offset of both",
+            );
+        }
+    }
     for (index, pair) in incident.timeline.windows(2).enumerate() {
         if pair[1].at < pair[0].at {
             out.at(
@@ -66,6 +83,17 @@ pub(super) fn check(subject: &Subject<'_>, context: &Context<'_>, out: &mut Emit
     }
     for (index, event) in incident.timeline.iter().enumerate() {
         times.push((format!("/timeline/{index}/at"), event.at));
+    }
+    for (index, window) in incident
+        .impact
+        .iter()
+        .flat_map(|impact| impact.services.iter())
+        .enumerate()
+    {
+        times.push((format!("/impact/services/{index}/from"), window.from));
+        if let Some(to) = window.to {
+            times.push((format!("/impact/services/{index}/to"), to));
+        }
     }
     for (pointer, time) in times {
         if time.with_timezone(&Utc) > context.today {

@@ -128,6 +128,9 @@ pub struct Report<'a> {
     pub outage: Option<Interval>,
     /// Whether the outage was full (a report without impact counts as partial).
     pub full_outage: bool,
+    /// Per-service windows from `impact.services` (clipped to now while open), with whether
+    /// each was full. A service named here counts these windows instead of `outage`.
+    pub service_outages: Vec<(String, Interval, bool)>,
     /// Users affected × outage hours, a partial outage weighted by the policy's weight.
     pub user_hours_lost: Option<f64>,
     /// The weight of the outage's time in that figure: 1 for a full outage, the policy's
@@ -143,6 +146,27 @@ impl Report<'_> {
     /// The report.
     pub fn incident(&self) -> &Incident {
         &self.checked.incident
+    }
+
+    /// This report's outage windows on `service`, each with whether it was full: the
+    /// service's own windows under `impact.services` when it has any, else the report's window
+    /// when the service is one of the report's.
+    pub fn outages_on(&self, service: &str) -> Vec<(Interval, bool)> {
+        let own: Vec<(Interval, bool)> = self
+            .service_outages
+            .iter()
+            .filter(|(key, _, _)| key == service)
+            .map(|&(_, window, full)| (window, full))
+            .collect();
+        if !own.is_empty() {
+            return own;
+        }
+        match self.outage {
+            Some(window) if self.incident().services.iter().any(|s| s == service) => {
+                vec![(window, self.full_outage)]
+            }
+            _ => Vec::new(),
+        }
     }
 }
 
@@ -357,6 +381,23 @@ fn report<'a>(
         .unwrap_or(today)
         .min(today.max(start));
     let outage = Interval::new(start, end);
+    let clip_to_now = |time: DateTime<Utc>| time.min(today.max(start));
+    let service_outages = incident
+        .impact
+        .iter()
+        .flat_map(|impact| impact.services.iter())
+        .filter_map(|window| {
+            let from = window.from.with_timezone(&Utc);
+            let to = window.to.map(|t| t.with_timezone(&Utc)).unwrap_or(today);
+            Interval::new(clip_to_now(from), clip_to_now(to)).map(|interval| {
+                (
+                    window.service.clone(),
+                    interval,
+                    window.outage == Outage::Full,
+                )
+            })
+        })
+        .collect();
     let full_outage = incident
         .impact
         .as_ref()
@@ -378,6 +419,7 @@ fn report<'a>(
         actions,
         outage,
         full_outage,
+        service_outages,
         user_hours_lost,
         outage_weight: weight,
         statements: statements(incident, input.checked.impact.computed, today),

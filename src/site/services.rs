@@ -111,14 +111,18 @@ struct Outages {
 }
 
 impl Outages {
-    fn of<'r>(reports: impl Iterator<Item = &'r Report<'r>>) -> Outages {
+    /// The outages of `reports` on any of `services` (per-service windows where a report
+    /// has them).
+    fn of<'r>(reports: impl Iterator<Item = &'r Report<'r>>, services: &[&str]) -> Outages {
         let (mut full, mut partial) = (Vec::new(), Vec::new());
         for report in reports {
-            if let Some(outage) = report.outage {
-                if report.full_outage {
-                    full.push(outage);
-                } else {
-                    partial.push(outage);
+            for service in services {
+                for (outage, is_full) in report.outages_on(service) {
+                    if is_full {
+                        full.push(outage);
+                    } else {
+                        partial.push(outage);
+                    }
                 }
             }
         }
@@ -190,13 +194,19 @@ pub(super) fn figures(
                 .iter()
                 .filter(|r| r.incident().services.contains(key))
                 .collect();
-            let own_outages = Outages::of(own.iter().copied());
-            let experienced_outages = Outages::of(reports.iter().filter(|r| {
-                r.incident()
-                    .services
-                    .iter()
-                    .any(|s| s == key || depends_on_all.contains(s))
-            }));
+            let own_outages = Outages::of(own.iter().copied(), &[key.as_str()]);
+            let experienced_keys: Vec<&str> = std::iter::once(key.as_str())
+                .chain(depends_on_all.iter().map(String::as_str))
+                .collect();
+            let experienced_outages = Outages::of(
+                reports.iter().filter(|r| {
+                    r.incident()
+                        .services
+                        .iter()
+                        .any(|s| s == key || depends_on_all.contains(s))
+                }),
+                &experienced_keys,
+            );
             let first_year = [
                 own_outages.first_year(time_zone),
                 experienced_outages.first_year(time_zone),

@@ -123,6 +123,44 @@ fn a_four_hour_outage_reported_twice_counts_four_hours() {
 }
 
 #[test]
+fn per_service_windows_count_for_the_services_they_name() {
+    let config = config();
+    // A four-hour incident on `a` and `d`, degraded as a whole, during which `a` was
+    // completely down for 20 minutes; `d` has no window of its own and counts the report's.
+    let mut checked = report(
+        "r-windows",
+        "a, d",
+        "2025-03-02T09:00:00+01:00",
+        Some("2025-03-02T13:00:00+01:00"),
+        "partial",
+        0,
+    );
+    let window = crate::model::ServiceImpact {
+        service: "a".into(),
+        from: local("2025-03-02T09:30:00+01:00"),
+        to: Some(local("2025-03-02T09:50:00+01:00")),
+        outage: crate::model::Outage::Full,
+    };
+    checked
+        .incident
+        .impact
+        .as_mut()
+        .unwrap()
+        .services
+        .push(window);
+    let reports = [checked];
+    let model = model(&config, &reports, "2026-06-01T00:00:00Z", HashMap::new());
+    let a = year(&model, "a", 2025);
+    assert_eq!(a.availability.full_minutes, 20.0);
+    assert_eq!(a.availability.partial_minutes, 0.0);
+    let d = year(&model, "d", 2025);
+    assert_eq!(d.availability.full_minutes, 0.0);
+    assert_eq!(d.availability.partial_minutes, 240.0);
+    // `b` depends on `a`: its users lived through `a`'s 20 minutes, not the whole report.
+    assert_eq!(year(&model, "b", 2025).experienced.full_minutes, 20.0);
+}
+
+#[test]
 fn overlapping_outages_are_merged_not_added() {
     let config = config();
     let reports = [

@@ -44,6 +44,10 @@ pub(crate) struct ReportView {
     pub resolved: Option<String>,
     /// Duration so far or in total.
     pub duration: String,
+    /// Which of the key times and numbers the report marks as estimates (`estimated`).
+    pub estimated: EstimatedView,
+    /// Where an imported report came from: "Imported from Statuspage, read on 3 April 2026".
+    pub provenance: Option<String>,
     /// Summary.
     pub summary: HtmlView,
     /// Impact, if given.
@@ -166,9 +170,26 @@ pub(crate) struct PublicationLine {
     pub late: bool,
 }
 
+/// The key facts a report marks as estimates.
+#[derive(Debug, Default, Serialize)]
+pub(crate) struct EstimatedView {
+    /// `started_at`.
+    pub started: bool,
+    /// `detected_at`.
+    pub detected: bool,
+    /// `resolved_at`.
+    pub resolved: bool,
+    /// `impact.users_affected.estimate`.
+    pub users: bool,
+}
+
 /// Impact.
 #[derive(Debug, Serialize)]
 pub(crate) struct ImpactView {
+    /// Impact as a share: "12 % of login attempts".
+    pub share: Option<String>,
+    /// Each service's own window: "National eID: full outage, 09:30 to 10:10".
+    pub service_windows: Vec<String>,
     /// Users affected (estimate), formatted.
     pub users: Option<String>,
     /// Range "min–max", formatted.
@@ -204,6 +225,10 @@ pub(crate) struct EventView {
     pub channel: Option<TextView>,
     /// Link, for statements.
     pub url: Option<String>,
+    /// Whether its time is an estimate.
+    pub estimated: bool,
+    /// For a statement: "Next update promised by ...".
+    pub next_update: Option<String>,
 }
 
 /// A public statement and the truth at that moment.
@@ -378,16 +403,23 @@ pub(crate) fn report(model: &Model<'_>, published: &Report<'_>, l: &Localizer<'_
         .unwrap_or(model.today);
     let detected = incident.detected_at;
 
+    let is_estimated = |pointer: &str| incident.estimated.iter().any(|p| p == pointer);
     let timeline: Vec<EventView> = incident
         .timeline
         .iter()
-        .map(|event| EventView {
+        .enumerate()
+        .map(|(index, event)| EventView {
             time: l.date_time(&event.at),
             time_iso: event.at.to_rfc3339(),
             kind: label(strings, "event", event.kind.as_str()),
             text: l.markdown(&event.text, report_lang),
             channel: l.maybe_text(event.channel.as_ref(), report_lang),
             url: event.url.clone().filter(|u| is_web_link(u)),
+            estimated: is_estimated(&format!("/timeline/{index}/at")),
+            next_update: event.next_update_at.map(|t| {
+                l.t("report.next_update_promised")
+                    .replace("{time}", &l.date_time(&t))
+            }),
         })
         .collect();
 
@@ -491,8 +523,55 @@ pub(crate) fn report(model: &Model<'_>, published: &Report<'_>, l: &Localizer<'_
         detected: l.date_time(&incident.detected_at),
         resolved: incident.resolved_at.map(|t| l.date_time(&t)),
         duration: strings.duration(((end - started_utc).num_seconds().max(0) as f64) / 60.0),
+        estimated: EstimatedView {
+            started: is_estimated("/started_at"),
+            detected: is_estimated("/detected_at"),
+            resolved: is_estimated("/resolved_at"),
+            users: is_estimated("/impact/users_affected/estimate")
+                || is_estimated("/impact/users_affected"),
+        },
+        provenance: incident.source.as_ref().map(|source| {
+            let format = l.t(&format!("import_format.{}", source.format.as_str()));
+            match source.retrieved_at {
+                Some(at) => l
+                    .t("report.imported_from")
+                    .replace("{format}", &format)
+                    .replace("{date}", &strings.date(at.date_naive())),
+                None => l
+                    .t("report.imported_from_undated")
+                    .replace("{format}", &format),
+            }
+        }),
         summary: l.markdown(&incident.summary, report_lang),
         impact: incident.impact.as_ref().map(|impact| ImpactView {
+            share: impact.share.as_ref().map(|share| {
+                l.t("report.share_value")
+                    .replace("{value}", &strings.decimal(share.value_percent, 1))
+                    .replace("{of}", &l.text(&share.of, report_lang).text)
+            }),
+            service_windows: impact
+                .services
+                .iter()
+                .map(|window| {
+                    let outage = l.t(&format!(
+                        "outage.{}",
+                        if window.outage == Outage::Full {
+                            "full"
+                        } else {
+                            "partial"
+                        }
+                    ));
+                    let to = window
+                        .to
+                        .map(|t| l.date_time(&t))
+                        .unwrap_or_else(|| l.t("report.ongoing"));
+                    l.t("report.service_window")
+                        .replace("{service}", &service_name(model, &window.service, l))
+                        .replace("{outage}", &outage)
+                        .replace("{from}", &l.date_time(&window.from))
+                        .replace("{to}", &to)
+                })
+                .collect(),
             users: impact
                 .users_affected
                 .as_ref()

@@ -1,0 +1,225 @@
+//! Atlassian Statuspage, public API v2: `incidents.json` (`{"incidents": [...]}`), one
+//! incident (`{"incident": {...}}`), or a list of incidents.
+//!
+//! Severity from the incident's `impact` (none and minor: minor; major; critical). What each
+//! update claimed, and each component's window, from the component statuses the update set
+//! (`degraded_performance`: minor, `partial_outage`: major, `major_outage`: critical and a
+//! full outage). Scheduled maintenance has `impact: maintenance` or a `scheduled_for` time.
+
+use serde::Deserialize;
+
+use super::{ComponentWindow, Parsed, Problem, SourceIncident, Update, json_location, parse_time};
+use crate::model::{Outage, Severity};
+
+#[derive(Deserialize)]
+#[serde(untagged)]
+enum Document {
+    Page { incidents: Vec<serde_json::Value> },
+    One { incident: serde_json::Value },
+    List(Vec<serde_json::Value>),
+}
+
+#[derive(Deserialize)]
+struct Incident {
+    id: String,
+    name: String,
+    #[serde(default)]
+    status: String,
+    #[serde(default)]
+    impact: Option<String>,
+    created_at: String,
+    #[serde(default)]
+    started_at: Option<String>,
+    #[serde(default)]
+    resolved_at: Option<String>,
+    #[serde(default)]
+    shortlink: Option<String>,
+    #[serde(default)]
+    scheduled_for: Option<String>,
+    #[serde(default)]
+    postmortem_body: Option<String>,
+    #[serde(default)]
+    incident_updates: Vec<IncidentUpdate>,
+    #[serde(default)]
+    components: Vec<Component>,
+}
+
+#[derive(Deserialize)]
+struct IncidentUpdate {
+    #[serde(default)]
+    body: String,
+    created_at: String,
+    #[serde(default)]
+    display_at: Option<String>,
+    #[serde(default)]
+    affected_components: Option<Vec<AffectedComponent>>,
+}
+
+#[derive(Deserialize)]
+struct Component {
+    name: String,
+}
+
+#[derive(Deserialize)]
+struct AffectedComponent {
+    name: String,
+    #[serde(default)]
+    new_status: String,
+}
+
+/// The severity a component status claims, and whether it is a full outage.
+fn claimed(status: &str) -> Option<(Severity, bool)> {
+    match status {
+        "degraded_performance" => Some((Severity::Minor, false)),
+        "partial_outage" => Some((Severity::Major, false)),
+        "major_outage" => Some((Severity::Critical, true)),
+        _ => None,
+    }
+}
+
+pub(super) fn read(file: &str, bytes: &[u8]) -> Parsed {
+    let mut parsed = Parsed::default();
+    let document: Document = match serde_json::from_slice(bytes) {
+        Ok(document) => document,
+        Err(error) => {
+            parsed.problems.push(Problem {
+                location: json_location(file, &error),
+                message: format!(
+                    "not a Statuspage incidents file ({error}); expected the JSON of /api/v2/incidents.json"
+                ),
+            });
+            return parsed;
+        }
+    };
+    let values = match document {
+        Document::Page { incidents } | Document::List(incidents) => incidents,
+        Document::One { incident } => vec![incident],
+    };
+    for (index, value) in values.into_iter().enumerate() {
+        let location = format!("{file}: incidents[{index}]");
+        match serde_json::from_value::<Incident>(value) {
+            Ok(incident) => match convert(incident, &location) {
+                Ok(incident) => parsed.incidents.push(incident),
+                Err(message) => parsed.problems.push(Problem { location, message }),
+            },
+            Err(error) => parsed.problems.push(Problem {
+                location,
+                message: format!("not a Statuspage incident: {error}"),
+            }),
+        }
+    }
+    parsed
+}
+
+fn convert(incident: Incident, location: &str) -> Result<SourceIncident, String> {
+    let at = |text: &str, field: &str| {
+        parse_time(text, None).map_err(|e| format!("{} ({field}): {e}", incident.id))
+    };
+    let mut updates = Vec::new();
+    let mut windows: Vec<ComponentWindow> = Vec::new();
+    let mut components: Vec<String> = incident.components.iter().map(|c| c.name.clone()).collect();
+    let mut raw_updates: Vec<(chrono::DateTime<chrono::FixedOffset>, &IncidentUpdate)> = Vec::new();
+    for update in &incident.incident_updates {
+        let when = update.display_at.as_deref().unwrap_or(&update.created_at);
+        raw_updates.push((at(when, "incident_updates.display_at")?, update));
+    }
+    raw_updates.sort_by_key(|(when, _)| *when);
+    let mut any_full = false;
+    for (when, update) in &raw_updates {
+        let affected = update.affected_components.as_deref().unwrap_or_default();
+        let mut worst: Option<Severity> = None;
+        for component in affected {
+            if !components.contains(&component.name) {
+                components.push(component.name.clone());
+            }
+            let open = windows
+                .iter_mut()
+                .find(|w| w.component == component.name && w.to.is_none());
+            match (claimed(&component.new_status), open) {
+                (Some((severity, full)), open) => {
+                    worst = worst.max(Some(severity));
+                    any_full |= full;
+                    let outage = if full { Outage::Full } else { Outage::Partial };
+                    match open {
+                        Some(window) => {
+                            if full {
+                                window.outage = Outage::Full;
+                            }
+                        }
+                        None => windows.push(ComponentWindow {
+                            component: component.name.clone(),
+                            from: *when,
+                            to: None,
+                            outage,
+                        }),
+                    }
+                }
+                (None, Some(window)) if component.new_status == "operational" => {
+                    window.to = Some(*when);
+                }
+                (None, _) => {}
+            }
+        }
+        updates.push(Update {
+            at: *when,
+            text: update.body.clone(),
+            severity_claimed: worst,
+            next_update_at: super::promised_update(&update.body),
+        });
+    }
+    let started_at = at(
+        incident
+            .started_at
+            .as_deref()
+            .unwrap_or(&incident.created_at),
+        "started_at",
+    )?;
+    let (resolved_at, resolved_guessed) = match &incident.resolved_at {
+        Some(text) => (Some(at(text, "resolved_at")?), false),
+        None if matches!(
+            incident.status.as_str(),
+            "resolved" | "postmortem" | "completed"
+        ) =>
+        {
+            (raw_updates.last().map(|(when, _)| *when), true)
+        }
+        None => (None, false),
+    };
+    for window in &mut windows {
+        if window.to.is_none() {
+            window.to = resolved_at;
+        }
+    }
+    let impact = incident.impact.as_deref().unwrap_or("none");
+    let severity = match impact {
+        "critical" => Severity::Critical,
+        "major" => Severity::Major,
+        _ => Severity::Minor,
+    };
+    Ok(SourceIncident {
+        location: location.to_owned(),
+        url: incident.shortlink.clone(),
+        title: incident.name.clone(),
+        components,
+        severity,
+        outage: if any_full || (windows.is_empty() && impact == "critical") {
+            Outage::Full
+        } else {
+            Outage::Partial
+        },
+        started_at,
+        started_guessed: false,
+        resolved_at,
+        resolved_guessed,
+        updates,
+        postmortem: incident
+            .postmortem_body
+            .clone()
+            .filter(|p| !p.trim().is_empty()),
+        maintenance: impact == "maintenance" || incident.scheduled_for.is_some(),
+        windows,
+        retrieved_at: None,
+        channel: "Status page",
+        id: incident.id,
+    })
+}
