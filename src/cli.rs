@@ -187,6 +187,15 @@ pub struct ImportArgs {
     /// Print what would be written, and write nothing.
     #[arg(long)]
     pub dry_run: bool,
+    /// Bring reports imported before up to date: append the source's new statements, add the
+    /// resolution time once there is one, and refresh `source.retrieved_at`; every other line
+    /// stays as a person left it.
+    #[arg(long)]
+    pub update: bool,
+    /// Merge source incidents on a shared service that start within this time of each other
+    /// into one report (e.g. `10m`, `1h`): one event the source published several times.
+    #[arg(long, value_name = "DURATION", value_parser = parse_duration)]
+    pub merge_window: Option<chrono::Duration>,
     /// Language of the source's text (default: the site's first language).
     #[arg(long, value_name = "LANG")]
     pub language: Option<String>,
@@ -206,6 +215,25 @@ pub enum ImportFormatArg {
     Stactus,
     /// cState (Hugo) incident Markdown files.
     Cstate,
+}
+
+/// `--merge-window`: a number and a unit, `s`, `m`, `h` or `d` (`10m`).
+fn parse_duration(text: &str) -> Result<chrono::Duration, String> {
+    let text = text.trim();
+    let split = text
+        .find(|c: char| !c.is_ascii_digit())
+        .unwrap_or(text.len());
+    let (number, unit) = text.split_at(split);
+    let number: i64 = number
+        .parse()
+        .map_err(|_| format!("`{text}` is not a duration such as 10m, 90s or 2h"))?;
+    match unit {
+        "s" => Ok(chrono::Duration::seconds(number)),
+        "m" | "min" => Ok(chrono::Duration::minutes(number)),
+        "h" => Ok(chrono::Duration::hours(number)),
+        "d" => Ok(chrono::Duration::days(number)),
+        _ => Err(format!("`{text}` is not a duration such as 10m, 90s or 2h")),
+    }
 }
 
 /// `--timezone`: an IANA zone name.

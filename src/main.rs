@@ -345,6 +345,8 @@ fn import(args: ImportArgs) -> anyhow::Result<ExitCode> {
             .language
             .unwrap_or_else(|| loaded.config.default_language().to_owned()),
         dry_run: args.dry_run,
+        merge_window: args.merge_window,
+        update: args.update,
     };
     let outcome = match import::run(&tree, &loaded.config, &options) {
         Ok(outcome) => outcome,
@@ -369,8 +371,34 @@ fn import(args: ImportArgs) -> anyhow::Result<ExitCode> {
             out.push('\n');
         }
     }
+    let updated_verb = if options.dry_run {
+        "would update"
+    } else {
+        "updated"
+    };
+    for (path, id, added, text) in &outcome.updated {
+        out.push_str(&format!(
+            "{updated_verb} {path} (source id {id}): {added} new statement{}\n",
+            if *added == 1 { "" } else { "s" }
+        ));
+        if options.dry_run {
+            out.push_str(text);
+            out.push('\n');
+        }
+    }
+    for (path, reason) in &outcome.left_alone {
+        out.push_str(&format!("{path}: not updated: {reason}\n"));
+    }
     for (id, path) in &outcome.skipped {
-        out.push_str(&format!("skipped {id}: already imported as {path}\n"));
+        let state = if options.update {
+            "up to date"
+        } else {
+            "already imported"
+        };
+        out.push_str(&format!("skipped {id}: {state} as {path}\n"));
+    }
+    if options.update {
+        out.push_str(&format!("{} {updated_verb}, ", outcome.updated.len()));
     }
     out.push_str(&format!(
         "{} {verb}, {} already imported, {} left out (--since, --only, maintenance), {} with errors\n",
@@ -383,11 +411,13 @@ fn import(args: ImportArgs) -> anyhow::Result<ExitCode> {
         out.push_str("each is a draft: run `candor check`, verify the fields under `source.unverified`, and complete the root cause and actions\n");
     }
     emit(&out)?;
-    Ok(if outcome.problems.is_empty() {
-        ExitCode::SUCCESS
-    } else {
-        ExitCode::from(1)
-    })
+    Ok(
+        if outcome.problems.is_empty() && outcome.left_alone.is_empty() {
+            ExitCode::SUCCESS
+        } else {
+            ExitCode::from(1)
+        },
+    )
 }
 
 fn new_report(args: NewArgs) -> anyhow::Result<ExitCode> {

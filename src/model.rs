@@ -359,6 +359,10 @@ pub struct ImportSource {
     /// file's modification time.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub retrieved_at: Option<DateTime<FixedOffset>>,
+    /// Ids of further source records merged into this report (`--merge-window`): the
+    /// same event, published by the source as several incidents.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub merged: Vec<String>,
     /// JSON pointers of every field the import guessed rather than read, such as
     /// `/detected_at` (sources publish their first update, not when the problem was
     /// detected). Remove a pointer once a person has checked the field.

@@ -79,8 +79,9 @@ fn statuspage_incidents_become_drafts_with_windows_claims_and_a_draft_cause() {
         // The first update, not a detection time: listed as unverified below.
         "detected_at: 2026-03-31T10:04:12+00:00",
         "resolved_at: 2026-03-31T10:52:00+00:00",
-        // The login was completely down from 10:15 to 10:35; the API degraded until 10:52.
-        "impact:\n  outage: full\n  services:\n    - service: api\n      from: 2026-03-31T10:04:12+00:00\n      to: 2026-03-31T10:52:00+00:00\n      outage: partial\n    - service: login\n      from: 2026-03-31T10:04:12+00:00\n      to: 2026-03-31T10:35:00+00:00\n      outage: full\n",
+        // The login was degraded, then completely down from 10:15 to 10:35; the API was
+        // degraded until 10:52.
+        "impact:\n  outage: partial\n  services:\n    - service: api\n      from: 2026-03-31T10:04:12+00:00\n      to: 2026-03-31T10:52:00+00:00\n      outage: partial\n    - service: login\n      from: 2026-03-31T10:04:12+00:00\n      to: 2026-03-31T10:15:00+00:00\n      outage: partial\n    - service: login\n      from: 2026-03-31T10:15:00+00:00\n      to: 2026-03-31T10:35:00+00:00\n      outage: full\n",
         "severity_claimed: critical",
         "next_update_at: 2026-03-31T10:30:00+00:00",
         "channel: Status page",
@@ -231,8 +232,8 @@ fn a_published_import_needs_its_guesses_checked_and_shows_where_it_came_from() {
     );
 
     // Checked by a person: the list emptied, the users counted, actions owned.
-    let checked =
-        published.split("  unverified:").next().unwrap().to_owned() + "  unverified: []\n";
+    let checked = published.split("  unverified:").next().unwrap().to_owned()
+        + "  unverified: []\nestimated: [/started_at]\n";
     let checked = checked
         .replace(
             "impact:\n  outage: full\n",
@@ -275,6 +276,12 @@ fn a_published_import_needs_its_guesses_checked_and_shows_where_it_came_from() {
         "share"
     );
     assert!(page.contains("Next update promised by"), "promise");
+    // The start the organisation could only estimate is marked as such, and only it.
+    assert_eq!(
+        page.matches("<span class=\"estimate\">(estimate)</span>")
+            .count(),
+        1
+    );
 }
 
 #[test]
@@ -422,4 +429,158 @@ fn a_broken_incident_is_reported_with_its_place_and_the_others_are_imported() {
         reports(repo.path()),
         ["2026/2026-09-01-api-unavailable.yaml"]
     );
+}
+
+/// Import `json` (a Statuspage document) from a file in a folder of its own.
+fn import_statuspage_text(
+    repo: &Path,
+    json: &serde_json::Value,
+    extra: &[&str],
+) -> std::process::Output {
+    let folder = tempfile::tempdir().unwrap();
+    let file = folder.path().join("incidents.json");
+    std::fs::write(&file, serde_json::to_string_pretty(json).unwrap()).unwrap();
+    candor()
+        .current_dir(repo)
+        .args(["import", "statuspage"])
+        .arg(&file)
+        .args(["--organisation", "operator", "--map"])
+        .arg(fixture("import/map.yaml"))
+        .args(["--language", "en"])
+        .args(extra)
+        .output()
+        .unwrap()
+}
+
+fn statuspage_fixture() -> serde_json::Value {
+    serde_json::from_str(
+        &std::fs::read_to_string(fixture("import/statuspage/incidents.json")).unwrap(),
+    )
+    .unwrap()
+}
+
+#[test]
+fn update_appends_what_the_source_added_and_keeps_every_line_a_person_wrote() {
+    let repo = repository();
+    let mut source = statuspage_fixture();
+    // At first the incident is ongoing: no resolution, one update.
+    let incident = &mut source["incidents"][2];
+    incident["status"] = "investigating".into();
+    incident["incident_updates"]
+        .as_array_mut()
+        .unwrap()
+        .remove(0);
+    let output = import_statuspage_text(repo.path(), &source, &[]);
+    assert!(output.status.success(), "{}", stderr(&output));
+    let path = "incidents/2026/2026-05-06-intermittent-errors-on-the-website.yaml";
+    let imported = read(repo.path(), path);
+    assert!(!imported.contains("resolved_at:"), "{imported}");
+
+    // A person checks and rewrites parts of it.
+    let edited = imported
+        .replace(
+            "summary: Some pages return errors.",
+            "# Rewritten for citizens by the duty officer.\nsummary: Parts of the website showed errors for 45 minutes.",
+        )
+        .split("  unverified:")
+        .next()
+        .unwrap()
+        .to_owned()
+        + "  unverified: []\n";
+    repo.write(path, &edited);
+
+    // The source then resolves it, with a new update carrying a component status.
+    let mut source = statuspage_fixture();
+    source["incidents"][2]["incident_updates"][0]["affected_components"] = serde_json::json!([{"name": "Web portal", "old_status": "partial_outage", "new_status": "degraded_performance"}]);
+    source["incidents"][2]["resolved_at"] = "2026-05-06T15:05:00.000+02:00".into();
+    let output = import_statuspage_text(repo.path(), &source, &["--update"]);
+    assert!(
+        output.status.success(),
+        "{}{}",
+        stdout(&output),
+        stderr(&output)
+    );
+    assert!(
+        stdout(&output).contains(&format!(
+            "updated {path} (source id z1y2x3w4v5u6): 1 new statement"
+        )),
+        "{}",
+        stdout(&output)
+    );
+    let updated = read(repo.path(), path);
+    // Everything the person wrote is still there, line for line.
+    let kept: Vec<&str> = edited
+        .lines()
+        .filter(|l| !l.contains("retrieved_at") && !l.contains("unverified"))
+        .collect();
+    let now: Vec<&str> = updated.lines().collect();
+    for line in &kept {
+        assert!(now.contains(line), "lost {line:?}:\n{updated}");
+    }
+    assert!(
+        updated.contains("resolved_at: 2026-05-06T15:05:00+02:00\n"),
+        "{updated}"
+    );
+    assert!(
+        updated.contains("    text: The errors have stopped.\n"),
+        "{updated}"
+    );
+    assert!(
+        updated.contains("  unverified:\n    - /timeline/1/severity_claimed\n"),
+        "{updated}"
+    );
+    // The result is still a valid report with its timeline in order.
+    let (_, findings) = check_json(repo.path(), &[]);
+    let found = codes(&findings);
+    assert!(
+        found.iter().all(|c| c == "A008" || c == "A009"),
+        "{found:?}\n{updated}"
+    );
+
+    // Nothing new: nothing changes.
+    let output = import_statuspage_text(repo.path(), &source, &["--update"]);
+    assert!(
+        stdout(&output).contains("skipped z1y2x3w4v5u6: up to date"),
+        "{}",
+        stdout(&output)
+    );
+    assert_eq!(read(repo.path(), path), updated);
+}
+
+#[test]
+fn incidents_within_the_merge_window_on_a_shared_service_become_one_report() {
+    let repo = repository();
+    let mut source = statuspage_fixture();
+    // The same failure, published a second time four minutes later on one of its components.
+    let mut twin = source["incidents"][0].clone();
+    twin["id"] = "t9t8t7t6t5t4".into();
+    twin["name"] = "Login failures".into();
+    twin["started_at"] = "2026-03-31T10:04:00.000Z".into();
+    twin["postmortem_body"] = serde_json::Value::Null;
+    source["incidents"].as_array_mut().unwrap().push(twin);
+    let output = import_statuspage_text(repo.path(), &source, &["--merge-window", "10m"]);
+    assert!(output.status.success(), "{}", stderr(&output));
+    assert_eq!(
+        reports(repo.path()),
+        [
+            "2026/2026-03-31-failed-logins-and-slow-api-responses.yaml",
+            "2026/2026-05-06-intermittent-errors-on-the-website.yaml",
+        ]
+    );
+    let text = read(
+        repo.path(),
+        "incidents/2026/2026-03-31-failed-logins-and-slow-api-responses.yaml",
+    );
+    assert!(text.contains("  merged:\n    - t9t8t7t6t5t4\n"), "{text}");
+    // A later import knows the merged id too.
+    let output = import_statuspage_text(repo.path(), &source, &[]);
+    assert!(
+        stdout(&output).contains("0 wrote, 3 already imported"),
+        "{}",
+        stdout(&output)
+    );
+    // Without the window they are two reports.
+    let separate = repository();
+    import_statuspage_text(separate.path(), &source, &[]);
+    assert_eq!(reports(separate.path()).len(), 3);
 }

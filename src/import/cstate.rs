@@ -131,6 +131,7 @@ fn convert(file: &str, bytes: &[u8], zone: Option<Tz>) -> Result<SourceIncident,
         ),
         windows: Vec::new(),
         retrieved_at: None,
+        merged: Vec::new(),
         channel: "Status page",
         id,
     })

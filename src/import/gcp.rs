@@ -140,6 +140,7 @@ fn convert(incident: Incident, location: &str) -> Result<SourceIncident, String>
         maintenance: false,
         windows: Vec::new(),
         retrieved_at: None,
+        merged: Vec::new(),
         channel: "Google Cloud status dashboard",
         id: incident.id,
     })

@@ -14,6 +14,7 @@ mod cstate;
 mod gcp;
 mod stactus;
 mod statuspage;
+mod update;
 mod yaml;
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
@@ -51,6 +52,11 @@ pub struct Options {
     pub language: String,
     /// Say what would be written, write nothing.
     pub dry_run: bool,
+    /// Merge incidents on a shared service that start within this time of each other.
+    pub merge_window: Option<chrono::Duration>,
+    /// Bring reports imported before up to date with the source (new statements, the
+    /// resolution time, when the source was fetched), touching nothing else.
+    pub update: bool,
 }
 
 /// What a source says about one incident, in Candor's words.
@@ -90,6 +96,8 @@ pub(crate) struct SourceIncident {
     pub channel: &'static str,
     /// When the source file was fetched: its modification time (set by [`run`]).
     pub retrieved_at: Option<DateTime<FixedOffset>>,
+    /// Ids of further source incidents merged into this one.
+    pub merged: Vec<String>,
 }
 
 /// One status update.
@@ -141,6 +149,10 @@ pub struct Outcome {
     pub written: Vec<(String, String, String)>,
     /// Incidents already imported, as (source id, existing path).
     pub skipped: Vec<(String, String)>,
+    /// Reports brought up to date (`--update`), as (path, source id, statements added, text).
+    pub updated: Vec<(String, String, usize, String)>,
+    /// Reports `--update` could not edit, as (path, why).
+    pub left_alone: Vec<(String, String)>,
     /// Incidents left out by `--since`, `--only` or as maintenance.
     pub filtered: usize,
     /// Problems with the input; the other incidents were still imported.
@@ -285,14 +297,44 @@ pub fn run(tree: &WorkTree, config: &Config, options: &Options) -> Result<Outcom
     incidents.retain(|incident| seen_ids.insert(incident.id.clone()));
 
     check_mapped(&incidents, config, options)?;
+    if let Some(window) = options.merge_window {
+        incidents = merge_close(incidents, window, options);
+    }
 
     let existing = existing_reports(tree, config)?;
     let mut taken: BTreeSet<String> = existing.ids.clone();
     for incident in &incidents {
-        if let Some(path) = existing
-            .by_source
-            .get(&(options.format.as_str().to_owned(), incident.id.clone()))
+        if let Some(path) = std::iter::once(&incident.id)
+            .chain(&incident.merged)
+            .find_map(|id| {
+                existing
+                    .by_source
+                    .get(&(options.format.as_str().to_owned(), id.clone()))
+            })
         {
+            if options.update {
+                let file = tree.root().join(path);
+                let existing = std::fs::read_to_string(&file)
+                    .map_err(|e| Refusal::Other(format!("cannot read {path}: {e}")))?;
+                match update::refresh(&existing, incident) {
+                    update::Refreshed::Changed { text, added } => {
+                        if !options.dry_run {
+                            replace_file(&file, &text)
+                                .map_err(|e| Refusal::Other(format!("cannot write {path}: {e}")))?;
+                        }
+                        outcome
+                            .updated
+                            .push((path.clone(), incident.id.clone(), added, text));
+                    }
+                    update::Refreshed::Current => {
+                        outcome.skipped.push((incident.id.clone(), path.clone()));
+                    }
+                    update::Refreshed::LeftAlone(reason) => {
+                        outcome.left_alone.push((path.clone(), reason));
+                    }
+                }
+                continue;
+            }
             outcome.skipped.push((incident.id.clone(), path.clone()));
             continue;
         }
@@ -311,6 +353,16 @@ pub fn run(tree: &WorkTree, config: &Config, options: &Options) -> Result<Outcom
         outcome.written.push((path, incident.id.clone(), text));
     }
     Ok(outcome)
+}
+
+/// Replace `file` with `text` in one step (a new file renamed over it), so an interrupted
+/// update leaves the old file or the new one, never half of one.
+fn replace_file(file: &Path, text: &str) -> std::io::Result<()> {
+    use std::io::Write;
+    let folder = file.parent().unwrap_or(Path::new("."));
+    let mut temporary = tempfile::NamedTempFile::new_in(folder)?;
+    temporary.write_all(text.as_bytes())?;
+    temporary.persist(file).map(|_| ()).map_err(|e| e.error)
 }
 
 fn check_options(config: &Config, options: &Options) -> Result<(), Refusal> {
@@ -479,11 +531,65 @@ fn existing_reports(tree: &WorkTree, config: &Config) -> Result<Existing, Refusa
             Some(load::NodeValue::String(s)) => Some(s.clone()),
             _ => None,
         };
-        if let (Some(format), Some(id)) = (text("/source/format"), text("/source/id")) {
-            existing.by_source.insert((format, id), path.clone());
+        let Some(format) = text("/source/format") else {
+            continue;
+        };
+        let merged = (0..).map_while(|i| text(&format!("/source/merged/{i}")));
+        for id in text("/source/id").into_iter().chain(merged) {
+            existing
+                .by_source
+                .insert((format.clone(), id), path.clone());
         }
     }
     Ok(existing)
+}
+
+/// Merge incidents (sorted by start) that share a service and start within `window` of the
+/// first of their group: one event the source published as several incidents. The first
+/// gives the id, title and address; the rest are listed in `source.merged`.
+fn merge_close(
+    incidents: Vec<SourceIncident>,
+    window: chrono::Duration,
+    options: &Options,
+) -> Vec<SourceIncident> {
+    let mut merged: Vec<SourceIncident> = Vec::new();
+    for incident in incidents {
+        let services = services_of(&incident, options);
+        let group = merged.iter_mut().rev().find(|group| {
+            incident.started_at - group.started_at <= window
+                && services_of(group, options)
+                    .iter()
+                    .any(|key| services.contains(key))
+        });
+        let Some(group) = group else {
+            merged.push(incident);
+            continue;
+        };
+        group.merged.push(incident.id.clone());
+        group.merged.extend(incident.merged);
+        for component in incident.components {
+            if !group.components.contains(&component) {
+                group.components.push(component);
+            }
+        }
+        group.severity = group.severity.max(incident.severity);
+        if incident.outage == Outage::Full {
+            group.outage = Outage::Full;
+        }
+        group.resolved_at = match (group.resolved_at, incident.resolved_at) {
+            (Some(a), Some(b)) => Some(a.max(b)),
+            _ => None,
+        };
+        group.resolved_guessed |= incident.resolved_guessed;
+        group.started_guessed |= incident.started_guessed;
+        group.updates.extend(incident.updates);
+        group.windows.extend(incident.windows);
+        if group.postmortem.is_none() {
+            group.postmortem = incident.postmortem;
+        }
+        group.maintenance &= incident.maintenance;
+    }
+    merged
 }
 
 /// `<date>-<slug of the title>`, with `-2`, `-3`, ... when another report has it.
@@ -533,9 +639,9 @@ fn clean(text: &str) -> String {
         .collect()
 }
 
-/// The text of the draft report for `incident`.
-fn report_text(incident: &SourceIncident, id: &str, options: &Options) -> String {
-    let incident = &SourceIncident {
+/// `incident` with its texts as a report can hold them.
+fn cleaned(incident: &SourceIncident) -> SourceIncident {
+    SourceIncident {
         title: clean(&incident.title),
         updates: incident
             .updates
@@ -547,7 +653,42 @@ fn report_text(incident: &SourceIncident, id: &str, options: &Options) -> String
             .collect(),
         postmortem: incident.postmortem.as_deref().map(clean),
         ..incident.clone()
+    }
+}
+
+/// One status update as a public statement at `index` of the timeline; a claimed severity is
+/// a guess, so its pointer goes to `unverified`.
+fn write_statement(
+    out: &mut YamlWriter,
+    update: &Update,
+    incident: &SourceIncident,
+    index: usize,
+    unverified: &mut Vec<String>,
+) {
+    out.item_raw(2, "at", &time(update.at));
+    out.raw(4, "kind", "public-statement");
+    out.field(4, "channel", incident.channel);
+    if let Some(url) = &incident.url {
+        out.field(4, "url", url);
+    }
+    if let Some(claimed) = update.severity_claimed {
+        out.raw(4, "severity_claimed", claimed.as_str());
+        unverified.push(format!("/timeline/{index}/severity_claimed"));
+    }
+    if let Some(next) = update.next_update_at {
+        out.raw(4, "next_update_at", &time(next));
+    }
+    let text = if update.text.trim().is_empty() {
+        "(no text)"
+    } else {
+        update.text.trim()
     };
+    out.field(4, "text", text);
+}
+
+/// The text of the draft report for `incident`.
+fn report_text(incident: &SourceIncident, id: &str, options: &Options) -> String {
+    let incident = &cleaned(incident);
     let mut updates = incident.updates.clone();
     updates.sort_by_key(|u| u.at);
     let services = services_of(incident, options);
@@ -629,25 +770,7 @@ fn report_text(incident: &SourceIncident, id: &str, options: &Options) -> String
         out.open(0, "timeline");
     }
     for (index, update) in updates.iter().enumerate() {
-        out.item_raw(2, "at", &time(update.at));
-        out.raw(4, "kind", "public-statement");
-        out.field(4, "channel", incident.channel);
-        if let Some(url) = &incident.url {
-            out.field(4, "url", url);
-        }
-        if let Some(claimed) = update.severity_claimed {
-            out.raw(4, "severity_claimed", claimed.as_str());
-            unverified.push(format!("/timeline/{index}/severity_claimed"));
-        }
-        if let Some(next) = update.next_update_at {
-            out.raw(4, "next_update_at", &time(next));
-        }
-        let text = if update.text.trim().is_empty() {
-            "(no text)"
-        } else {
-            update.text.trim()
-        };
-        out.field(4, "text", text);
+        write_statement(&mut out, update, incident, index, &mut unverified);
     }
 
     if let Some(postmortem) = &incident.postmortem {
@@ -688,6 +811,12 @@ fn finish_report(
     }
     if let Some(retrieved_at) = incident.retrieved_at {
         out.raw(2, "retrieved_at", &time(retrieved_at));
+    }
+    if !incident.merged.is_empty() {
+        out.open(2, "merged");
+        for id in &incident.merged {
+            out.list_scalar(4, id);
+        }
     }
     out.open(2, "unverified");
     for pointer in &unverified {

@@ -108,6 +108,7 @@ fn convert(file: &str, root: &Node, zone: Tz) -> Result<Option<SourceIncident>, 
         maintenance: false,
         windows: Vec::new(),
         retrieved_at: None,
+        merged: Vec::new(),
         channel: "Status page",
         id,
     }))

@@ -2,9 +2,10 @@
 //! incident (`{"incident": {...}}`), or a list of incidents.
 //!
 //! Severity from the incident's `impact` (none and minor: minor; major; critical). What each
-//! update claimed, and each component's window, from the component statuses the update set
+//! update claimed, and each component's windows, from the component statuses the updates set
 //! (`degraded_performance`: minor, `partial_outage`: major, `major_outage`: critical and a
-//! full outage). Scheduled maintenance has `impact: maintenance` or a `scheduled_for` time.
+//! full outage); a window ends when its component is operational again or its kind of outage
+//! changes. Scheduled maintenance has `impact: maintenance` or a `scheduled_for` time.
 
 use serde::Deserialize;
 
@@ -141,10 +142,17 @@ fn convert(incident: Incident, location: &str) -> Result<SourceIncident, String>
                     any_full |= full;
                     let outage = if full { Outage::Full } else { Outage::Partial };
                     match open {
+                        // Same kind of outage: the window goes on.
+                        Some(window) if window.outage == outage => {}
+                        // Worse or better: one window ends and the next begins.
                         Some(window) => {
-                            if full {
-                                window.outage = Outage::Full;
-                            }
+                            window.to = Some(*when);
+                            windows.push(ComponentWindow {
+                                component: component.name.clone(),
+                                from: *when,
+                                to: None,
+                                outage,
+                            });
                         }
                         None => windows.push(ComponentWindow {
                             component: component.name.clone(),
@@ -202,7 +210,11 @@ fn convert(incident: Incident, location: &str) -> Result<SourceIncident, String>
         title: incident.name.clone(),
         components,
         severity,
-        outage: if any_full || (windows.is_empty() && impact == "critical") {
+        // The incident as a whole was a full outage only if every component hit was fully
+        // out; otherwise the per-component windows say which one was, and for how long.
+        outage: if (any_full && windows.iter().all(|w| w.outage == Outage::Full))
+            || (windows.is_empty() && impact == "critical")
+        {
             Outage::Full
         } else {
             Outage::Partial
@@ -219,6 +231,7 @@ fn convert(incident: Incident, location: &str) -> Result<SourceIncident, String>
         maintenance: impact == "maintenance" || incident.scheduled_for.is_some(),
         windows,
         retrieved_at: None,
+        merged: Vec::new(),
         channel: "Status page",
         id: incident.id,
     })
