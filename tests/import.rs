@@ -364,6 +364,17 @@ fn stactus_and_cstate_files_are_read_with_their_times() {
         found.iter().all(|c| c == "A008" || c == "A009"),
         "{found:?}"
     );
+
+    // The drafts build (and are left out of the site, as drafts are).
+    repo.commit("Imported history", 1_790_000_000);
+    let out = tempfile::tempdir().unwrap();
+    let output = build(repo.path(), &out.path().join("site"), &[]);
+    assert!(output.status.success(), "{}", stdout(&output));
+    assert!(
+        stdout(&output).contains("0 published reports, 3 drafts left out"),
+        "{}",
+        stdout(&output)
+    );
 }
 
 #[test]
