@@ -172,14 +172,15 @@ pub struct ImportArgs {
     /// import with a map ready to paste.
     #[arg(long, value_name = "MAP.yaml")]
     pub map: PathBuf,
-    /// Time zone of times written without an offset (IANA name, e.g. Europe/Copenhagen).
+    /// Time zone of times written without an offset (IANA name, e.g. Europe/Copenhagen):
+    /// cState files need it; stactus times are UTC without it.
     #[arg(long, value_name = "TZ", value_parser = parse_time_zone)]
     pub timezone: Option<chrono_tz::Tz>,
     /// Only incidents that started on or after this day (YYYY-MM-DD).
     #[arg(long, value_name = "DATE", value_parser = parse_day)]
     pub since: Option<NaiveDate>,
-    /// Only the incidents with these source ids.
-    #[arg(long, value_name = "ID", num_args = 1..)]
+    /// Only the incidents with these source ids (comma-separated, or the option repeated).
+    #[arg(long, value_name = "ID,...", value_delimiter = ',')]
     pub only: Vec<String>,
     /// Import scheduled maintenance too (skipped by default).
     #[arg(long)]
@@ -224,16 +225,20 @@ fn parse_duration(text: &str) -> Result<chrono::Duration, String> {
         .find(|c: char| !c.is_ascii_digit())
         .unwrap_or(text.len());
     let (number, unit) = text.split_at(split);
-    let number: i64 = number
-        .parse()
-        .map_err(|_| format!("`{text}` is not a duration such as 10m, 90s or 2h"))?;
-    match unit {
-        "s" => Ok(chrono::Duration::seconds(number)),
-        "m" | "min" => Ok(chrono::Duration::minutes(number)),
-        "h" => Ok(chrono::Duration::hours(number)),
-        "d" => Ok(chrono::Duration::days(number)),
-        _ => Err(format!("`{text}` is not a duration such as 10m, 90s or 2h")),
-    }
+    let wrong = || format!("`{text}` is not a duration such as 10m, 90s or 2h");
+    let number: i64 = number.parse().map_err(|_| wrong())?;
+    let duration = match unit {
+        "s" => chrono::Duration::try_seconds(number),
+        "m" | "min" => chrono::Duration::try_minutes(number),
+        "h" => chrono::Duration::try_hours(number),
+        "d" => chrono::Duration::try_days(number),
+        _ => return Err(wrong()),
+    };
+    duration
+        .filter(|d| *d <= chrono::Duration::days(366))
+        .ok_or_else(|| {
+            format!("`{text}` is longer than a year; a merge window is minutes or hours")
+        })
 }
 
 /// `--timezone`: an IANA zone name.

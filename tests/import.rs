@@ -583,10 +583,10 @@ fn incidents_within_the_merge_window_on_a_shared_service_become_one_report() {
         "incidents/2026/2026-03-31-failed-logins-and-slow-api-responses.yaml",
     );
     assert!(text.contains("  merged:\n    - t9t8t7t6t5t4\n"), "{text}");
-    // A later import knows the merged id too.
+    // A later import knows the merged id too: two reports, both already there.
     let output = import_statuspage_text(repo.path(), &source, &[]);
     assert!(
-        stdout(&output).contains("0 wrote, 3 already imported"),
+        stdout(&output).contains("0 wrote, 2 already imported"),
         "{}",
         stdout(&output)
     );
@@ -594,4 +594,216 @@ fn incidents_within_the_merge_window_on_a_shared_service_become_one_report() {
     let separate = repository();
     import_statuspage_text(separate.path(), &source, &[]);
     assert_eq!(reports(separate.path()).len(), 3);
+}
+
+#[test]
+fn an_incident_joining_an_imported_group_is_added_by_update_and_named_without_it() {
+    let repo = repository();
+    let mut first = statuspage_fixture();
+    first["incidents"].as_array_mut().unwrap().truncate(1);
+    let output = import_statuspage_text(repo.path(), &first, &["--merge-window", "10m"]);
+    assert!(output.status.success(), "{}", stderr(&output));
+    // The source then publishes the same failure again, four minutes after the first.
+    let mut later = first.clone();
+    let mut twin = later["incidents"][0].clone();
+    twin["id"] = "t9t8t7t6t5t4".into();
+    twin["started_at"] = "2026-03-31T10:04:00.000Z".into();
+    twin["postmortem_body"] = serde_json::Value::Null;
+    twin["incident_updates"] = serde_json::json!([{
+        "body": "Login failures are also seen in the mobile app.",
+        "created_at": "2026-03-31T10:55:00.000Z",
+        "display_at": "2026-03-31T10:55:00.000Z",
+        "affected_components": []
+    }]);
+    later["incidents"].as_array_mut().unwrap().push(twin);
+    let output = import_statuspage_text(repo.path(), &later, &["--merge-window", "10m"]);
+    assert_eq!(output.status.code(), Some(1));
+    assert!(
+        stdout(&output).contains("source id t9t8t7t6t5t4 belongs with incidents/2026/2026-03-31-failed-logins-and-slow-api-responses.yaml, imported before; run with --update to add it"),
+        "{}",
+        stdout(&output)
+    );
+    let output =
+        import_statuspage_text(repo.path(), &later, &["--merge-window", "10m", "--update"]);
+    assert!(
+        output.status.success(),
+        "{}{}",
+        stdout(&output),
+        stderr(&output)
+    );
+    let text = read(
+        repo.path(),
+        "incidents/2026/2026-03-31-failed-logins-and-slow-api-responses.yaml",
+    );
+    assert!(text.contains("  merged:\n    - t9t8t7t6t5t4\n"), "{text}");
+    assert!(
+        text.contains("Login failures are also seen in the mobile app."),
+        "{text}"
+    );
+    let (_, findings) = check_json(repo.path(), &[]);
+    let found = codes(&findings);
+    assert!(
+        found.iter().all(|c| c == "A008" || c == "A009"),
+        "{found:?}"
+    );
+}
+
+#[test]
+fn update_keeps_the_files_indentation_and_line_ends_or_leaves_it_alone() {
+    let repo = repository();
+    let mut source = statuspage_fixture();
+    source["incidents"][2]["status"] = "investigating".into();
+    source["incidents"][2]["incident_updates"]
+        .as_array_mut()
+        .unwrap()
+        .remove(0);
+    import_statuspage_text(repo.path(), &source, &[]);
+    let path = "incidents/2026/2026-05-06-intermittent-errors-on-the-website.yaml";
+    // A person's editor re-indents the lists by four and writes Windows line ends.
+    let edited = read(repo.path(), path)
+        .replace("\n  - ", "\n    - ")
+        .replace("\n    kind:", "\n      kind:")
+        .replace("\n    channel:", "\n      channel:")
+        .replace("\n    url:", "\n      url:")
+        .replace("\n    text:", "\n      text:")
+        .replace('\n', "\r\n");
+    repo.write(path, &edited);
+    let later = statuspage_fixture();
+    let output = import_statuspage_text(repo.path(), &later, &["--update"]);
+    assert!(
+        output.status.success(),
+        "{}{}",
+        stdout(&output),
+        stderr(&output)
+    );
+    let updated = read(repo.path(), path);
+    assert!(
+        !updated.replace("\r\n", "").contains('\n'),
+        "line ends kept"
+    );
+    assert!(
+        updated.contains(
+            "\r\n    - at: 2026-05-06T15:05:00+02:00\r\n      kind: public-statement\r\n"
+        ),
+        "{updated}"
+    );
+    let (_, findings) = check_json(repo.path(), &[]);
+    let found = codes(&findings);
+    assert!(
+        found.iter().all(|c| c == "A008" || c == "A009"),
+        "{found:?}\n{updated}"
+    );
+
+    // A statement the source added before the file's last event cannot be appended in
+    // order: the file is left alone, with the reason.
+    let mut out_of_order = statuspage_fixture();
+    out_of_order["incidents"][2]["incident_updates"]
+        .as_array_mut()
+        .unwrap()
+        .push(serde_json::json!({
+            "body": "An earlier note.",
+            "created_at": "2026-05-06T14:30:00.000+02:00",
+            "display_at": "2026-05-06T14:30:00.000+02:00"
+        }));
+    let output = import_statuspage_text(repo.path(), &out_of_order, &["--update"]);
+    assert_eq!(output.status.code(), Some(1));
+    assert!(
+        stdout(&output).contains("not updated: the source has a statement at 2026-05-06T14:30:00+02:00 that is earlier than the file's last event"),
+        "{}",
+        stdout(&output)
+    );
+    assert_eq!(read(repo.path(), path), updated);
+}
+
+#[test]
+fn hostile_inputs_end_in_problems_not_in_hangs_copies_or_injected_fields() {
+    let repo = repository();
+    let folder = tempfile::tempdir().unwrap();
+    let stactus = |id: &str, name: &str| {
+        format!(
+            "version: incident/v1\nid: {id}\nname: {name}\nimpact: minor\nsystems: [API]\ntimeline:\n  - ts: \"2026-09-01 06:12:00\"\n    description: Down.\n"
+        )
+    };
+    std::fs::write(folder.path().join("a.yaml"), stactus("dup1", "First")).unwrap();
+    std::fs::create_dir(folder.path().join("sub")).unwrap();
+    std::fs::write(folder.path().join("sub/b.yaml"), stactus("dup1", "Second")).unwrap();
+    // A carriage return in a file name must not start a line of YAML in the report.
+    std::fs::write(
+        folder.path().join("x\rstatus: final\r#.yaml"),
+        stactus("cr1", "Carriage return"),
+    )
+    .unwrap();
+    // Links back up the tree are not followed (they would never end).
+    #[cfg(unix)]
+    {
+        std::os::unix::fs::symlink(".", folder.path().join("loop1")).unwrap();
+        std::os::unix::fs::symlink(".", folder.path().join("sub/loop2")).unwrap();
+    }
+    let output = candor()
+        .current_dir(repo.path())
+        .args(["import", "stactus"])
+        .arg(folder.path())
+        .args(["--organisation", "operator", "--map"])
+        .arg(fixture("import/map.yaml"))
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(1), "{}", stderr(&output));
+    let out = stdout(&output);
+    assert!(
+        out.contains("the source id `dup1` was already read from")
+            && out.contains("two incidents cannot share an id"),
+        "{out}"
+    );
+    assert!(out.contains("2 wrote"), "{out}");
+    for report in reports(repo.path()) {
+        let text = read(repo.path(), &format!("incidents/{report}"));
+        assert_eq!(text.matches("\nstatus:").count(), 1, "{text}");
+        assert!(!text.contains('\r'), "{text:?}");
+        assert!(
+            !text.contains(&folder.path().display().to_string()),
+            "no local path: {text}"
+        );
+    }
+    let (_, findings) = check_json(repo.path(), &[]);
+    let found = codes(&findings);
+    assert!(
+        found.iter().all(|c| c == "A008" || c == "A009"),
+        "{found:?}"
+    );
+
+    // A report a person broke mid-edit is not silently imported a second time.
+    let report = &reports(repo.path())[0];
+    let broken =
+        read(repo.path(), &format!("incidents/{report}")).replace("severity:", "severity: [");
+    repo.write(&format!("incidents/{report}"), &broken);
+    let output = candor()
+        .current_dir(repo.path())
+        .args(["import", "stactus"])
+        .arg(folder.path())
+        .args(["--organisation", "operator", "--map"])
+        .arg(fixture("import/map.yaml"))
+        .output()
+        .unwrap();
+    assert!(
+        stdout(&output).contains("may have been imported before as"),
+        "{}",
+        stdout(&output)
+    );
+    assert_eq!(reports(repo.path()).len(), 2);
+
+    // An absurd merge window is refused, not a crash.
+    let output = candor()
+        .current_dir(repo.path())
+        .args(["import", "stactus", "--merge-window", "999999999999999d"])
+        .arg(folder.path())
+        .args(["--organisation", "operator", "--map"])
+        .arg(fixture("import/map.yaml"))
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(2));
+    assert!(
+        stderr(&output).contains("longer than a year"),
+        "{}",
+        stderr(&output)
+    );
 }

@@ -34,10 +34,7 @@ fn split(text: &str) -> Option<(&str, &str)> {
 }
 
 fn convert(file: &str, bytes: &[u8], zone: Option<Tz>) -> Result<SourceIncident, Problem> {
-    let at_file = |line: u32, message: String| Problem {
-        location: format!("{file}:{line}:1"),
-        message,
-    };
+    let at_file = |line: u32, message: String| Problem::new(&format!("{file}:{line}:1"), message);
     let text =
         std::str::from_utf8(bytes).map_err(|_| at_file(1, "the file is not UTF-8 text".into()))?;
     let (front, body) = split(text).ok_or_else(|| {
@@ -51,29 +48,27 @@ fn convert(file: &str, bytes: &[u8], zone: Option<Tz>) -> Result<SourceIncident,
         problem.location = shift_line(&problem.location, file);
         problem
     })?;
-    let problem_at = |pointer: &str, message: String| {
-        let line = root.find(pointer).map_or(1, |n| n.position.line + 1);
-        Problem {
-            location: format!(
-                "{file}:{line}:{}",
-                root.find(pointer).map_or(1, |n| n.position.column)
-            ),
-            message,
-        }
+    let place = |pointer: &str| {
+        let node = root.find(pointer);
+        format!(
+            "{file}:{}:{}",
+            node.map_or(1, |n| n.position.line + 1),
+            node.map_or(1, |n| n.position.column)
+        )
     };
     let field = |pointer: &str| super::text_at(&root, pointer);
     let title =
         field("/title").ok_or_else(|| at_file(1, "the front matter has no `title`".into()))?;
     let date = field("/date").ok_or_else(|| at_file(1, "the front matter has no `date`".into()))?;
-    let started_at = parse_time(&date, zone).map_err(|e| problem_at("/date", e))?;
+    let started_at = parse_time(&date, zone).map_err(|e| Problem::time(&place("/date"), "", e))?;
     let resolved = matches!(
         root.find("/resolved").map(|n| &n.value),
         Some(NodeValue::Bool(true))
     );
     let resolved_at = match (resolved, field("/resolvedWhen")) {
-        (true, Some(when)) => {
-            Some(parse_time(&when, zone).map_err(|e| problem_at("/resolvedWhen", e))?)
-        }
+        (true, Some(when)) => Some(
+            parse_time(&when, zone).map_err(|e| Problem::time(&place("/resolvedWhen"), "", e))?,
+        ),
         _ => None,
     };
     let severity_word = field("/severity").unwrap_or_default();
@@ -89,8 +84,9 @@ fn convert(file: &str, bytes: &[u8], zone: Option<Tz>) -> Result<SourceIncident,
         _ => Vec::new(),
     };
     let body_line = text[..text.len() - body.len()].lines().count() as u32 + 1;
-    let updates =
-        updates(body, zone).map_err(|(offset, message)| at_file(body_line + offset, message))?;
+    let updates = updates(body, zone).map_err(|(offset, error)| {
+        Problem::time(&format!("{file}:{}:1", body_line + offset), "", error)
+    })?;
     let resolved_guessed = resolved && resolved_at.is_none();
     let resolved_at = resolved_at.or_else(|| {
         resolved
@@ -150,13 +146,16 @@ fn shift_line(location: &str, file: &str) -> String {
     }
 }
 
-/// The updates in the body: paragraphs ending in `{{< track "TIME" >}}`, with the shortcode
-/// removed. An error names the paragraph's line within the body.
-fn updates(body: &str, zone: Option<Tz>) -> Result<Vec<Update>, (u32, String)> {
-    let mut updates = Vec::new();
+/// The updates in the body: paragraphs ending in `{{< track "TIME" >}}`, with the shortcodes
+/// removed. Paragraphs without one belong to the update below them (cState puts the time at
+/// the end of an update); any left at the end go with the last update. An error names the
+/// paragraph's line within the body.
+fn updates(body: &str, zone: Option<Tz>) -> Result<Vec<Update>, (u32, super::TimeError)> {
+    let mut updates: Vec<Update> = Vec::new();
+    let mut pending: Vec<String> = Vec::new();
+    let lines: Vec<&str> = body.lines().collect();
     let mut paragraph: Vec<&str> = Vec::new();
     let mut start_line = 0u32;
-    let lines: Vec<&str> = body.lines().collect();
     for (number, line) in lines.iter().enumerate() {
         if paragraph.is_empty() {
             start_line = number as u32;
@@ -165,29 +164,57 @@ fn updates(body: &str, zone: Option<Tz>) -> Result<Vec<Update>, (u32, String)> {
             paragraph.push(line);
         }
         let ends = line.trim().is_empty() || number + 1 == lines.len();
-        if ends && !paragraph.is_empty() {
-            let joined = paragraph.join("\n");
-            paragraph.clear();
-            let Some(open) = joined.find("{{< track") else {
-                continue;
-            };
-            let after = &joined[open..];
-            let time = after.split('"').nth(1).ok_or((
-                start_line,
-                "a `track` shortcode without a quoted time".to_owned(),
-            ))?;
-            let at = parse_time(time, zone).map_err(|e| (start_line, e))?;
-            let close = after.find(">}}").map_or(joined.len(), |i| open + i + 3);
-            let text = format!("{}{}", &joined[..open], &joined[close..])
-                .trim()
-                .to_owned();
-            updates.push(Update {
-                at,
-                next_update_at: super::promised_update(&text),
-                text,
-                severity_claimed: None,
-            });
+        if !ends || paragraph.is_empty() {
+            continue;
         }
+        let joined = paragraph.join("\n");
+        paragraph.clear();
+        let (text, time) = without_shortcodes(&joined);
+        let Some(time) = time else {
+            if !text.is_empty() {
+                pending.push(text);
+            }
+            continue;
+        };
+        let at = parse_time(&time, zone).map_err(|e| (start_line, e))?;
+        pending.push(text);
+        let text = pending.join("\n\n").trim().to_owned();
+        pending.clear();
+        updates.push(Update {
+            at,
+            next_update_at: super::promised_update(&text),
+            text,
+            severity_claimed: None,
+        });
+    }
+    if !pending.is_empty()
+        && let Some(last) = updates.last_mut()
+    {
+        last.text = format!("{}\n\n{}", last.text, pending.join("\n\n"));
     }
     Ok(updates)
+}
+
+/// The paragraph without its `{{< ... >}}` shortcodes, and the time of its first `track`.
+fn without_shortcodes(paragraph: &str) -> (String, Option<String>) {
+    let mut text = String::new();
+    let mut time = None;
+    let mut rest = paragraph;
+    while let Some(open) = rest.find("{{<") {
+        text.push_str(&rest[..open]);
+        let after = &rest[open..];
+        let close = after.find(">}}").map_or(after.len(), |i| i + 3);
+        let shortcode = &after[..close];
+        if time.is_none()
+            && shortcode
+                .trim_start_matches("{{<")
+                .trim_start()
+                .starts_with("track")
+        {
+            time = shortcode.split('"').nth(1).map(str::to_owned);
+        }
+        rest = &after[close..];
+    }
+    text.push_str(rest);
+    (text.trim().to_owned(), time)
 }

@@ -10,6 +10,8 @@
 
 use serde::Deserialize;
 
+use chrono_tz::Tz;
+
 use super::{Parsed, Problem, SourceIncident, Update, json_location, parse_time};
 use crate::model::{Outage, Severity};
 
@@ -51,48 +53,60 @@ struct IncidentUpdate {
     status: String,
 }
 
-pub(super) fn read(file: &str, bytes: &[u8]) -> Parsed {
+pub(super) fn read(file: &str, bytes: &[u8], zone: Option<Tz>) -> Parsed {
     let mut parsed = Parsed::default();
     let values: Vec<serde_json::Value> = match serde_json::from_slice(bytes) {
         Ok(values) => values,
         Err(error) => {
-            parsed.problems.push(Problem {
-                location: json_location(file, &error),
-                message: format!(
-                    "not a Google Cloud status incidents.json ({error}); expected a list of incidents"
-                ),
-            });
+            let hint = if bytes.windows(12).any(|w| w == b"\"incidents\":") {
+                ": this looks like a Statuspage file; import it with `candor import statuspage`"
+            } else {
+                "; expected a list of incidents"
+            };
+            parsed.problems.push(Problem::new(
+                &json_location(file, &error),
+                format!("not a Google Cloud status incidents.json ({error}){hint}"),
+            ));
             return parsed;
         }
     };
     for (index, value) in values.into_iter().enumerate() {
         let location = format!("{file}: [{index}]");
         match serde_json::from_value::<Incident>(value) {
-            Ok(incident) => match convert(incident, &location) {
+            Ok(incident) => match convert(incident, &location, zone) {
                 Ok(incident) => parsed.incidents.push(incident),
-                Err(message) => parsed.problems.push(Problem { location, message }),
+                Err(problem) => parsed.problems.push(problem),
             },
-            Err(error) => parsed.problems.push(Problem {
-                location,
-                message: format!("not a Google Cloud incident: {error}"),
-            }),
+            Err(error) => parsed.problems.push(Problem::new(
+                &location,
+                format!("not a Google Cloud incident: {error}"),
+            )),
         }
     }
     parsed
 }
 
-fn convert(incident: Incident, location: &str) -> Result<SourceIncident, String> {
+fn convert(
+    incident: Incident,
+    location: &str,
+    zone: Option<Tz>,
+) -> Result<SourceIncident, Problem> {
     let at = |text: &str, field: &str| {
-        parse_time(text, None).map_err(|e| format!("{} ({field}): {e}", incident.id))
+        parse_time(text, zone)
+            .map_err(|e| Problem::time(location, &format!("{} ({field})", incident.id), e))
     };
     let mut updates = Vec::new();
-    let mut postmortem = None;
+    // The post-mortem: the latest full incident report, else the latest update with a root
+    // cause section, else the latest mini report.
+    let mut postmortem: Option<(u8, chrono::DateTime<chrono::FixedOffset>, String)> = None;
     for update in &incident.updates {
         let when = at(&update.when, "updates.when")?;
-        let first_line = update.text.trim_start().lines().next().unwrap_or_default();
-        let heading = first_line.trim_start_matches('#').trim();
-        if heading.starts_with("Incident Report") || heading.starts_with("Mini Incident Report") {
-            postmortem = Some(update.text.clone());
+        if let Some(rank) = report_rank(&update.text)
+            && postmortem
+                .as_ref()
+                .is_none_or(|(best, at, _)| (rank, when) > (*best, *at))
+        {
+            postmortem = Some((rank, when, update.text.clone()));
         }
         updates.push(Update {
             at: when,
@@ -136,7 +150,7 @@ fn convert(incident: Incident, location: &str) -> Result<SourceIncident, String>
         resolved_at: incident.end.as_deref().map(|e| at(e, "end")).transpose()?,
         resolved_guessed: false,
         updates,
-        postmortem,
+        postmortem: postmortem.map(|(_, _, text)| text),
         maintenance: false,
         windows: Vec::new(),
         retrieved_at: None,
@@ -144,4 +158,57 @@ fn convert(incident: Incident, location: &str) -> Result<SourceIncident, String>
         channel: "Google Cloud status dashboard",
         id: incident.id,
     })
+}
+
+/// How much an update looks like the post-mortem: 3 for an "Incident Report", 2 for one with a
+/// root-cause heading, 1 for a "Mini Incident Report", none for an ordinary update. Headings
+/// are matched in any case, with or without `#` or `**`.
+fn report_rank(text: &str) -> Option<u8> {
+    let heading = |line: &str| {
+        line.trim()
+            .trim_start_matches('#')
+            .trim_matches(|c: char| c == '*' || c == ':' || c.is_whitespace())
+            .to_lowercase()
+    };
+    let first = text
+        .lines()
+        .map(heading)
+        .find(|line| !line.is_empty())
+        .unwrap_or_default();
+    if first.starts_with("incident report") {
+        Some(3)
+    } else if text.lines().any(|line| {
+        let trimmed = line.trim();
+        (trimmed.starts_with('#') || trimmed.starts_with("**"))
+            && heading(line).starts_with("root cause")
+    }) {
+        Some(2)
+    } else if first.starts_with("mini incident report") {
+        Some(1)
+    } else {
+        None
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::report_rank;
+
+    #[test]
+    fn post_mortems_are_found_in_any_case_and_the_full_one_wins() {
+        assert_eq!(report_rank("# Incident Report\n## Summary"), Some(3));
+        assert_eq!(report_rank("**INCIDENT REPORT**\ntext"), Some(3));
+        assert_eq!(
+            report_rank("We apologize for the inconvenience.\n**ROOT CAUSE:**\nA bug."),
+            Some(2)
+        );
+        assert_eq!(
+            report_rank("Mini Incident Report\n(All Times US/Pacific)"),
+            Some(1)
+        );
+        assert_eq!(
+            report_rank("We are investigating. The root cause is unknown."),
+            None
+        );
+    }
 }

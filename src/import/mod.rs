@@ -20,7 +20,7 @@ mod yaml;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::path::{Path, PathBuf};
 
-use chrono::{DateTime, Datelike, FixedOffset, NaiveDate, NaiveDateTime, TimeZone, Utc};
+use chrono::{DateTime, Datelike, FixedOffset, NaiveDate, NaiveDateTime, TimeZone, Timelike, Utc};
 use chrono_tz::Tz;
 
 use crate::config::Config;
@@ -133,6 +133,50 @@ pub struct Problem {
     pub location: String,
     /// What is wrong and what to do.
     pub message: String,
+    /// Whether it is a time without an offset read without `--timezone`.
+    pub needs_time_zone: bool,
+}
+
+impl Problem {
+    /// A problem at `location`.
+    pub(crate) fn new(location: &str, message: String) -> Problem {
+        Problem {
+            location: location.to_owned(),
+            message,
+            needs_time_zone: false,
+        }
+    }
+
+    /// A time that could not be read, at `location`, about `what`.
+    pub(crate) fn time(location: &str, what: &str, error: TimeError) -> Problem {
+        Problem {
+            location: location.to_owned(),
+            message: if what.is_empty() {
+                error.message
+            } else {
+                format!("{what}: {}", error.message)
+            },
+            needs_time_zone: error.needs_zone,
+        }
+    }
+}
+
+/// Why a time could not be read.
+#[derive(Clone, Debug, PartialEq)]
+pub(crate) struct TimeError {
+    /// What is wrong.
+    pub message: String,
+    /// Whether the time has no offset and no zone was given.
+    pub needs_zone: bool,
+}
+
+impl TimeError {
+    fn new(message: String) -> TimeError {
+        TimeError {
+            message,
+            needs_zone: false,
+        }
+    }
 }
 
 /// What the readers return for one file.
@@ -195,6 +239,9 @@ pub const NO_COMPONENT: &str = "*";
 pub fn read_map(path: &Path) -> Result<BTreeMap<String, String>, Refusal> {
     let bytes = std::fs::read(path)
         .map_err(|e| Refusal::Other(format!("cannot read the map {}: {e}", path.display())))?;
+    if bytes.iter().all(u8::is_ascii_whitespace) {
+        return Ok(BTreeMap::new());
+    }
     let loaded = load::load(&bytes, &crate::config::Limits::default());
     if let Some(problem) = loaded.problems.first() {
         let at = match problem {
@@ -257,25 +304,27 @@ pub fn run(tree: &WorkTree, config: &Config, options: &Options) -> Result<Outcom
     for file in input_files(options)? {
         let bytes = std::fs::read(&file)
             .map_err(|e| Refusal::Other(format!("cannot read {}: {e}", file.display())))?;
-        let name = file.display().to_string();
+        let bytes = bytes.strip_prefix(b"\xef\xbb\xbf").unwrap_or(&bytes);
+        let name = printable(&file.display().to_string());
+        let zone = options.time_zone;
         let parsed = match options.format {
-            ImportFormat::Statuspage => statuspage::read(&name, &bytes),
-            ImportFormat::Gcp => gcp::read(&name, &bytes),
-            ImportFormat::Stactus => stactus::read(&name, &bytes, options.time_zone),
-            ImportFormat::Cstate => cstate::read(&name, &bytes, options.time_zone),
+            ImportFormat::Statuspage => statuspage::read(&name, bytes, zone),
+            ImportFormat::Gcp => gcp::read(&name, bytes, zone),
+            ImportFormat::Stactus => stactus::read(&name, bytes, zone),
+            ImportFormat::Cstate => cstate::read(&name, bytes, zone),
         };
         let fetched = modified_time(&file);
-        incidents.extend(parsed.incidents.into_iter().map(|mut incident| {
+        for mut incident in parsed.incidents {
             incident.retrieved_at = fetched;
-            incident
-        }));
+            match tidy(incident) {
+                Ok(incident) => incidents.push(incident),
+                Err(problem) => outcome.problems.push(problem),
+            }
+        }
         outcome.problems.extend(parsed.problems);
     }
-    if let Some(missing) = outcome
-        .problems
-        .iter()
-        .find(|p| p.message.contains("--timezone"))
-        && options.time_zone.is_none()
+    if options.time_zone.is_none()
+        && let Some(missing) = outcome.problems.iter().find(|p| p.needs_time_zone)
     {
         return Err(Refusal::Other(format!(
             "{}: {}",
@@ -289,12 +338,42 @@ pub fn run(tree: &WorkTree, config: &Config, options: &Options) -> Result<Outcom
             && options
                 .since
                 .is_none_or(|since| incident.started_at.date_naive() >= since)
-            && (options.only.is_empty() || options.only.contains(&incident.id))
     });
     outcome.filtered = before - incidents.len();
+    if !options.only.is_empty() {
+        for id in &options.only {
+            if !incidents.iter().any(|incident| &incident.id == id) {
+                outcome.problems.push(Problem::new(
+                    "--only",
+                    format!(
+                        "no incident in the input has the source id `{}`",
+                        printable(id)
+                    ),
+                ));
+            }
+        }
+        let before = incidents.len();
+        incidents.retain(|incident| options.only.contains(&incident.id));
+        outcome.filtered += before - incidents.len();
+    }
     incidents.sort_by(|a, b| (a.started_at, &a.id).cmp(&(b.started_at, &b.id)));
-    let mut seen_ids = BTreeSet::new();
-    incidents.retain(|incident| seen_ids.insert(incident.id.clone()));
+    let mut first_of: HashMap<String, String> = HashMap::new();
+    incidents.retain(|incident| match first_of.get(&incident.id) {
+        Some(first) => {
+            outcome.problems.push(Problem::new(
+                &incident.location,
+                format!(
+                    "the source id `{}` was already read from {first}; this incident is left out (two incidents cannot share an id)",
+                    incident.id
+                ),
+            ));
+            false
+        }
+        None => {
+            first_of.insert(incident.id.clone(), incident.location.clone());
+            true
+        }
+    });
 
     check_mapped(&incidents, config, options)?;
     if let Some(window) = options.merge_window {
@@ -303,56 +382,210 @@ pub fn run(tree: &WorkTree, config: &Config, options: &Options) -> Result<Outcom
 
     let existing = existing_reports(tree, config)?;
     let mut taken: BTreeSet<String> = existing.ids.clone();
-    for incident in &incidents {
-        if let Some(path) = std::iter::once(&incident.id)
+    // Incidents (or merged groups) that belong to a report imported before, by its path.
+    let mut for_existing: BTreeMap<String, Vec<SourceIncident>> = BTreeMap::new();
+    for incident in incidents {
+        let path = std::iter::once(&incident.id)
             .chain(&incident.merged)
             .find_map(|id| {
                 existing
                     .by_source
                     .get(&(options.format.as_str().to_owned(), id.clone()))
-            })
-        {
-            if options.update {
-                let file = tree.root().join(path);
-                let existing = std::fs::read_to_string(&file)
-                    .map_err(|e| Refusal::Other(format!("cannot read {path}: {e}")))?;
-                match update::refresh(&existing, incident) {
-                    update::Refreshed::Changed { text, added } => {
-                        if !options.dry_run {
-                            replace_file(&file, &text)
-                                .map_err(|e| Refusal::Other(format!("cannot write {path}: {e}")))?;
-                        }
-                        outcome
-                            .updated
-                            .push((path.clone(), incident.id.clone(), added, text));
-                    }
-                    update::Refreshed::Current => {
-                        outcome.skipped.push((incident.id.clone(), path.clone()));
-                    }
-                    update::Refreshed::LeftAlone(reason) => {
-                        outcome.left_alone.push((path.clone(), reason));
-                    }
-                }
-                continue;
-            }
-            outcome.skipped.push((incident.id.clone(), path.clone()));
+            });
+        if let Some(path) = path {
+            for_existing.entry(path.clone()).or_default().push(incident);
             continue;
         }
-        let id = free_id(incident, &taken);
+        let id = free_id(&incident, &taken);
+        if let Some(reason) = existing.unreadable.get(&id_base(&incident)) {
+            outcome.problems.push(Problem::new(
+                &incident.location,
+                format!(
+                    "source id `{}` may have been imported before as {reason}; fix that file and run again",
+                    incident.id
+                ),
+            ));
+            continue;
+        }
         taken.insert(id.clone());
         let path = format!(
             "{}/{}/{id}.yaml",
             source::INCIDENTS_DIR,
             incident.started_at.year()
         );
-        let text = report_text(incident, &id, options);
+        let text = report_text(&incident, &id, options);
+        if let Some(message) = over_limits(&text, config) {
+            outcome
+                .problems
+                .push(Problem::new(&incident.location, message));
+            continue;
+        }
         if !options.dry_run {
+            refuse_links(tree.root(), &path)?;
             crate::scaffold::create_new(&tree.root().join(&path), &text)
                 .map_err(|e| Refusal::Other(format!("{e:#}")))?;
         }
         outcome.written.push((path, incident.id.clone(), text));
     }
+
+    for (path, group) in for_existing {
+        let known = &existing.ids_in[&path];
+        let mut combined = group.into_iter();
+        let Some(mut incident) = combined.next() else {
+            continue;
+        };
+        for other in combined {
+            absorb(&mut incident, other);
+        }
+        let joining: Vec<String> = std::iter::once(&incident.id)
+            .chain(&incident.merged)
+            .filter(|id| !known.contains(*id))
+            .cloned()
+            .collect();
+        if !options.update {
+            if joining.is_empty() {
+                outcome.skipped.push((incident.id.clone(), path.clone()));
+            } else {
+                outcome.problems.push(Problem::new(
+                    &incident.location,
+                    format!(
+                        "source id{} {} belong{} with {path}, imported before; run with --update to add {}",
+                        if joining.len() == 1 { "" } else { "s" },
+                        joining.join(", "),
+                        if joining.len() == 1 { "s" } else { "" },
+                        if joining.len() == 1 { "it" } else { "them" },
+                    ),
+                ));
+            }
+            continue;
+        }
+        let file = tree.root().join(&path);
+        let text = std::fs::read_to_string(&file)
+            .map_err(|e| Refusal::Other(format!("cannot read {path}: {e}")))?;
+        match update::refresh(&text, &incident, &joining) {
+            update::Refreshed::Changed { text, added } => {
+                if let Some(message) = over_limits(&text, config) {
+                    outcome.left_alone.push((path.clone(), message));
+                    continue;
+                }
+                if !options.dry_run {
+                    replace_file(&file, &text)
+                        .map_err(|e| Refusal::Other(format!("cannot write {path}: {e}")))?;
+                }
+                outcome
+                    .updated
+                    .push((path.clone(), incident.id.clone(), added, text));
+            }
+            update::Refreshed::Current => {
+                outcome.skipped.push((incident.id.clone(), path.clone()));
+            }
+            update::Refreshed::LeftAlone(reason) => {
+                outcome.left_alone.push((path.clone(), reason));
+            }
+        }
+    }
     Ok(outcome)
+}
+
+/// Text as it may be shown on a terminal or written in a comment: control characters (a
+/// carriage return in a file name would start a new line of YAML) as `?`.
+pub(crate) fn printable(text: &str) -> String {
+    text.chars()
+        .map(|c| if c.is_control() { '?' } else { c })
+        .collect()
+}
+
+/// What a source gave, made safe to write: ids and names without control characters,
+/// links only when they are web links, no window that ends before it starts, no promise of
+/// an update earlier than the statement making it, a resolution before detection marked as
+/// a guess; an incident without an id is a problem.
+fn tidy(mut incident: SourceIncident) -> Result<SourceIncident, Problem> {
+    incident.id = clean(&incident.id).trim().to_owned();
+    if incident.id.is_empty() {
+        return Err(Problem::new(
+            &incident.location,
+            "the incident has no id, so a later import could not recognise it".into(),
+        ));
+    }
+    incident.components = incident
+        .components
+        .iter()
+        .map(|name| clean(name).trim().to_owned())
+        .filter(|name| !name.is_empty())
+        .collect();
+    for window in &mut incident.windows {
+        window.component = clean(&window.component).trim().to_owned();
+    }
+    // Reports hold whole seconds; so do the comparisons with what a report holds.
+    let whole = |at: DateTime<FixedOffset>| at.with_nanosecond(0).unwrap_or(at);
+    incident.started_at = whole(incident.started_at);
+    incident.resolved_at = incident.resolved_at.map(whole);
+    for update in &mut incident.updates {
+        update.at = whole(update.at);
+        update.next_update_at = update.next_update_at.map(whole);
+    }
+    for window in &mut incident.windows {
+        window.from = whole(window.from);
+        window.to = window.to.map(whole);
+    }
+    incident.url = incident.url.filter(|url| is_web_link(url));
+    incident
+        .windows
+        .retain(|w| w.to.is_none_or(|to| to >= w.from));
+    for update in &mut incident.updates {
+        update.next_update_at = update.next_update_at.filter(|next| *next > update.at);
+    }
+    let first_update = incident.updates.iter().map(|u| u.at).min();
+    let detected = first_update
+        .unwrap_or(incident.started_at)
+        .max(incident.started_at);
+    if incident.resolved_at.is_some_and(|r| r < detected) {
+        incident.resolved_guessed = true;
+    }
+    Ok(incident)
+}
+
+/// An `http(s)` address without spaces or control characters.
+fn is_web_link(url: &str) -> bool {
+    (url.starts_with("https://") || url.starts_with("http://"))
+        && url.len() > 8
+        && !url.chars().any(|c| c.is_whitespace() || c.is_control())
+}
+
+/// Why a generated report would break the repository's limits, if it would.
+fn over_limits(text: &str, config: &Config) -> Option<String> {
+    let limits = &config.limits;
+    if text.len() as u64 > limits.max_file_bytes {
+        return Some(format!(
+            "the report would be {} bytes, over the limit of {} (limits.max_file_bytes); import it with --only after trimming the source, or raise the limit",
+            text.len(),
+            limits.max_file_bytes
+        ));
+    }
+    let events = text.matches("\n    kind: public-statement\n").count();
+    if events > limits.max_timeline_events as usize {
+        return Some(format!(
+            "the report would have {events} statements, over the limit of {} (limits.max_timeline_events)",
+            limits.max_timeline_events
+        ));
+    }
+    None
+}
+
+/// Refuse to write through a symbolic link (a linked `incidents/` or year folder would put
+/// the report outside the repository, where the check never looks).
+fn refuse_links(root: &Path, relative: &str) -> Result<(), Refusal> {
+    let mut path = root.to_path_buf();
+    for part in Path::new(relative).components() {
+        path.push(part);
+        if std::fs::symlink_metadata(&path).is_ok_and(|m| m.file_type().is_symlink()) {
+            return Err(Refusal::Other(format!(
+                "{} is a symbolic link; reports are written only inside the repository",
+                path.display()
+            )));
+        }
+    }
+    Ok(())
 }
 
 /// Replace `file` with `text` in one step (a new file renamed over it), so an interrupted
@@ -375,13 +608,27 @@ fn check_options(config: &Config, options: &Options) -> Result<(), Refusal> {
             keys.join(", ")
         )));
     }
-    for (name, key) in &options.map {
-        if !file.services.contains_key(key) {
-            return Err(Refusal::Other(format!(
-                "the map sends `{name}` to `{key}`, which is not a service in candor.yaml; add the service there first, or map the name to one of: {}",
-                file.services.keys().cloned().collect::<Vec<_>>().join(", ")
-            )));
-        }
+    let unknown: Vec<String> = options
+        .map
+        .iter()
+        .filter(|(_, key)| !file.services.contains_key(*key))
+        .map(|(name, key)| format!("{} -> {key}", yaml::scalar(name)))
+        .collect();
+    if !unknown.is_empty() {
+        return Err(Refusal::Other(format!(
+            "the map names {} service{} not in candor.yaml: {}; add them there first, or map the names to: {}",
+            unknown.len(),
+            if unknown.len() == 1 { "" } else { "s" },
+            unknown.join(", "),
+            file.services.keys().cloned().collect::<Vec<_>>().join(", ")
+        )));
+    }
+    if !config.languages().contains(&options.language) {
+        return Err(Refusal::Other(format!(
+            "`{}` is not one of the site's languages ({}); pass --language with the language the source is written in",
+            options.language.escape_debug(),
+            config.languages().join(", ")
+        )));
     }
     Ok(())
 }
@@ -403,13 +650,18 @@ fn input_files(options: &Options) -> Result<Vec<PathBuf>, Refusal> {
                     Refusal::Other(format!("cannot read the folder {}: {e}", folder.display()))
                 })?;
                 for entry in entries.flatten() {
+                    // Not following links: a link back up the tree would never end.
+                    let Ok(kind) = entry.file_type() else {
+                        continue;
+                    };
                     let path = entry.path();
-                    if path.is_dir() {
+                    if kind.is_dir() {
                         pending.push(path);
-                    } else if path
-                        .extension()
-                        .and_then(|e| e.to_str())
-                        .is_some_and(|e| extensions.contains(&e))
+                    } else if kind.is_file()
+                        && path
+                            .extension()
+                            .and_then(|e| e.to_str())
+                            .is_some_and(|e| extensions.contains(&e))
                     {
                         files.push(path);
                     }
@@ -417,9 +669,14 @@ fn input_files(options: &Options) -> Result<Vec<PathBuf>, Refusal> {
             }
         } else if input.is_file() {
             files.push(input.clone());
+        } else if input.exists() {
+            return Err(Refusal::Other(format!(
+                "{} is neither a file nor a folder (a pipe or a device cannot be imported)",
+                input.display()
+            )));
         } else {
             return Err(Refusal::Other(format!(
-                "{} is neither a file nor a folder",
+                "{} does not exist",
                 input.display()
             )));
         }
@@ -474,8 +731,7 @@ fn check_mapped(
         let guess = if name == NO_COMPONENT {
             services
                 .first()
-                .map(|s| (*s).to_owned())
-                .unwrap_or_default()
+                .map_or_else(|| "service-key".to_owned(), |s| (*s).to_owned())
         } else {
             let slug = crate::scaffold::slug(name);
             let words: Vec<&str> = slug.split('-').collect();
@@ -504,8 +760,15 @@ fn check_mapped(
 
 /// The reports already in the repository: their ids, and imported ones by (format, id).
 struct Existing {
+    /// Every report id.
     ids: BTreeSet<String>,
+    /// Imported reports by (format, source id), the merged ids included.
     by_source: HashMap<(String, String), String>,
+    /// The source ids each imported report holds, by its path.
+    ids_in: HashMap<String, BTreeSet<String>>,
+    /// Reports that mention `source:` but cannot be read, by id: the import cannot tell
+    /// which incident they hold, so it does not write one that might be a copy.
+    unreadable: HashMap<String, String>,
 }
 
 fn existing_reports(tree: &WorkTree, config: &Config) -> Result<Existing, Refusal> {
@@ -515,16 +778,28 @@ fn existing_reports(tree: &WorkTree, config: &Config) -> Result<Existing, Refusa
     let mut existing = Existing {
         ids: BTreeSet::new(),
         by_source: HashMap::new(),
+        ids_in: HashMap::new(),
+        unreadable: HashMap::new(),
+    };
+    // Reading what is there, however large: a report over the limit is still a report.
+    let limits = crate::config::Limits {
+        max_file_bytes: u64::MAX,
+        ..config.limits
     };
     for path in &listing.reports {
-        existing.ids.insert(source::file_stem(path).to_owned());
-        let Ok(bytes) = tree.read(path, config.limits.max_file_bytes) else {
+        let stem = source::file_stem(path).to_owned();
+        existing.ids.insert(stem.clone());
+        let Ok(bytes) = tree.read(path, limits.max_file_bytes) else {
             continue;
         };
         if !bytes.windows(7).any(|w| w == b"source:") {
             continue;
         }
-        let Some(root) = load::load(&bytes, &config.limits).root else {
+        let loaded = load::load(&bytes, &limits);
+        let (Some(root), true) = (loaded.root, loaded.problems.is_empty()) else {
+            existing
+                .unreadable
+                .insert(stem, format!("{path}, which cannot be read as YAML"));
             continue;
         };
         let text = |pointer: &str| match root.find(pointer).map(|n| &n.value) {
@@ -536,6 +811,11 @@ fn existing_reports(tree: &WorkTree, config: &Config) -> Result<Existing, Refusa
         };
         let merged = (0..).map_while(|i| text(&format!("/source/merged/{i}")));
         for id in text("/source/id").into_iter().chain(merged) {
+            existing
+                .ids_in
+                .entry(path.clone())
+                .or_default()
+                .insert(id.clone());
             existing
                 .by_source
                 .insert((format.clone(), id), path.clone());
@@ -565,35 +845,43 @@ fn merge_close(
             merged.push(incident);
             continue;
         };
-        group.merged.push(incident.id.clone());
-        group.merged.extend(incident.merged);
-        for component in incident.components {
-            if !group.components.contains(&component) {
-                group.components.push(component);
-            }
-        }
-        group.severity = group.severity.max(incident.severity);
-        if incident.outage == Outage::Full {
-            group.outage = Outage::Full;
-        }
-        group.resolved_at = match (group.resolved_at, incident.resolved_at) {
-            (Some(a), Some(b)) => Some(a.max(b)),
-            _ => None,
-        };
-        group.resolved_guessed |= incident.resolved_guessed;
-        group.started_guessed |= incident.started_guessed;
-        group.updates.extend(incident.updates);
-        group.windows.extend(incident.windows);
-        if group.postmortem.is_none() {
-            group.postmortem = incident.postmortem;
-        }
-        group.maintenance &= incident.maintenance;
+        absorb(group, incident);
     }
     merged
 }
 
-/// `<date>-<slug of the title>`, with `-2`, `-3`, ... when another report has it.
-fn free_id(incident: &SourceIncident, taken: &BTreeSet<String>) -> String {
+/// Take `incident` into `group`: one event the source published as several incidents.
+fn absorb(group: &mut SourceIncident, incident: SourceIncident) {
+    group.merged.push(incident.id.clone());
+    group.merged.extend(incident.merged);
+    for component in incident.components {
+        if !group.components.contains(&component) {
+            group.components.push(component);
+        }
+    }
+    group.severity = group.severity.max(incident.severity);
+    if incident.outage == Outage::Full {
+        group.outage = Outage::Full;
+    }
+    group.resolved_at = match (group.resolved_at, incident.resolved_at) {
+        (Some(a), Some(b)) => Some(a.max(b)),
+        _ => None,
+    };
+    group.resolved_guessed |= incident.resolved_guessed;
+    group.started_guessed |= incident.started_guessed;
+    group.started_at = group.started_at.min(incident.started_at);
+    group.updates.extend(incident.updates);
+    group.windows.extend(incident.windows);
+    if group.postmortem.is_none() {
+        group.postmortem = incident.postmortem;
+    }
+    group.maintenance &= incident.maintenance;
+    group.merged.sort();
+    group.merged.dedup();
+}
+
+/// `<date>-<slug of the title>` (of the source id when the title has no letters or digits).
+fn id_base(incident: &SourceIncident) -> String {
     let mut slug = crate::scaffold::slug(&incident.title);
     if slug.is_empty() {
         slug = crate::scaffold::slug(&format!("incident {}", incident.id));
@@ -603,6 +891,12 @@ fn free_id(incident: &SourceIncident, taken: &BTreeSet<String>) -> String {
     while base.ends_with('-') {
         base.pop();
     }
+    base
+}
+
+/// [`id_base`], with `-2`, `-3`, ... when another report has it.
+fn free_id(incident: &SourceIncident, taken: &BTreeSet<String>) -> String {
+    let base = id_base(incident);
     if !taken.contains(&base) {
         return base;
     }
@@ -635,7 +929,7 @@ fn services_of(incident: &SourceIncident, options: &Options) -> Vec<String> {
 fn clean(text: &str) -> String {
     text.replace("\r\n", "\n")
         .chars()
-        .filter(|c| !c.is_control() || matches!(c, '\n' | '\t'))
+        .filter(|c| (!c.is_control() || matches!(c, '\n' | '\t')) && *c != '\u{feff}')
         .collect()
 }
 
@@ -702,7 +996,7 @@ fn report_text(incident: &SourceIncident, id: &str, options: &Options) -> String
         unverified.push("/started_at".into());
     }
     unverified.push("/detected_at".into());
-    if incident.resolved_guessed {
+    if incident.resolved_guessed && incident.resolved_at.is_some() {
         unverified.push("/resolved_at".into());
     }
     unverified.push("/severity".into());
@@ -715,7 +1009,8 @@ fn report_text(incident: &SourceIncident, id: &str, options: &Options) -> String
         &format!(
             "Imported by `candor import {}` from {}.\nA draft: check every field listed under source.unverified, correct it, remove it from\nthe list, and complete the root cause and actions before publishing.",
             options.format.as_str(),
-            incident.location
+            // The file's name, not where it lay on the importer's disk.
+            incident.location.rsplit('/').next().unwrap_or_default()
         ),
     );
     out.raw(0, "schema", "1");
@@ -734,8 +1029,13 @@ fn report_text(incident: &SourceIncident, id: &str, options: &Options) -> String
     if let Some(resolved) = incident.resolved_at {
         out.raw(0, "resolved_at", &time(resolved.max(detected_at)));
     }
+    // The last word to the public that is not the post-mortem itself (that becomes the
+    // draft root cause).
     let summary = updates
-        .last()
+        .iter()
+        .rev()
+        .find(|u| incident.postmortem.as_deref() != Some(u.text.as_str()))
+        .or(updates.last())
         .map(|u| u.text.trim().to_owned())
         .filter(|t| !t.is_empty())
         .unwrap_or_else(|| incident.title.clone());
@@ -908,10 +1208,28 @@ fn time(at: DateTime<FixedOffset>) -> String {
 
 /// A timestamp as sources write them: RFC 3339 or `YYYY-MM-DD HH:MM[:SS]` with an offset, or
 /// without one in `zone` (an error naming `--timezone` when there is none).
-pub(crate) fn parse_time(text: &str, zone: Option<Tz>) -> Result<DateTime<FixedOffset>, String> {
+pub(crate) fn parse_time(text: &str, zone: Option<Tz>) -> Result<DateTime<FixedOffset>, TimeError> {
     let text = text.trim();
+    let shown = printable(text);
+    let in_range = |at: DateTime<FixedOffset>| {
+        if (1..=9999).contains(&at.year()) {
+            Ok(at)
+        } else {
+            Err(TimeError::new(format!(
+                "`{shown}` is outside the years 1 to 9999"
+            )))
+        }
+    };
+    // Only four-digit years: chrono would also read `+10000-01-01` and `-0001-01-01`.
+    if !text.get(..5).is_some_and(|year| {
+        year.as_bytes()[..4].iter().all(u8::is_ascii_digit) && year.ends_with('-')
+    }) {
+        return Err(TimeError::new(format!(
+            "`{shown}` is not a time (expected RFC 3339, or YYYY-MM-DD HH:MM:SS)"
+        )));
+    }
     if let Ok(at) = DateTime::parse_from_rfc3339(text) {
-        return Ok(at);
+        return in_range(at);
     }
     for format in [
         "%Y-%m-%d %H:%M:%S%.f%:z",
@@ -919,7 +1237,7 @@ pub(crate) fn parse_time(text: &str, zone: Option<Tz>) -> Result<DateTime<FixedO
         "%Y-%m-%dT%H:%M:%S%.f%z",
     ] {
         if let Ok(at) = DateTime::parse_from_str(text, format) {
-            return Ok(at);
+            return in_range(at);
         }
     }
     let text_utc = text.strip_suffix(" UTC").or_else(|| text.strip_suffix('Z'));
@@ -941,22 +1259,27 @@ pub(crate) fn parse_time(text: &str, zone: Option<Tz>) -> Result<DateTime<FixedO
     if let Some(t) = text_utc
         && let Some(at) = naive(t)
     {
-        return Ok(at.and_utc().fixed_offset());
+        return in_range(at.and_utc().fixed_offset());
     }
     let Some(at) = naive(text) else {
-        return Err(format!(
-            "`{text}` is not a time (expected RFC 3339, or YYYY-MM-DD HH:MM:SS)"
-        ));
+        return Err(TimeError::new(format!(
+            "`{shown}` is not a time (expected RFC 3339, or YYYY-MM-DD HH:MM:SS)"
+        )));
     };
     let Some(zone) = zone else {
-        return Err(format!(
-            "`{text}` has no offset; pass --timezone with the zone the source writes in, e.g. --timezone Europe/Copenhagen"
-        ));
+        return Err(TimeError {
+            message: format!(
+                "`{shown}` has no offset; pass --timezone with the zone the source writes in, e.g. --timezone Europe/Copenhagen"
+            ),
+            needs_zone: true,
+        });
     };
-    zone.from_local_datetime(&at)
-        .earliest()
-        .map(|t| t.fixed_offset())
-        .ok_or_else(|| format!("`{text}` does not exist in {zone} (the clocks skipped it)"))
+    match zone.from_local_datetime(&at).earliest() {
+        Some(local) => in_range(local.fixed_offset()),
+        None => Err(TimeError::new(format!(
+            "`{shown}` does not exist in {zone} (the clocks skipped it)"
+        ))),
+    }
 }
 
 /// The time a text promises the next update by, in the forms status pages use: "by Friday,
@@ -1005,14 +1328,8 @@ pub(crate) fn yaml_tree(file: &str, bytes: &[u8]) -> Result<load::Node, Problem>
     };
     match (loaded.root, loaded.problems.first()) {
         (Some(root), None) => Ok(root),
-        (_, Some(problem)) => Err(Problem {
-            location: position(problem),
-            message: load_problem_text(problem),
-        }),
-        (None, None) => Err(Problem {
-            location: file.to_owned(),
-            message: "the file is empty".into(),
-        }),
+        (_, Some(problem)) => Err(Problem::new(&position(problem), load_problem_text(problem))),
+        (None, None) => Err(Problem::new(file, "the file is empty".into())),
     }
 }
 
@@ -1035,8 +1352,14 @@ pub(crate) fn json_location(file: &str, error: &serde_json::Error) -> String {
 /// `curl -o`, when it was fetched. Reading it (not the clock) keeps the output the same for
 /// the same input.
 fn modified_time(path: &Path) -> Option<DateTime<FixedOffset>> {
-    let modified: DateTime<Utc> = std::fs::metadata(path).ok()?.modified().ok()?.into();
-    chrono::DateTime::from_timestamp(modified.timestamp(), 0).map(|t| t.fixed_offset())
+    let modified = std::fs::metadata(path).ok()?.modified().ok()?;
+    let seconds = modified
+        .duration_since(std::time::UNIX_EPOCH)
+        .ok()?
+        .as_secs();
+    let at = DateTime::<Utc>::from_timestamp(i64::try_from(seconds).ok()?, 0)?;
+    // A time a report cannot hold (years past 9999, from a broken archive) is no time.
+    (at.year() <= 9999).then(|| at.fixed_offset())
 }
 
 #[cfg(test)]
@@ -1068,14 +1391,24 @@ mod tests {
     #[test]
     fn naive_times_need_a_zone_and_use_it() {
         let error = parse_time("2018-06-27 17:13:00", None).unwrap_err();
-        assert!(error.contains("--timezone"), "{error}");
+        assert!(
+            error.needs_zone && error.message.contains("--timezone"),
+            "{error:?}"
+        );
         let copenhagen: Tz = "Europe/Copenhagen".parse().unwrap();
         let summer = parse_time("2018-06-27 17:13:00", Some(copenhagen)).unwrap();
         assert_eq!(summer.to_rfc3339(), "2018-06-27T17:13:00+02:00");
         let winter = parse_time("2018-12-27 17:13", Some(copenhagen)).unwrap();
         assert_eq!(winter.to_rfc3339(), "2018-12-27T17:13:00+01:00");
         let gap = parse_time("2026-03-29 02:30:00", Some(copenhagen)).unwrap_err();
-        assert!(gap.contains("does not exist"), "{gap}");
+        assert!(gap.message.contains("does not exist"), "{gap:?}");
+        for outside in [
+            "+10000-01-01T00:00:00Z",
+            "-0001-01-01T00:00:00Z",
+            "yesterday",
+        ] {
+            assert!(parse_time(outside, None).is_err(), "{outside}");
+        }
         let offset = parse_time("2022-07-01T13:37:44+00:00", None).unwrap();
         assert_eq!(offset.to_rfc3339(), "2022-07-01T13:37:44+00:00");
     }

@@ -30,10 +30,8 @@ pub(super) fn read(file: &str, bytes: &[u8], zone: Option<Tz>) -> Parsed {
 }
 
 fn convert(file: &str, root: &Node, zone: Tz) -> Result<Option<SourceIncident>, Problem> {
-    let problem = |node: &Node, message: String| Problem {
-        location: format!("{file}:{}:{}", node.position.line, node.position.column),
-        message,
-    };
+    let place = |node: &Node| format!("{file}:{}:{}", node.position.line, node.position.column);
+    let problem = |node: &Node, message: String| Problem::new(&place(node), message);
     let text = |pointer: &str| super::text_at(root, pointer);
     match text("/version") {
         Some(version) if version == "incident/v1" => {}
@@ -64,7 +62,7 @@ fn convert(file: &str, root: &Node, zone: Tz) -> Result<Option<SourceIncident>, 
             .find("/ts")
             .ok_or_else(|| problem(event, format!("timeline[{index}] has no `ts`")))?;
         let ts = super::text_at(event, "/ts").unwrap_or_default();
-        let at = parse_time(&ts, Some(zone)).map_err(|e| problem(ts_node, e))?;
+        let at = parse_time(&ts, Some(zone)).map_err(|e| Problem::time(&place(ts_node), "", e))?;
         if matches!(
             event.find("/resolved").map(|n| &n.value),
             Some(NodeValue::Bool(true))

@@ -9,6 +9,8 @@
 
 use serde::Deserialize;
 
+use chrono_tz::Tz;
+
 use super::{ComponentWindow, Parsed, Problem, SourceIncident, Update, json_location, parse_time};
 use crate::model::{Outage, Severity};
 
@@ -78,17 +80,17 @@ fn claimed(status: &str) -> Option<(Severity, bool)> {
     }
 }
 
-pub(super) fn read(file: &str, bytes: &[u8]) -> Parsed {
+pub(super) fn read(file: &str, bytes: &[u8], zone: Option<Tz>) -> Parsed {
     let mut parsed = Parsed::default();
     let document: Document = match serde_json::from_slice(bytes) {
         Ok(document) => document,
         Err(error) => {
-            parsed.problems.push(Problem {
-                location: json_location(file, &error),
-                message: format!(
+            parsed.problems.push(Problem::new(
+                &json_location(file, &error),
+                format!(
                     "not a Statuspage incidents file ({error}); expected the JSON of /api/v2/incidents.json"
                 ),
-            });
+            ));
             return parsed;
         }
     };
@@ -96,25 +98,40 @@ pub(super) fn read(file: &str, bytes: &[u8]) -> Parsed {
         Document::Page { incidents } | Document::List(incidents) => incidents,
         Document::One { incident } => vec![incident],
     };
+    if values
+        .first()
+        .is_some_and(|v| v.get("external_desc").is_some())
+    {
+        parsed.problems.push(Problem::new(
+            file,
+            "this looks like a Google Cloud status file: import it with `candor import gcp`".into(),
+        ));
+        return parsed;
+    }
     for (index, value) in values.into_iter().enumerate() {
         let location = format!("{file}: incidents[{index}]");
         match serde_json::from_value::<Incident>(value) {
-            Ok(incident) => match convert(incident, &location) {
+            Ok(incident) => match convert(incident, &location, zone) {
                 Ok(incident) => parsed.incidents.push(incident),
-                Err(message) => parsed.problems.push(Problem { location, message }),
+                Err(problem) => parsed.problems.push(problem),
             },
-            Err(error) => parsed.problems.push(Problem {
-                location,
-                message: format!("not a Statuspage incident: {error}"),
-            }),
+            Err(error) => parsed.problems.push(Problem::new(
+                &location,
+                format!("not a Statuspage incident: {error}"),
+            )),
         }
     }
     parsed
 }
 
-fn convert(incident: Incident, location: &str) -> Result<SourceIncident, String> {
+fn convert(
+    incident: Incident,
+    location: &str,
+    zone: Option<Tz>,
+) -> Result<SourceIncident, Problem> {
     let at = |text: &str, field: &str| {
-        parse_time(text, None).map_err(|e| format!("{} ({field}): {e}", incident.id))
+        parse_time(text, zone)
+            .map_err(|e| Problem::time(location, &format!("{} ({field})", incident.id), e))
     };
     let mut updates = Vec::new();
     let mut windows: Vec<ComponentWindow> = Vec::new();
