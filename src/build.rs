@@ -99,20 +99,20 @@ fn resident_bytes() -> Option<u64> {
 }
 
 /// Times the phases of a build.
-struct Stopwatch {
+pub(crate) struct Stopwatch {
     clock: std::time::Instant,
     timings: Vec<PhaseTiming>,
 }
 
 impl Stopwatch {
-    fn new() -> Stopwatch {
+    pub(crate) fn new() -> Stopwatch {
         Stopwatch {
             clock: std::time::Instant::now(),
             timings: Vec::new(),
         }
     }
 
-    fn lap(&mut self, phase: &'static str) {
+    pub(crate) fn lap(&mut self, phase: &'static str) {
         self.timings.push(PhaseTiming {
             phase,
             duration: self.clock.elapsed(),
@@ -130,13 +130,91 @@ pub fn build(
 ) -> anyhow::Result<BuildOutcome> {
     let mut watch = Stopwatch::new();
     progress.phase("Checking reports");
+    let prepared = prepare(source, None, options, &mut watch)?;
+    if !prepared.blocking.is_empty() {
+        return Ok(BuildOutcome {
+            findings: prepared.run.findings,
+            unpublished_findings: Vec::new(),
+            blocking: prepared.blocking,
+            published: 0,
+            drafts: prepared.drafts,
+            files: 0,
+            commits: 0,
+            timings: watch.timings,
+            notices: Vec::new(),
+        });
+    }
+    let Prepared {
+        run,
+        history,
+        publications,
+        commits,
+        drafts,
+        ..
+    } = prepared;
+    let templates = TemplateSet::new(read_overrides(source)?);
+    let config = &run.config.config;
+    let site = SiteParts {
+        config,
+        reports: report_inputs(&run),
+        history,
+        publications,
+        source_commit: source.source_commit().map(|c| c.to_string()),
+        worktree: matches!(source, Source::Work(..)),
+        templates,
+        sources: Vec::new(),
+    };
+    let (files, published_files) = publish_site(site, options, progress, &mut watch)?;
+    let notices = notices(config);
+    let published = published_files.len();
+    let (findings, unpublished_findings) = split_findings(run.findings, &published_files);
+    Ok(BuildOutcome {
+        published,
+        findings,
+        unpublished_findings,
+        blocking: Vec::new(),
+        drafts,
+        files,
+        commits,
+        timings: watch.timings,
+        notices,
+    })
+}
+
+/// One repository's reports checked and their history read: what a site needs from it.
+pub(crate) struct Prepared {
+    /// The check, with every published report kept.
+    pub run: check::Run,
+    /// The revisions of each report.
+    pub history: History,
+    /// When each report was first published and first final, by id.
+    pub publications: HashMap<String, crate::timeliness::PublicationTimes>,
+    /// Commits walked.
+    pub commits: usize,
+    /// Drafts left out.
+    pub drafts: usize,
+    /// Findings that stop the build (then the history is not read).
+    pub blocking: Vec<Finding>,
+}
+
+/// Check `source` (under `config`, the text of a candor.yaml, when given; else its own) and,
+/// unless a finding blocks the build, read its history.
+pub(crate) fn prepare(
+    source: &Source,
+    config: Option<&[u8]>,
+    options: &BuildOptions,
+    watch: &mut Stopwatch,
+) -> anyhow::Result<Prepared> {
     // Walking the history's commits and trees needs nothing from the check, so it runs beside
     // it; the changed versions are read once the check has parsed the current ones.
     let (run, changes) = std::thread::scope(|scope| {
         let walker = source
             .history_tree()
             .map(|tree| scope.spawn(move || history::file_changes(tree)));
-        let run = check::run(source, None, options.today, true);
+        let run = match config {
+            Some(config) => check::run_with_config(source, config, options.today, true),
+            None => check::run(source, None, options.today, true),
+        };
         let changes = walker.map(|walker| {
             walker
                 .join()
@@ -149,27 +227,31 @@ pub fn build(
     watch.lap("check");
     let blocking = blocking_findings(&run.findings, &run.analyses, options.strict);
     if !blocking.is_empty() {
-        return Ok(BuildOutcome {
-            findings: run.findings,
-            unpublished_findings: Vec::new(),
-            blocking,
-            published: 0,
-            drafts,
-            files: 0,
+        return Ok(Prepared {
+            run,
+            history: History::default(),
+            publications: HashMap::new(),
             commits: 0,
-            timings: watch.timings,
-            notices: Vec::new(),
+            drafts,
+            blocking,
         });
     }
-
     let history = read_history(source, changes.transpose()?, &mut run)?;
     let publications = run.publications.take().unwrap_or_default();
     let commits = history.commits;
     watch.lap("history");
+    Ok(Prepared {
+        run,
+        history,
+        publications,
+        commits,
+        drafts,
+        blocking,
+    })
+}
 
-    let templates = TemplateSet::new(read_overrides(source)?);
-    let compiled = render::Compiled::new(&templates, run.config.config.languages())?;
-    let config = &run.config.config;
+/// Every kept report of `run` with its standing and waived findings.
+pub(crate) fn report_inputs(run: &check::Run) -> Vec<ReportInput<'_>> {
     let mut by_file: HashMap<&str, (Vec<&Finding>, Vec<&Finding>)> = HashMap::new();
     for finding in &run.findings {
         by_file.entry(&finding.file).or_default().0.push(finding);
@@ -177,8 +259,7 @@ pub fn build(
     for finding in &run.waived {
         by_file.entry(&finding.file).or_default().1.push(finding);
     }
-    let reports = run
-        .analyses
+    run.analyses
         .iter()
         .filter_map(|analysis| analysis.report.as_deref())
         .map(|checked| {
@@ -192,59 +273,72 @@ pub fn build(
                 waived,
             }
         })
-        .collect();
+        .collect()
+}
+
+/// What a site is made of.
+pub(crate) struct SiteParts<'a> {
+    pub config: &'a crate::config::Config,
+    pub reports: Vec<ReportInput<'a>>,
+    pub history: History,
+    pub publications: HashMap<String, crate::timeliness::PublicationTimes>,
+    pub source_commit: Option<String>,
+    pub worktree: bool,
+    pub templates: TemplateSet,
+    /// For a national site: each source repository and the commit read from it.
+    pub sources: Vec<crate::publish::SourceRecord>,
+}
+
+/// Compute the model, render every page into a staging folder and swap it in with its
+/// manifest; returns the number of files and the files of the published reports.
+pub(crate) fn publish_site(
+    site: SiteParts<'_>,
+    options: &BuildOptions,
+    progress: &dyn Progress,
+    watch: &mut Stopwatch,
+) -> anyhow::Result<(usize, HashSet<String>)> {
+    let compiled = render::Compiled::new(&site.templates, site.config.languages())?;
     let model = site::Model::new(site::Inputs {
-        config,
-        reports,
-        history,
-        publications,
+        config: site.config,
+        reports: site.reports,
+        history: site.history,
+        publications: site.publications,
         today: options.today,
-        source_commit: source.source_commit().map(|c| c.to_string()),
-        worktree: matches!(source, Source::Work(..)),
+        source_commit: site.source_commit,
+        worktree: site.worktree,
     });
     watch.lap("model");
 
-    let staging = Staging::prepare(&options.out, config.limits.max_page_bytes)?;
+    let staging = Staging::prepare(&options.out, site.config.limits.max_page_bytes)?;
     let written = render::pages(&model, &compiled, &staging, progress)?;
     let files = written.len() + 1;
     let manifest = Manifest {
         generator: format!("candor {}", env!("CARGO_PKG_VERSION")),
         source_commit: model.source_commit.clone(),
+        sources: site.sources,
         files: written.into_iter().collect(),
     };
     watch.lap("render");
     progress.phase("Publishing");
     staging.commit(&manifest)?;
     watch.lap("publish");
-    let published_files: HashSet<&str> = model
+    let published = model
         .reports
         .iter()
-        .map(|r| r.checked.file.as_str())
+        .map(|r| r.checked.file.clone())
         .collect();
-    let on_published: Vec<bool> = run
-        .findings
-        .iter()
-        .map(|f| published_files.contains(f.file.as_str()))
-        .collect();
-    let published = model.reports.len();
-    drop(model);
-    // Moved, not copied: a large site has tens of thousands of findings.
-    let (findings, unpublished_findings): (Vec<_>, Vec<_>) = run
-        .findings
+    Ok((files, published))
+}
+
+/// The findings on published reports, and the rest. Moved, not copied: a large site has
+/// tens of thousands of findings.
+pub(crate) fn split_findings(
+    findings: Vec<Finding>,
+    published: &HashSet<String>,
+) -> (Vec<Finding>, Vec<Finding>) {
+    findings
         .into_iter()
-        .zip(on_published)
-        .partition(|(_, shown)| *shown);
-    Ok(BuildOutcome {
-        published,
-        findings: findings.into_iter().map(|(f, _)| f).collect(),
-        unpublished_findings: unpublished_findings.into_iter().map(|(f, _)| f).collect(),
-        blocking: Vec::new(),
-        drafts,
-        files,
-        commits,
-        timings: watch.timings,
-        notices: notices(config),
-    })
+        .partition(|f| published.contains(f.file.as_str()))
 }
 
 /// Warnings about the configuration that do not stop the build.

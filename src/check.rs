@@ -580,10 +580,36 @@ pub fn run_with_summaries(
     only: Option<&HashSet<String>>,
     today: DateTime<Utc>,
     keep_reports: bool,
+    known: HashMap<String, Summary>,
+) -> anyhow::Result<Run> {
+    run_inner(source, None, only, today, keep_reports, known)
+}
+
+/// [`run`] with `config` (the text of a candor.yaml) in place of the source's own: a
+/// national build checks each agency's reports under the agency's settings with the national
+/// floor applied.
+pub fn run_with_config(
+    source: &Source,
+    config: &[u8],
+    today: DateTime<Utc>,
+    keep_reports: bool,
+) -> anyhow::Result<Run> {
+    run_inner(source, Some(config), None, today, keep_reports, HashMap::new())
+}
+
+fn run_inner(
+    source: &Source,
+    config: Option<&[u8]>,
+    only: Option<&HashSet<String>>,
+    today: DateTime<Utc>,
+    keep_reports: bool,
     mut known: HashMap<String, Summary>,
 ) -> anyhow::Result<Run> {
     let validator = SchemaValidator::new()?;
-    let config_bytes = source.read(source::CONFIG_FILE, Limits::default().max_file_bytes)?;
+    let config_bytes = match config {
+        Some(bytes) => bytes.to_vec(),
+        None => source.read(source::CONFIG_FILE, Limits::default().max_file_bytes)?,
+    };
     let loaded_config = load_config(&config_bytes, &validator);
     let engine = Engine::new(&loaded_config, &validator, today);
     let listing = source.list_reports()?;

@@ -27,8 +27,34 @@ pub struct Manifest {
     pub generator: String,
     /// The commit the site was built from (`null` for a working-tree preview).
     pub source_commit: Option<String>,
+    /// A national site's source repositories, each with the commit it was read from (or why
+    /// it could not be, and the commit last published from it).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub sources: Vec<SourceRecord>,
     /// Every file of the site but the manifest, with its SHA-256 in hex.
     pub files: BTreeMap<String, String>,
+}
+
+/// One source repository of a national site, as the manifest records it.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SourceRecord {
+    /// Its name (the namespace of its keys).
+    pub name: String,
+    /// Where it is fetched from.
+    pub git: String,
+    /// The commit its reports were read from, when it was published.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub commit: Option<String>,
+    /// Why it is not in this build, when it is not.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub failed: Option<String>,
+    /// The commit of the last build that published it (from the previous manifest), when it
+    /// failed in this one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub last_published: Option<String>,
+    /// How many of its reports were published.
+    #[serde(default)]
+    pub reports: usize,
 }
 
 /// The SHA-256 of `bytes`, in lowercase hex.
@@ -497,6 +523,7 @@ mod tests {
             .commit(&Manifest {
                 generator: "candor test".into(),
                 source_commit: None,
+                sources: Vec::new(),
                 files: [("a/b.html".to_owned(), hash)].into_iter().collect(),
             })
             .unwrap();
