@@ -101,7 +101,7 @@ fn resident_bytes() -> Option<u64> {
 /// Times the phases of a build.
 pub(crate) struct Stopwatch {
     clock: std::time::Instant,
-    timings: Vec<PhaseTiming>,
+    pub(crate) timings: Vec<PhaseTiming>,
 }
 
 impl Stopwatch {
@@ -162,7 +162,7 @@ pub fn build(
         source_commit: source.source_commit().map(|c| c.to_string()),
         worktree: matches!(source, Source::Work(..)),
         templates,
-        sources: Vec::new(),
+        sources: &[],
     };
     let (files, published_files) = publish_site(site, options, progress, &mut watch)?;
     let notices = notices(config);
@@ -271,6 +271,7 @@ pub(crate) fn report_inputs(run: &check::Run) -> Vec<ReportInput<'_>> {
                 checked,
                 findings,
                 waived,
+                origin: None,
             }
         })
         .collect()
@@ -286,7 +287,7 @@ pub(crate) struct SiteParts<'a> {
     pub worktree: bool,
     pub templates: TemplateSet,
     /// For a national site: each source repository and the commit read from it.
-    pub sources: Vec<crate::publish::SourceRecord>,
+    pub sources: &'a [crate::publish::SourceRecord],
 }
 
 /// Compute the model, render every page into a staging folder and swap it in with its
@@ -306,6 +307,7 @@ pub(crate) fn publish_site(
         today: options.today,
         source_commit: site.source_commit,
         worktree: site.worktree,
+        sources: site.sources,
     });
     watch.lap("model");
 
@@ -315,7 +317,7 @@ pub(crate) fn publish_site(
     let manifest = Manifest {
         generator: format!("candor {}", env!("CARGO_PKG_VERSION")),
         source_commit: model.source_commit.clone(),
-        sources: site.sources,
+        sources: site.sources.to_vec(),
         files: written.into_iter().collect(),
     };
     watch.lap("render");

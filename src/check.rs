@@ -594,7 +594,14 @@ pub fn run_with_config(
     today: DateTime<Utc>,
     keep_reports: bool,
 ) -> anyhow::Result<Run> {
-    run_inner(source, Some(config), None, today, keep_reports, HashMap::new())
+    run_inner(
+        source,
+        Some(config),
+        None,
+        today,
+        keep_reports,
+        HashMap::new(),
+    )
 }
 
 fn run_inner(

@@ -53,11 +53,15 @@ pub enum Command {
         #[arg(long, value_name = "DIR")]
         repo: Option<PathBuf>,
     },
-    /// Print the JSON Schema of the report format (or of candor.yaml with --config).
+    /// Print the JSON Schema of the report format (of candor.yaml with --config, of a
+    /// national sources file with --national).
     Schema {
         /// Print the schema of candor.yaml instead.
-        #[arg(long)]
+        #[arg(long, conflicts_with = "national")]
         config: bool,
+        /// Print the schema of a national sources file (candor.national.yaml) instead.
+        #[arg(long)]
+        national: bool,
     },
 }
 
@@ -279,8 +283,23 @@ pub struct ServeArgs {
 #[derive(Debug, Args)]
 pub struct BuildArgs {
     /// The reports repository (default: the git repository containing the current folder).
-    #[arg(long, value_name = "DIR")]
+    #[arg(long, value_name = "DIR", conflicts_with = "sources")]
     pub repo: Option<PathBuf>,
+    /// Build one national site from the repositories a sources file names
+    /// (candor.national.yaml; see `candor schema --national`).
+    #[arg(long, value_name = "FILE", conflicts_with_all = ["worktree", "rev"])]
+    pub sources: Option<PathBuf>,
+    /// With --sources: where fetched repositories are kept (default: .candor/ beside the
+    /// sources file).
+    #[arg(long, value_name = "DIR", requires = "sources")]
+    pub cache: Option<PathBuf>,
+    /// With --sources: fetch nothing; read only what the cache holds.
+    #[arg(long, requires = "sources")]
+    pub offline: bool,
+    /// With --sources: accept a branch or tag name as a source's revision (the site then
+    /// says what was read, but a rebuild may read something else).
+    #[arg(long, requires = "sources")]
+    pub allow_moving_revisions: bool,
     /// The revision to publish: a branch, tag or commit.
     #[arg(
         long,

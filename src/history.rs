@@ -290,6 +290,16 @@ impl History {
         History { revisions, commits }
     }
 
+    /// Every report's revisions, by id.
+    pub fn into_revisions(self) -> HashMap<String, Vec<Revision>> {
+        self.revisions
+    }
+
+    /// A history of the given revisions per report id, found by walking `commits` commits.
+    pub fn with_commits(revisions: HashMap<String, Vec<Revision>>, commits: usize) -> History {
+        History { revisions, commits }
+    }
+
     /// Take the revisions of report `id` out of the history (a site needs each report's
     /// revisions once, and a large history is not worth keeping twice).
     pub fn take(&mut self, id: &str) -> Vec<Revision> {

@@ -24,6 +24,7 @@ pub mod impact;
 pub mod import;
 pub mod load;
 pub mod model;
+pub mod national;
 pub mod publish;
 pub mod render;
 pub mod report;

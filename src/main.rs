@@ -69,9 +69,11 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             })?;
             Ok(ExitCode::SUCCESS)
         }
-        Command::Schema { config } => {
+        Command::Schema { config, national } => {
             let value = if config {
                 schema::config_schema()
+            } else if national {
+                schema::national_schema()
             } else {
                 schema::incident_schema()
             };
@@ -196,6 +198,9 @@ fn check(args: CheckArgs) -> anyhow::Result<ExitCode> {
 }
 
 fn build(args: BuildArgs) -> anyhow::Result<ExitCode> {
+    if let Some(sources) = args.sources.clone() {
+        return national_build(args, sources);
+    }
     let cwd = std::env::current_dir().context("cannot read the current folder")?;
     let start = args.repo.clone().unwrap_or_else(|| cwd.clone());
     let source = if args.worktree {
@@ -221,19 +226,7 @@ fn build(args: BuildArgs) -> anyhow::Result<ExitCode> {
     };
     let outcome = build::build(&source, &options, &progress)?;
     if args.timings {
-        let mut text = String::new();
-        for timing in &outcome.timings {
-            text.push_str(&format!(
-                "{}: {:.3} s",
-                timing.phase,
-                timing.duration.as_secs_f64()
-            ));
-            if let Some(bytes) = timing.resident_bytes {
-                text.push_str(&format!(", {} MiB resident after", bytes / (1024 * 1024)));
-            }
-            text.push('\n');
-        }
-        let _ = write!(std::io::stderr(), "{text}");
+        print_timings(&outcome.timings);
     }
     for notice in &outcome.notices {
         let _ = writeln!(std::io::stderr(), "warning: {notice}");
@@ -270,6 +263,94 @@ fn build(args: BuildArgs) -> anyhow::Result<ExitCode> {
         ))?;
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// `candor build --sources FILE`: one national site from many repositories.
+fn national_build(args: BuildArgs, sources_file: std::path::PathBuf) -> anyhow::Result<ExitCode> {
+    let start_of_today = Utc::now().date_naive();
+    let today = candor::today_from(Some(args.today.unwrap_or(start_of_today)), Utc::now());
+    let options = candor::national::NationalOptions {
+        sources_file,
+        cache: args.cache.clone(),
+        offline: args.offline,
+        allow_moving_revisions: args.allow_moving_revisions,
+        build: BuildOptions {
+            out: args.out.clone(),
+            today,
+            strict: args.strict,
+        },
+    };
+    let progress = TerminalProgress {
+        enabled: !args.quiet && std::io::stderr().is_terminal(),
+    };
+    let outcome = candor::national::build(&options, &progress)?;
+    if args.timings {
+        print_timings(&outcome.build.timings);
+    }
+    let mut warnings = String::new();
+    for note in &outcome.notes {
+        warnings.push_str(&format!("warning: {note}\n"));
+    }
+    let failed: Vec<_> = outcome.failed().collect();
+    for source in &failed {
+        warnings.push_str(&format!(
+            "warning: source `{}` ({}) was left out: {}{}\n",
+            source.name,
+            source.git,
+            source.failed.as_deref().unwrap_or_default(),
+            match &source.last_published {
+                Some(commit) => format!(
+                    " (last published from commit {})",
+                    &commit[..7.min(commit.len())]
+                ),
+                None => String::new(),
+            }
+        ));
+    }
+    let _ = write!(std::io::stderr(), "{warnings}");
+    if !args.quiet {
+        let built = &outcome.build;
+        let warnings = built.findings.iter().filter(|f| !f.is_deny()).count();
+        let denies = built.findings.len() - warnings;
+        emit(&format!(
+            "built {} from {} of {}: {}, {} left out, {}; {} of history; findings shown on the pages: {}, {}\n",
+            args.out.display(),
+            count(outcome.sources.len() - failed.len(), "source", "sources"),
+            outcome.sources.len(),
+            count(built.published, "published report", "published reports"),
+            count(built.drafts, "draft", "drafts"),
+            count(built.files, "file", "files"),
+            count(built.commits, "commit", "commits"),
+            count(denies, "error", "errors"),
+            count(warnings, "warning", "warnings"),
+        ))?;
+    }
+    if args.strict && !failed.is_empty() {
+        let _ = writeln!(
+            std::io::stderr(),
+            "error: {} left out (--strict); the site was written without them",
+            count(failed.len(), "source was", "sources were")
+        );
+        return Ok(ExitCode::from(1));
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// How long each phase of a build took, on standard error.
+fn print_timings(timings: &[candor::build::PhaseTiming]) {
+    let mut text = String::new();
+    for timing in timings {
+        text.push_str(&format!(
+            "{}: {:.3} s",
+            timing.phase,
+            timing.duration.as_secs_f64()
+        ));
+        if let Some(bytes) = timing.resident_bytes {
+            text.push_str(&format!(", {} MiB resident after", bytes / (1024 * 1024)));
+        }
+        text.push('\n');
+    }
+    let _ = write!(std::io::stderr(), "{text}");
 }
 
 fn init(args: InitArgs) -> anyhow::Result<ExitCode> {

@@ -15,6 +15,9 @@ pub const INCIDENT_SCHEMA_ID: &str = "urn:candor:schema:incident:1";
 /// `$id` of the configuration schema.
 pub const CONFIG_SCHEMA_ID: &str = "urn:candor:schema:config:1";
 
+/// `$id` of the national sources file's schema.
+pub const NATIONAL_SCHEMA_ID: &str = "urn:candor:schema:national:1";
+
 /// The JSON Schema of an incident report.
 pub fn incident_schema() -> Value {
     generate::<Incident>(INCIDENT_SCHEMA_ID)
@@ -23,6 +26,11 @@ pub fn incident_schema() -> Value {
 /// The JSON Schema of candor.yaml.
 pub fn config_schema() -> Value {
     generate::<ConfigFile>(CONFIG_SCHEMA_ID)
+}
+
+/// The JSON Schema of a national sources file (`candor.national.yaml`).
+pub fn national_schema() -> Value {
+    generate::<crate::national::NationalFile>(NATIONAL_SCHEMA_ID)
 }
 
 fn generate<T: schemars::JsonSchema>(id: &str) -> Value {

@@ -8,6 +8,7 @@ mod examples;
 mod faults;
 mod hostile;
 mod import;
+mod national;
 mod rules;
 mod schema;
 mod site;

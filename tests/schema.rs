@@ -10,11 +10,12 @@ fn committed_schemas_are_current() {
     for (file, generated) in [
         ("schema/incident.schema.json", schema::incident_schema()),
         ("schema/config.schema.json", schema::config_schema()),
+        ("schema/national.schema.json", schema::national_schema()),
     ] {
         let committed = std::fs::read_to_string(project_root().join(file)).unwrap();
         assert!(
             committed == schema::to_file_text(&generated),
-            "{file} is out of date: run `cargo run -- schema > schema/incident.schema.json` and `cargo run -- schema --config > schema/config.schema.json`"
+            "{file} is out of date: run `cargo run -- schema > schema/incident.schema.json` `cargo run -- schema --config > schema/config.schema.json` and `cargo run -- schema --national > schema/national.schema.json`"
         );
     }
 }

@@ -422,6 +422,19 @@ impl Pages<'_, '_> {
             &views::about(self.model, &self.l),
             &[],
         )?);
+        if !self.model.sources.is_empty() {
+            written.push(self.write(
+                "sources.html",
+                views::paths::SOURCES,
+                &self.layout(
+                    views::paths::SOURCES,
+                    strings.get("sources.title").to_owned(),
+                    "about",
+                ),
+                &views::sources(self.model, &self.l),
+                &[],
+            )?);
+        }
         written.push(self.write(
             "404.html",
             "404.html",

@@ -29,6 +29,7 @@ pub(super) const BUILT_IN: &[(&str, &str)] = &[
     ("rules.html", include_str!("../../templates/rules.html")),
     ("rule.html", include_str!("../../templates/rule.html")),
     ("about.html", include_str!("../../templates/about.html")),
+    ("sources.html", include_str!("../../templates/sources.html")),
     ("404.html", include_str!("../../templates/404.html")),
     (
         "redirect.html",

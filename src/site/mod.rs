@@ -33,6 +33,7 @@ use crate::config::Config;
 use crate::diag::Finding;
 use crate::history::{self, History, PublishedHistory, Revision};
 use crate::model::{ActionStatus, EventKind, Incident, Outage, Severity};
+use crate::publish::SourceRecord;
 use crate::timeliness::{self, PublicationTimes, Timeliness};
 
 /// The version of the definitions behind the figures, published with the open data so a
@@ -56,6 +57,9 @@ pub struct Inputs<'a> {
     pub source_commit: Option<String>,
     /// Whether the build reads the working tree rather than a commit.
     pub worktree: bool,
+    /// For a national site: every source repository, with the commit read from it or why
+    /// it could not be.
+    pub sources: &'a [SourceRecord],
 }
 
 /// One checked report with its findings.
@@ -66,6 +70,8 @@ pub struct ReportInput<'a> {
     pub findings: Vec<&'a Finding>,
     /// Findings waivers cover.
     pub waived: Vec<&'a Finding>,
+    /// On a national site, the source repository it was read from.
+    pub origin: Option<&'a SourceRecord>,
 }
 
 /// Everything the public site states, in every language.
@@ -80,6 +86,8 @@ pub struct Model<'a> {
     pub source_commit: Option<String>,
     /// Whether the build read the working tree rather than a commit.
     pub worktree: bool,
+    /// For a national site: every source repository (empty otherwise).
+    pub sources: &'a [SourceRecord],
     /// Published reports, newest first.
     pub reports: Vec<Report<'a>>,
     /// Every service in candor.yaml, by key order.
@@ -140,6 +148,8 @@ pub struct Report<'a> {
     pub statements: StatementRecord,
     /// Key facts that changed after the report was first published, in id order.
     pub later_changes: Vec<LaterChange>,
+    /// On a national site, the source repository and commit it was read from.
+    pub origin: Option<&'a SourceRecord>,
 }
 
 impl Report<'_> {
@@ -218,6 +228,7 @@ impl<'a> Model<'a> {
             today,
             source_commit,
             worktree,
+            sources,
         } = inputs;
         let time_zone = config.time_zone;
         let inputs: Vec<_> = reports
@@ -266,6 +277,7 @@ impl<'a> Model<'a> {
             today,
             source_commit,
             worktree,
+            sources,
             reports,
             services,
             organisations,
@@ -428,6 +440,7 @@ fn report<'a>(
         checked: input.checked,
         findings: input.findings,
         waived: input.waived,
+        origin: input.origin,
     }
 }
 

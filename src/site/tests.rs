@@ -81,6 +81,7 @@ fn model<'a>(
                 checked,
                 findings: Vec::new(),
                 waived: Vec::new(),
+                origin: None,
             })
             .collect(),
         history: History::default(),
@@ -88,6 +89,7 @@ fn model<'a>(
         today: at(today),
         source_commit: None,
         worktree: false,
+        sources: &[],
     })
 }
 
@@ -751,6 +753,7 @@ fn the_model_follows_a_promise_through_the_published_revisions() {
                 checked,
                 findings: Vec::new(),
                 waived: Vec::new(),
+                origin: None,
             })
             .collect(),
         history,
@@ -758,6 +761,7 @@ fn the_model_follows_a_promise_through_the_published_revisions() {
         today: at("2026-06-01T00:00:00Z"),
         source_commit: None,
         worktree: false,
+        sources: &[],
     });
     let r = model.report("r-promise").unwrap();
     let action = &r.actions[0];

@@ -59,6 +59,8 @@ pub(crate) struct AboutView {
     pub accessibility_statement_url: Option<String>,
     /// Source commit.
     pub source_commit: Option<String>,
+    /// On a national site: how many source repositories it is built from.
+    pub national: Option<String>,
     /// Number of published reports.
     pub reports: usize,
 }
@@ -142,6 +144,70 @@ pub(crate) fn about(model: &Model<'_>, l: &Localizer<'_>) -> AboutView {
             .clone()
             .filter(|u| is_web_link(u)),
         source_commit: model.source_commit.clone(),
+        national: (!model.sources.is_empty()).then(|| {
+            strings
+                .get("about.source_national")
+                .replace("{count}", &model.sources.len().to_string())
+        }),
         reports: model.reports.len(),
     }
+}
+
+/// The sources page of a national site: the sources left out first, then the rest.
+#[derive(Debug, Serialize)]
+pub(crate) struct SourcesView {
+    /// "2 of 40 sources could not be read ...", when any could not.
+    pub failed_summary: Option<String>,
+    /// Sources left out of this build.
+    pub failed: Vec<SourceRow>,
+    /// Sources in this build.
+    pub published: Vec<SourceRow>,
+}
+
+/// One source repository.
+#[derive(Debug, Serialize)]
+pub(crate) struct SourceRow {
+    /// Its name (the namespace of its keys).
+    pub name: String,
+    /// The anchor of its row (`source-<name>`), which report pages link to.
+    pub anchor: String,
+    /// Where it is fetched from.
+    pub git: String,
+    /// The commit read, in full.
+    pub commit: Option<String>,
+    /// Published reports.
+    pub reports: usize,
+    /// Why it was left out.
+    pub reason: Option<String>,
+    /// The commit it was last published from, when it was left out.
+    pub last_published: Option<String>,
+}
+
+/// Build the sources page.
+pub(crate) fn sources(model: &Model<'_>, l: &Localizer<'_>) -> SourcesView {
+    let rows = model.sources.iter().map(|source| SourceRow {
+        name: source.name.clone(),
+        anchor: source_anchor(&source.name),
+        git: source.git.clone(),
+        commit: source.commit.clone(),
+        reports: source.reports,
+        reason: source.failed.clone(),
+        last_published: source.last_published.clone(),
+    });
+    let (failed, published): (Vec<SourceRow>, Vec<SourceRow>) =
+        rows.partition(|row| row.reason.is_some());
+    SourcesView {
+        failed_summary: (!failed.is_empty()).then(|| {
+            l.t("sources.failed_summary")
+                .replace("{count}", &failed.len().to_string())
+                .replace("{total}", &model.sources.len().to_string())
+        }),
+        failed,
+        published,
+    }
+}
+
+/// The anchor of a source's row on the sources page.
+pub(crate) fn source_anchor(name: &str) -> String {
+    format!("source-{name}")
 }

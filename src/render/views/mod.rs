@@ -17,7 +17,7 @@ mod trends;
 
 use serde::Serialize;
 
-pub(super) use about::{about, rules};
+pub(super) use about::{about, rules, sources};
 pub(super) use compare::{
     OrganisationYear, organisation_year, organisation_year_page, organisation_years,
     organisations_compared, services_compared,
@@ -409,6 +409,8 @@ pub(super) mod paths {
     pub(crate) const ORGANISATIONS_COMPARED: &str = "organisations/compare.html";
     /// Every service, year by year, in one table.
     pub(crate) const SERVICES_COMPARED: &str = "services/compare.html";
+    /// A national site's sources, with the commit read from each.
+    pub(crate) const SOURCES: &str = "sources.html";
     /// The Atom feed of actions that became overdue.
     pub(crate) const OVERDUE_FEED: &str = "overdue.xml";
     /// The calendar of open actions' due dates.

@@ -17,6 +17,15 @@ use crate::render::svg;
 use crate::site::{LaterChange, Model, Report};
 use crate::timeliness::Stage;
 
+/// Where a report of a national site was read from.
+#[derive(Debug, Serialize)]
+pub(crate) struct OriginView {
+    /// "Read from the source adi (../adi-reports) at commit 3f2a...".
+    pub text: String,
+    /// Its row on the sources page.
+    pub href: String,
+}
+
 /// A report page.
 #[derive(Debug, Serialize)]
 pub(crate) struct ReportView {
@@ -48,6 +57,9 @@ pub(crate) struct ReportView {
     pub estimated: EstimatedView,
     /// Where an imported report came from: "Imported from Statuspage, read on 3 April 2026".
     pub provenance: Option<String>,
+    /// On a national site, the source repository and commit it was read from, and the link
+    /// to that source on the sources page.
+    pub origin: Option<OriginView>,
     /// Summary.
     pub summary: HtmlView,
     /// Impact, if given.
@@ -541,6 +553,18 @@ pub(crate) fn report(model: &Model<'_>, published: &Report<'_>, l: &Localizer<'_
                     .t("report.imported_from_undated")
                     .replace("{format}", &format),
             }
+        }),
+        origin: published.origin.map(|origin| OriginView {
+            text: l
+                .t("report.read_from")
+                .replace("{source}", &origin.name)
+                .replace("{git}", &origin.git)
+                .replace("{commit}", origin.commit.as_deref().unwrap_or_default()),
+            href: format!(
+                "../{}#{}",
+                super::paths::SOURCES,
+                super::about::source_anchor(&origin.name)
+            ),
         }),
         summary: l.markdown(&incident.summary, report_lang),
         impact: incident.impact.as_ref().map(|impact| ImpactView {

@@ -1,0 +1,188 @@
+//! The sources file of a national site (`candor.national.yaml`): the site, the national
+//! floor (policy and rule levels no source may relax), and each source repository pinned to
+//! a commit.
+
+use std::collections::BTreeMap;
+
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
+
+use crate::config::{PolicyFile, SiteFile};
+use crate::diag::Level;
+use crate::load;
+
+/// The sources file.
+#[derive(Clone, Debug, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+#[schemars(title = "Candor national sources file")]
+pub struct NationalFile {
+    /// The national site: title, address, languages (as in candor.yaml).
+    pub site: SiteFile,
+    /// The national floor: deadlines and severity thresholds no source may relax. Where a
+    /// source's own candor.yaml is stricter, its own value stands.
+    #[serde(default)]
+    pub policy: PolicyFile,
+    /// Rule levels no source may relax, e.g. `{A010: deny}`.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub rules: BTreeMap<String, Level>,
+    /// The source repositories.
+    #[schemars(length(min = 1))]
+    pub sources: Vec<SourceEntry>,
+}
+
+/// One source repository.
+#[derive(Clone, Debug, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct SourceEntry {
+    /// The source's name, the namespace of its keys: lowercase letters and digits, words
+    /// joined by single hyphens (`adi`, `tax-agency`).
+    #[schemars(regex(pattern = "^[a-z0-9]+(-[a-z0-9]+)*$"), length(max = 40))]
+    pub name: String,
+    /// Where to fetch it: a local path (relative to the sources file), `file://` or
+    /// `https://`.
+    #[schemars(length(min = 1))]
+    pub git: String,
+    /// The commit to read, as a full 40-digit id (a branch or tag name only with
+    /// `--allow-moving-revisions`).
+    #[schemars(length(min = 1))]
+    pub revision: String,
+    /// Services of this source that depend on another source's services, e.g.
+    /// `{portal: [adi/national-eid]}`: the other's outages count against this one's
+    /// availability as users experienced it.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub depends_on: BTreeMap<String, Vec<String>>,
+}
+
+/// Whether `name` is a valid source name.
+pub(crate) fn is_source_name(name: &str) -> bool {
+    !name.is_empty()
+        && name.len() <= 40
+        && name.split('-').all(|part| {
+            !part.is_empty()
+                && part
+                    .bytes()
+                    .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit())
+        })
+}
+
+/// Whether `revision` is a full commit id.
+pub(crate) fn is_commit_id(revision: &str) -> bool {
+    revision.len() == 40 && revision.bytes().all(|b| b.is_ascii_hexdigit())
+}
+
+/// Read a sources file, or say what is wrong with it and where (`line:column: message`).
+pub fn parse(bytes: &[u8]) -> Result<NationalFile, Vec<String>> {
+    let loaded = load::load(bytes, &crate::config::Limits::default());
+    let mut problems: Vec<String> = loaded
+        .problems
+        .iter()
+        .map(|problem| match problem {
+            load::LoadProblem::Syntax {
+                position,
+                message,
+                help,
+            } => format!("{}:{}: {message} ({help})", position.line, position.column),
+            load::LoadProblem::TooLarge { size, limit } => {
+                format!("the file has {size} bytes, over the limit of {limit}")
+            }
+        })
+        .collect();
+    let Some(root) = loaded.root else {
+        if problems.is_empty() {
+            problems.push("the file is empty; see `candor schema --national`".into());
+        }
+        return Err(problems);
+    };
+    if !problems.is_empty() {
+        return Err(problems);
+    }
+    let file: NationalFile = match serde_path_to_error::deserialize(root.to_json()) {
+        Ok(file) => file,
+        Err(error) => {
+            let pointer = path_pointer(error.path());
+            let position = root.position_of(&pointer);
+            return Err(vec![format!(
+                "{}:{}: {} ({})",
+                position.line,
+                position.column,
+                error.inner(),
+                if pointer.is_empty() {
+                    "/".to_owned()
+                } else {
+                    pointer
+                }
+            )]);
+        }
+    };
+    for code in file.rules.keys() {
+        if !crate::diag::RULES.iter().any(|rule| rule.code_str == code) {
+            let position = root.position_of(&format!("/rules/{code}"));
+            problems.push(format!(
+                "{}:{}: `{code}` is not a rule code; `candor rules` lists them",
+                position.line, position.column
+            ));
+        }
+    }
+    let mut seen = std::collections::BTreeSet::new();
+    for (index, source) in file.sources.iter().enumerate() {
+        let position = root.position_of(&format!("/sources/{index}/name"));
+        let at = format!("{}:{}", position.line, position.column);
+        if !is_source_name(&source.name) {
+            problems.push(format!(
+                "{at}: `{}` is not a source name: lowercase letters and digits, words joined by single hyphens",
+                source.name
+            ));
+        }
+        if !seen.insert(source.name.clone()) {
+            problems.push(format!(
+                "{at}: the source name `{}` is used twice",
+                source.name
+            ));
+        }
+    }
+    if problems.is_empty() {
+        Ok(file)
+    } else {
+        Err(problems)
+    }
+}
+
+/// A serde path (`sources[2].name`) as a JSON pointer (`/sources/2/name`).
+fn path_pointer(path: &serde_path_to_error::Path) -> String {
+    use serde_path_to_error::Segment;
+    let mut pointer = String::new();
+    for segment in path.iter() {
+        match segment {
+            Segment::Seq { index } => pointer.push_str(&format!("/{index}")),
+            Segment::Map { key } | Segment::Enum { variant: key } => {
+                pointer.push('/');
+                pointer.push_str(&key.replace('~', "~0").replace('/', "~1"));
+            }
+            Segment::Unknown => {}
+        }
+    }
+    pointer
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_and_revisions() {
+        assert!(is_source_name("adi") && is_source_name("tax-agency-2"));
+        for bad in ["", "Adi", "a--b", "-a", "a-", "a/b", "a_b"] {
+            assert!(!is_source_name(bad), "{bad}");
+        }
+        assert!(is_commit_id("3f2a000000000000000000000000000000000000"));
+        assert!(!is_commit_id("main") && !is_commit_id("3f2a"));
+    }
+
+    #[test]
+    fn problems_name_their_place() {
+        let text = b"site: {title: T, base_url: https://x.example/, languages: [en]}\nsources:\n  - {name: Adi, git: ../a, revision: main}\n  - {name: b, git: ../b, revison: x}\n";
+        let problems = parse(text).unwrap_err();
+        assert!(problems[0].starts_with("4:"), "{problems:?}");
+        assert!(problems[0].contains("revison"), "{problems:?}");
+    }
+}
