@@ -445,6 +445,7 @@ async function takeScreenshots(site, browser, screenshots) {
   const lang = readdirSync(site.dir).filter((d) => existsSync(join(site.dir, d, 'reports')))[0];
   const pages = { index: join(site.dir, lang, 'index.html') };
   if (reports[0]) pages.report = join(site.dir, lang, 'reports', `${reports[0].id}.html`);
+  if (existsSync(join(site.dir, lang, 'sources.html'))) pages.sources = join(site.dir, lang, 'sources.html');
   for (const [widthName, width] of Object.entries(WIDTHS)) {
     const page = await browser.newPage({ viewport: { width, height: 900 } });
     for (const [name, file] of Object.entries(pages)) {

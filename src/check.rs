@@ -570,19 +570,21 @@ pub fn run(
     today: DateTime<Utc>,
     keep_reports: bool,
 ) -> anyhow::Result<Run> {
-    run_with_summaries(source, only, today, keep_reports, HashMap::new())
+    run_with_summaries(source, only, today, keep_reports, HashMap::new(), None)
 }
 
 /// [`run`], with the summaries of some reports already known (by path): those reports are
-/// not read again, and only take part in the rules across reports.
+/// not read again, and only take part in the rules across reports. `listing`, when given,
+/// is the source's reports as the caller already listed them (so the tree is walked once).
 pub fn run_with_summaries(
     source: &Source,
     only: Option<&HashSet<String>>,
     today: DateTime<Utc>,
     keep_reports: bool,
     known: HashMap<String, Summary>,
+    listing: Option<source::Listing>,
 ) -> anyhow::Result<Run> {
-    run_inner(source, None, only, today, keep_reports, known)
+    run_inner(source, None, only, today, keep_reports, known, listing)
 }
 
 /// [`run`] with `config` (the text of a candor.yaml) in place of the source's own: a
@@ -601,6 +603,7 @@ pub fn run_with_config(
         today,
         keep_reports,
         HashMap::new(),
+        None,
     )
 }
 
@@ -611,6 +614,7 @@ fn run_inner(
     today: DateTime<Utc>,
     keep_reports: bool,
     mut known: HashMap<String, Summary>,
+    listing: Option<source::Listing>,
 ) -> anyhow::Result<Run> {
     let validator = SchemaValidator::new()?;
     let config_bytes = match config {
@@ -619,7 +623,10 @@ fn run_inner(
     };
     let loaded_config = load_config(&config_bytes, &validator);
     let engine = Engine::new(&loaded_config, &validator, today);
-    let listing = source.list_reports()?;
+    let listing = match listing {
+        Some(listing) => listing,
+        None => source.list_reports()?,
+    };
 
     let mut files: Vec<String> = listing.reports.clone();
     if let Some(only) = only {
@@ -803,7 +810,7 @@ pub fn check_changed_since(
     let mut only: HashSet<String> = changes.changed.iter().cloned().collect();
     only.extend(listing.skipped.iter().map(|s| s.path.clone()));
     let was_known: HashSet<String> = known.keys().cloned().collect();
-    let result = run_with_summaries(&source, Some(&only), today, false, known)?;
+    let result = run_with_summaries(&source, Some(&only), today, false, known, Some(listing))?;
     // Remember what was read of the unchanged reports, for next time.
     for analysis in &result.analyses {
         if let (Some(summary), Some(blob)) =

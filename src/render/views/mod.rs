@@ -140,6 +140,9 @@ pub(super) struct Layout {
     pub site_title: TextView,
     /// The banner, if any.
     pub notice: Option<TextView>,
+    /// On a national site where sources could not be read: "2 of 40 sources ...", linking
+    /// to the sources page.
+    pub missing_sources: Option<String>,
     /// The language switcher.
     pub languages: Vec<LanguageLink>,
     /// Which navigation entry is current (`index`, `services`, ...).
@@ -184,6 +187,16 @@ impl LayoutFactory<'_> {
                 .notice
                 .as_ref()
                 .map(|n| localizer.text(n, default_language)),
+            missing_sources: {
+                let sources = self.model.sources;
+                let failed = sources.iter().filter(|s| s.failed.is_some()).count();
+                (failed > 0).then(|| {
+                    strings
+                        .get("sources.failed_banner")
+                        .replace("{count}", &failed.to_string())
+                        .replace("{total}", &sources.len().to_string())
+                })
+            },
             languages: self
                 .all_strings
                 .iter()
