@@ -24,8 +24,11 @@ pub fn namespaced_file(source: &str, file: &str) -> String {
 
 /// A source's candor.yaml with the national floor applied: rule levels raised to the
 /// national ones, deadlines no longer than the national ones, severity thresholds no higher.
+/// Its input limits are the built-in ones: a source cannot raise what protects the
+/// national build from oversized files.
 pub fn with_floor(own: &ConfigFile, national: &NationalFile) -> ConfigFile {
     let mut config = own.clone();
+    config.limits = Default::default();
     for (code, floor) in &national.rules {
         let level = config.rules.entry(code.clone()).or_insert(*floor);
         if *level < *floor {
@@ -247,5 +250,13 @@ mod tests {
         let deadlines = floored.policy.deadlines.unwrap();
         assert_eq!(deadlines.preliminary_hours, Some(24));
         assert_eq!(deadlines.final_days, Some(14));
+        let raised = config(
+            "site: {title: A, base_url: https://a.example/, languages: [en]}\norganisations: {}\nservices: {}\nlimits: {max_reports: 1000000}\n",
+        );
+        assert_eq!(
+            with_floor(&raised, &national).limits.max_reports,
+            None,
+            "a source cannot raise the limits"
+        );
     }
 }

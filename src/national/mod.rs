@@ -134,18 +134,34 @@ pub fn build(
     watch.lap("fetch");
 
     progress.phase(&format!("Checking {total} sources"));
+    // Sources are read side by side; each check spreads over the cores as well.
+    let done = AtomicUsize::new(0);
+    let outcomes: Vec<(Option<String>, Result<ReadSource, String>)> = national
+        .sources
+        .par_iter()
+        .zip(fetched)
+        .map(|(entry, fetched)| {
+            let outcome = match fetched {
+                Ok(fetched) => (
+                    Some(fetched.commit.to_string()),
+                    read_source(entry, &fetched, &national, &options.build),
+                ),
+                Err(reason) => (None, Err(reason)),
+            };
+            progress.advance(done.fetch_add(1, Ordering::Relaxed) + 1, total);
+            outcome
+        })
+        .collect();
     let mut records = Vec::with_capacity(total);
     let mut read: Vec<ReadSource> = Vec::new();
-    for (index, (entry, fetched)) in national.sources.iter().zip(fetched).enumerate() {
+    for (index, (entry, (commit, outcome))) in national.sources.iter().zip(outcomes).enumerate() {
         let mut record = SourceRecord {
             name: entry.name.clone(),
             git: entry.git.clone(),
+            commit,
             ..SourceRecord::default()
         };
-        match fetched.and_then(|fetched| {
-            record.commit = Some(fetched.commit.to_string());
-            read_source(entry, &fetched, &national, &options.build)
-        }) {
+        match outcome {
             Ok(source) => {
                 record.reports = source
                     .run
@@ -162,7 +178,6 @@ pub fn build(
             }
         }
         records.push(record);
-        progress.advance(index + 1, total);
     }
     watch.lap("check");
     if read.is_empty() {

@@ -248,18 +248,22 @@ impl Pages<'_, '_> {
     /// One page per service, and the services directory.
     fn services(&self) -> anyhow::Result<Written> {
         let strings = self.l.strings;
-        let mut written = Written::new();
-        for key in self.model.config.file.services.keys() {
-            let path = views::paths::service(key);
-            let view = views::service(self.model, key, &self.l);
-            written.push(self.write(
-                "service.html",
-                &path,
-                &self.layout(&path, view.name.text.clone(), "services"),
-                &view,
-                &[],
-            )?);
-        }
+        // Each service page is rendered on its own: a national site has hundreds.
+        let keys: Vec<&String> = self.model.config.file.services.keys().collect();
+        let mut written = keys
+            .par_iter()
+            .map(|key| {
+                let path = views::paths::service(key);
+                let view = views::service(self.model, key, &self.l);
+                self.write(
+                    "service.html",
+                    &path,
+                    &self.layout(&path, view.name.text.clone(), "services"),
+                    &view,
+                    &[],
+                )
+            })
+            .collect::<anyhow::Result<Written>>()?;
         let compared = strings.get("compare.services_title").to_owned();
         written.push(self.write(
             "compare_services.html",
@@ -290,18 +294,21 @@ impl Pages<'_, '_> {
     /// One page per organisation, and the organisations directory.
     fn organisations(&self) -> anyhow::Result<Written> {
         let strings = self.l.strings;
-        let mut written = Written::new();
-        for key in self.model.config.file.organisations.keys() {
-            let path = views::paths::organisation(key);
-            let view = views::organisation(self.model, key, &self.l);
-            written.push(self.write(
-                "organisation.html",
-                &path,
-                &self.layout(&path, view.name.text.clone(), "organisations"),
-                &view,
-                &[],
-            )?);
-        }
+        let keys: Vec<&String> = self.model.config.file.organisations.keys().collect();
+        let mut written = keys
+            .par_iter()
+            .map(|key| {
+                let path = views::paths::organisation(key);
+                let view = views::organisation(self.model, key, &self.l);
+                self.write(
+                    "organisation.html",
+                    &path,
+                    &self.layout(&path, view.name.text.clone(), "organisations"),
+                    &view,
+                    &[],
+                )
+            })
+            .collect::<anyhow::Result<Written>>()?;
         let organisation_years: Vec<views::OrganisationYear<'_>> = self
             .model
             .config
