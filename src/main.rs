@@ -607,7 +607,7 @@ impl build::Progress for TerminalProgress {
             const WIDTH: usize = 30;
             let filled = (done * WIDTH).checked_div(total).unwrap_or(WIDTH);
             let bar = format!("{}{}", "#".repeat(filled), "-".repeat(WIDTH - filled));
-            let _ = write!(std::io::stderr(), "\r\x1b[2K[{bar}] {done}/{total} pages");
+            let _ = write!(std::io::stderr(), "\r\x1b[2K[{bar}] {done}/{total}");
             if done == total {
                 let _ = writeln!(std::io::stderr());
             }

@@ -224,6 +224,11 @@ fn one_site_from_several_repositories_with_nothing_taken_on_trust() {
     assert!(keyed(&organisations, "organisations", "eid--agency").is_some());
     assert!(keyed(&organisations, "organisations", "post--agency").is_some());
     assert!(out.join("en/reports/eid--login-certificate.html").is_file());
+    assert_eq!(
+        keyed(&organisations, "organisations", "post--agency").unwrap()["name"]["en"],
+        "The Post Agency (post)",
+        "names say which source they come from"
+    );
     assert!(out.join("en/reports/post--portal-disk.html").is_file());
 
     // The portal depends on the other agency's login: the login's 265 minutes count in
@@ -341,11 +346,16 @@ fn moving_revisions_and_bad_sources_files_are_refused_with_what_to_do() {
     let out = nation.out("site");
     let output = national_build(&sources, &out, &[]);
     let stderr = String::from_utf8_lossy(&output.stderr);
-    assert!(output.status.success(), "{stderr}");
     assert!(
-        stderr.contains("not a full commit id") && stderr.contains("--allow-moving-revisions"),
+        !output.status.success(),
+        "a moving revision is the operator's mistake: {stderr}"
+    );
+    assert!(
+        stderr.contains(&format!("broken: `{branch}`"))
+            && stderr.contains("--allow-moving-revisions"),
         "{stderr}"
     );
+    assert!(!out.exists());
     let output = national_build(&sources, &out, &["--allow-moving-revisions"]);
     assert!(output.status.success(), "{output:?}");
     let manifest = json(&out.join("manifest.json"));
@@ -354,6 +364,35 @@ fn moving_revisions_and_bad_sources_files_are_refused_with_what_to_do() {
         nation.post_commit.as_str(),
         "the branch is read, and the commit it named is recorded"
     );
+
+    // A folder in the cache that Candor did not make is never taken over.
+    let cache = nation.out("cache");
+    std::fs::create_dir_all(cache.join("eid.git")).unwrap();
+    std::fs::write(cache.join("eid.git/notes.txt"), "mine").unwrap();
+    let output = national_build(
+        &sources,
+        &nation.out("cached"),
+        &[
+            "--allow-moving-revisions",
+            "--cache",
+            cache.to_str().unwrap(),
+        ],
+    );
+    assert!(output.status.success(), "{output:?}");
+    let manifest = json(&nation.out("cached").join("manifest.json"));
+    assert!(
+        manifest["sources"][0]["failed"]
+            .as_str()
+            .unwrap()
+            .contains("not a repository Candor fetched"),
+        "{manifest}"
+    );
+    assert!(
+        manifest["sources"][0].get("commit").is_none(),
+        "nothing of it was published"
+    );
+    assert_eq!(read(&cache.join("eid.git/notes.txt")), "mine");
+    assert_eq!(std::fs::read_dir(cache.join("eid.git")).unwrap().count(), 1);
 
     std::fs::write(
         &sources,
@@ -367,4 +406,28 @@ fn moving_revisions_and_bad_sources_files_are_refused_with_what_to_do() {
         stderr.contains("candor.national.yaml:3:") && stderr.contains("not a source name"),
         "{stderr}"
     );
+
+    // The site settings get candor.yaml's checks; addresses with credentials, and addresses
+    // that are not fetched, are refused where they are written.
+    std::fs::write(
+        &sources,
+        "site: {title: T, base_url: https://x.example/, languages: [\"../../x\"]}\nsources:\n  - {name: a, git: \"https://user:secret@git.example.org/a.git\", revision: y}\n  - {name: b, git: \"git@git.example.org:b.git\", revision: y}\n",
+    )
+    .unwrap();
+    let output = national_build(&sources, &nation.out("bad"), &[]);
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(!output.status.success());
+    assert!(
+        stderr.contains("candor.national.yaml:1:"),
+        "the language code: {stderr}"
+    );
+    assert!(
+        stderr.contains("candor.national.yaml:3:") && stderr.contains("user name or password"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("candor.national.yaml:4:") && stderr.contains("ssh address"),
+        "{stderr}"
+    );
+    assert!(!nation.out("bad").exists() && !nation.folder.path().join("x").exists());
 }

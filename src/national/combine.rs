@@ -5,9 +5,13 @@
 use std::collections::{BTreeMap, HashMap};
 
 use crate::check::{CheckedReport, Run};
-use crate::config::{ConfigFile, DeadlinesFile, PolicyFile, SeverityPolicyFile, Thresholds};
+use crate::config::{
+    AvailabilityPolicyFile, ConfigFile, DeadlinesFile, Policy, PolicyFile, SeverityPolicyFile,
+    Thresholds,
+};
 use crate::diag::Level;
 use crate::history::{History, Revision};
+use crate::model::Text;
 use crate::timeliness::PublicationTimes;
 
 use super::sources::{NationalFile, SourceEntry};
@@ -22,27 +26,44 @@ pub fn namespaced_file(source: &str, file: &str) -> String {
     format!("sources/{source}/{file}")
 }
 
-/// A source's candor.yaml with the national floor applied: rule levels raised to the
-/// national ones, deadlines no longer than the national ones, severity thresholds no higher.
-/// Its input limits are the built-in ones: a source cannot raise what protects the
-/// national build from oversized files.
+/// A source's candor.yaml with the national floor applied: every rule at least at its
+/// national level (the level the sources file names, else the built-in one), deadlines no
+/// longer and severity thresholds no higher than the national ones (those the sources file
+/// sets, else the built-in ones). Its input limits are the built-in ones: a source cannot
+/// raise what protects the national build from oversized files.
 pub fn with_floor(own: &ConfigFile, national: &NationalFile) -> ConfigFile {
     let mut config = own.clone();
     config.limits = Default::default();
-    for (code, floor) in &national.rules {
-        let level = config.rules.entry(code.clone()).or_insert(*floor);
-        if *level < *floor {
-            *level = *floor;
+    for rule in crate::diag::RULES {
+        if !rule.code.is_configurable() {
+            continue;
+        }
+        let floor = national
+            .rules
+            .get(rule.code_str)
+            .copied()
+            .unwrap_or(rule.default_level);
+        let level = config
+            .rules
+            .get(rule.code_str)
+            .copied()
+            .unwrap_or(rule.default_level);
+        if level < floor || config.rules.contains_key(rule.code_str) {
+            config
+                .rules
+                .insert(rule.code_str.to_owned(), level.max(floor));
         }
     }
     config.policy = policy_floor(&own.policy, &national.policy);
     config
 }
 
+/// The stricter of a source's policy and the national one, value by value; a value neither
+/// sets is the built-in default, which the source cannot relax either.
 fn policy_floor(own: &PolicyFile, floor: &PolicyFile) -> PolicyFile {
-    let lower = |a: Option<u32>, b: Option<u32>| match (a, b) {
-        (Some(a), Some(b)) => Some(a.min(b)),
-        (a, b) => a.or(b),
+    let defaults = Policy::default();
+    let lower = |a: Option<u32>, b: Option<u32>, default: u32| {
+        Some(a.unwrap_or(default).min(b.unwrap_or(default)))
     };
     let own_deadlines = own.deadlines.clone().unwrap_or_default();
     let floor_deadlines = floor.deadlines.clone().unwrap_or_default();
@@ -50,16 +71,22 @@ fn policy_floor(own: &PolicyFile, floor: &PolicyFile) -> PolicyFile {
         preliminary_hours: lower(
             own_deadlines.preliminary_hours,
             floor_deadlines.preliminary_hours,
+            defaults.preliminary_hours,
         ),
-        final_days: lower(own_deadlines.final_days, floor_deadlines.final_days),
+        final_days: lower(
+            own_deadlines.final_days,
+            floor_deadlines.final_days,
+            defaults.final_days,
+        ),
         first_statement_minutes: lower(
             own_deadlines.first_statement_minutes,
             floor_deadlines.first_statement_minutes,
+            defaults.first_statement_minutes,
         ),
-        // An agency's adoption date cannot exempt what the nation holds it to; the later of
-        // the two exempts less.
+        // Incidents detected before `apply_from` are exempt, so the earlier date exempts
+        // less; without a date on both sides, nothing is exempt.
         apply_from: match (own_deadlines.apply_from, floor_deadlines.apply_from) {
-            (Some(a), Some(b)) => Some(a.max(b)),
+            (Some(a), Some(b)) => Some(a.min(b)),
             _ => None,
         },
     };
@@ -80,28 +107,32 @@ fn policy_floor(own: &PolicyFile, floor: &PolicyFile) -> PolicyFile {
             },
         })
     };
+    // A partial outage weighs at least as much as the nation says against availability.
+    let weight = |policy: &PolicyFile| {
+        policy
+            .availability
+            .as_ref()
+            .and_then(|a| a.partial_weight)
+            .unwrap_or(defaults.partial_weight)
+    };
     PolicyFile {
         severity: Some(SeverityPolicyFile {
             critical: thresholds(
                 own_severity.critical,
                 floor_severity.critical,
-                crate::config::DEFAULT_CRITICAL,
+                defaults.critical,
             ),
-            major: thresholds(
-                own_severity.major,
-                floor_severity.major,
-                crate::config::DEFAULT_MAJOR,
-            ),
+            major: thresholds(own_severity.major, floor_severity.major, defaults.major),
         }),
         deadlines: Some(deadlines),
-        recurrence_days: match (own.recurrence_days, floor.recurrence_days) {
-            (Some(a), Some(b)) => Some(a.max(b)),
-            (a, b) => a.or(b),
-        },
-        availability: own
-            .availability
-            .clone()
-            .or_else(|| floor.availability.clone()),
+        recurrence_days: Some(
+            own.recurrence_days
+                .unwrap_or(defaults.recurrence_days)
+                .max(floor.recurrence_days.unwrap_or(defaults.recurrence_days)),
+        ),
+        availability: Some(AvailabilityPolicyFile {
+            partial_weight: Some(weight(own).max(weight(floor))),
+        }),
     }
 }
 
@@ -116,12 +147,24 @@ pub fn national_config(
     let mut notes = Vec::new();
     let mut organisations = BTreeMap::new();
     let mut services = BTreeMap::new();
+    // Every name says which source it comes from, so that no agency's repository can pass
+    // its reports off as another's by using the same name.
+    let mut names: BTreeMap<String, Vec<String>> = BTreeMap::new();
     for (entry, config) in sources {
         for (key, organisation) in &config.organisations {
-            organisations.insert(namespaced(&entry.name, key), organisation.clone());
+            for (_, name) in organisation.name.variants("") {
+                let sources = names.entry(name.to_owned()).or_default();
+                if !sources.contains(&entry.name) {
+                    sources.push(entry.name.clone());
+                }
+            }
+            let mut organisation = organisation.clone();
+            organisation.name = with_source(&organisation.name, &entry.name);
+            organisations.insert(namespaced(&entry.name, key), organisation);
         }
         for (key, service) in &config.services {
             let mut service = service.clone();
+            service.name = with_source(&service.name, &entry.name);
             service.organisation = namespaced(&entry.name, &service.organisation);
             service.depends_on = service
                 .depends_on
@@ -157,6 +200,14 @@ pub fn national_config(
             }
         }
     }
+    for (name, sources) in names {
+        if sources.len() > 1 {
+            notes.push(format!(
+                "the organisation name `{name}` is used by the sources {}; the site tells them apart by their source names",
+                sources.join(", ")
+            ));
+        }
+    }
     let config = ConfigFile {
         site: national.site.clone(),
         organisations,
@@ -170,6 +221,18 @@ pub fn national_config(
         limits: Default::default(),
     };
     (config, notes)
+}
+
+/// A name with its source after it: "Agency for Digital Identity (adi)".
+fn with_source(name: &Text, source: &str) -> Text {
+    match name {
+        Text::Plain(text) => Text::Plain(format!("{text} ({source})")),
+        Text::Localized(map) => Text::Localized(
+            map.iter()
+                .map(|(language, text)| (language.to_owned(), format!("{text} ({source})")))
+                .collect(),
+        ),
+    }
 }
 
 /// Put one source's checked reports and findings in its namespace.
@@ -257,6 +320,39 @@ mod tests {
             with_floor(&raised, &national).limits.max_reports,
             None,
             "a source cannot raise the limits"
+        );
+    }
+
+    #[test]
+    fn what_the_sources_file_leaves_out_is_floored_at_the_defaults() {
+        let national = national(
+            "site: {title: T, base_url: https://x.example/, languages: [en]}\npolicy: {deadlines: {apply_from: 2020-01-01}}\nsources: [{name: a, git: ../a, revision: main}]\n",
+        );
+        let own = config(
+            "site: {title: A, base_url: https://a.example/, languages: [en]}\norganisations: {}\nservices: {}\nrules: {A019: allow, A016: deny}\npolicy: {deadlines: {preliminary_hours: 100000, apply_from: 2099-01-01}, recurrence_days: 1, availability: {partial_weight: 0}}\n",
+        );
+        let floored = with_floor(&own, &national);
+        assert_eq!(
+            floored.rules["A019"],
+            Level::Warn,
+            "not below its built-in level"
+        );
+        assert_eq!(
+            floored.rules["A016"],
+            Level::Deny,
+            "a stricter source stays stricter"
+        );
+        let deadlines = floored.policy.deadlines.unwrap();
+        assert_eq!(deadlines.preliminary_hours, Some(24));
+        assert_eq!(
+            deadlines.apply_from,
+            "2020-01-01".parse().ok(),
+            "the earlier date exempts less"
+        );
+        assert_eq!(floored.policy.recurrence_days, Some(180));
+        assert_eq!(
+            floored.policy.availability.unwrap().partial_weight,
+            Some(crate::config::DEFAULT_PARTIAL_WEIGHT)
         );
     }
 }

@@ -117,6 +117,21 @@ pub fn build(
     };
     std::fs::create_dir_all(&fetch_options.cache)
         .with_context(|| format!("cannot create the cache {}", fetch_options.cache.display()))?;
+    if !options.allow_moving_revisions {
+        let moving: Vec<String> = national
+            .sources
+            .iter()
+            .filter(|entry| !sources::is_commit_id(&entry.revision))
+            .map(|entry| format!("  {}: `{}`", entry.name, entry.revision))
+            .collect();
+        if !moving.is_empty() {
+            anyhow::bail!(
+                "{}: these sources are not pinned to a full 40-digit commit id, so a rebuild could read something else:\n{}\npin each to a commit (git rev-parse BRANCH), or pass --allow-moving-revisions",
+                options.sources_file.display(),
+                moving.join("\n")
+            );
+        }
+    }
     let last_published = last_published(&options.build.out);
 
     let total = national.sources.len();
@@ -158,11 +173,11 @@ pub fn build(
         let mut record = SourceRecord {
             name: entry.name.clone(),
             git: entry.git.clone(),
-            commit,
             ..SourceRecord::default()
         };
         match outcome {
             Ok(source) => {
+                record.commit = commit;
                 record.reports = source
                     .run
                     .analyses
@@ -173,7 +188,11 @@ pub fn build(
                 read.push(ReadSource { index, ..source });
             }
             Err(reason) => {
-                record.failed = Some(reason);
+                // The manifest's `commit` is what was published; the commit tried is in the reason.
+                record.failed = Some(match commit {
+                    Some(commit) => format!("at commit {commit}: {reason}"),
+                    None => reason,
+                });
                 record.last_published = last_published.get(&entry.name).cloned();
             }
         }

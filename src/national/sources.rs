@@ -65,6 +65,38 @@ pub(crate) fn is_source_name(name: &str) -> bool {
         })
 }
 
+/// Refuse addresses Candor does not fetch, and addresses with a user name or password (the
+/// address is published on the sources page and in the manifest).
+fn check_address(git: &str) -> Result<(), String> {
+    let scheme = git.split_once("://").map(|(scheme, _)| scheme);
+    match scheme {
+        Some("https") => {
+            let authority = git["https://".len()..]
+                .split('/')
+                .next()
+                .unwrap_or_default();
+            if authority.contains('@') {
+                return Err(format!(
+                    "`{git}` holds a user name or password, which would be published with the address; give the credentials to git (a credential helper), not to the sources file"
+                ));
+            }
+            Ok(())
+        }
+        Some("file") => Ok(()),
+        Some(other) => Err(format!(
+            "`{other}://` addresses are not fetched; use https://, file:// or a local path"
+        )),
+        None if git.contains('@')
+            && git.split('/').next().is_some_and(|head| head.contains(':')) =>
+        {
+            Err(format!(
+                "`{git}` is an ssh address, which is not fetched; use https://, file:// or a local path"
+            ))
+        }
+        None => Ok(()),
+    }
+}
+
 /// Whether `revision` is a full commit id.
 pub(crate) fn is_commit_id(revision: &str) -> bool {
     revision.len() == 40 && revision.bytes().all(|b| b.is_ascii_hexdigit())
@@ -114,6 +146,33 @@ pub fn parse(bytes: &[u8]) -> Result<NationalFile, Vec<String>> {
             )]);
         }
     };
+    // The site, policy and rules must pass every check candor.yaml's do (language codes,
+    // addresses, thresholds), at their places in this file.
+    let json = root.to_json();
+    let probe = serde_json::json!({
+        "site": json["site"],
+        "policy": json.get("policy").cloned().unwrap_or_else(|| serde_json::json!({})),
+        "rules": json.get("rules").cloned().unwrap_or_else(|| serde_json::json!({})),
+        "organisations": {},
+        "services": {},
+    });
+    match crate::validate::SchemaValidator::new() {
+        Ok(validator) => {
+            let bytes = serde_json::to_vec(&probe).unwrap_or_default();
+            let loaded = crate::check::load_config(&bytes, &validator);
+            for finding in loaded.findings.iter().filter(|f| f.is_deny()) {
+                let position = root.position_of(&finding.path);
+                problems.push(format!(
+                    "{}:{}: {} ({})",
+                    position.line,
+                    position.column,
+                    finding.message.trim_end_matches('.'),
+                    finding.path
+                ));
+            }
+        }
+        Err(error) => problems.push(format!("cannot check the site settings: {error:#}")),
+    }
     for code in file.rules.keys() {
         if !crate::diag::RULES.iter().any(|rule| rule.code_str == code) {
             let position = root.position_of(&format!("/rules/{code}"));
@@ -132,6 +191,10 @@ pub fn parse(bytes: &[u8]) -> Result<NationalFile, Vec<String>> {
                 "{at}: `{}` is not a source name: lowercase letters and digits, words joined by single hyphens",
                 source.name
             ));
+        }
+        if let Err(problem) = check_address(&source.git) {
+            let position = root.position_of(&format!("/sources/{index}/git"));
+            problems.push(format!("{}:{}: {problem}", position.line, position.column));
         }
         if !seen.insert(source.name.clone()) {
             problems.push(format!(

@@ -1,9 +1,13 @@
 //! Time rules: the incident's times in order (T001), no event before the start (T002), and no
-//! time in the future (T003).
+//! time in the future or before 1970 (T003).
 
-use chrono::{DateTime, FixedOffset, Utc};
+use chrono::{DateTime, Datelike, FixedOffset, Utc};
 
 use super::{Code, Context, Emitter, Subject};
+
+/// Times before this year are typos (0202 for 2026): no digital service failed earlier, and
+/// a site would otherwise draw every year since.
+const EARLIEST_YEAR: i32 = 1970;
 
 pub(super) fn check(subject: &Subject<'_>, context: &Context<'_>, out: &mut Emitter<'_>) {
     let incident = subject.incident;
@@ -96,7 +100,14 @@ pub(super) fn check(subject: &Subject<'_>, context: &Context<'_>, out: &mut Emit
         }
     }
     for (pointer, time) in times {
-        if time.with_timezone(&Utc) > context.today {
+        if time.year() < EARLIEST_YEAR {
+            out.at(
+                Code::T003,
+                &pointer,
+                format!("{time} is before {EARLIEST_YEAR}, earlier than any digital service"),
+                "check the year: a year such as 0202 is a typo for 2026",
+            );
+        } else if time.with_timezone(&Utc) > context.today {
             out.at(
                 Code::T003,
                 &pointer,

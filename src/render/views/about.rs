@@ -147,7 +147,16 @@ pub(crate) fn about(model: &Model<'_>, l: &Localizer<'_>) -> AboutView {
         national: (!model.sources.is_empty()).then(|| {
             strings
                 .get("about.source_national")
-                .replace("{count}", &model.sources.len().to_string())
+                .replace(
+                    "{count}",
+                    &model
+                        .sources
+                        .iter()
+                        .filter(|s| s.failed.is_none())
+                        .count()
+                        .to_string(),
+                )
+                .replace("{total}", &model.sources.len().to_string())
         }),
         reports: model.reports.len(),
     }
