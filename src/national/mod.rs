@@ -291,8 +291,11 @@ fn read_source(
     national: &NationalFile,
     options: &BuildOptions,
 ) -> Result<ReadSource, String> {
+    // Messages name the source as the sources file does, never the cache's folder on this
+    // machine (they are published on the sources page).
+    let cache = fetched.repository.display().to_string();
     let tree = GitTree::open(&fetched.repository, &fetched.commit.to_string())
-        .map_err(|e| format!("{e:#}"))?;
+        .map_err(|e| format!("{e:#}").replace(&cache, &entry.git))?;
     let source = Source::Git(tree);
     let bytes = source
         .read(source::CONFIG_FILE, Limits::default().max_file_bytes)
