@@ -152,8 +152,8 @@ pub fn national_config(
     let mut names: BTreeMap<String, Vec<String>> = BTreeMap::new();
     for (entry, config) in sources {
         for (key, organisation) in &config.organisations {
-            for (_, name) in organisation.name.variants("") {
-                let sources = names.entry(name.to_owned()).or_default();
+            if let Some((_, name)) = organisation.name.variants("").first() {
+                let sources = names.entry((*name).to_owned()).or_default();
                 if !sources.contains(&entry.name) {
                     sources.push(entry.name.clone());
                 }
@@ -202,9 +202,14 @@ pub fn national_config(
     }
     for (name, sources) in names {
         if sources.len() > 1 {
+            let named = match sources.len() {
+                count if count > 4 => {
+                    format!("{} and {} more", sources[..3].join(", "), count - 3)
+                }
+                _ => sources.join(", "),
+            };
             notes.push(format!(
-                "the organisation name `{name}` is used by the sources {}; the site tells them apart by their source names",
-                sources.join(", ")
+                "the organisation name `{name}` is used by the sources {named}; the site tells them apart by their source names"
             ));
         }
     }
