@@ -389,17 +389,7 @@ fn init(args: InitArgs) -> anyhow::Result<ExitCode> {
 
 fn import(args: ImportArgs) -> anyhow::Result<ExitCode> {
     use candor::import::{self, Refusal};
-    let cwd = std::env::current_dir().context("cannot read the current folder")?;
-    let tree = match &args.repo {
-        Some(repo) => WorkTree::open(repo)?,
-        None => WorkTree::discover(&cwd)?,
-    };
-    let validator = candor::validate::SchemaValidator::new()?;
-    let bytes = tree.read(candor::source::CONFIG_FILE, 1024 * 1024)?;
-    let loaded = candor::check::load_config(&bytes, &validator);
-    if !loaded.references_known {
-        anyhow::bail!("candor.yaml has errors; run `candor check` and fix them first");
-    }
+    let (tree, config) = repository_to_write(args.repo.as_deref())?;
     let refuse = |refusal: Refusal| -> anyhow::Result<ExitCode> {
         let _ = writeln!(std::io::stderr(), "error: {refusal}");
         Ok(ExitCode::from(2))
@@ -424,12 +414,12 @@ fn import(args: ImportArgs) -> anyhow::Result<ExitCode> {
         include_maintenance: args.include_maintenance,
         language: args
             .language
-            .unwrap_or_else(|| loaded.config.default_language().to_owned()),
+            .unwrap_or_else(|| config.default_language().to_owned()),
         dry_run: args.dry_run,
         merge_window: args.merge_window,
         update: args.update,
     };
-    let outcome = match import::run(&tree, &loaded.config, &options) {
+    let outcome = match import::run(&tree, &config, &options) {
         Ok(outcome) => outcome,
         Err(refusal) => return refuse(refusal),
     };
@@ -501,11 +491,16 @@ fn import(args: ImportArgs) -> anyhow::Result<ExitCode> {
     )
 }
 
-fn new_report(args: NewArgs) -> anyhow::Result<ExitCode> {
-    let cwd = std::env::current_dir().context("cannot read the current folder")?;
-    let tree = match &args.repo {
+/// The reports repository a command writes into (`--repo`, or the one containing the current
+/// folder), with its candor.yaml, which must be free of errors first.
+fn repository_to_write(
+    repo: Option<&std::path::Path>,
+) -> anyhow::Result<(WorkTree, candor::config::Config)> {
+    let tree = match repo {
         Some(repo) => WorkTree::open(repo)?,
-        None => WorkTree::discover(&cwd)?,
+        None => {
+            WorkTree::discover(&std::env::current_dir().context("cannot read the current folder")?)?
+        }
     };
     let validator = candor::validate::SchemaValidator::new()?;
     let bytes = tree.read(candor::source::CONFIG_FILE, 1024 * 1024)?;
@@ -513,6 +508,11 @@ fn new_report(args: NewArgs) -> anyhow::Result<ExitCode> {
     if !loaded.references_known {
         anyhow::bail!("candor.yaml has errors; run `candor check` and fix them first");
     }
+    Ok((tree, loaded.config))
+}
+
+fn new_report(args: NewArgs) -> anyhow::Result<ExitCode> {
+    let (tree, config) = repository_to_write(args.repo.as_deref())?;
     let started_at = match &args.started {
         Some(text) => chrono::DateTime::parse_from_rfc3339(text).with_context(|| {
             format!(
@@ -536,7 +536,7 @@ fn new_report(args: NewArgs) -> anyhow::Result<ExitCode> {
         started_at,
     };
     let (id, path) = candor::scaffold::new_report_path(&report)?;
-    let text = candor::scaffold::new_report_text(&loaded.config, &report, &id)?;
+    let text = candor::scaffold::new_report_text(&config, &report, &id)?;
     candor::scaffold::create_new(&tree.root().join(&path), &text)?;
     emit(&format!(
         "created {path}\nfill it in, run `candor check {path}`, and commit it; it is a draft until you set `status: preliminary`\n"

@@ -35,6 +35,16 @@ pub struct Manifest {
     pub files: BTreeMap<String, String>,
 }
 
+impl Manifest {
+    /// The manifest of the site Candor built in `out`, if there is one.
+    pub fn read(out: &Path) -> Option<Manifest> {
+        fs::read(out.join(MANIFEST))
+            .ok()
+            .and_then(|bytes| serde_json::from_slice(&bytes).ok())
+            .filter(|m: &Manifest| m.generator.starts_with("candor"))
+    }
+}
+
 /// One source repository of a national site, as the manifest records it.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct SourceRecord {
@@ -401,11 +411,7 @@ pub fn guard(out: &Path) -> anyhow::Result<()> {
     }
     // The manifest first: a folder without one is refused at once, however many files it
     // holds (`--out $HOME` must not take a walk of the whole home folder to refuse).
-    let manifest: Option<Manifest> = fs::read(out.join(MANIFEST))
-        .ok()
-        .and_then(|bytes| serde_json::from_slice(&bytes).ok())
-        .filter(|m: &Manifest| m.generator.starts_with("candor"));
-    let Some(manifest) = manifest else {
+    let Some(manifest) = Manifest::read(out) else {
         let empty = fs::read_dir(out)
             .with_context(|| format!("cannot read {}", out.display()))?
             .next()

@@ -186,6 +186,31 @@ pub(crate) struct Parsed {
     pub problems: Vec<Problem>,
 }
 
+impl Parsed {
+    /// Read each JSON record as a `T` (a `kind` of incident, for messages) and convert it;
+    /// a record that is not one, or does not convert, is a problem at its place.
+    pub(crate) fn convert_each<T: serde::de::DeserializeOwned>(
+        &mut self,
+        values: Vec<serde_json::Value>,
+        location: impl Fn(usize) -> String,
+        kind: &str,
+        convert: impl Fn(T, &str) -> Result<SourceIncident, Problem>,
+    ) {
+        for (index, value) in values.into_iter().enumerate() {
+            let location = location(index);
+            match serde_json::from_value::<T>(value) {
+                Ok(record) => match convert(record, &location) {
+                    Ok(incident) => self.incidents.push(incident),
+                    Err(problem) => self.problems.push(problem),
+                },
+                Err(error) => self
+                    .problems
+                    .push(Problem::new(&location, format!("not a {kind}: {error}"))),
+            }
+        }
+    }
+}
+
 /// The result of an import.
 #[derive(Debug, Default)]
 pub struct Outcome {

@@ -108,19 +108,12 @@ pub(super) fn read(file: &str, bytes: &[u8], zone: Option<Tz>) -> Parsed {
         ));
         return parsed;
     }
-    for (index, value) in values.into_iter().enumerate() {
-        let location = format!("{file}: incidents[{index}]");
-        match serde_json::from_value::<Incident>(value) {
-            Ok(incident) => match convert(incident, &location, zone) {
-                Ok(incident) => parsed.incidents.push(incident),
-                Err(problem) => parsed.problems.push(problem),
-            },
-            Err(error) => parsed.problems.push(Problem::new(
-                &location,
-                format!("not a Statuspage incident: {error}"),
-            )),
-        }
-    }
+    parsed.convert_each(
+        values,
+        |index| format!("{file}: incidents[{index}]"),
+        "Statuspage incident",
+        |incident: Incident, location| convert(incident, location, zone),
+    );
     parsed
 }
 

@@ -151,6 +151,7 @@ pub fn build(
     progress.phase(&format!("Checking {total} sources"));
     // Sources are read side by side; each check spreads over the cores as well.
     let done = AtomicUsize::new(0);
+    let validator = crate::validate::SchemaValidator::new()?;
     let outcomes: Vec<(Option<String>, Result<ReadSource, String>)> = national
         .sources
         .par_iter()
@@ -159,7 +160,7 @@ pub fn build(
             let outcome = match fetched {
                 Ok(fetched) => (
                     Some(fetched.commit.to_string()),
-                    read_source(entry, &fetched, &national, &options.build),
+                    read_source(entry, &fetched, &national, &validator, &options.build),
                 ),
                 Err(reason) => (None, Err(reason)),
             };
@@ -168,7 +169,8 @@ pub fn build(
         })
         .collect();
     let mut records = Vec::with_capacity(total);
-    let mut read: Vec<ReadSource> = Vec::new();
+    // Each source read, with its place in the sources file.
+    let mut read: Vec<(usize, ReadSource)> = Vec::new();
     for (index, (entry, (commit, outcome))) in national.sources.iter().zip(outcomes).enumerate() {
         let mut record = SourceRecord {
             name: entry.name.clone(),
@@ -185,7 +187,7 @@ pub fn build(
                     .filter_map(|a| a.report.as_deref())
                     .filter(|r| r.incident.is_published())
                     .count();
-                read.push(ReadSource { index, ..source });
+                read.push((index, source));
             }
             Err(reason) => {
                 // The manifest's `commit` is what was published; the commit tried is in the reason.
@@ -212,7 +214,7 @@ pub fn build(
 
     let own_configs: Vec<(&SourceEntry, &ConfigFile)> = read
         .iter()
-        .map(|source| (&national.sources[source.index], &source.own_config))
+        .map(|(index, source)| (&national.sources[*index], &source.own_config))
         .collect();
     let (config_file, notes) = combine::national_config(&national, &own_configs);
     let config = Config::from_file(config_file);
@@ -222,13 +224,12 @@ pub fn build(
     let mut commits = 0;
     let mut drafts = 0;
     let mut runs = Vec::with_capacity(read.len());
-    for source in read {
-        commits += source.history.commits;
+    for (index, source) in read {
+        commits += source.commits;
         drafts += source.drafts;
-        let (history, times) = (source.history, source.publications);
-        revisions.extend(history.into_revisions());
-        publications.extend(times);
-        runs.push((source.index, source.run));
+        revisions.extend(source.revisions);
+        publications.extend(source.publications);
+        runs.push((index, source.run));
     }
     let reports = runs
         .iter()
@@ -273,13 +274,14 @@ pub fn build(
 
 /// One source read and checked, in its namespace.
 struct ReadSource {
-    /// Its place in the sources file.
-    index: usize,
     /// Its own candor.yaml (organisations and services for the national configuration).
     own_config: ConfigFile,
     run: Run,
-    history: History,
+    /// Each report's revisions, by namespaced id.
+    revisions: HashMap<String, Vec<Revision>>,
     publications: HashMap<String, PublicationTimes>,
+    /// Commits walked for the history.
+    commits: usize,
     drafts: usize,
 }
 
@@ -289,6 +291,7 @@ fn read_source(
     entry: &SourceEntry,
     fetched: &fetch::Fetched,
     national: &NationalFile,
+    validator: &crate::validate::SchemaValidator,
     options: &BuildOptions,
 ) -> Result<ReadSource, String> {
     // Messages name the source as the sources file does, never the cache's folder on this
@@ -300,7 +303,7 @@ fn read_source(
     let bytes = source
         .read(source::CONFIG_FILE, Limits::default().max_file_bytes)
         .map_err(|e| format!("{e:#}"))?;
-    let own_config = parse_config(&bytes)?;
+    let own_config = parse_config(&bytes, validator)?;
     let floored = combine::with_floor(&own_config, national);
     let floored_bytes = serde_json::to_vec_pretty(&floored)
         .map_err(|e| format!("cannot apply the national floor: {e}"))?;
@@ -321,19 +324,21 @@ fn read_source(
     let (revisions, publications) =
         combine::namespace_history(&entry.name, prepared.history, prepared.publications);
     Ok(ReadSource {
-        index: 0,
         own_config,
         run,
-        history: History::with_commits(revisions, prepared.commits),
+        revisions,
         publications,
+        commits: prepared.commits,
         drafts: prepared.drafts,
     })
 }
 
 /// A source's candor.yaml, or why it is not valid.
-fn parse_config(bytes: &[u8]) -> Result<ConfigFile, String> {
-    let validator = crate::validate::SchemaValidator::new().map_err(|e| format!("{e:#}"))?;
-    let loaded = crate::check::load_config(bytes, &validator);
+fn parse_config(
+    bytes: &[u8],
+    validator: &crate::validate::SchemaValidator,
+) -> Result<ConfigFile, String> {
+    let loaded = crate::check::load_config(bytes, validator);
     if let Some(finding) = loaded.findings.iter().find(|f| f.is_deny()) {
         return Err(format!(
             "its candor.yaml is not valid: {} at {}: {}",
@@ -350,10 +355,7 @@ fn parse_config(bytes: &[u8]) -> Result<ConfigFile, String> {
 
 /// The commit each source was last published from, by the site already in `out`.
 fn last_published(out: &Path) -> HashMap<String, String> {
-    let Ok(bytes) = std::fs::read(out.join("manifest.json")) else {
-        return HashMap::new();
-    };
-    let Ok(manifest) = serde_json::from_slice::<Manifest>(&bytes) else {
+    let Some(manifest) = Manifest::read(out) else {
         return HashMap::new();
     };
     manifest
