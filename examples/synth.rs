@@ -596,6 +596,9 @@ fn skeleton(
             dependent_services: Vec::new(),
             financial_loss_eur: None,
             data_compromised: None,
+            data: None,
+            costs: None,
+            cross_border: None,
             share: None,
             services: Vec::new(),
             description: None,
@@ -612,6 +615,9 @@ fn skeleton(
         change_note: None,
         estimated: Vec::new(),
         source: None,
+        classified_at: None,
+        business_continuity_activated: None,
+        notifications: Vec::new(),
     }
 }
 

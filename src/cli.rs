@@ -31,6 +31,8 @@ pub enum Command {
     Serve(ServeArgs),
     /// Turn a status page's incident history into draft reports (files only, no network).
     Import(ImportArgs),
+    /// Print a report's content for a regulator (NIS2 or DORA), stage by stage; sends nothing.
+    Export(ExportArgs),
     /// Print shell completions (bash, zsh, fish, elvish, powershell).
     Completions {
         /// The shell.
@@ -157,6 +159,75 @@ pub struct NewArgs {
     /// The reports repository (default: the folder with candor.yaml at or above the current one).
     #[arg(long, value_name = "DIR")]
     pub repo: Option<PathBuf>,
+}
+
+/// Arguments of `candor export`.
+#[derive(Debug, Args)]
+pub struct ExportArgs {
+    /// The regime: `nis2` (Directive (EU) 2022/2555 Art. 23) or `dora` (Regulation (EU)
+    /// 2022/2554 Art. 19).
+    #[arg(value_enum)]
+    pub regime: RegimeArg,
+    /// The report's id (its file name without `.yaml`).
+    #[arg(value_name = "REPORT_ID")]
+    pub report: String,
+    /// The stage: `early-warning`, `notification` or `final` under NIS2; `initial`,
+    /// `intermediate` or `final` under DORA.
+    #[arg(long, value_enum, required_unless_present = "classify")]
+    pub stage: Option<StageArg>,
+    /// Show whether the incident meets the regime's thresholds, and which criteria fired,
+    /// instead of a stage's content.
+    #[arg(long, conflicts_with = "stage")]
+    pub classify: bool,
+    /// How to print it.
+    #[arg(long, value_enum, default_value_t = ExportFormat::Json)]
+    pub format: ExportFormat,
+    /// A YAML file with the fields that are never published (contact people, indicators of
+    /// compromise, the attacker's techniques). Keep it outside the reports repository.
+    #[arg(long, value_name = "FILE")]
+    pub private: Option<PathBuf>,
+    /// The language of texts (default: the report's own language).
+    #[arg(long, value_name = "LANG")]
+    pub language: Option<String>,
+    /// Compute time limits as of the start of this day (YYYY-MM-DD, 00:00 UTC) instead of now.
+    #[arg(long, value_name = "DATE", value_parser = parse_day)]
+    pub today: Option<NaiveDate>,
+    /// The reports repository (default: the one containing the current folder).
+    #[arg(long, value_name = "DIR")]
+    pub repo: Option<PathBuf>,
+}
+
+/// A notification regime on the command line.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum RegimeArg {
+    /// NIS2.
+    Nis2,
+    /// DORA.
+    Dora,
+}
+
+/// A notification stage on the command line.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum StageArg {
+    /// NIS2: the early warning (24 hours).
+    EarlyWarning,
+    /// NIS2: the incident notification (72 hours).
+    Notification,
+    /// DORA: the initial notification.
+    Initial,
+    /// DORA: the intermediate report.
+    Intermediate,
+    /// Both: the final report.
+    Final,
+}
+
+/// How `candor export` prints.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum ExportFormat {
+    /// JSON, keyed by the regulation's field numbers.
+    Json,
+    /// Markdown, for a person to read and paste from.
+    Markdown,
 }
 
 /// Arguments of `candor import`.

@@ -79,6 +79,29 @@ pub struct OrganisationFile {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[schemars(url)]
     pub url: Option<String>,
+    /// What kind of entity it is under the regimes it declares, in kebab-case: under NIS2
+    /// e.g. `public-administration`, `trust-service-provider` or
+    /// `cloud-computing-service-provider` (the last two have their own significance
+    /// thresholds); under DORA the type of financial entity, e.g. `credit-institution`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(regex(pattern = "^[a-z][a-z0-9-]{1,79}$"))]
+    pub entity_type: Option<String>,
+    /// The member state it is established in, as a two-letter code such as `DK`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(regex(pattern = "^[A-Z]{2}$"))]
+    pub member_state: Option<String>,
+    /// Its Legal Entity Identifier (20 characters, ISO 17442), which DORA reports identify it by.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(regex(pattern = "^[A-Z0-9]{18}[0-9]{2}$"))]
+    pub lei: Option<String>,
+    /// The notification regimes it falls under: `nis2`, `dora`. Rules A025 and A026 apply
+    /// only to the reports of an organisation that declares a regime.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub regimes: Vec<crate::model::Regime>,
+    /// Show on each public report page when which regulator was notified (from the report's
+    /// `notifications` log). Off by default.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub publish_notifications: Option<bool>,
 }
 
 /// A public digital service.
@@ -96,6 +119,15 @@ pub struct ServiceFile {
     /// Keys of services this one depends on.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub depends_on: Vec<String>,
+    /// Whether the service supports a critical or important function (DORA RTS 2024/1772
+    /// Art. 6), or is an essential service under NIS2.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub critical: Option<bool>,
+    /// How many people use the service in all, so that a regulator export can give the share
+    /// affected (DORA ITS 2025/302 field 3.5).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(range(min = 1))]
+    pub users_total: Option<u64>,
 }
 
 /// Thresholds and deadlines.

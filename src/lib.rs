@@ -26,6 +26,7 @@ pub mod load;
 pub mod model;
 pub mod national;
 pub mod publish;
+pub mod regulator;
 pub mod render;
 pub mod report;
 mod rules;

@@ -11,8 +11,8 @@ use clap::{CommandFactory, Parser};
 
 use candor::build::{self, BuildOptions};
 use candor::cli::{
-    BuildArgs, CheckArgs, Cli, Command, ImportArgs, ImportFormatArg, InitArgs, NewArgs,
-    RulesFormat, ServeArgs, SeverityArg,
+    BuildArgs, CheckArgs, Cli, Command, ExportArgs, ExportFormat, ImportArgs, ImportFormatArg,
+    InitArgs, NewArgs, RulesFormat, ServeArgs, SeverityArg,
 };
 use candor::diag::Code;
 use candor::report::{self, Format, HumanStyle};
@@ -38,6 +38,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::New(args) => new_report(args),
         Command::Serve(args) => serve(args),
         Command::Import(args) => import(args),
+        Command::Export(args) => export(args),
         Command::Completions { shell } => {
             let mut command = Cli::command();
             let mut text = Vec::new();
@@ -385,6 +386,115 @@ fn init(args: InitArgs) -> anyhow::Result<ExitCode> {
     ));
     emit(&text)?;
     Ok(ExitCode::SUCCESS)
+}
+
+/// `candor export`: one stage's content for a regulator (exit 1 when a required field is
+/// missing), or with `--classify` the incident's classification under the regime.
+fn export(args: ExportArgs) -> anyhow::Result<ExitCode> {
+    use candor::cli::{RegimeArg, StageArg};
+    use candor::model::{Regime, Stage};
+    use candor::regulator::{self, Subject, export};
+    let cwd = std::env::current_dir().context("cannot read the current folder")?;
+    let tree = match &args.repo {
+        Some(repo) => WorkTree::open(repo)?,
+        None => WorkTree::discover(&cwd)?,
+    };
+    let regime = match args.regime {
+        RegimeArg::Nis2 => Regime::Nis2,
+        RegimeArg::Dora => Regime::Dora,
+    };
+    let today = candor::today_from(args.today, Utc::now());
+    let opened = regulator::open_report(&tree, &args.report, today)?;
+    let report = &opened.report;
+    let subject = Subject::new(&report.incident, &opened.config, &report.impact, today);
+    if !subject.declares(regime) {
+        let _ = writeln!(
+            std::io::stderr(),
+            "note: organisation `{}` does not declare `{}` under `regimes` in candor.yaml, so rules A025 and A026 do not watch its notifications",
+            report.incident.organisation,
+            regime.as_str()
+        );
+    }
+    if args.classify {
+        let classification = regulator::classify(&subject, regime);
+        let text = match args.format {
+            ExportFormat::Json => serde_json::to_string_pretty(&classification)? + "\n",
+            ExportFormat::Markdown => {
+                export::classification_markdown(&classification, &report.incident.id)
+            }
+        };
+        emit(&text)?;
+        return Ok(ExitCode::SUCCESS);
+    }
+    let Some(stage) = args.stage else {
+        bail!("give --stage or --classify");
+    };
+    let stage = match stage {
+        StageArg::EarlyWarning => Stage::EarlyWarning,
+        StageArg::Notification => Stage::Notification,
+        StageArg::Initial => Stage::Initial,
+        StageArg::Intermediate => Stage::Intermediate,
+        StageArg::Final => Stage::Final,
+    };
+    if !regulator::stage_of(regime, stage) {
+        let stages: Vec<&str> = regime.stages().iter().map(|s| s.as_str()).collect();
+        bail!(
+            "`{}` is not a stage of {}; its stages are {}",
+            stage.as_str(),
+            regime.as_str(),
+            stages.join(", ")
+        );
+    }
+    let private = match &args.private {
+        Some(path) => {
+            if candor::source::inside_unignored(tree.root(), path) {
+                let _ = writeln!(
+                    std::io::stderr(),
+                    "warning: {} lies inside the reports repository and is not ignored by git: a commit would publish it in the repository's history; move it out, or add it to .gitignore",
+                    path.display()
+                );
+            }
+            let bytes = std::fs::read(path).with_context(|| {
+                format!("cannot read the private-fields file {}", path.display())
+            })?;
+            match regulator::private::parse(&bytes) {
+                Ok(fields) => Some(fields),
+                Err(problems) => bail!(
+                    "{} cannot be read:\n  {}",
+                    path.display(),
+                    problems.join("\n  ")
+                ),
+            }
+        }
+        None => None,
+    };
+    let language = args
+        .language
+        .unwrap_or_else(|| report.incident.language.clone());
+    let result = export::export(
+        &subject,
+        &report.file,
+        regime,
+        stage,
+        &language,
+        private.as_ref(),
+    );
+    let text = match args.format {
+        ExportFormat::Json => serde_json::to_string_pretty(&result)? + "\n",
+        ExportFormat::Markdown => export::to_markdown(&result),
+    };
+    emit(&text)?;
+    if result.is_complete() {
+        Ok(ExitCode::SUCCESS)
+    } else {
+        let _ = writeln!(
+            std::io::stderr(),
+            "{} required field{} missing: see `missing`",
+            result.missing.len(),
+            if result.missing.len() == 1 { "" } else { "s" }
+        );
+        Ok(ExitCode::from(1))
+    }
 }
 
 fn import(args: ImportArgs) -> anyhow::Result<ExitCode> {

@@ -340,6 +340,109 @@ pub struct Incident {
     /// (rule A023).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub source: Option<ImportSource>,
+    /// When the incident was classified as significant (NIS2) or major (DORA), RFC 3339 with
+    /// offset. DORA's initial notification is due 4 hours after it (RTS 2025/301 Art. 5).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub classified_at: Option<DateTime<FixedOffset>>,
+    /// Whether a business continuity plan was activated (DORA, ITS 2025/302 field 2.9).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub business_continuity_activated: Option<bool>,
+    /// A log of what was sent to regulators, and when: one entry per stage sent. Rule A025
+    /// checks each stage against its time limit; A026 checks the report holds what the stage
+    /// needs. The public page shows the log only where the organisation opts in.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub notifications: Vec<Notification>,
+}
+
+/// One notification sent to a regulator.
+#[derive(Clone, Debug, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+#[schemars(extend("allOf" = [
+    {
+        "if": {"properties": {"regime": {"const": "nis2"}}, "required": ["regime"]},
+        "then": {"properties": {"stage": {"enum": ["early-warning", "notification", "final"]}}}
+    },
+    {
+        "if": {"properties": {"regime": {"const": "dora"}}, "required": ["regime"]},
+        "then": {"properties": {"stage": {"enum": ["initial", "intermediate", "final"]}}}
+    }
+]))]
+pub struct Notification {
+    /// `nis2` or `dora`.
+    pub regime: Regime,
+    /// The stage sent: `early-warning`, `notification` or `final` under NIS2; `initial`,
+    /// `intermediate` or `final` under DORA.
+    pub stage: Stage,
+    /// When it was sent (RFC 3339 with offset).
+    pub at: DateTime<FixedOffset>,
+    /// The reference the authority gave it, if any (DORA field 3.1 asks for it).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(length(min = 1, max = 200))]
+    pub reference: Option<String>,
+    /// The authority it was sent to, e.g. `CFCS` or `Finanstilsynet`.
+    #[schemars(length(min = 1, max = 200))]
+    pub authority: String,
+}
+
+/// A notification regime.
+#[derive(
+    Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, JsonSchema,
+)]
+#[serde(rename_all = "kebab-case")]
+pub enum Regime {
+    /// Directive (EU) 2022/2555, Article 23.
+    Nis2,
+    /// Regulation (EU) 2022/2554, Article 19.
+    Dora,
+}
+
+impl Regime {
+    /// The lowercase name used in files and on the command line.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Regime::Nis2 => "nis2",
+            Regime::Dora => "dora",
+        }
+    }
+
+    /// The stages of this regime, in the order they are due.
+    pub fn stages(self) -> &'static [Stage] {
+        match self {
+            Regime::Nis2 => &[Stage::EarlyWarning, Stage::Notification, Stage::Final],
+            Regime::Dora => &[Stage::Initial, Stage::Intermediate, Stage::Final],
+        }
+    }
+}
+
+/// A stage of a regulator notification.
+#[derive(
+    Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, JsonSchema,
+)]
+#[serde(rename_all = "kebab-case")]
+pub enum Stage {
+    /// NIS2: within 24 hours of becoming aware.
+    EarlyWarning,
+    /// NIS2: the incident notification, within 72 hours of becoming aware.
+    Notification,
+    /// DORA: the initial notification.
+    Initial,
+    /// DORA: the intermediate report.
+    Intermediate,
+    /// Both: the final report.
+    Final,
+}
+
+impl Stage {
+    /// The kebab-case name used in files and on the command line.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Stage::EarlyWarning => "early-warning",
+            Stage::Notification => "notification",
+            Stage::Initial => "initial",
+            Stage::Intermediate => "intermediate",
+            Stage::Final => "final",
+        }
+    }
 }
 
 /// Where an imported report came from, and what the import guessed.
@@ -416,9 +519,22 @@ pub struct Impact {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[schemars(range(min = 0))]
     pub financial_loss_eur: Option<f64>,
-    /// Whether the confidentiality, integrity or authenticity of data was affected.
+    /// Whether the confidentiality, integrity or authenticity of data was affected. Kept for
+    /// older reports; `data` says which of them, and availability too.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub data_compromised: Option<bool>,
+    /// Which properties of data the incident affected: availability, authenticity, integrity,
+    /// confidentiality (DORA RTS 2024/1772 Art. 5; NIS2 2024/2690 Art. 3).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub data: Option<DataImpact>,
+    /// Costs and losses in euro (DORA RTS 2024/1772 Art. 7, ITS 2025/302 fields 4.13 and 4.14).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub costs: Option<Costs>,
+    /// Other EU member states affected, as two-letter codes such as `SE` or `DE`; write `[]`
+    /// when you have checked that there were none.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(inner(regex(pattern = "^[A-Z]{2}$")))]
+    pub cross_border: Option<Vec<String>>,
     /// Impact measured as a share rather than a head count, e.g. 12 % of logins failed.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub share: Option<Share>,
@@ -429,6 +545,58 @@ pub struct Impact {
     /// Markdown. The impact in words: who could not do what, for how long.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<Text>,
+}
+
+/// Which properties of data an incident affected; leave a property out when not yet known.
+#[derive(Clone, Debug, Default, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct DataImpact {
+    /// Data could not be reached or used when needed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub availability: Option<bool>,
+    /// The source of data could not be trusted.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub authenticity: Option<bool>,
+    /// Data was altered or lost.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub integrity: Option<bool>,
+    /// Data was seen by someone not entitled to it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub confidentiality: Option<bool>,
+}
+
+impl DataImpact {
+    /// The properties marked as affected, by name.
+    pub fn affected(&self) -> Vec<&'static str> {
+        [
+            ("availability", self.availability),
+            ("authenticity", self.authenticity),
+            ("integrity", self.integrity),
+            ("confidentiality", self.confidentiality),
+        ]
+        .into_iter()
+        .filter(|(_, value)| *value == Some(true))
+        .map(|(name, _)| name)
+        .collect()
+    }
+}
+
+/// Costs and losses of an incident, in euro.
+#[derive(Clone, Debug, Default, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Costs {
+    /// Direct costs and losses.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(range(min = 0))]
+    pub direct_eur: Option<f64>,
+    /// Indirect costs and losses.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(range(min = 0))]
+    pub indirect_eur: Option<f64>,
+    /// What was recovered (insurance, refunds).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(range(min = 0))]
+    pub recovered_eur: Option<f64>,
 }
 
 /// Impact as a share of something, e.g. `{value_percent: 12, of: logins}`.
@@ -565,6 +733,9 @@ pub struct RootCause {
     /// While under investigation: the date by which the next update will be published.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub next_update_due: Option<NaiveDate>,
+    /// The day the root cause was addressed (DORA, ITS 2025/302 field 4.7).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub addressed_on: Option<NaiveDate>,
 }
 
 /// How certain the root cause is.

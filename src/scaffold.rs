@@ -481,7 +481,9 @@ summary: |                                     # markdown, for citizens: what ha
 #   outage: full                               # full (unavailable) | partial (degraded)
 #   regions: [DK]
 #   dependent_services: []                     # other services that failed with it, in words
-#   data_compromised: false
+#   data: {{availability: false, authenticity: false, integrity: false, confidentiality: false}}
+#   costs: {{direct_eur: 0, indirect_eur: 0, recovered_eur: 0}}
+#   cross_border: []                           # other EU member states affected; [] = none
 #   description: |                             # markdown: who could not do what, for how long
 # timeline:                                    # oldest first
 #   - at: {started}
@@ -512,6 +514,11 @@ summary: |                                     # markdown, for citizens: what ha
 #     legal_basis: {basis}
 # references: []                               # [{{title: ..., url: https://...}}]
 # change_note:                                # what this revision changed, said to readers (shown in the history)
+# For NIS2 or DORA (see README, \"Notifying regulators\"; `candor export` prepares each stage):
+# classified_at: {started}  # when it was classified as significant or major
+# business_continuity_activated: false
+# notifications:                               # what was sent to a regulator, and when
+#   - {{regime: nis2, stage: early-warning, at: {started}, authority: CSIRT}}
 ",
         title = quote(&report.title),
         service = report.service,

@@ -641,6 +641,22 @@ pub fn staged(root: &Path) -> anyhow::Result<Staged> {
     })
 }
 
+/// Whether `path` lies inside the repository at `root` where git would track it (inside
+/// the folder and not ignored by `.gitignore`): a file that must never be published should
+/// not be there.
+pub fn inside_unignored(root: &Path, path: &Path) -> bool {
+    let (Ok(root), Ok(path)) = (root.canonicalize(), path.canonicalize()) else {
+        return false;
+    };
+    let Ok(relative) = path.strip_prefix(&root) else {
+        return false;
+    };
+    match Repository::open(&root) {
+        Ok(repository) => !repository.is_path_ignored(relative).unwrap_or(false),
+        Err(_) => true,
+    }
+}
+
 /// The first 7 hex digits of a commit id.
 pub fn short_id(oid: Oid) -> String {
     oid.to_string().chars().take(7).collect()

@@ -9,6 +9,7 @@ mod faults;
 mod hostile;
 mod import;
 mod national;
+mod regulator;
 mod rules;
 mod schema;
 mod site;

@@ -217,6 +217,8 @@ rule_tests! {
     a022_placeholder_text => "A022",
     a023_unverified_import => "A023",
     a024_promised_update_missed => "A024",
+    a025_notification_late => "A025",
+    a026_notification_content_missing => "A026",
     w001_waiver_without_reason => "W001",
     w002_unused_waiver => "W002",
     w003_expired_waiver => "W003",

@@ -45,6 +45,8 @@ pub enum Code {
     A022,
     A023,
     A024,
+    A025,
+    A026,
     W001,
     W002,
     W003,
@@ -112,6 +114,12 @@ impl Code {
         matches!(self, Code::A021 | Code::A022)
     }
 
+    /// The rules on regulator notifications (A025, A026): shown on a public page only where
+    /// the organisation publishes its notifications.
+    pub fn is_regulator_rule(self) -> bool {
+        matches!(self, Code::A025 | Code::A026)
+    }
+
     /// Deadline and conduct rules, shown on report pages as "accountability notes".
     pub fn is_accountability_note(self) -> bool {
         matches!(
@@ -126,6 +134,7 @@ impl Code {
                 | Code::A019
                 | Code::A020
                 | Code::A024
+                | Code::A025
         )
     }
 }
@@ -277,6 +286,12 @@ rules! {
     }
     A024 "promised-update-missed" Warn {
         example: "timeline:\n  - at: 2026-03-31T13:56:00Z\n    kind: public-statement\n    channel: Status page\n    text: We will provide an update by 14:30 UTC.\n    next_update_at: 2026-03-31T14:30:00Z\n  - at: 2026-03-31T15:10:00Z\n    kind: public-statement\n    channel: Status page\n    text: This incident has been resolved.",
+    }
+    A025 "notification-late" Deny {
+        example: "# candor.yaml: organisations.bank-a.regimes: [dora]\ndetected_at: 2026-03-02T08:00:00+01:00\nclassified_at: 2026-03-02T09:00:00+01:00   # initial notification due 13:00\nnotifications:\n  - regime: dora\n    stage: initial\n    at: 2026-03-02T15:30:00+01:00\n    authority: Finanstilsynet",
+    }
+    A026 "notification-content-missing" Warn {
+        example: "# candor.yaml: organisations.bank-a.regimes: [dora]\nnotifications:\n  - regime: dora\n    stage: initial\n    at: 2026-03-02T11:00:00+01:00\n    authority: Finanstilsynet\n# but no classified_at and no business_continuity_activated",
     }
     W001 "waiver-without-reason" Deny {
         example: "waivers:\n  - rule: A005",

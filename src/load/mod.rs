@@ -656,6 +656,81 @@ fn is_core_float(text: &str) -> bool {
     mantissa_ok && exponent_ok
 }
 
+/// Read a small YAML file (a sources file, a private-fields file) as `T`, or say what is
+/// wrong and where, as `line:column: message` lines. `empty` is said of an empty file.
+pub fn parse_typed<T: serde::de::DeserializeOwned>(
+    bytes: &[u8],
+    empty: &str,
+) -> Result<T, Vec<String>> {
+    parse_typed_tree(bytes, empty).map(|(typed, _)| typed)
+}
+
+/// [`parse_typed`], also returning the positioned tree.
+pub fn parse_typed_tree<T: serde::de::DeserializeOwned>(
+    bytes: &[u8],
+    empty: &str,
+) -> Result<(T, Node), Vec<String>> {
+    let loaded = load(bytes, &Limits::default());
+    let mut problems: Vec<String> = loaded
+        .problems
+        .iter()
+        .map(|problem| match problem {
+            LoadProblem::Syntax {
+                position,
+                message,
+                help,
+            } => format!("{}:{}: {message} ({help})", position.line, position.column),
+            LoadProblem::TooLarge { size, limit } => {
+                format!("the file has {size} bytes, over the limit of {limit}")
+            }
+        })
+        .collect();
+    let Some(root) = loaded.root else {
+        if problems.is_empty() {
+            problems.push(empty.to_owned());
+        }
+        return Err(problems);
+    };
+    if !problems.is_empty() {
+        return Err(problems);
+    }
+    match serde_path_to_error::deserialize(root.to_json()) {
+        Ok(typed) => Ok((typed, root)),
+        Err(error) => {
+            let pointer = path_pointer(error.path());
+            let position = root.position_of(&pointer);
+            Err(vec![format!(
+                "{}:{}: {} ({})",
+                position.line,
+                position.column,
+                error.inner(),
+                if pointer.is_empty() {
+                    "/".to_owned()
+                } else {
+                    pointer
+                }
+            )])
+        }
+    }
+}
+
+/// The JSON Pointer of a deserialisation error's path.
+fn path_pointer(path: &serde_path_to_error::Path) -> String {
+    use serde_path_to_error::Segment;
+    let mut pointer = String::new();
+    for segment in path.iter() {
+        match segment {
+            Segment::Seq { index } => pointer.push_str(&format!("/{index}")),
+            Segment::Map { key } | Segment::Enum { variant: key } => {
+                pointer.push('/');
+                pointer.push_str(&key.replace('~', "~0").replace('/', "~1"));
+            }
+            Segment::Unknown => {}
+        }
+    }
+    pointer
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -104,48 +104,9 @@ pub(crate) fn is_commit_id(revision: &str) -> bool {
 
 /// Read a sources file, or say what is wrong with it and where (`line:column: message`).
 pub fn parse(bytes: &[u8]) -> Result<NationalFile, Vec<String>> {
-    let loaded = load::load(bytes, &crate::config::Limits::default());
-    let mut problems: Vec<String> = loaded
-        .problems
-        .iter()
-        .map(|problem| match problem {
-            load::LoadProblem::Syntax {
-                position,
-                message,
-                help,
-            } => format!("{}:{}: {message} ({help})", position.line, position.column),
-            load::LoadProblem::TooLarge { size, limit } => {
-                format!("the file has {size} bytes, over the limit of {limit}")
-            }
-        })
-        .collect();
-    let Some(root) = loaded.root else {
-        if problems.is_empty() {
-            problems.push("the file is empty; see `candor schema --national`".into());
-        }
-        return Err(problems);
-    };
-    if !problems.is_empty() {
-        return Err(problems);
-    }
-    let file: NationalFile = match serde_path_to_error::deserialize(root.to_json()) {
-        Ok(file) => file,
-        Err(error) => {
-            let pointer = path_pointer(error.path());
-            let position = root.position_of(&pointer);
-            return Err(vec![format!(
-                "{}:{}: {} ({})",
-                position.line,
-                position.column,
-                error.inner(),
-                if pointer.is_empty() {
-                    "/".to_owned()
-                } else {
-                    pointer
-                }
-            )]);
-        }
-    };
+    let (file, root): (NationalFile, _) =
+        load::parse_typed_tree(bytes, "the file is empty; see `candor schema --national`")?;
+    let mut problems: Vec<String> = Vec::new();
     // The site, policy and rules must pass every check candor.yaml's do (language codes,
     // addresses, thresholds), at their places in this file.
     let json = root.to_json();
@@ -211,22 +172,6 @@ pub fn parse(bytes: &[u8]) -> Result<NationalFile, Vec<String>> {
 }
 
 /// A serde path (`sources[2].name`) as a JSON pointer (`/sources/2/name`).
-fn path_pointer(path: &serde_path_to_error::Path) -> String {
-    use serde_path_to_error::Segment;
-    let mut pointer = String::new();
-    for segment in path.iter() {
-        match segment {
-            Segment::Seq { index } => pointer.push_str(&format!("/{index}")),
-            Segment::Map { key } | Segment::Enum { variant: key } => {
-                pointer.push('/');
-                pointer.push_str(&key.replace('~', "~0").replace('/', "~1"));
-            }
-            Segment::Unknown => {}
-        }
-    }
-    pointer
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -10,6 +10,7 @@
 mod accountability;
 mod conduct;
 mod deadlines;
+mod notifications;
 mod placeholders;
 mod publication;
 mod repository;
@@ -110,6 +111,7 @@ pub(crate) fn check_report(subject: &Subject<'_>, context: &Context<'_>, out: &m
     deadlines::check(subject, context, out);
     placeholders::check(subject, context, out);
     conduct::check(subject, context, out);
+    notifications::check(subject, context, out);
 }
 
 /// Compute the impact figures for a report under the context's policy and today.

@@ -150,6 +150,10 @@ pub struct Report<'a> {
     pub later_changes: Vec<LaterChange>,
     /// On a national site, the source repository and commit it was read from.
     pub origin: Option<&'a SourceRecord>,
+    /// Whether the organisation publishes its regulator notifications
+    /// (`publish_notifications`): only then do the page and the open data show the report's
+    /// `notifications` log and the findings on it.
+    pub notifications_public: bool,
 }
 
 impl Report<'_> {
@@ -317,6 +321,14 @@ fn report<'a>(
 ) -> Report<'a> {
     let incident = &input.checked.incident;
     let policy = &config.policy;
+    let notifications_public = config
+        .file
+        .organisations
+        .get(&incident.organisation)
+        .is_some_and(|o| o.publish_notifications == Some(true));
+    let public = |f: &&Finding| notifications_public || !f.code.is_regulator_rule();
+    let findings: Vec<&Finding> = input.findings.iter().copied().filter(public).collect();
+    let waived: Vec<&Finding> = input.waived.iter().copied().filter(public).collect();
     let mut done_at: HashMap<String, DateTime<FixedOffset>> = HashMap::new();
     for revision in &revisions {
         let Some(facts) = &revision.facts else {
@@ -438,9 +450,10 @@ fn report<'a>(
         history: published,
         later_changes,
         checked: input.checked,
-        findings: input.findings,
-        waived: input.waived,
+        findings,
+        waived,
         origin: input.origin,
+        notifications_public,
     }
 }
 

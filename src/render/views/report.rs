@@ -60,6 +60,9 @@ pub(crate) struct ReportView {
     /// On a national site, the source repository and commit it was read from, and the link
     /// to that source on the sources page.
     pub origin: Option<OriginView>,
+    /// "Notified to CFCS on 24 November 2026 (NIS2 early warning)", one per entry of the
+    /// report's notifications log, where the organisation publishes them.
+    pub notifications: Vec<String>,
     /// Summary.
     pub summary: HtmlView,
     /// Impact, if given.
@@ -566,6 +569,24 @@ pub(crate) fn report(model: &Model<'_>, published: &Report<'_>, l: &Localizer<'_
                 super::about::source_anchor(&origin.name)
             ),
         }),
+        notifications: if published.notifications_public {
+            incident
+                .notifications
+                .iter()
+                .map(|n| {
+                    l.t("report.notified")
+                        .replace("{authority}", &n.authority)
+                        .replace("{date}", &strings.date(n.at.date_naive()))
+                        .replace("{regime}", &n.regime.as_str().to_uppercase())
+                        .replace(
+                            "{stage}",
+                            &l.t(&format!("word.notification_stage.{}", n.stage.as_str())),
+                        )
+                })
+                .collect()
+        } else {
+            Vec::new()
+        },
         summary: l.markdown(&incident.summary, report_lang),
         impact: incident.impact.as_ref().map(|impact| ImpactView {
             share: impact.share.as_ref().map(|share| {
@@ -635,7 +656,14 @@ pub(crate) fn report(model: &Model<'_>, published: &Report<'_>, l: &Localizer<'_
                 .financial_loss_eur
                 .map(|e| format!("{} EUR", strings.integer(e))),
             data_compromised: impact
-                .data_compromised
+                .data
+                .as_ref()
+                .map(|data| {
+                    data.integrity == Some(true)
+                        || data.confidentiality == Some(true)
+                        || data.authenticity == Some(true)
+                })
+                .or(impact.data_compromised)
                 .map(|b| l.t(if b { "common.yes" } else { "common.no" })),
             description: impact
                 .description
