@@ -404,7 +404,7 @@ fn history_shows_first_publication_and_changed_fields() {
     }
     assert!(
         history.contains(
-            "</code></a></p>\n      <p class=\"muted\">Wording only; no key field changed.</p>"
+            "</code></a></p>\n      <p class=\"muted\">No key field changed (status, severity, root cause, users affected, resolution, actions).</p>"
         ),
         "{history}"
     );
