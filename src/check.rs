@@ -794,7 +794,15 @@ pub fn check_changed_since(
     if changes.config_changed {
         return run(&source, None, today, false);
     }
-    let listing = tree.list_reports()?;
+    // The comparison has already walked the work tree; its listing saves a second walk. A
+    // linked incidents/ folder is left to the walk, which reports it.
+    let linked = std::fs::symlink_metadata(tree.root().join(source::INCIDENTS_DIR))
+        .is_ok_and(|m| m.file_type().is_symlink());
+    let listing = if linked {
+        tree.list_reports()?
+    } else {
+        changes.listing.clone()
+    };
     let mut cache = crate::cache::SummaryCache::open(&changes.git_dir);
     let mut known = HashMap::new();
     let mut blobs_in_use = HashSet::new();

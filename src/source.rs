@@ -684,6 +684,10 @@ pub struct Changes {
     pub config_changed: bool,
     /// The repository's `.git` folder, where a cache may live.
     pub git_dir: PathBuf,
+    /// Every report in the working tree and every file under `incidents/` that cannot be
+    /// read as one, derived from the comparison itself (the revision's tree and the changes
+    /// since), so that the work tree is walked once. Ignored files are not in it.
+    pub listing: Listing,
 }
 
 /// Compare the working tree at `root` with the revision `rev`: which reports changed since,
@@ -739,6 +743,8 @@ pub fn changes_since(root: &Path, rev: &str) -> anyhow::Result<Changes> {
         })
     };
     let mut deleted = std::collections::HashSet::new();
+    // Files whose path or kind keeps them from being read: skipped, never checked as reports.
+    let mut unreadable = std::collections::HashSet::new();
     for delta in diff.deltas() {
         if delta.status() == git2::Delta::Deleted {
             if let Some(path) = delta.old_file().path().and_then(to_root) {
@@ -747,12 +753,25 @@ pub fn changes_since(root: &Path, rev: &str) -> anyhow::Result<Changes> {
             continue;
         }
         let Some(path) = delta.new_file().path().and_then(to_root) else {
+            if let Some(raw) = delta.new_file().path() {
+                changes
+                    .listing
+                    .skipped
+                    .push(skipped_name(&raw.to_string_lossy()));
+            }
             continue;
         };
         if path == CONFIG_FILE {
             changes.config_changed = true;
+            continue;
+        }
+        if let Some(skipped) = skipped_kind(&path, delta.new_file().mode() == git2::FileMode::Link)
+        {
+            unreadable.insert(path);
+            changes.listing.skipped.push(skipped);
         } else if is_report_name(&path) {
-            changes.changed.push(path);
+            changes.changed.push(path.clone());
+            changes.listing.reports.push(path);
         }
     }
     changes.changed.sort();
@@ -764,23 +783,63 @@ pub fn changes_since(root: &Path, rev: &str) -> anyhow::Result<Changes> {
         let changed: std::collections::HashSet<&str> =
             changes.changed.iter().map(String::as_str).collect();
         let mut unchanged = std::collections::HashMap::new();
+        let mut listed_skipped = Vec::new();
         base.walk(TreeWalkMode::PreOrder, |parent, entry| {
             if entry.kind() == Some(ObjectType::Blob)
                 && let Ok(name) = entry.name()
             {
                 let path = format!("{INCIDENTS_DIR}/{parent}{name}");
-                if is_report_name(&path)
-                    && !changed.contains(path.as_str())
-                    && !deleted.contains(&path)
+                if changed.contains(path.as_str())
+                    || deleted.contains(&path)
+                    || unreadable.contains(&path)
                 {
+                    return TreeWalkResult::Ok;
+                }
+                let link = entry.filemode() == i32::from(git2::FileMode::Link);
+                if let Some(skipped) = skipped_kind(&path, link) {
+                    listed_skipped.push(skipped);
+                } else if is_report_name(&path) {
                     unchanged.insert(path, entry.id());
                 }
             }
             TreeWalkResult::Ok
         })?;
+        changes.listing.reports.extend(unchanged.keys().cloned());
+        changes.listing.skipped.extend(listed_skipped);
         changes.unchanged = unchanged;
     }
+    changes.listing.reports.sort();
+    changes.listing.skipped.sort_by(|a, b| a.path.cmp(&b.path));
     Ok(changes)
+}
+
+/// Why a file under `incidents/` with a readable name is skipped, if it is: a symbolic link,
+/// or a `.yml` file.
+fn skipped_kind(path: &str, link: bool) -> Option<Skipped> {
+    if !(is_report_name(path) || path.ends_with(".yml")) {
+        return None;
+    }
+    if link {
+        return Some(Skipped {
+            path: path.to_owned(),
+            reason: "the report is a symbolic link; Candor reads only regular files inside the repository".into(),
+            help: "replace the link with the report file itself".into(),
+        });
+    }
+    path.ends_with(".yml").then(|| Skipped {
+        path: path.to_owned(),
+        reason: "the file ends in `.yml`; reports end in `.yaml`, so this one is not checked or published".into(),
+        help: "rename it to end in `.yaml`".into(),
+    })
+}
+
+/// A file whose name is not UTF-8.
+fn skipped_name(path: &str) -> Skipped {
+    Skipped {
+        path: path.to_owned(),
+        reason: "the file name is not valid UTF-8".into(),
+        help: "rename the file using the report id: lowercase letters, digits and hyphens".into(),
+    }
 }
 
 /// Where a build reads from.

@@ -286,6 +286,43 @@ fn changed_since_reports_only_changed_files_but_sees_every_report() {
     let (again_exit, again) = check_json(repo.path(), &["--changed-since", "HEAD"]);
     assert_eq!((again_exit, again), (exit, findings));
 
+    // Files that cannot be read as reports are reported, not skipped silently: a new `.yml`,
+    // and a report replaced by a symbolic link.
+    repo.write(
+        "incidents/2026/2026-05-07-g.yml",
+        &report("2026-05-07-g", 7, "minor"),
+    );
+    #[cfg(unix)]
+    {
+        std::fs::remove_file(repo.path().join("incidents/2025/2025-05-06-f.yaml")).unwrap();
+        std::os::unix::fs::symlink(
+            repo.path().join("incidents/archive/2026-05-02-b.yaml"),
+            repo.path().join("incidents/2025/2025-05-06-f.yaml"),
+        )
+        .unwrap();
+    }
+    let (_, findings) = check_json(repo.path(), &["--changed-since", "HEAD"]);
+    let skipped: Vec<(&str, &str)> = findings
+        .iter()
+        .filter(|f| f["code"] == "S001")
+        .map(|f| (f["file"].as_str().unwrap(), f["message"].as_str().unwrap()))
+        .collect();
+    assert!(
+        skipped
+            .iter()
+            .any(|(file, message)| *file == "incidents/2026/2026-05-07-g.yml"
+                && message.contains("`.yml`")),
+        "{skipped:?}"
+    );
+    #[cfg(unix)]
+    assert!(
+        skipped.iter().any(
+            |(file, message)| *file == "incidents/2025/2025-05-06-f.yaml"
+                && message.contains("symbolic link")
+        ),
+        "{skipped:?}"
+    );
+
     // A changed candor.yaml affects every report: all are checked.
     repo.write("candor.yaml", &format!("{CONFIG}rules: {{A016: allow}}\n"));
     let (_, all) = check_json(repo.path(), &["--changed-since", "HEAD"]);
