@@ -253,7 +253,7 @@ fn build(args: BuildArgs) -> anyhow::Result<ExitCode> {
             None => "the working tree (preview)".to_owned(),
         };
         emit(&format!(
-            "built {} from {from}: {}, {} left out, {}; {} of history; findings shown on the pages: {}, {}\n",
+            "built {} from {from}: {}, {} left out, {}; {} of history; findings on published reports: {}, {}\n",
             args.out.display(),
             count(outcome.published, "published report", "published reports"),
             count(outcome.drafts, "draft", "drafts"),
@@ -314,7 +314,7 @@ fn national_build(args: BuildArgs, sources_file: std::path::PathBuf) -> anyhow::
         let warnings = built.findings.iter().filter(|f| !f.is_deny()).count();
         let denies = built.findings.len() - warnings;
         emit(&format!(
-            "built {} from {} of {}: {}, {} left out, {}; {} of history; findings shown on the pages: {}, {}\n",
+            "built {} from {} of {}: {}, {} left out, {}; {} of history; findings on published reports: {}, {}\n",
             args.out.display(),
             count(outcome.sources.len() - failed.len(), "source", "sources"),
             outcome.sources.len(),
@@ -454,23 +454,30 @@ fn export(args: ExportArgs) -> anyhow::Result<ExitCode> {
                     path.display()
                 );
             }
-            let bytes = std::fs::read(path).with_context(|| {
-                format!("cannot read the private-fields file {}", path.display())
-            })?;
-            match regulator::private::parse(&bytes) {
-                Ok(fields) => Some(fields),
-                Err(problems) => bail!(
-                    "{} cannot be read:\n  {}",
+            let fields = regulator::private::read(path)?;
+            if let Some(own) = &fields.report
+                && *own != report.incident.id
+            {
+                bail!(
+                    "{} holds the private fields of report `{own}`, not of `{}`; give the file written for this report",
                     path.display(),
-                    problems.join("\n  ")
-                ),
+                    report.incident.id
+                );
             }
+            Some(fields)
         }
         None => None,
     };
     let language = args
         .language
         .unwrap_or_else(|| report.incident.language.clone());
+    if language != report.incident.language && !opened.config.languages().contains(&language) {
+        bail!(
+            "`{language}` is neither the report's language (`{}`) nor a site language ({}); texts would come out in another language than the export says",
+            report.incident.language,
+            opened.config.languages().join(", ")
+        );
+    }
     let result = export::export(
         &subject,
         &report.file,

@@ -256,6 +256,14 @@ fn private_fields_never_reach_the_site_and_the_log_only_where_opted_in() {
         &fixture("regulator/incidents"),
         &repo.path().join("incidents"),
     );
+    // An accepted A025 finding: its waiver and reason are about the notifications too.
+    let file = repo.path().join(format!("incidents/2026/{NETBANK}.yaml"));
+    let text = std::fs::read_to_string(&file).unwrap();
+    std::fs::write(
+        &file,
+        format!("{text}waivers:\n  - rule: A025\n    reason: {{da: \"WAIVERSECRET\", en: \"WAIVERSECRET\"}}\n"),
+    )
+    .unwrap();
     // The worst case: the private file committed inside the repository.
     let private = std::fs::read_to_string(fixture("regulator-private.yaml")).unwrap();
     repo.write("notes/private.yaml", &private);
@@ -299,6 +307,7 @@ fn private_fields_never_reach_the_site_and_the_log_only_where_opted_in() {
         "T1078",
         "db-prod-2",
         "Example Holding",
+        "WAIVERSECRET",
     ] {
         assert!(!text.contains(secret), "{secret} reached the site");
     }
@@ -365,4 +374,124 @@ fn the_readme_maps_every_exported_field_to_its_article() {
             limit.basis
         );
     }
+}
+
+#[test]
+fn a_private_file_must_be_small_regular_and_for_this_report() {
+    let (code, _, stderr) = export(&[
+        "dora",
+        NETBANK,
+        "--stage",
+        "initial",
+        "--private",
+        "/dev/zero",
+    ]);
+    assert_eq!(code, 2);
+    assert!(stderr.contains("is not a regular file"), "{stderr}");
+    let dir = tempfile::tempdir().unwrap();
+    let other = dir.path().join("other.yaml");
+    std::fs::write(
+        &other,
+        "report: 2026-01-01-something-else\nindicators_of_compromise: [203.0.113.9]\n",
+    )
+    .unwrap();
+    let (code, stdout, stderr) = export(&[
+        "dora",
+        NETBANK,
+        "--stage",
+        "intermediate",
+        "--private",
+        &other.to_string_lossy(),
+    ]);
+    assert_eq!(code, 2);
+    assert!(
+        stderr.contains("holds the private fields of report `2026-01-01-something-else`"),
+        "{stderr}"
+    );
+    assert!(!stdout.contains("203.0.113.9"));
+    let big = dir.path().join("big.yaml");
+    std::fs::write(&big, vec![b'#'; 2 * 1024 * 1024]).unwrap();
+    let (code, _, stderr) = export(&[
+        "dora",
+        NETBANK,
+        "--stage",
+        "initial",
+        "--private",
+        &big.to_string_lossy(),
+    ]);
+    assert_eq!(code, 2);
+    assert!(stderr.contains("larger than 1048576 bytes"), "{stderr}");
+    let empty = dir.path().join("empty.yaml");
+    std::fs::write(&empty, "# nothing yet\n").unwrap();
+    let (code, _, stderr) = export(&[
+        "dora",
+        NETBANK,
+        "--stage",
+        "initial",
+        "--private",
+        &empty.to_string_lossy(),
+    ]);
+    assert_eq!(code, 2);
+    assert!(
+        stderr.contains("the private-fields file is empty"),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn notifications_out_of_order_are_time_findings_and_block_the_export() {
+    let dir = tempfile::tempdir().unwrap();
+    crate::support::copy_tree(&fixture("regulator"), dir.path());
+    let file = dir.path().join(format!("incidents/2026/{NETBANK}.yaml"));
+    let text = std::fs::read_to_string(&file).unwrap().replace(
+        "stage: initial, at: 2026-03-02T12:30:00+01:00",
+        "stage: initial, at: 2026-04-03T12:30:00+01:00",
+    );
+    std::fs::write(
+        &file,
+        text.replace(
+            "classified_at: 2026-03-02T09:00:00+01:00",
+            "classified_at: 2026-03-01T09:00:00+01:00",
+        ),
+    )
+    .unwrap();
+    let (_, findings) = crate::support::check_json(dir.path(), &[]);
+    let time: Vec<&str> = findings
+        .iter()
+        .filter(|f| f["code"] == "T001")
+        .map(|f| f["path"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        time,
+        ["/classified_at", "/notifications/0/at"],
+        "{findings:#?}"
+    );
+    let (code, _, stderr) = export_in(dir.path(), &["dora", NETBANK, "--stage", "initial"]);
+    assert_eq!(code, 2);
+    assert!(
+        stderr.contains("cannot be exported until its structure and times are sound"),
+        "{stderr}"
+    );
+    assert!(stderr.contains("T001"), "{stderr}");
+}
+
+#[test]
+fn nis2_classifies_nothing_outside_the_implementing_regulation() {
+    let dir = tempfile::tempdir().unwrap();
+    crate::support::copy_tree(&fixture("regulator"), dir.path());
+    let config = std::fs::read_to_string(dir.path().join("candor.yaml")).unwrap();
+    std::fs::write(
+        dir.path().join("candor.yaml"),
+        config.replace(
+            "entity_type: trust-service-provider",
+            "entity_type: public-administration",
+        ),
+    )
+    .unwrap();
+    let (_, stdout, _) = export_in(dir.path(), &["nis2", LOGIN, "--classify"]);
+    let json: Value = serde_json::from_str(&stdout).unwrap();
+    assert_eq!(json["reportable"], false);
+    assert_eq!(json["could_change"], true);
+    assert_eq!(json["criteria"][0]["key"], "scope");
+    assert_eq!(json["criteria"][0]["met"], Value::Null);
 }

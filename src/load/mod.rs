@@ -670,6 +670,13 @@ pub fn parse_typed_tree<T: serde::de::DeserializeOwned>(
     bytes: &[u8],
     empty: &str,
 ) -> Result<(T, Node), Vec<String>> {
+    let only_comments = std::str::from_utf8(bytes).is_ok_and(|text| {
+        text.lines()
+            .all(|line| line.trim().is_empty() || line.trim_start().starts_with('#'))
+    });
+    if only_comments {
+        return Err(vec![empty.to_owned()]);
+    }
     let loaded = load(bytes, &Limits::default());
     let mut problems: Vec<String> = loaded
         .problems

@@ -12,7 +12,7 @@
 use serde::Serialize;
 
 use super::Subject;
-use crate::model::{CauseCategory, Outage, Regime};
+use crate::model::{CauseCategory, Regime};
 
 /// One criterion and whether it fired.
 #[derive(Clone, Debug, Serialize)]
@@ -36,6 +36,9 @@ pub struct Classification {
     pub regime: Regime,
     /// Whether the numbers make it reportable: significant (NIS2) or major (DORA).
     pub reportable: bool,
+    /// Whether criteria the numbers cannot decide could make an incident the numbers do
+    /// not make reportable reportable after all.
+    pub could_change: bool,
     /// How the criteria combine, in words.
     pub rule: &'static str,
     /// Every criterion, fired or not.
@@ -70,6 +73,8 @@ struct Figures {
     share_percent: Option<f64>,
     duration_minutes: f64,
     full_outage_minutes: f64,
+    /// Whether the report says the service was down or degraded at all.
+    any_outage: bool,
     data_affected: Vec<&'static str>,
     malicious: bool,
     gross_costs_eur: Option<f64>,
@@ -142,6 +147,7 @@ fn figures(subject: &Subject<'_>) -> Figures {
         share_percent,
         duration_minutes: subject.impact.duration_minutes,
         full_outage_minutes: subject.impact.full_outage_minutes,
+        any_outage: impact.is_some(),
         data_affected,
         malicious: incident
             .root_cause
@@ -171,20 +177,32 @@ fn minutes(m: f64) -> String {
 
 fn dora(subject: &Subject<'_>) -> Classification {
     let f = figures(subject);
-    let clients_met = match (f.users, f.share_percent) {
-        (None, None) => None,
-        (users, share) => {
-            Some(users.is_some_and(|u| u > 100_000) || share.is_some_and(|s| s > 10.0))
-        }
-    };
+    // Below the thresholds the criterion is still open: financial counterparts and
+    // transactions (Art. 1 and 9(1)) are not in a report.
+    let clients_met = (f.users.is_some_and(|u| u > 100_000)
+        || f.share_percent.is_some_and(|s| s > 10.0))
+    .then_some(true);
     let unauthorised_access = f.malicious && f.data_affected.iter().any(|d| *d != "availability");
+    // Art. 6(c): successful malicious unauthorised access counts as affecting critical
+    // services on its own.
+    let critical = if unauthorised_access {
+        Some(true)
+    } else {
+        f.critical_services
+    };
+    let downtime = if f.any_outage {
+        f.duration_minutes
+    } else {
+        0.0
+    };
     let criteria = vec![
         Criterion {
             key: "critical_services",
             name: "Critical services affected: the incident affects ICT services or network and information systems that support critical or important functions",
             basis: "Delegated Regulation (EU) 2024/1772 Art. 6",
-            met: f.critical_services,
+            met: critical,
             detail: match f.critical_services {
+                _ if unauthorised_access => "malicious unauthorised access (Art. 6(c))".to_owned(),
                 Some(true) => "a service marked `critical: true` in candor.yaml".to_owned(),
                 Some(false) => "no affected service is marked `critical: true`".to_owned(),
                 None => "no affected service says `critical:` in candor.yaml".to_owned(),
@@ -203,10 +221,17 @@ fn dora(subject: &Subject<'_>) -> Classification {
         },
         Criterion {
             key: "clients",
-            name: "Clients affected: more than 10 % of the clients using the service, or more than 100,000 clients",
+            name: "Clients, financial counterparts and transactions affected: more than 10 % of the clients using the service, or more than 100,000 clients (or the counterparts' and transactions' thresholds)",
             basis: "Delegated Regulation (EU) 2024/1772 Art. 1 and 9(1)",
             met: clients_met,
-            detail: users_detail(&f),
+            detail: if clients_met.is_some() {
+                users_detail(&f)
+            } else {
+                format!(
+                    "{} (below the clients' thresholds; financial counterparts and transactions are not in the report)",
+                    users_detail(&f)
+                )
+            },
         },
         Criterion {
             key: "reputational",
@@ -220,13 +245,12 @@ fn dora(subject: &Subject<'_>) -> Classification {
             name: "Duration and service downtime: the incident lasts more than 24 hours, or critical services are down for more than 2 hours",
             basis: "Delegated Regulation (EU) 2024/1772 Art. 3 and 9(3)",
             met: Some(
-                f.duration_minutes > 24.0 * 60.0
-                    || (f.critical_services == Some(true) && f.full_outage_minutes > 120.0),
+                f.duration_minutes > 24.0 * 60.0 || (critical == Some(true) && downtime > 120.0),
             ),
             detail: format!(
-                "duration {}, full outage {}",
+                "duration {}, service downtime (full or partial) {}",
                 minutes(f.duration_minutes),
-                minutes(f.full_outage_minutes)
+                minutes(downtime)
             ),
         },
         Criterion {
@@ -271,12 +295,40 @@ fn dora(subject: &Subject<'_>) -> Classification {
         .filter(|c| !matches!(c.key, "critical_services" | "malicious_access"))
         .filter(|c| c.met == Some(true))
         .count();
-    let reportable = f.critical_services == Some(true) && (unauthorised_access || others >= 2);
+    let reportable = critical == Some(true) && (unauthorised_access || others >= 2);
+    let open = criteria.iter().filter(|c| c.met.is_none()).count();
     Classification {
         regime: Regime::Dora,
         reportable,
+        could_change: !reportable && open > 0,
         rule: "major when critical services are affected and either malicious unauthorised access may lead to data losses, or at least two other criteria are met (Delegated Regulation (EU) 2024/1772 Art. 8)",
         criteria,
+    }
+}
+
+/// The entity types Implementing Regulation (EU) 2024/2690 covers (its Art. 1), as written
+/// in candor.yaml's `entity_type`.
+pub const NIS2_2024_2690_TYPES: &[&str] = &[
+    "dns-service-provider",
+    "tld-name-registry",
+    "cloud-computing-service-provider",
+    "data-centre-service-provider",
+    "content-delivery-network-provider",
+    "managed-service-provider",
+    "managed-security-service-provider",
+    "online-marketplace",
+    "online-search-engine",
+    "social-networking-platform",
+    "trust-service-provider",
+];
+
+fn not_assessed(key: &'static str, name: &'static str, basis: &'static str) -> Criterion {
+    Criterion {
+        key,
+        name,
+        basis,
+        met: None,
+        detail: "not in the report's numbers: assess it yourself".to_owned(),
     }
 }
 
@@ -286,47 +338,66 @@ fn nis2(subject: &Subject<'_>) -> Classification {
         .organisation
         .and_then(|o| o.entity_type.as_deref())
         .unwrap_or_default();
-    let full_outage = subject
-        .incident
-        .impact
-        .as_ref()
-        .is_some_and(|i| i.outage == Outage::Full);
+    if !NIS2_2024_2690_TYPES.contains(&entity_type) {
+        // Outside the implementing regulation, significance is the directive's own test.
+        return Classification {
+            regime: Regime::Nis2,
+            reportable: false,
+            could_change: true,
+            rule: "significant when it has caused or can cause severe operational disruption or financial loss, or considerable damage to others (Directive (EU) 2022/2555 Art. 23(3)); Candor cannot judge this from numbers",
+            criteria: vec![Criterion {
+                key: "scope",
+                name: "Implementing Regulation (EU) 2024/2690 sets thresholds only for the entity types of its Art. 1 (DNS, TLD, cloud, data centres, CDN, managed (security) services, marketplaces, search engines, social networks, trust services)",
+                basis: "Implementing Regulation (EU) 2024/2690 Art. 1; Directive (EU) 2022/2555 Art. 23(3)",
+                met: None,
+                detail: if entity_type.is_empty() {
+                    "no entity_type in candor.yaml".to_owned()
+                } else {
+                    format!("entity_type `{entity_type}` is not one of them")
+                },
+            }],
+        };
+    }
     let mut criteria = vec![
         Criterion {
             key: "financial_loss",
-            name: "Direct financial loss over EUR 500,000 (or 5 % of annual turnover, if lower)",
+            name: "Direct financial loss over EUR 500,000 or 5 % of annual turnover, whichever is lower",
             basis: "Implementing Regulation (EU) 2024/2690 Art. 3(1)(a)",
-            met: f.direct_loss_eur.map(|c| c > 500_000.0),
+            met: f.direct_loss_eur.filter(|c| *c > 500_000.0).map(|_| true),
             detail: match f.direct_loss_eur {
-                Some(c) => format!("EUR {c:.0} direct (turnover not known to Candor)"),
+                Some(c) if c > 500_000.0 => format!("EUR {c:.0} direct"),
+                Some(c) => format!(
+                    "EUR {c:.0} direct: under EUR 500,000, but 5 % of turnover is not known to Candor"
+                ),
                 None => "no impact.costs.direct_eur or financial_loss_eur".to_owned(),
             },
         },
-        Criterion {
-            key: "trade_secrets",
-            name: "Exfiltration of trade secrets",
-            basis: "Implementing Regulation (EU) 2024/2690 Art. 3(1)(b)",
-            met: None,
-            detail: "not in the report's numbers: assess it yourself".to_owned(),
-        },
-        Criterion {
-            key: "death_or_health",
-            name: "Death of a person, or considerable damage to a person's health",
-            basis: "Implementing Regulation (EU) 2024/2690 Art. 3(1)(c) and (d)",
-            met: None,
-            detail: "not in the report's numbers: assess it yourself".to_owned(),
-        },
+        not_assessed(
+            "trade_secrets",
+            "Exfiltration of trade secrets",
+            "Implementing Regulation (EU) 2024/2690 Art. 3(1)(b)",
+        ),
+        not_assessed(
+            "death_or_health",
+            "Death of a person, or considerable damage to a person's health",
+            "Implementing Regulation (EU) 2024/2690 Art. 3(1)(c) and (d)",
+        ),
         Criterion {
             key: "malicious_access",
-            name: "Successful, suspectedly malicious and unauthorised access to network and information systems",
+            name: "Successful, suspectedly malicious and unauthorised access capable of causing severe operational disruption",
             basis: "Implementing Regulation (EU) 2024/2690 Art. 3(1)(e)",
-            met: Some(f.malicious && !f.data_affected.is_empty()),
+            met: if f.malicious { None } else { Some(false) },
             detail: if f.malicious {
-                "root cause `malicious-action`".to_owned()
+                "root cause `malicious-action`: judge whether the access could cause severe operational disruption".to_owned()
             } else {
                 "no malicious action in the root cause".to_owned()
             },
         },
+        not_assessed(
+            "recurring",
+            "Recurring incidents that together meet these criteria",
+            "Implementing Regulation (EU) 2024/2690 Art. 3(1)(f) and 4",
+        ),
     ];
     match entity_type {
         "cloud-computing-service-provider" => {
@@ -344,13 +415,18 @@ fn nis2(subject: &Subject<'_>) -> Classification {
                 met: share_or_count(&f, 5.0, 1_000_000).map(|met| met && f.duration_minutes > 60.0),
                 detail: format!("{}, for {}", users_detail(&f), minutes(f.duration_minutes)),
             });
+            criteria.push(not_assessed(
+                "cloud_other",
+                "The other criteria of Art. 7 (data integrity, confidentiality or authenticity)",
+                "Implementing Regulation (EU) 2024/2690 Art. 7",
+            ));
         }
-        "trust-service-provider" => {
+        _ => {
             criteria.push(Criterion {
                 key: "trust_unavailable",
                 name: "A trust service is completely unavailable for more than 20 minutes",
                 basis: "Implementing Regulation (EU) 2024/2690 Art. 14(a)",
-                met: Some(full_outage && f.full_outage_minutes > 20.0),
+                met: Some(f.full_outage_minutes > 20.0),
                 detail: format!("full outage {}", minutes(f.full_outage_minutes)),
             });
             criteria.push(Criterion {
@@ -368,23 +444,29 @@ fn nis2(subject: &Subject<'_>) -> Classification {
                     format!("affected: {}; {}", f.data_affected.join(", "), users_detail(&f))
                 },
             });
+            criteria.push(not_assessed(
+                "trust_other",
+                "The other criteria of Art. 14 (unavailability per calendar week, limited availability for a share of users, physical access to restricted areas)",
+                "Implementing Regulation (EU) 2024/2690 Art. 14",
+            ));
         }
-        _ => criteria.push(Criterion {
-            key: "sector",
-            name: "Sector thresholds: the implementing regulation sets them for digital infrastructure and ICT service providers only; other entities judge significance under Directive (EU) 2022/2555 Art. 23(3)",
-            basis: "Implementing Regulation (EU) 2024/2690 Art. 3(1)(g), Art. 5 to 14",
-            met: None,
-            detail: if entity_type.is_empty() {
-                "no entity_type in candor.yaml".to_owned()
-            } else {
-                format!("entity_type `{entity_type}` has no sector thresholds in Candor")
-            },
-        }),
+    }
+    // Only the entity's own sector article applies besides Art. 3.
+    if entity_type != "cloud-computing-service-provider" && entity_type != "trust-service-provider"
+    {
+        criteria.retain(|c| !c.key.starts_with("trust_"));
+        criteria.push(not_assessed(
+            "sector",
+            "The thresholds of the entity's own sector article",
+            "Implementing Regulation (EU) 2024/2690 Art. 5 to 13",
+        ));
     }
     let reportable = criteria.iter().any(|c| c.met == Some(true));
+    let open = criteria.iter().any(|c| c.met.is_none());
     Classification {
         regime: Regime::Nis2,
         reportable,
+        could_change: !reportable && open,
         rule: "significant when any one criterion is met (Implementing Regulation (EU) 2024/2690 Art. 3(1))",
         criteria,
     }

@@ -295,8 +295,10 @@ pub fn to_markdown(export: &Export) -> String {
 fn markdown_value(value: &Value) -> String {
     match value {
         Value::String(text) => text.clone(),
+        Value::Array(items) if items.is_empty() => "(none)".to_owned(),
         Value::Array(items) => items
             .iter()
+            .filter(|item| !item.is_null())
             .map(|item| format!("- {}", inline(item)))
             .collect::<Vec<_>>()
             .join("\n"),
@@ -319,6 +321,7 @@ fn inline(value: &Value) -> String {
             .map(|(k, v)| format!("{k}: {}", inline(v)))
             .collect::<Vec<_>>()
             .join("; "),
+        Value::Array(items) if items.is_empty() => "none".to_owned(),
         Value::Array(items) => items.iter().map(inline).collect::<Vec<_>>().join(", "),
         other => other.to_string(),
     }
@@ -351,7 +354,9 @@ pub fn classification_markdown(classification: &Classification, report: &str) ->
             c.basis
         ));
     }
-    if classification.not_assessed().next().is_some() {
+    if classification.could_change {
+        out.push_str("\nThe criteria marked \"not assessed\" are not in the report's numbers and could make the incident reportable: assess them yourself.\n");
+    } else if classification.not_assessed().next().is_some() {
         out.push_str("\nCriteria marked \"not assessed\" are not in the report's numbers: assess them yourself.\n");
     }
     out

@@ -242,8 +242,11 @@ static NIS2: &[Field] = &[
         stages: ALL_NIS2,
         required: true,
         origin: Origin::Report,
-        taken_from: "report: detected_at",
-        value: |i| Some(time(i.subject.incident.detected_at)),
+        taken_from: "report: classified_at (detected_at when there is none)",
+        value: |i| {
+            let incident = i.subject.incident;
+            Some(time(incident.classified_at.unwrap_or(incident.detected_at)))
+        },
     },
     Field {
         number: "23(4)(a) malicious",
@@ -301,9 +304,13 @@ static NIS2: &[Field] = &[
         value: |i| {
             let impact = i.subject.incident.impact.as_ref()?;
             let users = impact.users_affected.as_ref()?;
+            let range = match (users.min, users.max) {
+                (Some(min), Some(max)) => json!([min, max]),
+                _ => Value::Null,
+            };
             Some(json!({
                 "users_affected": users.estimate,
-                "users_affected_range": [users.min, users.max],
+                "users_affected_range": range,
                 "outage": if impact.outage == crate::model::Outage::Full { "full" } else { "partial" },
                 "services": i.service_names(false),
                 "duration": minutes(i.subject.impact.duration_minutes),
@@ -502,7 +509,14 @@ static DORA: &[Field] = &[
         required: true,
         origin: Origin::Private,
         taken_from: "private file: primary_contact.email",
-        value: |i| i.private?.primary_contact.as_ref().map(|c| json!(c.email)),
+        value: |i| {
+            i.private?
+                .primary_contact
+                .as_ref()?
+                .email
+                .as_ref()
+                .map(|e| json!(e))
+        },
     },
     Field {
         number: "1.9",
@@ -537,7 +551,14 @@ static DORA: &[Field] = &[
         required: false,
         origin: Origin::Private,
         taken_from: "private file: second_contact.email",
-        value: |i| i.private?.second_contact.as_ref().map(|c| json!(c.email)),
+        value: |i| {
+            i.private?
+                .second_contact
+                .as_ref()?
+                .email
+                .as_ref()
+                .map(|e| json!(e))
+        },
     },
     Field {
         number: "1.12",
@@ -633,8 +654,12 @@ static DORA: &[Field] = &[
         origin: Origin::Computed,
         taken_from: "computed: the criteria of Delegated Regulation (EU) 2024/1772 the report's numbers meet",
         value: |i| {
-            let fired: Vec<&str> = i.classification.fired().map(|c| c.key).collect();
-            (!fired.is_empty()).then(|| json!(fired))
+            let fired: Vec<Value> = i
+                .classification
+                .fired()
+                .map(|c| json!({"criterion": c.key, "name": c.name, "basis": c.basis}))
+                .collect();
+            (!fired.is_empty()).then_some(Value::Array(fired))
         },
     },
     Field {
@@ -712,14 +737,19 @@ static DORA: &[Field] = &[
         stages: FROM_INTERMEDIATE,
         required: false,
         origin: Origin::Report,
-        taken_from: "report: notifications[].reference of the DORA initial notification",
+        taken_from: "report: notifications[].reference of the DORA initial notification (else of a later DORA stage)",
         value: |i| {
-            i.subject
-                .incident
-                .notifications
-                .iter()
-                .filter(|n| n.regime == Regime::Dora)
+            let dora = || {
+                i.subject
+                    .incident
+                    .notifications
+                    .iter()
+                    .filter(|n| n.regime == Regime::Dora)
+            };
+            dora()
+                .filter(|n| n.stage == Stage::Initial)
                 .find_map(|n| n.reference.clone())
+                .or_else(|| dora().find_map(|n| n.reference.clone()))
                 .map(Value::String)
         },
     },
@@ -826,14 +856,20 @@ static DORA: &[Field] = &[
         stages: FROM_INTERMEDIATE,
         required: true,
         origin: Origin::Report,
-        taken_from: "report: estimated (pointers under /impact/users_affected)",
+        taken_from: "report: estimated (pointers under /impact/users_affected), or a range or method given with the number",
         value: |i| {
-            i.subject.impact.users_affected?;
-            Some(json!(if i.estimated(&["/impact/users_affected"]) {
-                "estimates"
-            } else {
-                "actual"
-            }))
+            let users = i
+                .subject
+                .incident
+                .impact
+                .as_ref()?
+                .users_affected
+                .as_ref()?;
+            let estimate = i.estimated(&["/impact/users_affected"])
+                || users.min.is_some()
+                || users.max.is_some()
+                || users.method.is_some();
+            Some(json!(if estimate { "estimates" } else { "actual" }))
         },
     },
     by_hand!(

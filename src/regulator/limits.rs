@@ -100,15 +100,19 @@ pub fn due(subject: &Subject<'_>, regime: Regime, stage: Stage) -> Option<Due> {
     let limit = limit(regime, stage)?;
     let incident = subject.incident;
     let aware = incident.detected_at;
+    // NIS2 counts from awareness of the *significant* incident (2024/2690 recital 31): the
+    // classification, where the report records it.
+    let (nis2_aware, nis2_from) = match incident.classified_at {
+        Some(classified) => (
+            classified,
+            "awareness of the significant incident (classified_at)",
+        ),
+        None => (aware, "awareness (detected_at; no classified_at)"),
+    };
     let hours = |h: i64| Duration::hours(h);
-    let month = |at: DateTime<FixedOffset>| at.checked_add_months(Months::new(1));
     let (by, from) = match (regime, stage) {
-        (Regime::Nis2, Stage::EarlyWarning) => {
-            (aware + hours(24), "awareness (detected_at)".to_owned())
-        }
-        (Regime::Nis2, Stage::Notification) => {
-            (aware + hours(72), "awareness (detected_at)".to_owned())
-        }
+        (Regime::Nis2, Stage::EarlyWarning) => (nis2_aware + hours(24), nis2_from.to_owned()),
+        (Regime::Nis2, Stage::Notification) => (nis2_aware + hours(72), nis2_from.to_owned()),
         (Regime::Nis2, Stage::Final) => {
             let resolved = incident.resolved_at?;
             let (base, from) = counted_from(subject, regime, Stage::Notification)?;
@@ -147,6 +151,15 @@ pub fn due(subject: &Subject<'_>, regime: Regime, stage: Stage) -> Option<Due> {
         _ => return None,
     };
     Some(Due { by, from, limit })
+}
+
+/// One month after `at`, to the end of that day: a period in months ends with the last hour
+/// of the day with the same date (Regulation (EEC, Euratom) No 1182/71 Art. 3(2)(c)), in the
+/// offset `at` was written with.
+fn month(at: DateTime<FixedOffset>) -> Option<DateTime<FixedOffset>> {
+    let day = at.checked_add_months(Months::new(1))?.date_naive();
+    let end = day.and_hms_opt(23, 59, 59)?;
+    end.and_local_timezone(*at.offset()).single()
 }
 
 /// When an earlier stage was first sent, or when it was due if it never was, and the words

@@ -121,6 +121,15 @@ pub fn stage_title(regime: Regime, stage: Stage) -> &'static str {
     }
 }
 
+/// The position of `stage` in its regime's sequence (0 for the first).
+pub fn stage_order(stage: Stage) -> usize {
+    match stage {
+        Stage::EarlyWarning | Stage::Initial => 0,
+        Stage::Notification | Stage::Intermediate => 1,
+        Stage::Final => 2,
+    }
+}
+
 /// Whether `stage` belongs to `regime`.
 pub fn stage_of(regime: Regime, stage: Stage) -> bool {
     regime.stages().contains(&stage)
@@ -172,11 +181,26 @@ pub fn open_report(
         .read(&file, loaded.config.limits.max_file_bytes)
         .with_context(|| format!("cannot read {file}"))?;
     let analysis = engine.analyse(&file, &bytes, true);
-    let Some(report) = analysis.report else {
+    // Structure and time findings make the data untrustworthy, as they stop a site build.
+    let untrusted = analysis.findings.iter().any(|f| {
+        f.level == crate::diag::Level::Deny
+            && matches!(
+                f.code.family(),
+                crate::diag::Family::Structure | crate::diag::Family::Time
+            )
+    });
+    let report = analysis.report.filter(|_| !untrusted);
+    let Some(report) = report else {
         let problems: Vec<String> = analysis
             .findings
             .iter()
-            .filter(|f| f.level == crate::diag::Level::Deny)
+            .filter(|f| {
+                f.level == crate::diag::Level::Deny
+                    && matches!(
+                        f.code.family(),
+                        crate::diag::Family::Structure | crate::diag::Family::Time
+                    )
+            })
             .map(|f| {
                 format!(
                     "{}:{}: {} {}",
@@ -188,7 +212,7 @@ pub fn open_report(
             })
             .collect();
         bail!(
-            "{file} cannot be exported until it validates:\n  {}\nrun `candor check {file}` for the details",
+            "{file} cannot be exported until its structure and times are sound:\n  {}\nrun `candor check {file}` for the details",
             problems.join("\n  ")
         );
     };

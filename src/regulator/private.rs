@@ -12,6 +12,10 @@ use serde::Deserialize;
 #[derive(Clone, Debug, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct PrivateFields {
+    /// The id of the report these fields belong to; when given, an export of another report
+    /// refuses the file, so one incident's indicators never go out with another's.
+    #[serde(default)]
+    pub report: Option<String>,
     /// The primary contact person (DORA fields 1.7 to 1.9).
     #[serde(default)]
     pub primary_contact: Option<Contact>,
@@ -42,9 +46,11 @@ pub struct Contact {
     /// Name.
     pub name: String,
     /// E-mail address.
-    pub email: String,
+    #[serde(default)]
+    pub email: Option<String>,
     /// Telephone number.
-    pub telephone: String,
+    #[serde(default)]
+    pub telephone: Option<String>,
 }
 
 /// The ultimate parent undertaking.
@@ -58,7 +64,38 @@ pub struct Parent {
     pub lei: Option<String>,
 }
 
-/// Read a private-fields file, or say what is wrong and where (`line:column: message`).
+/// The largest private-fields file read: it holds a few names and indicators.
+pub const MAX_BYTES: u64 = 1024 * 1024;
+
+/// Read the private-fields file at `path`: a regular file (a link to one is followed) of at
+/// most [`MAX_BYTES`], read no further than that, so a device or a pipe cannot exhaust memory
+/// or hang the export.
+pub fn read(path: &std::path::Path) -> anyhow::Result<PrivateFields> {
+    use anyhow::{Context as _, bail};
+    use std::io::Read as _;
+    let shown = path.display();
+    let metadata = std::fs::metadata(path)
+        .with_context(|| format!("cannot read the private-fields file {shown}"))?;
+    if !metadata.is_file() {
+        bail!("{shown} is not a regular file; give the YAML file with the private fields");
+    }
+    let mut bytes = Vec::new();
+    std::fs::File::open(path)
+        .with_context(|| format!("cannot read the private-fields file {shown}"))?
+        .take(MAX_BYTES + 1)
+        .read_to_end(&mut bytes)
+        .with_context(|| format!("cannot read the private-fields file {shown}"))?;
+    if bytes.len() as u64 > MAX_BYTES {
+        bail!(
+            "{shown} is larger than {MAX_BYTES} bytes; a private-fields file holds a few names and indicators, not logs"
+        );
+    }
+    parse(&bytes)
+        .map_err(|problems| anyhow::anyhow!("{shown} cannot be read:\n  {}", problems.join("\n  ")))
+}
+
+/// Read a private-fields file's content, or say what is wrong and where
+/// (`line:column: message`).
 pub fn parse(bytes: &[u8]) -> Result<PrivateFields, Vec<String>> {
     crate::load::parse_typed(
         bytes,

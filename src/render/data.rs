@@ -54,21 +54,10 @@ pub(super) fn write_all(
 
 /// `data/incidents.json`: every published report, as validated.
 pub(super) fn write_incidents_json(model: &Model<'_>, out: &mut dyn Write) -> anyhow::Result<()> {
-    // A report's log of regulator notifications is published only where its organisation
-    // opts in; the copy without it is made only for reports that have one.
     let reports: Vec<std::borrow::Cow<'_, Incident>> = model
         .reports
         .iter()
-        .map(|r| {
-            let incident = r.incident();
-            if r.notifications_public || incident.notifications.is_empty() {
-                std::borrow::Cow::Borrowed(incident)
-            } else {
-                let mut copy = incident.clone();
-                copy.notifications.clear();
-                std::borrow::Cow::Owned(copy)
-            }
-        })
+        .map(|r| r.published_incident())
         .collect();
     serde_json::to_writer_pretty(&mut *out, &reports)?;
     out.write_all(b"\n")?;

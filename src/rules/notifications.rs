@@ -37,7 +37,7 @@ pub(super) fn check(subject: &Subject<'_>, context: &Context<'_>, out: &mut Emit
                         .with("basis", Arg::Plain(due.limit.basis.to_owned()))
                         .with("sent", Arg::Time(notification.at)),
                     format!(
-                        "keep the time it was sent (the limit counts from {}); say in the report why it was late",
+                        "keep the time it was sent (the limit counts from {}); say in the report why it was late. If the limit fell on a weekend or holiday and your authority extended it (Delegated Regulation (EU) 2025/301 Art. 5(4)), waive the finding with that reason",
                         due.from
                     ),
                 ),

@@ -1,5 +1,6 @@
-//! Time rules: the incident's times in order (T001), no event before the start (T002), and no
-//! time in the future or before 1970 (T003).
+//! Time rules: the incident's times in order (T001; regulator notifications after detection
+//! and in stage order), no event before the start (T002), and no time in the future or
+//! before 1970 (T003).
 
 use chrono::{DateTime, Datelike, FixedOffset, Utc};
 
@@ -64,6 +65,57 @@ pub(super) fn check(subject: &Subject<'_>, context: &Context<'_>, out: &mut Emit
             );
         }
     }
+    if let Some(classified_at) = incident.classified_at
+        && classified_at < incident.detected_at
+    {
+        out.at(
+            Code::T001,
+            "/classified_at",
+            format!("classified_at ({classified_at}) is before detected_at ({})", incident.detected_at),
+            "an incident is classified at or after it is detected; check the date, the time and the offset",
+        );
+    }
+    for (index, notification) in incident.notifications.iter().enumerate() {
+        if notification.at < incident.detected_at {
+            out.at(
+                Code::T001,
+                &format!("/notifications/{index}/at"),
+                format!(
+                    "notifications[{index}] ({}) was sent before the incident was detected ({})",
+                    notification.at, incident.detected_at
+                ),
+                "a regulator is notified after the incident is detected; check the date, the time and the offset",
+            );
+        }
+        // The first of a stage sent after a later stage had gone out is out of order.
+        let first_of_stage = !incident.notifications.iter().any(|n| {
+            n.regime == notification.regime
+                && n.stage == notification.stage
+                && n.at < notification.at
+        });
+        let earlier_stage = incident.notifications.iter().find(|other| {
+            first_of_stage
+                && other.regime == notification.regime
+                && crate::regulator::stage_order(other.stage)
+                    > crate::regulator::stage_order(notification.stage)
+                && other.at < notification.at
+        });
+        if let Some(later) = earlier_stage {
+            out.at(
+                Code::T001,
+                &format!("/notifications/{index}/at"),
+                format!(
+                    "notifications[{index}] ({} {}, {}) comes after the later stage {} ({})",
+                    notification.regime.as_str(),
+                    notification.stage.as_str(),
+                    notification.at,
+                    later.stage.as_str(),
+                    later.at
+                ),
+                "the stages of a notification are sent in order; check the stage and the time of both",
+            );
+        }
+    }
     for (index, event) in incident.timeline.iter().enumerate() {
         if event.at < incident.started_at {
             out.at(
@@ -87,6 +139,12 @@ pub(super) fn check(subject: &Subject<'_>, context: &Context<'_>, out: &mut Emit
     }
     for (index, event) in incident.timeline.iter().enumerate() {
         times.push((format!("/timeline/{index}/at"), event.at));
+    }
+    if let Some(classified_at) = incident.classified_at {
+        times.push(("/classified_at".into(), classified_at));
+    }
+    for (index, notification) in incident.notifications.iter().enumerate() {
+        times.push((format!("/notifications/{index}/at"), notification.at));
     }
     for (index, window) in incident
         .impact

@@ -162,6 +162,33 @@ impl Report<'_> {
         &self.checked.incident
     }
 
+    /// Whether a page may show rule `code`'s findings and waivers: the rules on regulator
+    /// notifications only where the organisation publishes its notifications.
+    pub fn shows_rule(&self, code: &str) -> bool {
+        self.notifications_public
+            || !crate::diag::Code::parse(code).is_some_and(|c| c.is_regulator_rule())
+    }
+
+    /// The report as the open data publishes it: without its regulator notifications log,
+    /// when it was classified, and waivers of the notification rules, unless the
+    /// organisation publishes its notifications. The copy is made only when there is
+    /// something to leave out.
+    pub fn published_incident(&self) -> std::borrow::Cow<'_, Incident> {
+        let incident = self.incident();
+        let hidden = !self.notifications_public
+            && (!incident.notifications.is_empty()
+                || incident.classified_at.is_some()
+                || incident.waivers.iter().any(|w| !self.shows_rule(&w.rule)));
+        if !hidden {
+            return std::borrow::Cow::Borrowed(incident);
+        }
+        let mut copy = incident.clone();
+        copy.notifications.clear();
+        copy.classified_at = None;
+        copy.waivers.retain(|w| self.shows_rule(&w.rule));
+        std::borrow::Cow::Owned(copy)
+    }
+
     /// This report's outage windows on `service`, each with whether it was full: the
     /// service's own windows under `impact.services` when it has any, else the report's window
     /// when the service is one of the report's.

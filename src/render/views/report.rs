@@ -574,14 +574,16 @@ pub(crate) fn report(model: &Model<'_>, published: &Report<'_>, l: &Localizer<'_
                 .notifications
                 .iter()
                 .map(|n| {
+                    // The authority's name, written by the author, is put in last, so
+                    // text in it is never taken for a placeholder.
                     l.t("report.notified")
-                        .replace("{authority}", &n.authority)
                         .replace("{date}", &strings.date(n.at.date_naive()))
                         .replace("{regime}", &n.regime.as_str().to_uppercase())
                         .replace(
                             "{stage}",
                             &l.t(&format!("word.notification_stage.{}", n.stage.as_str())),
                         )
+                        .replace("{authority}", &n.authority)
                 })
                 .collect()
         } else {
@@ -729,6 +731,7 @@ pub(crate) fn report(model: &Model<'_>, published: &Report<'_>, l: &Localizer<'_
         waivers: incident
             .waivers
             .iter()
+            .filter(|w| published.shows_rule(&w.rule))
             .map(|w| WaiverView {
                 code: w.rule.clone(),
                 rule: strings.get(&format!("rules.{}", w.rule)).to_owned(),
