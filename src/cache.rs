@@ -19,6 +19,16 @@ use crate::rules::Summary;
 use crate::source::GitTree;
 use crate::timeliness::PublicationTimes;
 
+/// A blob id in hex, written into `buffer` (no allocation: called once per report).
+pub(crate) fn hex<'b>(blob: &git2::Oid, buffer: &'b mut [u8; 40]) -> &'b str {
+    const DIGITS: &[u8; 16] = b"0123456789abcdef";
+    for (index, byte) in blob.as_bytes().iter().take(20).enumerate() {
+        buffer[2 * index] = DIGITS[usize::from(byte >> 4)];
+        buffer[2 * index + 1] = DIGITS[usize::from(byte & 0x0f)];
+    }
+    std::str::from_utf8(buffer).unwrap_or_default()
+}
+
 /// Summaries by blob id (hex).
 #[derive(Debug, Default, Serialize, Deserialize)]
 pub(crate) struct SummaryCache {
@@ -36,7 +46,9 @@ impl SummaryCache {
     /// The cache of the repository whose `.git` folder is `git_dir` (empty if there is none).
     pub(crate) fn open(git_dir: &Path) -> SummaryCache {
         let path = git_dir.join("candor").join("summaries.json");
-        let version = env!("CARGO_PKG_VERSION").to_owned();
+        // The format changed with the summaries' file paths left out: a cache written before
+        // is read as empty and written again.
+        let version = format!("{}+2", env!("CARGO_PKG_VERSION"));
         let mut cache: SummaryCache = std::fs::read(&path)
             .ok()
             .and_then(|bytes| serde_json::from_slice(&bytes).ok())
@@ -47,24 +59,23 @@ impl SummaryCache {
         cache
     }
 
-    /// The summary of a blob, if cached, with its file path set to `file`.
-    pub(crate) fn get(&self, blob: &str, file: &str) -> Option<Summary> {
-        let mut summary = self.entries.get(blob)?.clone();
+    /// Take the summary of a blob out of the cache, with its file path set to `file` (a blob
+    /// that two files share is read again for the second).
+    pub(crate) fn take(&mut self, blob: &str, file: &str) -> Option<Summary> {
+        let mut summary = self.entries.remove(blob)?;
         summary.file = file.to_owned();
         Some(summary)
     }
 
-    /// Remember a blob's summary.
-    pub(crate) fn insert(&mut self, blob: String, summary: Summary) {
-        self.entries.insert(blob, summary);
-        self.dirty = true;
+    /// Whether nothing is left in the cache.
+    pub(crate) fn is_empty(&self) -> bool {
+        self.entries.is_empty()
     }
 
-    /// Keep only the given blobs, so the cache does not grow forever.
-    pub(crate) fn retain(&mut self, keep: &std::collections::HashSet<String>) {
-        let before = self.entries.len();
-        self.entries.retain(|blob, _| keep.contains(blob));
-        self.dirty |= self.entries.len() != before;
+    /// Replace the cache's content with `entries`, to be written by [`SummaryCache::save`].
+    pub(crate) fn replace(&mut self, entries: impl IntoIterator<Item = (String, Summary)>) {
+        self.entries = entries.into_iter().collect();
+        self.dirty = true;
     }
 
     /// Write the cache if it changed. Failing to write only loses speed, so errors are ignored.
@@ -112,10 +123,10 @@ pub(crate) fn publication_times(
         .and_then(|bytes| serde_json::from_slice(&bytes).ok())
         .filter(|c: &PublicationCache| c.version == version);
     let head = tree.commit().to_string();
-    if let Some(cache) = &cached
+    if let Some(cache) = cached.as_ref()
         && cache.commit == head
     {
-        return Ok(cache.times.clone());
+        return Ok(cached.map(|cache| cache.times).unwrap_or_default());
     }
     let earlier = cached.and_then(|cache| {
         let commit = git2::Oid::from_str(&cache.commit).ok()?;
@@ -137,4 +148,14 @@ pub(crate) fn publication_times(
         }
     }
     Ok(cache.times)
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn hex_is_git_s_own_spelling() {
+        let oid = git2::Oid::from_str("0a1b2c3d4e5f60718293a4b5c6d7e8f901234567").unwrap();
+        let mut buffer = [0u8; 40];
+        assert_eq!(super::hex(&oid, &mut buffer), oid.to_string());
+    }
 }

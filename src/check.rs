@@ -318,6 +318,7 @@ impl<'a> Engine<'a> {
             today: self.today,
             references_known: self.references_known,
             publications: None,
+            wanted: None,
         }
     }
 
@@ -518,6 +519,9 @@ pub fn finish(analyses: &mut [Analysis], context: &Context<'_>) -> (Vec<Finding>
     let mut standing = Vec::new();
     let mut waived = Vec::new();
     for analysis in analyses.iter_mut() {
+        if !context.wants(&analysis.file) {
+            continue;
+        }
         let mut findings = std::mem::take(&mut analysis.findings);
         let start = repository.partition_point(|f| f.file < analysis.file);
         let end = repository.partition_point(|f| f.file <= analysis.file);
@@ -674,6 +678,7 @@ fn run_inner(
     analyses.sort_by(|a, b| a.file.cmp(&b.file));
     let context = Context {
         publications: publications.as_ref(),
+        wanted: only,
         ..engine.context()
     };
     let (mut findings, mut waived) = finish(&mut analyses, &context);
@@ -789,7 +794,13 @@ pub fn check_changed_since(
     rev: &str,
     today: DateTime<Utc>,
 ) -> anyhow::Result<Run> {
-    let changes = source::changes_since(tree.root(), rev)?;
+    // The cache of unchanged reports' summaries is read while git compares the work tree.
+    let git_dir = source::git_dir(tree.root());
+    let (changes, cache) = rayon::join(
+        || source::changes_since(tree.root(), rev),
+        || git_dir.map(|dir| crate::cache::SummaryCache::open(&dir)),
+    );
+    let changes = changes?;
     let source = Source::Work(tree.clone(), tree.history());
     if changes.config_changed {
         return run(&source, None, today, false);
@@ -803,32 +814,33 @@ pub fn check_changed_since(
     } else {
         changes.listing.clone()
     };
-    let mut cache = crate::cache::SummaryCache::open(&changes.git_dir);
+    let mut cache = cache.unwrap_or_else(|| crate::cache::SummaryCache::open(&changes.git_dir));
     let mut known = HashMap::new();
-    let mut blobs_in_use = HashSet::new();
+    // Unchanged reports whose summary is not cached: read this time, cached for the next.
+    let mut uncached = false;
     for path in &listing.reports {
         if let Some(blob) = changes.unchanged.get(path) {
-            let blob = blob.to_string();
-            if let Some(summary) = cache.get(&blob, path) {
-                known.insert(path.clone(), summary);
+            let mut hex = [0u8; 40];
+            match cache.take(crate::cache::hex(blob, &mut hex), path) {
+                Some(summary) => {
+                    known.insert(path.clone(), summary);
+                }
+                None => uncached = true,
             }
-            blobs_in_use.insert(blob);
         }
     }
+    // What is left in the cache belongs to no report any more.
+    let stale = !cache.is_empty();
     let mut only: HashSet<String> = changes.changed.iter().cloned().collect();
     only.extend(listing.skipped.iter().map(|s| s.path.clone()));
-    let was_known: HashSet<String> = known.keys().cloned().collect();
     let result = run_with_summaries(&source, Some(&only), today, false, known, Some(listing))?;
-    // Remember what was read of the unchanged reports, for next time.
-    for analysis in &result.analyses {
-        if let (Some(summary), Some(blob)) =
-            (&analysis.summary, changes.unchanged.get(&analysis.file))
-            && !was_known.contains(&analysis.file)
-        {
-            cache.insert(blob.to_string(), summary.clone());
-        }
+    if uncached || stale {
+        // The cache is written again from this run: every unchanged report's summary.
+        cache.replace(result.analyses.iter().filter_map(|analysis| {
+            let blob = changes.unchanged.get(&analysis.file)?;
+            Some((blob.to_string(), analysis.summary.clone()?))
+        }));
+        cache.save();
     }
-    cache.retain(&blobs_in_use);
-    cache.save();
     Ok(result)
 }

@@ -672,6 +672,13 @@ pub fn init_repository(root: &Path) -> anyhow::Result<bool> {
     Ok(true)
 }
 
+/// The `.git` folder of the repository `root` is in, if it is in one.
+pub fn git_dir(root: &Path) -> Option<PathBuf> {
+    open_repository(root)
+        .ok()
+        .map(|repo| repo.path().to_path_buf())
+}
+
 /// Report files in the working tree compared with a revision.
 #[derive(Clone, Debug, Default)]
 pub struct Changes {

@@ -84,6 +84,17 @@ pub struct Context<'a> {
     /// When each report was first published and first final, by id, from the repository's
     /// history (`None` when there is no history to read).
     pub publications: Option<&'a HashMap<String, PublicationTimes>>,
+    /// The files whose findings are wanted (`check --changed-since`, paths given), or `None`
+    /// for every file: rules across reports still read every report, but write findings
+    /// only for these.
+    pub wanted: Option<&'a std::collections::HashSet<String>>,
+}
+
+impl Context<'_> {
+    /// Whether findings on `file` are wanted.
+    pub fn wants(&self, file: &str) -> bool {
+        self.wanted.is_none_or(|wanted| wanted.contains(file))
+    }
 }
 
 impl Context<'_> {
@@ -123,7 +134,9 @@ pub(crate) fn assess(incident: &Incident, context: &Context<'_>) -> ImpactFigure
 /// report's tree and model are dropped (and cached between runs of `check --changed-since`).
 #[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
 pub struct Summary {
-    /// File path relative to the repository root.
+    /// File path relative to the repository root (not cached: a cached summary is keyed by
+    /// its content, and takes the path it is found at).
+    #[serde(skip)]
     pub file: String,
     /// The report id.
     pub id: String,

@@ -16,7 +16,7 @@ pub(super) fn check(summaries: &[&Summary], context: &Context<'_>) -> Vec<Findin
     let policy = &context.config.policy;
     let mut findings = Vec::new();
     for summary in summaries {
-        if !summary.status.is_published() {
+        if !summary.status.is_published() || !context.wants(&summary.file) {
             continue;
         }
         let Some(times) = publications.get(source::file_stem(&summary.file)) else {

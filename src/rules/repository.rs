@@ -20,7 +20,7 @@ pub(crate) fn check_repository(summaries: &[&Summary], context: &Context<'_>) ->
         by_id.entry(summary.id.as_str()).or_default().push(summary);
     }
     for (id, group) in by_id.iter().filter(|(_, group)| group.len() > 1) {
-        for summary in group {
+        for summary in group.iter().filter(|s| context.wants(&s.file)) {
             let others: Vec<&str> = group
                 .iter()
                 .filter(|other| other.file != summary.file)
@@ -60,6 +60,7 @@ pub(crate) fn check_repository(summaries: &[&Summary], context: &Context<'_>) ->
         for pair in group.windows(2) {
             let (earlier, later) = (pair[0], pair[1]);
             if later.started_at - earlier.started_at > window
+                || !context.wants(&later.file)
                 || !reported.insert((later.file.as_str(), earlier.file.as_str()))
             {
                 continue;
