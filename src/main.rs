@@ -404,7 +404,13 @@ fn export(args: ExportArgs) -> anyhow::Result<ExitCode> {
         RegimeArg::Dora => Regime::Dora,
     };
     let today = candor::today_from(args.today, Utc::now());
-    let opened = regulator::open_report(&tree, &args.report, today)?;
+    // A path to the report works as well as its id.
+    let id = std::path::Path::new(&args.report)
+        .file_stem()
+        .filter(|_| args.report.ends_with(".yaml"))
+        .and_then(|stem| stem.to_str())
+        .unwrap_or(&args.report);
+    let opened = regulator::open_report(&tree, id, today)?;
     let report = &opened.report;
     let subject = Subject::new(&report.incident, &opened.config, &report.impact, today);
     if !subject.declares(regime) {

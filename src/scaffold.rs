@@ -91,7 +91,10 @@ services:
             "incidents/README.md".into(),
             "# Incident reports\n\nOne YAML file per incident, named after its id, in a folder per year:\n`incidents/2026/2026-11-23-national-eid-login-outage.yaml`.\n\nStart a new report with `candor new \"Title\" --service KEY`, check it with `candor check`,\nand commit it. Drafts (`status: draft`) are never published.\n".into(),
         ),
-        (".gitignore".into(), "# The site candor build writes.\n/site/\n".into()),
+        (
+            ".gitignore".into(),
+            "# The site candor build writes, and the lock it holds beside it while it builds.\n/site/\n/.site.candor-lock\n".into(),
+        ),
         (
             "schema/incident.schema.json".into(),
             crate::schema::to_file_text(&crate::schema::incident_schema()),

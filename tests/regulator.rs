@@ -341,7 +341,7 @@ fn private_fields_never_reach_the_site_and_the_log_only_where_opted_in() {
     );
     let page = std::fs::read_to_string(site.join(format!("en/reports/{NETBANK}.html"))).unwrap();
     assert!(
-        page.contains("Notified to Finanstilsynet on 2 March 2026 (DORA initial notification)."),
+        page.contains("Notified to Finanstilsynet on 2 March 2026 12:30 (UTC+01:00) (DORA initial notification)."),
         "{page}"
     );
     let data = std::fs::read_to_string(site.join("data/incidents.json")).unwrap();
@@ -433,7 +433,7 @@ fn a_private_file_must_be_small_regular_and_for_this_report() {
     ]);
     assert_eq!(code, 2);
     assert!(
-        stderr.contains("the private-fields file is empty"),
+        stderr.contains("the file holds no fields; give any of report, primary_contact"),
         "{stderr}"
     );
 }
@@ -490,8 +490,40 @@ fn nis2_classifies_nothing_outside_the_implementing_regulation() {
     .unwrap();
     let (_, stdout, _) = export_in(dir.path(), &["nis2", LOGIN, "--classify"]);
     let json: Value = serde_json::from_str(&stdout).unwrap();
-    assert_eq!(json["reportable"], false);
+    assert_eq!(json["reportable"], Value::Null);
     assert_eq!(json["could_change"], true);
     assert_eq!(json["criteria"][0]["key"], "scope");
     assert_eq!(json["criteria"][0]["met"], Value::Null);
+}
+
+#[test]
+fn notifications_under_an_undeclared_regime_are_pointed_out() {
+    let dir = tempfile::tempdir().unwrap();
+    crate::support::copy_tree(&fixture("regulator"), dir.path());
+    let config = std::fs::read_to_string(dir.path().join("candor.yaml")).unwrap();
+    std::fs::write(
+        dir.path().join("candor.yaml"),
+        config.replace(", regimes: [dora]}", "}"),
+    )
+    .unwrap();
+    let (_, findings) = crate::support::check_json(dir.path(), &[]);
+    let undeclared: Vec<(&str, &str)> = findings
+        .iter()
+        .filter(|f| f["code"] == "A026")
+        .map(|f| (f["file"].as_str().unwrap(), f["path"].as_str().unwrap()))
+        .collect();
+    assert_eq!(
+        undeclared,
+        [(
+            "incidents/2026/2026-03-02-netbank-outage.yaml",
+            "/notifications/0/regime"
+        )]
+    );
+    let message = findings.iter().find(|f| f["code"] == "A026").unwrap()["message"]
+        .as_str()
+        .unwrap();
+    assert!(
+        message.contains("does not declare that regime"),
+        "{message}"
+    );
 }

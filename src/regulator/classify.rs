@@ -34,13 +34,17 @@ pub struct Criterion {
 pub struct Classification {
     /// `nis2` or `dora`.
     pub regime: Regime,
-    /// Whether the numbers make it reportable: significant (NIS2) or major (DORA).
-    pub reportable: bool,
+    /// Whether the numbers make it reportable: significant (NIS2) or major (DORA); `None`
+    /// when no number can decide it (NIS2 outside Implementing Regulation (EU) 2024/2690).
+    pub reportable: Option<bool>,
     /// Whether criteria the numbers cannot decide could make an incident the numbers do
     /// not make reportable reportable after all.
     pub could_change: bool,
     /// How the criteria combine, in words.
     pub rule: &'static str,
+    /// When the report says the organisation classified the incident (`classified_at`),
+    /// whatever the numbers show.
+    pub classified_at: Option<String>,
     /// Every criterion, fired or not.
     pub criteria: Vec<Criterion>,
 }
@@ -59,10 +63,12 @@ impl Classification {
 
 /// Classify the subject's incident under `regime`.
 pub fn classify(subject: &Subject<'_>, regime: Regime) -> Classification {
-    match regime {
+    let mut classification = match regime {
         Regime::Dora => dora(subject),
         Regime::Nis2 => nis2(subject),
-    }
+    };
+    classification.classified_at = subject.incident.classified_at.map(|at| at.to_rfc3339());
+    classification
 }
 
 /// What the subject's figures say, computed once for both regimes.
@@ -299,8 +305,9 @@ fn dora(subject: &Subject<'_>) -> Classification {
     let open = criteria.iter().filter(|c| c.met.is_none()).count();
     Classification {
         regime: Regime::Dora,
-        reportable,
+        reportable: Some(reportable),
         could_change: !reportable && open > 0,
+        classified_at: None,
         rule: "major when critical services are affected and either malicious unauthorised access may lead to data losses, or at least two other criteria are met (Delegated Regulation (EU) 2024/1772 Art. 8)",
         criteria,
     }
@@ -342,8 +349,9 @@ fn nis2(subject: &Subject<'_>) -> Classification {
         // Outside the implementing regulation, significance is the directive's own test.
         return Classification {
             regime: Regime::Nis2,
-            reportable: false,
+            reportable: None,
             could_change: true,
+            classified_at: None,
             rule: "significant when it has caused or can cause severe operational disruption or financial loss, or considerable damage to others (Directive (EU) 2022/2555 Art. 23(3)); Candor cannot judge this from numbers",
             criteria: vec![Criterion {
                 key: "scope",
@@ -353,7 +361,10 @@ fn nis2(subject: &Subject<'_>) -> Classification {
                 detail: if entity_type.is_empty() {
                     "no entity_type in candor.yaml".to_owned()
                 } else {
-                    format!("entity_type `{entity_type}` is not one of them")
+                    let hint = crate::diag::closest(entity_type, NIS2_2024_2690_TYPES)
+                        .map(|close| format!("; did you mean `{close}`?"))
+                        .unwrap_or_default();
+                    format!("entity_type `{entity_type}` is not one of them{hint}")
                 },
             }],
         };
@@ -465,8 +476,9 @@ fn nis2(subject: &Subject<'_>) -> Classification {
     let open = criteria.iter().any(|c| c.met.is_none());
     Classification {
         regime: Regime::Nis2,
-        reportable,
+        reportable: Some(reportable),
         could_change: !reportable && open,
+        classified_at: None,
         rule: "significant when any one criterion is met (Implementing Regulation (EU) 2024/2690 Art. 3(1))",
         criteria,
     }

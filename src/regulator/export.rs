@@ -329,17 +329,23 @@ fn inline(value: &Value) -> String {
 
 /// A classification as Markdown.
 pub fn classification_markdown(classification: &Classification, report: &str) -> String {
+    let verdict = match (classification.regime, classification.reportable) {
+        (Regime::Dora, Some(true)) => "**Major** by the report's numbers",
+        (Regime::Dora, Some(false)) => "**Not major** by the report's numbers",
+        (Regime::Nis2, Some(true)) => "**Significant** by the report's numbers",
+        (Regime::Nis2, Some(false)) => "**Not significant** by the report's numbers",
+        (_, None) => "**Not assessed**: no number in the report can decide it",
+    };
     let mut out = format!(
-        "# {}: classification of `{report}`\n\n**{}** by the report's numbers. Rule: {}.\n\n",
+        "# {}: classification of `{report}`\n\n{verdict}. Rule: {}.\n\n",
         regime_title(classification.regime),
-        match (classification.regime, classification.reportable) {
-            (Regime::Dora, true) => "Major",
-            (Regime::Dora, false) => "Not major",
-            (Regime::Nis2, true) => "Significant",
-            (Regime::Nis2, false) => "Not significant",
-        },
         classification.rule
     );
+    if let Some(at) = &classification.classified_at {
+        out.push_str(&format!(
+            "The report records that the organisation classified the incident at {at} (`classified_at`).\n\n"
+        ));
+    }
     out.push_str("| criterion | met | from the report | basis |\n|---|---|---|---|\n");
     for c in &classification.criteria {
         out.push_str(&format!(

@@ -98,7 +98,7 @@ impl<'a> Subject<'a> {
                 .notifications
                 .iter()
                 .any(|n| n.regime == regime)
-            || classify(self, regime).reportable
+            || classify(self, regime).reportable == Some(true)
     }
 }
 

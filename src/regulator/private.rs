@@ -99,6 +99,6 @@ pub fn read(path: &std::path::Path) -> anyhow::Result<PrivateFields> {
 pub fn parse(bytes: &[u8]) -> Result<PrivateFields, Vec<String>> {
     crate::load::parse_typed(
         bytes,
-        "the private-fields file is empty; see README, \"Notifying regulators\"",
+        "the file holds no fields; give any of report, primary_contact, second_contact, parent, indicators_of_compromise, threats_and_techniques, affected_infrastructure, resolution_authorities (README, \"Notifying regulators\")",
     )
 }

@@ -15,6 +15,25 @@ pub(super) fn check(subject: &Subject<'_>, context: &Context<'_>, out: &mut Emit
     let regulated =
         regulator::Subject::new(incident, context.config, subject.impact, context.today);
     for regime in [Regime::Nis2, Regime::Dora] {
+        if !regulated.declares(regime)
+            && let Some(index) = incident
+                .notifications
+                .iter()
+                .position(|n| n.regime == regime)
+        {
+            out.at(
+                Code::A026,
+                &format!("/notifications/{index}/regime"),
+                Message::new("A026_undeclared")
+                    .with("regime", Arg::Plain(regime.as_str().to_uppercase()))
+                    .with("organisation", Arg::Plain(incident.organisation.clone())),
+                format!(
+                    "add `regimes: [{}]` to organisation `{}` in candor.yaml, so the notifications' time limits and content are checked",
+                    regime.as_str(),
+                    incident.organisation
+                ),
+            );
+        }
         if !regulated.must_notify(regime) {
             continue;
         }
@@ -37,8 +56,13 @@ pub(super) fn check(subject: &Subject<'_>, context: &Context<'_>, out: &mut Emit
                         .with("basis", Arg::Plain(due.limit.basis.to_owned()))
                         .with("sent", Arg::Time(notification.at)),
                     format!(
-                        "keep the time it was sent (the limit counts from {}); say in the report why it was late. If the limit fell on a weekend or holiday and your authority extended it (Delegated Regulation (EU) 2025/301 Art. 5(4)), waive the finding with that reason",
-                        due.from
+                        "keep the time it was sent (the limit counts from {}); say why it was late in the report (a timeline event or the change note), and accept the finding with a waiver giving that reason{}",
+                        due.from,
+                        if regime == Regime::Dora {
+                            ", such as a limit on a weekend or holiday that your authority extended (Delegated Regulation (EU) 2025/301 Art. 5(4))"
+                        } else {
+                            ""
+                        }
                     ),
                 ),
                 Some(_) => {}

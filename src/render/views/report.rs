@@ -577,7 +577,7 @@ pub(crate) fn report(model: &Model<'_>, published: &Report<'_>, l: &Localizer<'_
                     // The authority's name, written by the author, is put in last, so
                     // text in it is never taken for a placeholder.
                     l.t("report.notified")
-                        .replace("{date}", &strings.date(n.at.date_naive()))
+                        .replace("{date}", &strings.date_time(&n.at))
                         .replace("{regime}", &n.regime.as_str().to_uppercase())
                         .replace(
                             "{stage}",
