@@ -353,7 +353,20 @@ fn report<'a>(
         .organisations
         .get(&incident.organisation)
         .is_some_and(|o| o.publish_notifications == Some(true));
-    let public = |f: &&Finding| notifications_public || !f.code.is_regulator_rule();
+    // A waiver finding (W001-W003) on a waiver of a notification rule is about the
+    // notifications too: `/waivers/<index>/...` names the waiver.
+    let waiver_of_regulator_rule = |f: &Finding| {
+        f.path
+            .strip_prefix("/waivers/")
+            .and_then(|rest| rest.split('/').next())
+            .and_then(|index| index.parse::<usize>().ok())
+            .and_then(|index| incident.waivers.get(index))
+            .and_then(|waiver| crate::diag::Code::parse(&waiver.rule))
+            .is_some_and(|code| code.is_regulator_rule())
+    };
+    let public = |f: &&Finding| {
+        notifications_public || !(f.code.is_regulator_rule() || waiver_of_regulator_rule(f))
+    };
     let findings: Vec<&Finding> = input.findings.iter().copied().filter(public).collect();
     let waived: Vec<&Finding> = input.waived.iter().copied().filter(public).collect();
     let mut done_at: HashMap<String, DateTime<FixedOffset>> = HashMap::new();
