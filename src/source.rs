@@ -133,31 +133,15 @@ impl WorkTree {
                     .file_type()
                     .with_context(|| format!("cannot read {}", path.display()))?;
                 let Some(relative) = self.relative(&path) else {
-                    listing.skipped.push(Skipped {
-                        path: path.to_string_lossy().into_owned(),
-                        reason: "the file name is not valid UTF-8".into(),
-                        help: "rename the file using the report id: lowercase letters, digits and hyphens".into(),
-                    });
+                    listing.skipped.push(skipped_name(&path.to_string_lossy()));
                     continue;
                 };
                 if file_type.is_dir() {
                     pending.push(path);
-                } else if is_report_name(&relative) || relative.ends_with(".yml") {
-                    if file_type.is_symlink() {
-                        listing.skipped.push(Skipped {
-                            path: relative,
-                            reason: "the report is a symbolic link; Candor reads only regular files inside the repository".into(),
-                            help: "replace the link with the report file itself".into(),
-                        });
-                    } else if relative.ends_with(".yml") {
-                        listing.skipped.push(Skipped {
-                            path: relative,
-                            reason: "the file ends in `.yml`; reports end in `.yaml`, so this one is not checked or published".into(),
-                            help: "rename it to end in `.yaml`".into(),
-                        });
-                    } else if file_type.is_file() {
-                        listing.reports.push(relative);
-                    }
+                } else if let Some(skipped) = skipped_kind(&relative, file_type.is_symlink()) {
+                    listing.skipped.push(skipped);
+                } else if is_report_name(&relative) && file_type.is_file() {
+                    listing.reports.push(relative);
                 }
             }
         }
@@ -345,19 +329,9 @@ impl GitTree {
         let (entries, bad_names) = self.walk(INCIDENTS_DIR)?;
         let mut listing = Listing {
             reports: Vec::new(),
-            skipped: bad_names
-                .into_iter()
-                .map(|path| Skipped {
-                    path,
-                    reason: "the file name is not valid UTF-8".into(),
-                    help:
-                        "rename the file using the report id: lowercase letters, digits and hyphens"
-                            .into(),
-                })
-                .collect(),
+            skipped: bad_names.iter().map(|path| skipped_name(path)).collect(),
         };
         for (path, mode, kind, _) in entries {
-            let looks_like_report = is_report_name(&path) || path.ends_with(".yml");
             if mode == GIT_SUBMODULE {
                 listing.skipped.push(Skipped {
                     path,
@@ -366,18 +340,8 @@ impl GitTree {
                             .into(),
                     help: "commit the reports into this repository instead of a submodule".into(),
                 });
-            } else if looks_like_report && mode == GIT_SYMLINK {
-                listing.skipped.push(Skipped {
-                    path,
-                    reason: "the report is a symbolic link; Candor reads only regular files inside the repository".into(),
-                    help: "replace the link with the report file itself".into(),
-                });
-            } else if path.ends_with(".yml") && kind == Some(ObjectType::Blob) {
-                listing.skipped.push(Skipped {
-                    path,
-                    reason: "the file ends in `.yml`; reports end in `.yaml`, so this one is not checked or published".into(),
-                    help: "rename it to end in `.yaml`".into(),
-                });
+            } else if let Some(skipped) = skipped_kind(&path, mode == GIT_SYMLINK) {
+                listing.skipped.push(skipped);
             } else if is_report_name(&path) && kind == Some(ObjectType::Blob) {
                 listing.reports.push(path);
             }
@@ -802,7 +766,7 @@ pub fn changes_since(root: &Path, rev: &str) -> anyhow::Result<Changes> {
                 {
                     return TreeWalkResult::Ok;
                 }
-                let link = entry.filemode() == i32::from(git2::FileMode::Link);
+                let link = entry.filemode() == GIT_SYMLINK;
                 if let Some(skipped) = skipped_kind(&path, link) {
                     listed_skipped.push(skipped);
                 } else if is_report_name(&path) {
@@ -821,7 +785,8 @@ pub fn changes_since(root: &Path, rev: &str) -> anyhow::Result<Changes> {
 }
 
 /// Why a file under `incidents/` with a readable name is skipped, if it is: a symbolic link,
-/// or a `.yml` file.
+/// or a `.yml` file. Every listing (work tree, git tree, changes since a revision) says it
+/// the same way.
 fn skipped_kind(path: &str, link: bool) -> Option<Skipped> {
     if !(is_report_name(path) || path.ends_with(".yml")) {
         return None;

@@ -173,31 +173,30 @@ fn an_incomplete_report_lists_what_is_missing_and_fails() {
     assert_eq!(json["private_file_read"], false);
 }
 
+/// The keys of the criteria a classification says were met.
+fn criteria_met(classification: &Value) -> Vec<&str> {
+    classification["criteria"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|c| c["met"] == true)
+        .map(|c| c["key"].as_str().unwrap())
+        .collect()
+}
+
 #[test]
 fn dora_classification_from_the_numbers() {
     let (code, stdout, _) = export(&["dora", NETBANK, "--classify"]);
     assert_eq!(code, 0);
     let major: Value = serde_json::from_str(&stdout).unwrap();
     assert_eq!(major["reportable"], true);
-    let fired: Vec<&str> = major["criteria"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .filter(|c| c["met"] == true)
-        .map(|c| c["key"].as_str().unwrap())
-        .collect();
+    let fired = criteria_met(&major);
     assert_eq!(fired, ["critical_services", "clients", "duration"]);
 
     let (_, stdout, _) = export(&["dora", SLOW, "--classify"]);
     let minor: Value = serde_json::from_str(&stdout).unwrap();
     assert_eq!(minor["reportable"], false);
-    let fired: Vec<&str> = minor["criteria"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .filter(|c| c["met"] == true)
-        .map(|c| c["key"].as_str().unwrap())
-        .collect();
+    let fired = criteria_met(&minor);
     // Critical services alone do not make a major incident: two more criteria are needed.
     assert_eq!(fired, ["critical_services"]);
     let reputational = minor["criteria"]

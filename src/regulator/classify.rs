@@ -90,23 +90,32 @@ struct Figures {
     critical_services: Option<bool>,
 }
 
-fn figures(subject: &Subject<'_>) -> Figures {
+/// The share of users affected, in percent: the report's `impact.share`, or its
+/// users-affected estimate over the largest `users_total` among its services.
+pub fn share_percent(subject: &Subject<'_>) -> Option<f64> {
     let incident = subject.incident;
-    let impact = incident.impact.as_ref();
-    let users = subject.impact.users_affected;
     let users_total = incident
         .services
         .iter()
         .filter_map(|key| subject.config.file.services.get(key))
         .filter_map(|service| service.users_total)
         .max();
-    let share_percent = impact
+    incident
+        .impact
+        .as_ref()
         .and_then(|i| i.share.as_ref())
         .map(|s| s.value_percent)
-        .or_else(|| match (users, users_total) {
+        .or_else(|| match (subject.impact.users_affected, users_total) {
             (Some(users), Some(total)) => Some(users as f64 * 100.0 / total as f64),
             _ => None,
-        });
+        })
+}
+
+fn figures(subject: &Subject<'_>) -> Figures {
+    let incident = subject.incident;
+    let impact = incident.impact.as_ref();
+    let users = subject.impact.users_affected;
+    let share_percent = share_percent(subject);
     let mut data_affected = impact
         .and_then(|i| i.data.as_ref())
         .map(|d| d.affected())

@@ -229,7 +229,7 @@ pub fn to_markdown(export: &Export) -> String {
     out.push_str(&format!(
         "# {}: {} for `{}`\n\n",
         regime_title(export.regime),
-        stage_title(export.regime, export.stage),
+        stage_title(export.stage),
         export.report
     ));
     out.push_str(&format!(

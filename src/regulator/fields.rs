@@ -69,6 +69,22 @@ impl Input<'_> {
         self.subject.organisation.map(|o| self.text(&o.name))
     }
 
+    /// A setting of the report's organisation in candor.yaml (`lei`, `entity_type`, ...).
+    fn organisation_setting(
+        &self,
+        setting: impl Fn(&crate::config::OrganisationFile) -> Option<&String>,
+    ) -> Option<Value> {
+        self.subject
+            .organisation
+            .and_then(setting)
+            .map(|value| Value::String(value.clone()))
+    }
+
+    /// The other member states the report says were affected (`[]`: checked, none).
+    fn cross_border(&self) -> Option<&Vec<String>> {
+        self.subject.incident.impact.as_ref()?.cross_border.as_ref()
+    }
+
     fn service_names(&self, only_critical: bool) -> Vec<Value> {
         let services = &self.subject.config.file.services;
         self.subject
@@ -203,12 +219,7 @@ static NIS2: &[Field] = &[
         required: true,
         origin: Origin::Config,
         taken_from: "candor.yaml: organisations.KEY.member_state",
-        value: |i| {
-            i.subject
-                .organisation
-                .and_then(|o| o.member_state.clone())
-                .map(Value::String)
-        },
+        value: |i| i.organisation_setting(|o| o.member_state.as_ref()),
     },
     Field {
         number: "entity_type",
@@ -218,12 +229,7 @@ static NIS2: &[Field] = &[
         required: false,
         origin: Origin::Config,
         taken_from: "candor.yaml: organisations.KEY.entity_type",
-        value: |i| {
-            i.subject
-                .organisation
-                .and_then(|o| o.entity_type.clone())
-                .map(Value::String)
-        },
+        value: |i| i.organisation_setting(|o| o.entity_type.as_ref()),
     },
     Field {
         number: "reference",
@@ -274,7 +280,7 @@ static NIS2: &[Field] = &[
         origin: Origin::Report,
         taken_from: "report: impact.cross_border (`[]` for none)",
         value: |i| {
-            let states = i.subject.incident.impact.as_ref()?.cross_border.as_ref()?;
+            let states = i.cross_border()?;
             Some(json!({"possible": !states.is_empty(), "member_states": states}))
         },
     },
@@ -392,7 +398,7 @@ static NIS2: &[Field] = &[
         origin: Origin::Report,
         taken_from: "report: impact.cross_border",
         value: |i| {
-            let states = i.subject.incident.impact.as_ref()?.cross_border.as_ref()?;
+            let states = i.cross_border()?;
             Some(json!(states))
         },
     },
@@ -424,7 +430,7 @@ static DORA: &[Field] = &[
         required: true,
         origin: Origin::Computed,
         taken_from: "the stage exported",
-        value: |i| Some(Value::String(stage_title(Regime::Dora, i.stage).to_owned())),
+        value: |i| Some(Value::String(stage_title(i.stage).to_owned())),
     },
     Field {
         number: "1.2",
@@ -444,12 +450,7 @@ static DORA: &[Field] = &[
         required: true,
         origin: Origin::Config,
         taken_from: "candor.yaml: organisations.KEY.lei",
-        value: |i| {
-            i.subject
-                .organisation
-                .and_then(|o| o.lei.clone())
-                .map(Value::String)
-        },
+        value: |i| i.organisation_setting(|o| o.lei.as_ref()),
     },
     Field {
         number: "1.4",
@@ -459,12 +460,7 @@ static DORA: &[Field] = &[
         required: true,
         origin: Origin::Config,
         taken_from: "candor.yaml: organisations.KEY.entity_type",
-        value: |i| {
-            i.subject
-                .organisation
-                .and_then(|o| o.entity_type.clone())
-                .map(Value::String)
-        },
+        value: |i| i.organisation_setting(|o| o.entity_type.as_ref()),
     },
     Field {
         number: "1.5",
@@ -484,12 +480,7 @@ static DORA: &[Field] = &[
         required: true,
         origin: Origin::Config,
         taken_from: "candor.yaml: organisations.KEY.lei",
-        value: |i| {
-            i.subject
-                .organisation
-                .and_then(|o| o.lei.clone())
-                .map(Value::String)
-        },
+        value: |i| i.organisation_setting(|o| o.lei.as_ref()),
     },
     Field {
         number: "1.7",
@@ -671,7 +662,7 @@ static DORA: &[Field] = &[
         origin: Origin::Report,
         taken_from: "report: impact.cross_border",
         value: |i| {
-            let states = i.subject.incident.impact.as_ref()?.cross_border.as_ref()?;
+            let states = i.cross_border()?;
             (!states.is_empty()).then(|| json!(states))
         },
     },
@@ -792,25 +783,7 @@ static DORA: &[Field] = &[
         origin: Origin::Computed,
         taken_from: "report: impact.share, or users_affected over candor.yaml services.KEY.users_total",
         value: |i| {
-            let incident = i.subject.incident;
-            let share = incident
-                .impact
-                .as_ref()
-                .and_then(|m| m.share.as_ref())
-                .map(|s| s.value_percent);
-            let total = incident
-                .services
-                .iter()
-                .filter_map(|k| i.subject.config.file.services.get(k))
-                .filter_map(|s| s.users_total)
-                .max();
-            let computed = match (i.subject.impact.users_affected, total) {
-                (Some(u), Some(t)) => Some(u as f64 * 100.0 / t as f64),
-                _ => None,
-            };
-            share
-                .or(computed)
-                .map(|p| json!((p * 100.0).round() / 100.0))
+            super::classify::share_percent(i.subject).map(|p| json!((p * 100.0).round() / 100.0))
         },
     },
     by_hand!(
@@ -929,7 +902,7 @@ static DORA: &[Field] = &[
         origin: Origin::Report,
         taken_from: "report: impact.cross_border",
         value: |i| {
-            let states = i.subject.incident.impact.as_ref()?.cross_border.as_ref()?;
+            let states = i.cross_border()?;
             (!states.is_empty()).then(|| json!(states))
         },
     },

@@ -169,7 +169,7 @@ fn counted_from(
     regime: Regime,
     stage: Stage,
 ) -> Option<(DateTime<FixedOffset>, String)> {
-    let name = super::stage_title(regime, stage);
+    let name = super::stage_title(stage);
     match subject.first_sent(regime, stage) {
         Some(at) => Some((at, format!("the {name} (sent)"))),
         None => due(subject, regime, stage).map(|d| {

@@ -111,13 +111,13 @@ pub fn regime_title(regime: Regime) -> &'static str {
 }
 
 /// The stage's name for people: "early warning", "initial notification", ...
-pub fn stage_title(regime: Regime, stage: Stage) -> &'static str {
-    match (regime, stage) {
-        (_, Stage::EarlyWarning) => "early warning",
-        (_, Stage::Notification) => "incident notification",
-        (_, Stage::Initial) => "initial notification",
-        (_, Stage::Intermediate) => "intermediate report",
-        (_, Stage::Final) => "final report",
+pub fn stage_title(stage: Stage) -> &'static str {
+    match stage {
+        Stage::EarlyWarning => "early warning",
+        Stage::Notification => "incident notification",
+        Stage::Initial => "initial notification",
+        Stage::Intermediate => "intermediate report",
+        Stage::Final => "final report",
     }
 }
 

@@ -38,6 +38,8 @@ pub(super) fn check(subject: &Subject<'_>, context: &Context<'_>, out: &mut Emit
             continue;
         }
         let regime_name = Arg::Plain(regime.as_str().to_uppercase());
+        // Needed only for stages that were sent; computed once for all of them.
+        let mut classification = None;
         for &stage in regime.stages() {
             let stage_word = Arg::Word("word.notification_stage", stage.as_str().to_owned());
             let Some(due) = regulator::due(&regulated, regime, stage) else {
@@ -89,8 +91,9 @@ pub(super) fn check(subject: &Subject<'_>, context: &Context<'_>, out: &mut Emit
                 None => {}
             }
             if let Some((index, notification)) = first {
-                let classification = regulator::classify(&regulated, regime);
-                let missing = fields::missing_public(&regulated, regime, stage, &classification);
+                let classification =
+                    classification.get_or_insert_with(|| regulator::classify(&regulated, regime));
+                let missing = fields::missing_public(&regulated, regime, stage, classification);
                 if !missing.is_empty() {
                     let listed: Vec<String> = missing
                         .iter()
