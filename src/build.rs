@@ -30,6 +30,9 @@ pub struct BuildOptions {
     pub today: DateTime<Utc>,
     /// Refuse on any deny finding, not only structure and time findings.
     pub strict: bool,
+    /// Link the pages of the site already in `out` that would be rendered from the same
+    /// inputs, instead of rendering them again (the result is the same, byte for byte).
+    pub incremental: bool,
 }
 
 /// What a build did.
@@ -48,6 +51,8 @@ pub struct BuildOutcome {
     pub drafts: usize,
     /// Files written, manifest included.
     pub files: usize,
+    /// Pages linked unchanged from the previous build instead of rendered.
+    pub reused: usize,
     /// Commits read for the history.
     pub commits: usize,
     /// How long each phase took, in order.
@@ -139,6 +144,7 @@ pub fn build(
             published: 0,
             drafts: prepared.drafts,
             files: 0,
+            reused: 0,
             commits: 0,
             timings: watch.timings,
             notices: Vec::new(),
@@ -164,17 +170,17 @@ pub fn build(
         templates,
         sources: &[],
     };
-    let (files, published_files) = publish_site(site, options, progress, &mut watch)?;
+    let written = publish_site(site, options, progress, &mut watch)?;
     let notices = notices(config);
-    let published = published_files.len();
-    let (findings, unpublished_findings) = split_findings(run.findings, &published_files);
+    let (findings, unpublished_findings) = split_findings(run.findings, &written.reports);
     Ok(BuildOutcome {
-        published,
+        published: written.reports.len(),
         findings,
         unpublished_findings,
         blocking: Vec::new(),
         drafts,
-        files,
+        files: written.files,
+        reused: written.reused,
         commits,
         timings: watch.timings,
         notices,
@@ -290,14 +296,24 @@ pub(crate) struct SiteParts<'a> {
     pub sources: &'a [crate::publish::SourceRecord],
 }
 
+/// What publishing a site wrote.
+pub(crate) struct SiteWritten {
+    /// Files, manifest included.
+    pub files: usize,
+    /// Pages linked from the previous build.
+    pub reused: usize,
+    /// The files of the published reports.
+    pub reports: HashSet<String>,
+}
+
 /// Compute the model, render every page into a staging folder and swap it in with its
-/// manifest; returns the number of files and the files of the published reports.
+/// manifest.
 pub(crate) fn publish_site(
     site: SiteParts<'_>,
     options: &BuildOptions,
     progress: &dyn Progress,
     watch: &mut Stopwatch,
-) -> anyhow::Result<(usize, HashSet<String>)> {
+) -> anyhow::Result<SiteWritten> {
     let compiled = render::Compiled::new(&site.templates, site.config.languages())?;
     let model = site::Model::new(site::Inputs {
         config: site.config,
@@ -311,9 +327,14 @@ pub(crate) fn publish_site(
     });
     watch.lap("model");
 
-    let staging = Staging::prepare(&options.out, site.config.limits.max_page_bytes)?;
+    let staging = Staging::prepare(
+        &options.out,
+        site.config.limits.max_page_bytes,
+        options.incremental,
+    )?;
     let written = render::pages(&model, &compiled, &staging, progress)?;
     let files = written.len() + 1;
+    let reused = staging.reused();
     let manifest = Manifest {
         generator: format!("candor {}", env!("CARGO_PKG_VERSION")),
         source_commit: model.source_commit.clone(),
@@ -324,12 +345,16 @@ pub(crate) fn publish_site(
     progress.phase("Publishing");
     staging.commit(&manifest)?;
     watch.lap("publish");
-    let published = model
+    let reports = model
         .reports
         .iter()
         .map(|r| r.checked.file.clone())
         .collect();
-    Ok((files, published))
+    Ok(SiteWritten {
+        files,
+        reused,
+        reports,
+    })
 }
 
 /// The findings on published reports, and the rest. Moved, not copied: a large site has

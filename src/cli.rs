@@ -391,6 +391,10 @@ pub struct BuildArgs {
     /// Refuse to build on any deny finding, not only on structure and time findings.
     #[arg(long)]
     pub strict: bool,
+    /// Render every page, even those the site already in --out holds from the same inputs
+    /// (by default they are kept; the result is the same, byte for byte).
+    #[arg(long)]
+    pub full: bool,
     /// Print nothing but errors.
     #[arg(long, short)]
     pub quiet: bool,

@@ -221,6 +221,7 @@ fn build(args: BuildArgs) -> anyhow::Result<ExitCode> {
         out: args.out.clone(),
         today,
         strict: args.strict,
+        incremental: !args.full,
     };
     let progress = TerminalProgress {
         enabled: !args.quiet && std::io::stderr().is_terminal(),
@@ -253,11 +254,12 @@ fn build(args: BuildArgs) -> anyhow::Result<ExitCode> {
             None => "the working tree (preview)".to_owned(),
         };
         emit(&format!(
-            "built {} from {from}: {}, {} left out, {}; {} of history; findings on published reports: {}, {}\n",
+            "built {} from {from}: {}, {} left out, {}{}; {} of history; findings on published reports: {}, {}\n",
             args.out.display(),
             count(outcome.published, "published report", "published reports"),
             count(outcome.drafts, "draft", "drafts"),
             count(outcome.files, "file", "files"),
+            unchanged(outcome.reused),
             count(outcome.commits, "commit", "commits"),
             count(denies, "error", "errors"),
             count(warnings, "warning", "warnings"),
@@ -279,6 +281,7 @@ fn national_build(args: BuildArgs, sources_file: std::path::PathBuf) -> anyhow::
             out: args.out.clone(),
             today,
             strict: args.strict,
+            incremental: !args.full,
         },
     };
     let progress = TerminalProgress {
@@ -314,13 +317,14 @@ fn national_build(args: BuildArgs, sources_file: std::path::PathBuf) -> anyhow::
         let warnings = built.findings.iter().filter(|f| !f.is_deny()).count();
         let denies = built.findings.len() - warnings;
         emit(&format!(
-            "built {} from {} of {}: {}, {} left out, {}; {} of history; findings on published reports: {}, {}\n",
+            "built {} from {} of {}: {}, {} left out, {}{}; {} of history; findings on published reports: {}, {}\n",
             args.out.display(),
             count(outcome.sources.len() - failed.len(), "source", "sources"),
             outcome.sources.len(),
             count(built.published, "published report", "published reports"),
             count(built.drafts, "draft", "drafts"),
             count(built.files, "file", "files"),
+            unchanged(built.reused),
             count(built.commits, "commit", "commits"),
             count(denies, "error", "errors"),
             count(warnings, "warning", "warnings"),
@@ -739,6 +743,17 @@ impl build::Progress for TerminalProgress {
 }
 
 /// "1 file", "2 files".
+/// ` (N pages kept from the previous build)`, when any were.
+fn unchanged(reused: usize) -> String {
+    if reused == 0 {
+        return String::new();
+    }
+    format!(
+        " ({} kept from the previous build)",
+        count(reused, "unchanged page", "unchanged pages")
+    )
+}
+
 fn count(n: usize, one: &str, other: &str) -> String {
     candor::diag::count(i64::try_from(n).unwrap_or(i64::MAX), one, other)
 }

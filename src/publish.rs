@@ -6,10 +6,20 @@
 //! failed or killed build leaves the previous site as it was. An existing `--out` is only
 //! replaced if everything in it was written by an earlier build, as its manifest proves:
 //! Candor never deletes a file it did not write.
+//!
+//! Builds are incremental: every page is known by a key, the SHA-256 of everything it is
+//! rendered from (the templates, the page's view and layout). A record beside the output
+//! folder keeps each page's key with the file's hash, size and modification time; a later
+//! build whose page has the same key links the previous file into the staging folder instead
+//! of rendering it again, when the file is still exactly what the record and the manifest say.
+//! The published folder is the same, byte for byte, as a full build's.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 use std::fs;
+use std::io::Write as _;
 use std::path::{Path, PathBuf};
+use std::sync::Mutex;
+use std::sync::atomic::{AtomicUsize, Ordering};
 
 use anyhow::{Context as _, bail};
 use serde::{Deserialize, Serialize};
@@ -19,6 +29,30 @@ use sha2::{Digest, Sha256};
 pub const MANIFEST: &str = "manifest.json";
 /// A file that marks a staging folder as Candor's own, so a later run may remove it.
 const STAGING_MARKER: &str = ".candor-staging";
+/// The first line of the page record, naming its format.
+const RECORD_HEADER: &str = "candor page record 1";
+
+/// What a page is rendered from, hashed: equal keys render equal pages.
+pub type PageKey = [u8; 32];
+
+/// One page of the record: its key, and the file it was rendered into.
+#[derive(Clone, Debug, PartialEq, Eq)]
+struct RecordedPage {
+    key: PageKey,
+    sha256: String,
+    size: u64,
+    modified_ns: i128,
+}
+
+/// The previous build's pages, which this build may link instead of rendering.
+struct Previous {
+    /// The published folder they are in.
+    out: PathBuf,
+    /// The previous manifest's hashes, by path.
+    files: BTreeMap<String, String>,
+    /// The record, by path.
+    pages: HashMap<String, RecordedPage>,
+}
 
 /// `manifest.json`: what was built from what, and the SHA-256 of every other file.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -73,9 +107,11 @@ pub fn sha256_hex(bytes: &[u8]) -> String {
 }
 
 fn hex(digest: &[u8]) -> String {
-    let mut hex = String::with_capacity(64);
+    const DIGITS: &[u8; 16] = b"0123456789abcdef";
+    let mut hex = String::with_capacity(digest.len() * 2);
     for byte in digest {
-        hex.push_str(&format!("{byte:02x}"));
+        hex.push(DIGITS[usize::from(byte >> 4)] as char);
+        hex.push(DIGITS[usize::from(byte & 0xf)] as char);
     }
     hex
 }
@@ -114,6 +150,12 @@ pub struct Staging {
     /// The largest page this build may render.
     max_file_bytes: u64,
     committed: bool,
+    /// The previous build's pages, for an incremental build.
+    previous: Option<Previous>,
+    /// The pages of this build, for the next one's record.
+    recorded: Mutex<Vec<(String, RecordedPage)>>,
+    /// Pages linked from the previous build rather than rendered.
+    reused: AtomicUsize,
     /// An exclusive lock on the output's parent folder, held until the build ends, so two
     /// builds can never write the same output at once.
     _lock: fs::File,
@@ -121,7 +163,9 @@ pub struct Staging {
 
 impl Staging {
     /// Check `out`, clean up what killed builds left beside it, and create a staging folder.
-    pub fn prepare(out: &Path, max_file_bytes: u64) -> anyhow::Result<Staging> {
+    /// With `incremental`, pages the previous build in `out` rendered from the same inputs
+    /// are linked rather than rendered again.
+    pub fn prepare(out: &Path, max_file_bytes: u64, incremental: bool) -> anyhow::Result<Staging> {
         let out = absolute(out)?;
         let parent = out
             .parent()
@@ -167,13 +211,22 @@ impl Staging {
             .with_context(|| format!("cannot create the staging folder {}", temp.display()))?;
         fs::write(temp.join(STAGING_MARKER), b"")
             .with_context(|| format!("cannot write in {}", temp.display()))?;
+        let previous = incremental.then(|| read_previous(&out)).flatten();
         Ok(Staging {
             out,
             temp,
             max_file_bytes,
             committed: false,
+            previous,
+            recorded: Mutex::new(Vec::new()),
+            reused: AtomicUsize::new(0),
             _lock: lock,
         })
+    }
+
+    /// How many pages were linked from the previous build instead of rendered.
+    pub fn reused(&self) -> usize {
+        self.reused.load(Ordering::Relaxed)
     }
 
     /// The staging folder.
@@ -204,13 +257,70 @@ impl Staging {
     /// [`Staging::write_streamed`] for a page rendered by a template: at most
     /// `limits.max_page_bytes`, so a template that loops cannot fill the disk. (Open data files
     /// grow with the number of reports and are not capped.)
+    ///
+    /// `key` names everything the page is rendered from: when the previous build rendered
+    /// this page from the same key and its file is unchanged, the file is linked instead and
+    /// `fill` is not called.
     pub fn write_page(
         &self,
         relative: &str,
+        key: PageKey,
         buffer: usize,
         fill: impl FnOnce(&mut dyn std::io::Write) -> anyhow::Result<()>,
     ) -> anyhow::Result<String> {
-        self.write_limited(relative, buffer, self.max_file_bytes, fill)
+        if let Some(page) = self.link_previous(relative, &key) {
+            let sha256 = page.sha256.clone();
+            self.record(relative, page);
+            self.reused.fetch_add(1, Ordering::Relaxed);
+            return Ok(sha256);
+        }
+        let (sha256, size) = self.write_sized(relative, buffer, self.max_file_bytes, fill)?;
+        let path = self.temp.join(relative);
+        let modified_ns = fs::symlink_metadata(&path)
+            .ok()
+            .and_then(|m| modified_ns(&m))
+            .unwrap_or_default();
+        self.record(
+            relative,
+            RecordedPage {
+                key,
+                sha256: sha256.clone(),
+                size,
+                modified_ns,
+            },
+        );
+        Ok(sha256)
+    }
+
+    fn record(&self, relative: &str, page: RecordedPage) {
+        self.recorded
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .push((relative.to_owned(), page));
+    }
+
+    /// Link the previous build's `relative` into the staging folder, if it was rendered from
+    /// `key` and is still the file the record and the manifest describe.
+    fn link_previous(&self, relative: &str, key: &PageKey) -> Option<RecordedPage> {
+        let previous = self.previous.as_ref()?;
+        let page = previous.pages.get(relative)?;
+        if &page.key != key || previous.files.get(relative) != Some(&page.sha256) {
+            return None;
+        }
+        let source = previous.out.join(relative);
+        let metadata = fs::symlink_metadata(&source).ok()?;
+        if !metadata.is_file()
+            || metadata.len() != page.size
+            || modified_ns(&metadata) != Some(page.modified_ns)
+        {
+            return None;
+        }
+        let target = self.temp.join(relative);
+        if let Some(folder) = target.parent() {
+            fs::create_dir_all(folder).ok()?;
+        }
+        fs::hard_link(&source, &target).ok()?;
+        Some(page.clone())
     }
 
     fn write_limited(
@@ -220,6 +330,17 @@ impl Staging {
         limit: u64,
         fill: impl FnOnce(&mut dyn std::io::Write) -> anyhow::Result<()>,
     ) -> anyhow::Result<String> {
+        Ok(self.write_sized(relative, buffer, limit, fill)?.0)
+    }
+
+    /// Write `relative` through `fill`; returns its SHA-256 and its size.
+    fn write_sized(
+        &self,
+        relative: &str,
+        buffer: usize,
+        limit: u64,
+        fill: impl FnOnce(&mut dyn std::io::Write) -> anyhow::Result<()>,
+    ) -> anyhow::Result<(String, u64)> {
         let path = self.temp.join(relative);
         if let Some(folder) = path.parent() {
             fs::create_dir_all(folder)
@@ -242,7 +363,7 @@ impl Staging {
             .into_inner()
             .map_err(|error| error.into_error())
             .with_context(|| format!("cannot write {}", path.display()))?;
-        Ok(hex(&hashing.hasher.finalize()))
+        Ok((hex(&hashing.hasher.finalize()), hashing.written))
     }
 
     /// Write the manifest and swap the staging folder in as `out`.
@@ -298,7 +419,115 @@ impl Staging {
         if let Some(parent) = self.out.parent() {
             sync_folder(parent);
         }
+        // The record goes last: a build stopped before this line leaves the previous record,
+        // whose entries no longer match the files' hashes, sizes or times, so nothing stale
+        // is ever linked.
+        let pages = std::mem::take(
+            self.recorded
+                .get_mut()
+                .unwrap_or_else(std::sync::PoisonError::into_inner),
+        );
+        write_record(&record_path(&self.out), pages);
         Ok(())
+    }
+}
+
+/// Where the page record of the site in `out` is kept: beside it, so the site holds only
+/// what is published.
+fn record_path(out: &Path) -> PathBuf {
+    let name = out
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    out.with_file_name(format!(".{name}.candor-pages"))
+}
+
+/// A file's modification time in nanoseconds since 1970.
+fn modified_ns(metadata: &fs::Metadata) -> Option<i128> {
+    let modified = metadata.modified().ok()?;
+    Some(match modified.duration_since(std::time::UNIX_EPOCH) {
+        Ok(after) => after.as_nanos() as i128,
+        Err(before) => -(before.duration().as_nanos() as i128),
+    })
+}
+
+/// The previous build's manifest and page record, when `out` holds a site and the record is
+/// readable (otherwise the build renders every page).
+fn read_previous(out: &Path) -> Option<Previous> {
+    let manifest = Manifest::read(out)?;
+    let text = fs::read_to_string(record_path(out)).ok()?;
+    let mut lines = text.lines();
+    if lines.next() != Some(RECORD_HEADER) {
+        return None;
+    }
+    let mut pages = HashMap::new();
+    for line in lines {
+        let mut fields = line.splitn(5, ' ');
+        let (Some(key), Some(sha256), Some(size), Some(modified), Some(path)) = (
+            fields.next(),
+            fields.next(),
+            fields.next(),
+            fields.next(),
+            fields.next(),
+        ) else {
+            return None;
+        };
+        let key = parse_key(key)?;
+        let page = RecordedPage {
+            key,
+            sha256: sha256.to_owned(),
+            size: size.parse().ok()?,
+            modified_ns: modified.parse().ok()?,
+        };
+        pages.insert(path.to_owned(), page);
+    }
+    Some(Previous {
+        out: out.to_path_buf(),
+        files: manifest.files,
+        pages,
+    })
+}
+
+fn parse_key(text: &str) -> Option<PageKey> {
+    if text.len() != 64 {
+        return None;
+    }
+    let mut key = [0u8; 32];
+    for (index, byte) in key.iter_mut().enumerate() {
+        *byte = u8::from_str_radix(text.get(index * 2..index * 2 + 2)?, 16).ok()?;
+    }
+    Some(key)
+}
+
+/// Write the page record (through a temporary file and a rename, so a reader never sees
+/// half of it). A record that cannot be written only makes the next build a full one.
+fn write_record(path: &Path, mut pages: Vec<(String, RecordedPage)>) {
+    pages.sort_by(|a, b| a.0.cmp(&b.0));
+    let mut text = String::with_capacity(pages.len() * 200);
+    text.push_str(RECORD_HEADER);
+    text.push('\n');
+    for (relative, page) in &pages {
+        if relative.contains('\n') {
+            continue;
+        }
+        text.push_str(&hex(&page.key));
+        text.push(' ');
+        text.push_str(&page.sha256);
+        text.push_str(&format!(" {} {} ", page.size, page.modified_ns));
+        text.push_str(relative);
+        text.push('\n');
+    }
+    // One build at a time writes beside an output folder (the lock): a file a killed build
+    // left here is simply written over.
+    let mut temporary = path.as_os_str().to_owned();
+    temporary.push(".tmp");
+    let temporary = PathBuf::from(temporary);
+    let written = fs::File::create(&temporary)
+        .and_then(|mut file| file.write_all(text.as_bytes()))
+        .and_then(|()| fs::rename(&temporary, path));
+    if written.is_err() {
+        let _ = fs::remove_file(&temporary);
+        let _ = fs::remove_file(path);
     }
 }
 
@@ -523,7 +752,7 @@ mod tests {
         let error = guard(&out).unwrap_err().to_string();
         assert!(error.contains("not written by Candor"), "{error}");
 
-        let staging = Staging::prepare(&dir.path().join("fresh"), 1024 * 1024).unwrap();
+        let staging = Staging::prepare(&dir.path().join("fresh"), 1024 * 1024, false).unwrap();
         let hash = staging.write("a/b.html", b"<p>").unwrap();
         staging
             .commit(&Manifest {
@@ -542,10 +771,15 @@ mod tests {
     #[test]
     fn pages_are_capped_and_open_data_is_not() {
         let dir = tempfile::tempdir().unwrap();
-        let staging = Staging::prepare(&dir.path().join("site"), 1024).unwrap();
+        let staging = Staging::prepare(&dir.path().join("site"), 1024, false).unwrap();
         let big = vec![b'x'; 4096];
         let error = staging
-            .write_page("en/index.html", 512, |out| Ok(out.write_all(&big)?))
+            .write_page(
+                "en/index.html",
+                [0; 32],
+                512,
+                |out| Ok(out.write_all(&big)?),
+            )
             .unwrap_err();
         assert!(format!("{error:#}").contains("max_page_bytes"), "{error:#}");
         assert!(

@@ -129,6 +129,7 @@ fn rebuild(options: &ServeOptions, site: &Path, state: &Mutex<State>, log: &(dyn
         out: site.to_path_buf(),
         today,
         strict: false,
+        incremental: true,
     };
     let overlay = match build::build(&source, &build, &build::Silent) {
         Ok(outcome) => {

@@ -8,6 +8,7 @@ mod examples;
 mod faults;
 mod hostile;
 mod import;
+mod incremental;
 mod national;
 mod regulator;
 mod rules;

@@ -251,10 +251,10 @@ pub fn build(
         templates: TemplateSet::new(Vec::new()),
         sources: &records,
     };
-    let (files, published_files) = build::publish_site(site, &options.build, progress, &mut watch)?;
+    let written = build::publish_site(site, &options.build, progress, &mut watch)?;
     let findings: Vec<Finding> = runs.into_iter().flat_map(|(_, run)| run.findings).collect();
-    let published = published_files.len();
-    let (findings, unpublished_findings) = build::split_findings(findings, &published_files);
+    let published = written.reports.len();
+    let (findings, unpublished_findings) = build::split_findings(findings, &written.reports);
     Ok(NationalOutcome {
         build: BuildOutcome {
             findings,
@@ -262,7 +262,8 @@ pub fn build(
             blocking: Vec::new(),
             published,
             drafts,
-            files,
+            files: written.files,
+            reused: written.reused,
             commits,
             timings: watch.timings,
             notices: Vec::new(),

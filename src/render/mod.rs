@@ -26,16 +26,44 @@ pub use templates::TemplateSet;
 
 use crate::build::Progress;
 use crate::i18n::Strings;
-use crate::publish::Staging;
+use crate::publish::{PageKey, Staging};
 use crate::schema;
 use crate::site::Model;
 use views::{Layout, LayoutFactory, Localizer};
+
+/// The fingerprint of the templates and strings of `set`, and of the program rendering them:
+/// its version, and the size and time of its executable, so that a rebuilt program (which
+/// may render the same view differently) never keeps a page another one rendered.
+fn fingerprint(set: &TemplateSet) -> PageKey {
+    use sha2::Digest as _;
+    let mut hasher = sha2::Sha256::new();
+    hasher.update(set.fingerprint());
+    let program = std::env::current_exe().and_then(std::fs::metadata);
+    match program {
+        Ok(metadata) => {
+            hasher.update(metadata.len().to_le_bytes());
+            let modified = metadata
+                .modified()
+                .ok()
+                .and_then(|m| m.duration_since(std::time::UNIX_EPOCH).ok())
+                .map(|d| d.as_nanos())
+                .unwrap_or_default();
+            hasher.update(modified.to_le_bytes());
+        }
+        // Unknown: a key no other build shares, so every page is rendered.
+        Err(_) => hasher.update(std::process::id().to_le_bytes()),
+    }
+    hasher.finalize().into()
+}
 
 /// Templates compiled and interface strings loaded, for every site language.
 pub struct Compiled {
     tera: Tera,
     strings: Vec<Strings>,
     set: TemplateSet,
+    /// The SHA-256 of this version of Candor and every template and strings file: part of
+    /// every page's key.
+    fingerprint: PageKey,
 }
 
 impl Compiled {
@@ -45,6 +73,7 @@ impl Compiled {
             tera: set.compile()?,
             strings: load_strings(languages, set)?,
             set: set.clone(),
+            fingerprint: fingerprint(set),
         })
     }
 }
@@ -82,6 +111,7 @@ pub fn pages(
                 let page = Pages {
                     model,
                     tera: &tera,
+                    fingerprint: &compiled.fingerprint,
                     staging,
                     factory: &factory,
                     l: Localizer {
@@ -112,6 +142,7 @@ pub fn pages(
 struct Pages<'p, 'm> {
     model: &'p Model<'m>,
     tera: &'p Tera,
+    fingerprint: &'p PageKey,
     staging: &'p Staging,
     factory: &'p LayoutFactory<'p>,
     l: Localizer<'p>,
@@ -139,6 +170,7 @@ impl Pages<'_, '_> {
         write_page(
             self.staging,
             self.tera,
+            self.fingerprint,
             template,
             &format!("{}/{path}", self.lang()),
             layout,
@@ -553,6 +585,7 @@ fn root_pages(
     written.push(write_page(
         staging,
         &tera,
+        &compiled.fingerprint,
         "404.html",
         "404.html",
         &layout,
@@ -560,6 +593,48 @@ fn root_pages(
         &[],
     )?);
     Ok(written)
+}
+
+/// A page's key: the SHA-256 of everything its file is rendered from. The templates and
+/// strings (in `fingerprint`), the template's name and the page's path, and its context
+/// (layout, view and extra values) as JSON; a global value the templates read is in neither
+/// but the strings of the language, which the path names.
+fn page_key(
+    fingerprint: &PageKey,
+    template: &str,
+    path: &str,
+    layout: &Layout,
+    view: &impl Serialize,
+    extra: &[(&str, &str)],
+) -> anyhow::Result<PageKey> {
+    use sha2::Digest as _;
+    let mut hasher = HashSink(sha2::Sha256::new());
+    hasher.0.update(fingerprint);
+    for text in [template, path] {
+        hasher.0.update(text.as_bytes());
+        hasher.0.update([0]);
+    }
+    let mut buffered = std::io::BufWriter::with_capacity(16 * 1024, &mut hasher);
+    serde_json::to_writer(&mut buffered, layout).context("cannot key the page's layout")?;
+    serde_json::to_writer(&mut buffered, view).context("cannot key the page's view")?;
+    serde_json::to_writer(&mut buffered, extra).context("cannot key the page's values")?;
+    drop(buffered);
+    Ok(hasher.0.finalize().into())
+}
+
+/// A writer into a hash.
+struct HashSink(sha2::Sha256);
+
+impl std::io::Write for HashSink {
+    fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
+        use sha2::Digest as _;
+        self.0.update(bytes);
+        Ok(bytes.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
 }
 
 /// The style sheet, the search script and the JSON Schemas.
@@ -605,25 +680,29 @@ fn load_strings(languages: &[String], set: &TemplateSet) -> anyhow::Result<Vec<S
         .collect()
 }
 
-/// Render one page and write it; returns (path, sha256).
+/// Render one page and write it (or link the previous build's, when it was rendered from the
+/// same inputs); returns (path, sha256).
+#[allow(clippy::too_many_arguments)]
 fn write_page(
     staging: &Staging,
     tera: &Tera,
+    fingerprint: &PageKey,
     template: &str,
     path: &str,
     layout: &Layout,
     view: &impl Serialize,
     extra: &[(&str, &str)],
 ) -> anyhow::Result<(String, String)> {
-    let mut context = Context::new();
-    context.insert("page", layout);
-    context.insert("view", view);
-    for (key, value) in extra {
-        context.insert(key.to_string(), value);
-    }
+    let key = page_key(fingerprint, template, path, layout, view, extra)?;
     // Rendered straight into the file: most pages are tens of kilobytes and fit the buffer,
     // while a page listing thousands of actions never has to be held whole in memory.
-    let hash = staging.write_page(path, 64 * 1024, |out| {
+    let hash = staging.write_page(path, key, 64 * 1024, |out| {
+        let mut context = Context::new();
+        context.insert("page", layout);
+        context.insert("view", view);
+        for (key, value) in extra {
+            context.insert(key.to_string(), value);
+        }
         tera.render_to(template, &context, out)
             .map_err(|e| anyhow::anyhow!(templates::describe(&e)))
             .with_context(|| format!("cannot render {path} with the template {template}"))

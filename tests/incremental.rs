@@ -1,0 +1,210 @@
+//! Incremental builds: after each kind of edit, a build into the previous site keeps the pages
+//! whose inputs did not change and publishes exactly what a full build publishes.
+
+use std::path::Path;
+
+use crate::support::{GitRepo, build, files_under, project_root};
+
+const HEALTH: &str = "incidents/2026/2026-10-06-health-portal-slow-prescriptions.yaml";
+const TAX: &str = "incidents/2026/2026-11-24-tax-portal-login-errors.yaml";
+
+/// Replace `from` (which must be there) with `to` in the repository's `path`.
+fn edit(repo: &GitRepo, path: &str, from: &str, to: &str) {
+    let text = std::fs::read_to_string(repo.path().join(path)).unwrap();
+    assert!(text.contains(from), "{path} does not contain {from:?}");
+    repo.write(path, &text.replacen(from, to, 1));
+}
+
+/// Build `repo` into `site`; return what the build printed.
+fn build_into(repo: &GitRepo, site: &Path, extra: &[&str]) -> String {
+    let output = build(repo.path(), site, extra);
+    let stdout = String::from_utf8_lossy(&output.stdout).into_owned();
+    assert!(
+        output.status.success(),
+        "{stdout}{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    stdout
+}
+
+/// The number in "(N unchanged pages kept from the previous build)", or 0.
+fn kept(stdout: &str) -> usize {
+    stdout
+        .split(" unchanged page")
+        .next()
+        .filter(|before| before.len() < stdout.len())
+        .and_then(|before| before.rsplit('(').next())
+        .map(|n| n.parse().unwrap())
+        .unwrap_or(0)
+}
+
+/// Every file of the two sites, byte for byte.
+fn assert_same_site(incremental: &Path, full: &Path, edit: &str) {
+    let files = files_under(incremental);
+    assert_eq!(files, files_under(full), "after {edit}: the files differ");
+    for file in &files {
+        assert!(
+            std::fs::read(incremental.join(file)).unwrap()
+                == std::fs::read(full.join(file)).unwrap(),
+            "after {edit}: {file} differs from the full build's"
+        );
+    }
+}
+
+/// An edit: its name, how to make it, and a page that must then show a text.
+type Edit = (
+    &'static str,
+    Box<dyn Fn(&GitRepo)>,
+    &'static str,
+    &'static str,
+);
+
+#[test]
+fn incremental_builds_equal_full_builds_after_every_kind_of_edit() {
+    let repo = GitRepo::examples();
+    let out = tempfile::tempdir().unwrap();
+    let site = out.path().join("site");
+    let first = build_into(&repo, &site, &[]);
+    assert_eq!(kept(&first), 0, "a first build renders everything: {first}");
+    let pages = files_under(&site)
+        .iter()
+        .filter(|f| f.ends_with(".html"))
+        .count();
+
+    let report_page = "en/reports/2026-10-06-health-portal-slow-prescriptions.html";
+    let edits: Vec<Edit> = vec![
+        (
+            "a report's summary",
+            Box::new(|repo| {
+                edit(
+                    repo,
+                    HEALTH,
+                    "one\n    in three requests failed",
+                    "one\n    in four requests failed",
+                )
+            }),
+            report_page,
+            "in four requests failed",
+        ),
+        (
+            "an action's due date",
+            Box::new(|repo| edit(repo, HEALTH, "due: 2027-02-28", "due: 2027-03-31")),
+            report_page,
+            "31 March 2027",
+        ),
+        (
+            "a report's status (to draft: its pages go)",
+            Box::new(|repo| edit(repo, TAX, "status: preliminary", "status: draft")),
+            "en/index.html",
+            "",
+        ),
+        (
+            "a service's name in candor.yaml",
+            Box::new(|repo| {
+                edit(
+                    repo,
+                    "candor.yaml",
+                    "en: \"National eID login\"",
+                    "en: \"National eID sign-in\"",
+                )
+            }),
+            "en/services/national-eid.html",
+            "National eID sign-in",
+        ),
+        (
+            "a template",
+            Box::new(|repo| {
+                let built_in =
+                    std::fs::read_to_string(project_root().join("templates/report.html")).unwrap();
+                repo.write(
+                    "templates/report.html",
+                    &built_in.replacen(
+                        "{% block main %}",
+                        "{% block main %}<p>Edited template</p>",
+                        1,
+                    ),
+                );
+            }),
+            report_page,
+            "<p>Edited template</p>",
+        ),
+    ];
+    for (index, (name, apply, page, expected)) in edits.iter().enumerate() {
+        apply(&repo);
+        repo.commit(name, 1_764_600_000 + index as i64 * 3600);
+        let stdout = build_into(&repo, &site, &[]);
+        let full = out.path().join(format!("full-{index}"));
+        build_into(&repo, &full, &["--full"]);
+        assert_same_site(&site, &full, name);
+        let shown = std::fs::read_to_string(site.join(page)).unwrap();
+        assert!(
+            shown.contains(expected),
+            "after {name}: {page} lacks {expected:?}"
+        );
+        let kept = kept(&stdout);
+        if name == &"a template" {
+            // Templates include and extend one another: any change renders every page.
+            assert_eq!(kept, 0, "after {name}: {stdout}");
+        } else {
+            assert!(
+                kept > 0 && kept < pages,
+                "after {name}: {kept} of {pages} pages kept ({stdout})"
+            );
+        }
+    }
+    assert!(
+        !site
+            .join("en/reports/2026-11-24-tax-portal-login-errors.html")
+            .exists(),
+        "a report made a draft is no longer published"
+    );
+
+    // Without edits, every page is kept (the same file, linked), all but the root's
+    // redirect, which is always written; with --full, none is.
+    let inodes = || -> Vec<(String, u64)> {
+        use std::os::unix::fs::MetadataExt as _;
+        files_under(&site)
+            .into_iter()
+            .filter(|f| f.ends_with(".html"))
+            .map(|f| {
+                let inode = std::fs::metadata(site.join(&f)).unwrap().ino();
+                (f, inode)
+            })
+            .collect()
+    };
+    let before = inodes();
+    let again = build_into(&repo, &site, &[]);
+    let after = inodes();
+    let rendered: Vec<&String> = before
+        .iter()
+        .zip(&after)
+        .filter(|(b, a)| b != a)
+        .map(|(b, _)| &b.0)
+        .collect();
+    assert_eq!(rendered, ["index.html"], "{again}");
+    assert_eq!(kept(&again), before.len() - 1);
+    assert_eq!(kept(&build_into(&repo, &site, &["--full"])), 0);
+}
+
+#[test]
+fn a_page_changed_in_the_output_folder_is_rendered_again() {
+    let repo = GitRepo::examples();
+    let out = tempfile::tempdir().unwrap();
+    let site = out.path().join("site");
+    build_into(&repo, &site, &[]);
+    let page = site.join("en/about.html");
+    let original = std::fs::read(&page).unwrap();
+    // Same size, other bytes: only the time and the hash can tell.
+    let mut tampered = original.clone();
+    let at = tampered.len() / 2;
+    tampered[at] = if tampered[at] == b'x' { b'y' } else { b'x' };
+    std::fs::write(&page, &tampered).unwrap();
+    build_into(&repo, &site, &[]);
+    assert_eq!(std::fs::read(&page).unwrap(), original);
+
+    // A record that cannot be read makes a full build, not a failed one.
+    std::fs::write(out.path().join(".site.candor-pages"), "not a record").unwrap();
+    let stdout = build_into(&repo, &site, &[]);
+    assert_eq!(kept(&stdout), 0, "{stdout}");
+    assert_eq!(std::fs::read(&page).unwrap(), original);
+}
