@@ -18,6 +18,7 @@ use crate::diag::{Family, Finding};
 use crate::history::{self, History};
 use crate::publish::{Manifest, Staging};
 use crate::render::{self, TemplateSet};
+use crate::rules::Summary;
 use crate::site::{self, ReportInput};
 use crate::source::{self, Source};
 
@@ -59,6 +60,9 @@ pub struct BuildOutcome {
     pub timings: Vec<PhaseTiming>,
     /// Warnings about the build itself, for the terminal (an `http://` base address, say).
     pub notices: Vec<String>,
+    /// What the rules across reports need of each report file, by path, as this build read
+    /// them (a preview checks an edited report against them).
+    pub(crate) summaries: HashMap<String, Summary>,
 }
 
 impl BuildOutcome {
@@ -137,8 +141,10 @@ pub fn build(
     progress.phase("Checking reports");
     let prepared = prepare(source, None, options, &mut watch)?;
     if !prepared.blocking.is_empty() {
+        let mut run = prepared.run;
         return Ok(BuildOutcome {
-            findings: prepared.run.findings,
+            summaries: summaries(&mut run),
+            findings: run.findings,
             unpublished_findings: Vec::new(),
             blocking: prepared.blocking,
             published: 0,
@@ -172,8 +178,11 @@ pub fn build(
     };
     let written = publish_site(site, options, progress, &mut watch)?;
     let notices = notices(config);
+    let mut run = run;
+    let summaries = summaries(&mut run);
     let (findings, unpublished_findings) = split_findings(run.findings, &written.reports);
     Ok(BuildOutcome {
+        summaries,
         published: written.reports.len(),
         findings,
         unpublished_findings,
@@ -185,6 +194,53 @@ pub fn build(
         timings: watch.timings,
         notices,
     })
+}
+
+/// The summaries of `run`'s reports, by path, moved out of it.
+fn summaries(run: &mut check::Run) -> HashMap<String, Summary> {
+    run.analyses
+        .iter_mut()
+        .filter_map(|a| Some((a.file.clone(), a.summary.take()?)))
+        .collect()
+}
+
+/// The pages of `files`, reports edited in a working tree, rendered in memory ahead of a full
+/// build: each is checked as a full build would (the rules across reports see `known`, the
+/// other reports' summaries) and its page rendered in every language. `None` when they cannot
+/// be shown ahead (one does not validate, is a draft, or has a finding that would stop the
+/// build): the full build says why.
+pub(crate) fn render_ahead(
+    source: &Source,
+    files: &HashSet<String>,
+    known: HashMap<String, Summary>,
+    today: DateTime<Utc>,
+) -> anyhow::Result<Option<render::InMemory>> {
+    let run = check::run_with_summaries(source, Some(files), today, true, known, None)?;
+    let edited: Vec<&Analysis> = run
+        .analyses
+        .iter()
+        .filter(|a| files.contains(&a.file))
+        .collect();
+    let shown = edited
+        .iter()
+        .all(|a| a.report.as_ref().is_some_and(|r| r.incident.is_published()));
+    if !shown || !blocking_findings(&run.findings, &run.analyses, false).is_empty() {
+        return Ok(None);
+    }
+    let templates = TemplateSet::new(read_overrides(source)?);
+    let config = &run.config.config;
+    let compiled = render::Compiled::new(&templates, config.languages())?;
+    let model = site::Model::new(site::Inputs {
+        config,
+        reports: report_inputs(&run),
+        history: History::default(),
+        publications: HashMap::new(),
+        today,
+        source_commit: None,
+        worktree: true,
+        sources: &[],
+    });
+    render::report_pages_in_memory(&model, &compiled).map(Some)
 }
 
 /// One repository's reports checked and their history read: what a site needs from it.
@@ -442,4 +498,81 @@ fn read_overrides(source: &Source) -> anyhow::Result<Vec<(String, String)>> {
         overrides.push((name, text));
     }
     Ok(overrides)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::source::WorkTree;
+
+    fn copy_tree(from: &std::path::Path, to: &std::path::Path) {
+        std::fs::create_dir_all(to).unwrap();
+        for entry in std::fs::read_dir(from).unwrap() {
+            let entry = entry.unwrap();
+            let target = to.join(entry.file_name());
+            if entry.file_type().unwrap().is_dir() {
+                copy_tree(&entry.path(), &target);
+            } else {
+                std::fs::copy(entry.path(), &target).unwrap();
+            }
+        }
+    }
+
+    #[test]
+    fn pages_rendered_ahead_equal_the_pages_the_build_writes() {
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+        let repo = tempfile::tempdir().unwrap();
+        copy_tree(&root.join("incidents"), &repo.path().join("incidents"));
+        std::fs::copy(root.join("candor.yaml"), repo.path().join("candor.yaml")).unwrap();
+        let source = Source::Work(WorkTree::open(repo.path()).unwrap(), None);
+        let out = tempfile::tempdir().unwrap();
+        let options = BuildOptions {
+            out: out.path().join("site"),
+            today: crate::today_from(chrono::NaiveDate::from_ymd_opt(2026, 12, 1), Utc::now()),
+            strict: false,
+            incremental: true,
+        };
+        let before = build(&source, &options, &Silent).unwrap();
+        assert!(before.written() && before.summaries.len() > 5);
+
+        let edited = "incidents/2026/2026-10-06-health-portal-slow-prescriptions.yaml";
+        let path = repo.path().join(edited);
+        let text = std::fs::read_to_string(&path).unwrap();
+        std::fs::write(
+            &path,
+            text.replacen("one\n    in three", "one\n    in five", 1),
+        )
+        .unwrap();
+        let files: HashSet<String> = [edited.to_owned()].into_iter().collect();
+        let mut known = before.summaries;
+        known.remove(edited);
+        let pages = render_ahead(&source, &files, known, options.today)
+            .unwrap()
+            .expect("a valid, published report is shown ahead");
+        assert_eq!(pages.len(), 2, "its page in each language");
+
+        let after = build(&source, &options, &Silent).unwrap();
+        assert!(after.written());
+        for (page, bytes) in &pages {
+            let built = std::fs::read(options.out.join(page)).unwrap();
+            assert!(built == *bytes, "{page} differs from the built page");
+        }
+        let english = String::from_utf8(pages[1].1.clone()).unwrap();
+        assert!(english.contains("in five requests failed"), "{english}");
+
+        // A draft, or a report that does not validate, is left to the build.
+        std::fs::write(&path, text.replacen("status: final", "status: draft", 1)).unwrap();
+        let known = after.summaries;
+        assert!(
+            render_ahead(&source, &files, known.clone(), options.today)
+                .unwrap()
+                .is_none()
+        );
+        std::fs::write(&path, "id: [").unwrap();
+        assert!(
+            render_ahead(&source, &files, known, options.today)
+                .unwrap()
+                .is_none()
+        );
+    }
 }

@@ -4,8 +4,12 @@
 //! reports, `candor.yaml` and `templates/` for changes, rebuilds, and tells open pages to
 //! reload. Findings are printed in the terminal and shown in an overlay on every page. The
 //! server only reads files inside the built site; the temporary folder is removed on Ctrl-C.
+//!
+//! When only reports changed, their own pages are rendered first, in memory, and shown at
+//! once; the rebuild of the whole site (which keeps every page whose inputs did not change)
+//! follows and replaces them.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::io::{BufRead, BufReader, Read as _, Write as _};
 use std::net::{TcpListener, TcpStream};
 use std::path::{Component, Path, PathBuf};
@@ -27,6 +31,9 @@ struct State {
     version: u64,
     /// The findings overlay, as safe HTML (empty when there is nothing to show).
     overlay: String,
+    /// Pages of edited reports rendered ahead of the rebuild, by path in the site; emptied
+    /// when the rebuild is done.
+    ahead: HashMap<String, Vec<u8>>,
 }
 
 /// How to serve.
@@ -68,7 +75,7 @@ pub fn serve(
     let open = Arc::new(std::sync::atomic::AtomicUsize::new(0));
 
     log(&format!("preview folder: {}", workspace.path().display()));
-    rebuild(&options, &site, &state, log);
+    let mut known = rebuild(&options, &site, &state, log);
     log(&format!("serving http://{address}/ (Ctrl-C to stop)"));
 
     {
@@ -111,19 +118,98 @@ pub fn serve(
         std::thread::sleep(Duration::from_millis(300));
         let now = watched_files(options.tree.root());
         if now != fingerprint {
+            let edited = edited_reports(&options.tree, &fingerprint, &now);
             fingerprint = now;
+            if let Some(edited) = edited {
+                show_ahead(&options, &edited, &known, &state, log);
+            }
             log("change detected, rebuilding");
-            rebuild(&options, &site, &state, log);
+            known = rebuild(&options, &site, &state, log);
         }
     }
     drop(workspace);
     Ok(())
 }
 
-fn rebuild(options: &ServeOptions, site: &Path, state: &Mutex<State>, log: &(dyn Fn(&str) + Sync)) {
-    let today = options
+/// The most edited reports whose pages are rendered ahead of a rebuild; more (a branch
+/// switched, say) wait for the rebuild.
+const MAX_AHEAD: usize = 20;
+
+/// The report files (relative paths) changed or added between two looks at the watched files,
+/// when nothing else changed (no file removed, neither candor.yaml nor a template): then their
+/// pages can be shown ahead of the rebuild.
+fn edited_reports(
+    tree: &WorkTree,
+    before: &BTreeMap<PathBuf, (u64, Option<SystemTime>)>,
+    after: &BTreeMap<PathBuf, (u64, Option<SystemTime>)>,
+) -> Option<HashSet<String>> {
+    if before.keys().any(|path| !after.contains_key(path)) {
+        return None;
+    }
+    let mut edited = HashSet::new();
+    for (path, seen) in after {
+        if before.get(path) == Some(seen) {
+            continue;
+        }
+        let relative = tree.relative(path)?;
+        let report = relative.starts_with(&format!("{}/", source::INCIDENTS_DIR))
+            && source::is_report_name(&relative);
+        if !report || edited.len() == MAX_AHEAD {
+            return None;
+        }
+        edited.insert(relative);
+    }
+    (!edited.is_empty()).then_some(edited)
+}
+
+/// "Now" for a build: `--today`, or the start of the current UTC day.
+fn today(options: &ServeOptions) -> DateTime<Utc> {
+    options
         .today
-        .unwrap_or_else(|| crate::today_from(Some(Utc::now().date_naive()), Utc::now()));
+        .unwrap_or_else(|| crate::today_from(Some(Utc::now().date_naive()), Utc::now()))
+}
+
+/// Render the pages of the `edited` reports in memory and serve them at once, checked against
+/// the other reports as the last build read them (`known`).
+fn show_ahead(
+    options: &ServeOptions,
+    edited: &HashSet<String>,
+    known: &HashMap<String, crate::rules::Summary>,
+    state: &Mutex<State>,
+    log: &(dyn Fn(&str) + Sync),
+) {
+    if known.is_empty() {
+        return;
+    }
+    let started = std::time::Instant::now();
+    let others = known
+        .iter()
+        .filter(|(file, _)| !edited.contains(*file))
+        .map(|(file, summary)| (file.clone(), summary.clone()))
+        .collect();
+    let source = Source::Work(options.tree.clone(), None);
+    let Ok(Some(pages)) = build::render_ahead(&source, edited, others, today(options)) else {
+        return;
+    };
+    log(&format!(
+        "showing {} ahead of the rebuild ({} ms)",
+        crate::diag::count(edited.len() as i64, "edited report", "edited reports"),
+        started.elapsed().as_millis()
+    ));
+    if let Ok(mut state) = state.lock() {
+        state.ahead = pages.into_iter().collect();
+        state.version += 1;
+    }
+}
+
+/// Build the site; returns the summaries of its reports for the next edit.
+fn rebuild(
+    options: &ServeOptions,
+    site: &Path,
+    state: &Mutex<State>,
+    log: &(dyn Fn(&str) + Sync),
+) -> HashMap<String, crate::rules::Summary> {
+    let today = today(options);
     let source = Source::Work(options.tree.clone(), None);
     let build = BuildOptions {
         out: site.to_path_buf(),
@@ -131,8 +217,10 @@ fn rebuild(options: &ServeOptions, site: &Path, state: &Mutex<State>, log: &(dyn
         strict: false,
         incremental: true,
     };
+    let mut summaries = HashMap::new();
     let overlay = match build::build(&source, &build, &build::Silent) {
-        Ok(outcome) => {
+        Ok(mut outcome) => {
+            summaries = std::mem::take(&mut outcome.summaries);
             let shown: Vec<&Finding> = if outcome.written() {
                 outcome
                     .findings
@@ -177,7 +265,9 @@ fn rebuild(options: &ServeOptions, site: &Path, state: &Mutex<State>, log: &(dyn
     if let Ok(mut state) = state.lock() {
         state.version += 1;
         state.overlay = overlay;
+        state.ahead.clear();
     }
+    summaries
 }
 
 /// The findings overlay: report text is escaped, never interpreted.
@@ -212,7 +302,7 @@ const LIVE_SCRIPT: &str = r#"(function () {
       .then(function (r) { return r.text(); })
       .then(function (v) { if (current === null) { current = v; } else if (v !== current) { location.reload(); } })
       .catch(function () {})
-      .finally(function () { setTimeout(poll, 700); });
+      .finally(function () { setTimeout(poll, 250); });
   }
   poll();
 }());
@@ -307,12 +397,17 @@ fn handle(
     let Some(file) = resolve(site, path) else {
         return not_found(&mut stream);
     };
-    let (status, file) = if file.is_file() {
+    let ahead = file
+        .strip_prefix(site)
+        .ok()
+        .and_then(|relative| relative.to_str())
+        .and_then(|relative| state.lock().ok()?.ahead.get(relative).cloned());
+    let (status, file) = if ahead.is_some() || file.is_file() {
         (200, file)
     } else {
         (404, site.join("404.html"))
     };
-    let Ok(mut body) = std::fs::read(&file) else {
+    let Some(mut body) = ahead.or_else(|| std::fs::read(&file).ok()) else {
         return not_found(&mut stream);
     };
     let content_type = content_type(&file);

@@ -450,12 +450,15 @@ fn serve_answers_on_loopback_rebuilds_and_cleans_up() {
     };
     let before = version();
 
+    // Saved at once (as editors do, by renaming), so the server never sees half a file.
+    let saved = dir.path().join("2026-05-01-a.yaml.tmp");
     std::fs::write(
-        &file,
+        &saved,
         report("2026-05-01-a", 1, "minor")
             .replace("title: Login failed", "title: Login failed badly"),
     )
     .unwrap();
+    std::fs::rename(&saved, &file).unwrap();
     let started = Instant::now();
     loop {
         if version() > before {
@@ -473,6 +476,19 @@ fn serve_answers_on_loopback_rebuilds_and_cleans_up() {
         page.contains("candor-overlay"),
         "findings are shown on the page"
     );
+    // The edited report's page was shown before the whole site was rebuilt.
+    let mut after_edit = String::new();
+    while !after_edit.contains("built ") {
+        let mut line = String::new();
+        if stderr.read_line(&mut line).unwrap() == 0 {
+            break;
+        }
+        after_edit.push_str(&line);
+    }
+    let ahead = after_edit
+        .find("showing 1 edited report ahead of the rebuild")
+        .unwrap_or_else(|| panic!("not shown ahead: {after_edit}"));
+    assert!(ahead < after_edit.find("built ").unwrap(), "{after_edit}");
 
     Process::new("kill")
         .args(["-INT", &child.id().to_string()])

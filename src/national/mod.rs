@@ -267,6 +267,7 @@ pub fn build(
             commits,
             timings: watch.timings,
             notices: Vec::new(),
+            summaries: HashMap::new(),
         },
         sources: records,
         notes,

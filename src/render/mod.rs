@@ -81,6 +81,9 @@ impl Compiled {
 /// A list of written files: (path relative to the site root, SHA-256).
 type Written = Vec<(String, String)>;
 
+/// Pages rendered in memory: (path relative to the site root, content).
+pub type InMemory = Vec<(String, Vec<u8>)>;
+
 /// Render every page and data file of the site into `staging`; returns what was written.
 pub fn pages(
     model: &Model<'_>,
@@ -136,6 +139,36 @@ pub fn pages(
     written.extend(root_pages(model, compiled, &factory, staging)?);
     written.extend(assets(compiled, staging)?);
     Ok(written)
+}
+
+/// The page of each report in `model`, in every language, rendered in memory as the full
+/// build would write it: what a preview shows of edited reports before that build is done.
+pub fn report_pages_in_memory(model: &Model<'_>, compiled: &Compiled) -> anyhow::Result<InMemory> {
+    let factory = LayoutFactory {
+        model,
+        all_strings: &compiled.strings,
+    };
+    let mut pages = Vec::new();
+    for strings in &compiled.strings {
+        let mut tera = compiled.tera.clone();
+        tera.global_context().insert("t", strings.nested());
+        let l = Localizer {
+            strings,
+            lang: &strings.lang,
+            time_zone: model.time_zone,
+        };
+        for report in &model.reports {
+            let view = views::report(model, report, &l);
+            let path = views::paths::report(&report.incident().id);
+            let layout = factory.layout(&strings.lang, &path, view.title.text.clone(), "index");
+            let mut page = Vec::new();
+            tera.render_to("report.html", &page_context(&layout, &view, &[]), &mut page)
+                .map_err(|e| anyhow::anyhow!(templates::describe(&e)))
+                .with_context(|| format!("cannot render {path} with the template report.html"))?;
+            pages.push((format!("{}/{path}", strings.lang), page));
+        }
+    }
+    Ok(pages)
 }
 
 /// Renders the pages of one language.
@@ -595,6 +628,17 @@ fn root_pages(
     Ok(written)
 }
 
+/// What a page's template reads: its layout, its view and any extra values.
+fn page_context(layout: &Layout, view: &impl Serialize, extra: &[(&str, &str)]) -> Context {
+    let mut context = Context::new();
+    context.insert("page", layout);
+    context.insert("view", view);
+    for (key, value) in extra {
+        context.insert(key.to_string(), value);
+    }
+    context
+}
+
 /// A page's key: the SHA-256 of everything its file is rendered from. The templates and
 /// strings (in `fingerprint`), the template's name and the page's path, and its context
 /// (layout, view and extra values) as JSON; a global value the templates read is in neither
@@ -697,13 +741,7 @@ fn write_page(
     // Rendered straight into the file: most pages are tens of kilobytes and fit the buffer,
     // while a page listing thousands of actions never has to be held whole in memory.
     let hash = staging.write_page(path, key, 64 * 1024, |out| {
-        let mut context = Context::new();
-        context.insert("page", layout);
-        context.insert("view", view);
-        for (key, value) in extra {
-            context.insert(key.to_string(), value);
-        }
-        tera.render_to(template, &context, out)
+        tera.render_to(template, &page_context(layout, view, extra), out)
             .map_err(|e| anyhow::anyhow!(templates::describe(&e)))
             .with_context(|| format!("cannot render {path} with the template {template}"))
     })?;
