@@ -14,7 +14,7 @@ use std::io::{BufRead, BufReader, Read as _, Write as _};
 use std::net::{TcpListener, TcpStream};
 use std::path::{Component, Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Condvar, Mutex};
 use std::time::{Duration, SystemTime};
 
 use anyhow::Context as _;
@@ -31,9 +31,11 @@ struct State {
     version: u64,
     /// The findings overlay, as safe HTML (empty when there is nothing to show).
     overlay: String,
-    /// Pages of edited reports rendered ahead of the rebuild, by path in the site; emptied
-    /// when the rebuild is done.
-    ahead: HashMap<String, Vec<u8>>,
+    /// Pages of edited reports rendered ahead of a rebuild, by path in the site, each with
+    /// the number of the edit it shows; a rebuild removes those of the edits it read.
+    ahead: HashMap<String, (u64, Vec<u8>)>,
+    /// How many times pages were rendered ahead.
+    edits: u64,
 }
 
 /// How to serve.
@@ -75,7 +77,7 @@ pub fn serve(
     let open = Arc::new(std::sync::atomic::AtomicUsize::new(0));
 
     log(&format!("preview folder: {}", workspace.path().display()));
-    let mut known = rebuild(&options, &site, &state, log);
+    let known = rebuild(&options, &site, &state, log);
     log(&format!("serving http://{address}/ (Ctrl-C to stop)"));
 
     {
@@ -113,22 +115,89 @@ pub fn serve(
         });
     }
 
-    let mut fingerprint = watched_files(options.tree.root());
-    while !stop.load(Ordering::SeqCst) {
-        std::thread::sleep(Duration::from_millis(300));
-        let now = watched_files(options.tree.root());
-        if now != fingerprint {
+    // Rebuilds run on their own thread, so an edit made while one runs is still shown at once.
+    let builder = Builder {
+        requested: Mutex::new(false),
+        wake: Condvar::new(),
+        known: Mutex::new(known),
+    };
+    std::thread::scope(|scope| {
+        scope.spawn(|| build_when_asked(&options, &site, &state, &builder, &stop, log));
+        let mut fingerprint = watched_files(options.tree.root());
+        while !stop.load(Ordering::SeqCst) {
+            std::thread::sleep(Duration::from_millis(200));
+            let now = watched_files(options.tree.root());
+            if now == fingerprint {
+                continue;
+            }
             let edited = edited_reports(&options.tree, &fingerprint, &now);
             fingerprint = now;
-            if let Some(edited) = edited {
+            if let Some(edited) = edited
+                && let Ok(known) = builder.known.lock()
+            {
                 show_ahead(&options, &edited, &known, &state, log);
             }
             log("change detected, rebuilding");
-            known = rebuild(&options, &site, &state, log);
+            builder.ask();
         }
-    }
+        builder.wake.notify_all();
+    });
     drop(workspace);
     Ok(())
+}
+
+/// Rebuilds asked for, and what the last one read.
+struct Builder {
+    /// Whether a change came since the running (or last) rebuild began.
+    requested: Mutex<bool>,
+    wake: Condvar,
+    /// The summaries of the reports as the last rebuild read them, by path.
+    known: Mutex<HashMap<String, crate::rules::Summary>>,
+}
+
+impl Builder {
+    /// Ask for a rebuild (one more after the running one, if one runs).
+    fn ask(&self) {
+        if let Ok(mut requested) = self.requested.lock() {
+            *requested = true;
+        }
+        self.wake.notify_all();
+    }
+}
+
+/// Rebuild whenever asked, until `stop` is set.
+fn build_when_asked(
+    options: &ServeOptions,
+    site: &Path,
+    state: &Mutex<State>,
+    builder: &Builder,
+    stop: &AtomicBool,
+    log: &(dyn Fn(&str) + Sync),
+) {
+    loop {
+        {
+            let Ok(mut requested) = builder.requested.lock() else {
+                return;
+            };
+            while !*requested {
+                if stop.load(Ordering::SeqCst) {
+                    return;
+                }
+                requested = match builder
+                    .wake
+                    .wait_timeout(requested, Duration::from_millis(300))
+                {
+                    Ok((requested, _)) => requested,
+                    Err(_) => return,
+                };
+            }
+            *requested = false;
+        }
+        let known = rebuild(options, site, state, log);
+        if let Ok(mut last) = builder.known.lock() {
+            *last = known;
+        }
+    }
 }
 
 /// The most edited reports whose pages are rendered ahead of a rebuild; more (a branch
@@ -197,7 +266,11 @@ fn show_ahead(
         started.elapsed().as_millis()
     ));
     if let Ok(mut state) = state.lock() {
-        state.ahead = pages.into_iter().collect();
+        state.edits += 1;
+        let edit = state.edits;
+        state
+            .ahead
+            .extend(pages.into_iter().map(|(path, page)| (path, (edit, page))));
         state.version += 1;
     }
 }
@@ -211,6 +284,8 @@ fn rebuild(
 ) -> HashMap<String, crate::rules::Summary> {
     let today = today(options);
     let source = Source::Work(options.tree.clone(), None);
+    // The edits shown ahead so far are on disk: this build reads them.
+    let edits_read = state.lock().map(|s| s.edits).unwrap_or_default();
     let build = BuildOptions {
         out: site.to_path_buf(),
         today,
@@ -265,7 +340,7 @@ fn rebuild(
     if let Ok(mut state) = state.lock() {
         state.version += 1;
         state.overlay = overlay;
-        state.ahead.clear();
+        state.ahead.retain(|_, (edit, _)| *edit > edits_read);
     }
     summaries
 }
@@ -401,7 +476,7 @@ fn handle(
         .strip_prefix(site)
         .ok()
         .and_then(|relative| relative.to_str())
-        .and_then(|relative| state.lock().ok()?.ahead.get(relative).cloned());
+        .and_then(|relative| Some(state.lock().ok()?.ahead.get(relative)?.1.clone()));
     let (status, file) = if ahead.is_some() || file.is_file() {
         (200, file)
     } else {
