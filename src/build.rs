@@ -52,8 +52,8 @@ pub struct BuildOutcome {
     pub drafts: usize,
     /// Files written, manifest included.
     pub files: usize,
-    /// Pages linked unchanged from the previous build instead of rendered.
-    pub reused: usize,
+    /// Pages kept unchanged from the previous build instead of rendered.
+    pub kept: usize,
     /// Commits read for the history.
     pub commits: usize,
     /// How long each phase took, in order.
@@ -150,7 +150,7 @@ pub fn build(
             published: 0,
             drafts: prepared.drafts,
             files: 0,
-            reused: 0,
+            kept: 0,
             commits: 0,
             timings: watch.timings,
             notices: Vec::new(),
@@ -189,7 +189,7 @@ pub fn build(
         blocking: Vec::new(),
         drafts,
         files: written.files,
-        reused: written.reused,
+        kept: written.kept,
         commits,
         timings: watch.timings,
         notices,
@@ -356,8 +356,8 @@ pub(crate) struct SiteParts<'a> {
 pub(crate) struct SiteWritten {
     /// Files, manifest included.
     pub files: usize,
-    /// Pages linked from the previous build.
-    pub reused: usize,
+    /// Pages kept from the previous build.
+    pub kept: usize,
     /// The files of the published reports.
     pub reports: HashSet<String>,
 }
@@ -390,7 +390,7 @@ pub(crate) fn publish_site(
     )?;
     let written = render::pages(&model, &compiled, &staging, progress)?;
     let files = written.len() + 1;
-    let reused = staging.reused();
+    let kept = staging.kept();
     let manifest = Manifest {
         generator: format!("candor {}", env!("CARGO_PKG_VERSION")),
         source_commit: model.source_commit.clone(),
@@ -408,7 +408,7 @@ pub(crate) fn publish_site(
         .collect();
     Ok(SiteWritten {
         files,
-        reused,
+        kept,
         reports,
     })
 }

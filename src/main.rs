@@ -259,7 +259,7 @@ fn build(args: BuildArgs) -> anyhow::Result<ExitCode> {
             count(outcome.published, "published report", "published reports"),
             count(outcome.drafts, "draft", "drafts"),
             count(outcome.files, "file", "files"),
-            unchanged(outcome.reused),
+            kept_pages(outcome.kept),
             count(outcome.commits, "commit", "commits"),
             count(denies, "error", "errors"),
             count(warnings, "warning", "warnings"),
@@ -324,7 +324,7 @@ fn national_build(args: BuildArgs, sources_file: std::path::PathBuf) -> anyhow::
             count(built.published, "published report", "published reports"),
             count(built.drafts, "draft", "drafts"),
             count(built.files, "file", "files"),
-            unchanged(built.reused),
+            kept_pages(built.kept),
             count(built.commits, "commit", "commits"),
             count(denies, "error", "errors"),
             count(warnings, "warning", "warnings"),
@@ -742,18 +742,18 @@ impl build::Progress for TerminalProgress {
     }
 }
 
-/// "1 file", "2 files".
-/// ` (N pages kept from the previous build)`, when any were.
-fn unchanged(reused: usize) -> String {
-    if reused == 0 {
+/// ` (N unchanged pages kept from the previous build)`, when any were.
+fn kept_pages(kept: usize) -> String {
+    if kept == 0 {
         return String::new();
     }
     format!(
         " ({} kept from the previous build)",
-        count(reused, "unchanged page", "unchanged pages")
+        count(kept, "unchanged page", "unchanged pages")
     )
 }
 
+/// "1 file", "2 files".
 fn count(n: usize, one: &str, other: &str) -> String {
     candor::diag::count(i64::try_from(n).unwrap_or(i64::MAX), one, other)
 }

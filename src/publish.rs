@@ -10,9 +10,10 @@
 //! Builds are incremental: every page is known by a key, the SHA-256 of everything it is
 //! rendered from (the templates, the page's view and layout). A record beside the output
 //! folder keeps each page's key with the file's hash, size and modification time; a later
-//! build whose page has the same key links the previous file into the staging folder instead
-//! of rendering it again, when the file is still exactly what the record and the manifest say.
-//! The published folder is the same, byte for byte, as a full build's.
+//! build whose page has the same key keeps the previous file (a hard link into the staging
+//! folder) instead of rendering it again, when the file is still exactly what the record and
+//! the manifest say: same size, time, owner and permissions, and its bytes hashed again to the
+//! recorded SHA-256. The published folder is the same, byte for byte, as a full build's.
 
 use std::collections::{BTreeMap, HashMap};
 use std::fs;
@@ -44,10 +45,8 @@ struct RecordedPage {
     modified_ns: i128,
 }
 
-/// The previous build's pages, which this build may link instead of rendering.
+/// The previous build's pages, which this build may keep instead of rendering.
 struct Previous {
-    /// The published folder they are in.
-    out: PathBuf,
     /// The previous manifest's hashes, by path.
     files: BTreeMap<String, String>,
     /// The record, by path.
@@ -154,8 +153,10 @@ pub struct Staging {
     previous: Option<Previous>,
     /// The pages of this build, for the next one's record.
     recorded: Mutex<Vec<(String, RecordedPage)>>,
-    /// Pages linked from the previous build rather than rendered.
-    reused: AtomicUsize,
+    /// Pages kept from the previous build rather than rendered.
+    kept: AtomicUsize,
+    /// The permissions and owner of a file this build creates: a kept page must have them.
+    fresh: (u32, u32),
     /// An exclusive lock on the output's parent folder, held until the build ends, so two
     /// builds can never write the same output at once.
     _lock: fs::File,
@@ -211,6 +212,12 @@ impl Staging {
             .with_context(|| format!("cannot create the staging folder {}", temp.display()))?;
         fs::write(temp.join(STAGING_MARKER), b"")
             .with_context(|| format!("cannot write in {}", temp.display()))?;
+        let fresh = {
+            use std::os::unix::fs::MetadataExt as _;
+            let marker = fs::metadata(temp.join(STAGING_MARKER))
+                .with_context(|| format!("cannot read {}", temp.display()))?;
+            (marker.mode() & 0o7777, marker.uid())
+        };
         let previous = incremental.then(|| read_previous(&out)).flatten();
         Ok(Staging {
             out,
@@ -219,14 +226,15 @@ impl Staging {
             committed: false,
             previous,
             recorded: Mutex::new(Vec::new()),
-            reused: AtomicUsize::new(0),
+            kept: AtomicUsize::new(0),
+            fresh,
             _lock: lock,
         })
     }
 
-    /// How many pages were linked from the previous build instead of rendered.
-    pub fn reused(&self) -> usize {
-        self.reused.load(Ordering::Relaxed)
+    /// How many pages were kept from the previous build instead of rendered.
+    pub fn kept(&self) -> usize {
+        self.kept.load(Ordering::Relaxed)
     }
 
     /// The staging folder.
@@ -251,7 +259,7 @@ impl Staging {
         buffer: usize,
         fill: impl FnOnce(&mut dyn std::io::Write) -> anyhow::Result<()>,
     ) -> anyhow::Result<String> {
-        self.write_limited(relative, buffer, u64::MAX, fill)
+        Ok(self.write_sized(relative, buffer, u64::MAX, fill)?.0)
     }
 
     /// [`Staging::write_streamed`] for a page rendered by a template: at most
@@ -259,7 +267,7 @@ impl Staging {
     /// grow with the number of reports and are not capped.)
     ///
     /// `key` names everything the page is rendered from: when the previous build rendered
-    /// this page from the same key and its file is unchanged, the file is linked instead and
+    /// this page from the same key and its file is unchanged, the file is kept instead and
     /// `fill` is not called.
     pub fn write_page(
         &self,
@@ -268,10 +276,10 @@ impl Staging {
         buffer: usize,
         fill: impl FnOnce(&mut dyn std::io::Write) -> anyhow::Result<()>,
     ) -> anyhow::Result<String> {
-        if let Some(page) = self.link_previous(relative, &key) {
+        if let Some(page) = self.keep_previous(relative, &key) {
             let sha256 = page.sha256.clone();
             self.record(relative, page);
-            self.reused.fetch_add(1, Ordering::Relaxed);
+            self.kept.fetch_add(1, Ordering::Relaxed);
             return Ok(sha256);
         }
         let (sha256, size) = self.write_sized(relative, buffer, self.max_file_bytes, fill)?;
@@ -299,19 +307,24 @@ impl Staging {
             .push((relative.to_owned(), page));
     }
 
-    /// Link the previous build's `relative` into the staging folder, if it was rendered from
-    /// `key` and is still the file the record and the manifest describe.
-    fn link_previous(&self, relative: &str, key: &PageKey) -> Option<RecordedPage> {
+    /// Keep the previous build's `relative`, linked into the staging folder, if it was
+    /// rendered from `key` and is still the file the record and the manifest describe.
+    fn keep_previous(&self, relative: &str, key: &PageKey) -> Option<RecordedPage> {
+        use std::os::unix::fs::MetadataExt as _;
         let previous = self.previous.as_ref()?;
         let page = previous.pages.get(relative)?;
-        if &page.key != key || previous.files.get(relative) != Some(&page.sha256) {
+        if &page.key != key
+            || previous.files.get(relative) != Some(&page.sha256)
+            || page.size > self.max_file_bytes
+        {
             return None;
         }
-        let source = previous.out.join(relative);
+        let source = self.out.join(relative);
         let metadata = fs::symlink_metadata(&source).ok()?;
         if !metadata.is_file()
             || metadata.len() != page.size
             || modified_ns(&metadata) != Some(page.modified_ns)
+            || (metadata.mode() & 0o7777, metadata.uid()) != self.fresh
         {
             return None;
         }
@@ -320,17 +333,14 @@ impl Staging {
             fs::create_dir_all(folder).ok()?;
         }
         fs::hard_link(&source, &target).ok()?;
-        Some(page.clone())
-    }
-
-    fn write_limited(
-        &self,
-        relative: &str,
-        buffer: usize,
-        limit: u64,
-        fill: impl FnOnce(&mut dyn std::io::Write) -> anyhow::Result<()>,
-    ) -> anyhow::Result<String> {
-        Ok(self.write_sized(relative, buffer, limit, fill)?.0)
+        // What was linked is read again, not trusted: the output folder may have been changed
+        // in place with its times reset, or swapped for something else since the look above.
+        if hashes_to(&target, page) {
+            Some(page.clone())
+        } else {
+            let _ = fs::remove_file(&target);
+            None
+        }
     }
 
     /// Write `relative` through `fill`; returns its SHA-256 and its size.
@@ -442,6 +452,46 @@ fn record_path(out: &Path) -> PathBuf {
     out.with_file_name(format!(".{name}.candor-pages"))
 }
 
+/// Whether the regular file at `path` (not a link) holds `page.size` bytes whose SHA-256 is
+/// `page.sha256`.
+fn hashes_to(path: &Path, page: &RecordedPage) -> bool {
+    use std::io::Read as _;
+    let Ok(file) = open_regular(path) else {
+        return false;
+    };
+    let mut hasher = Sha256::new();
+    let mut buffer = vec![0; 64 * 1024];
+    let mut size = 0u64;
+    let mut reader = file.take(page.size.saturating_add(1));
+    loop {
+        match reader.read(&mut buffer) {
+            Ok(0) => break,
+            Ok(read) => {
+                hasher.update(&buffer[..read]);
+                size += read as u64;
+            }
+            Err(_) => return false,
+        }
+    }
+    size == page.size && hex(&hasher.finalize()) == page.sha256
+}
+
+/// Open `path` for reading only if it is a regular file and not a link: never a pipe that
+/// would block, a device, or a file elsewhere.
+fn open_regular(path: &Path) -> std::io::Result<fs::File> {
+    use rustix::fs::{Mode, OFlags};
+    let descriptor = rustix::fs::open(
+        path,
+        OFlags::RDONLY | OFlags::NOFOLLOW | OFlags::NONBLOCK | OFlags::CLOEXEC,
+        Mode::empty(),
+    )?;
+    let file = fs::File::from(descriptor);
+    if !file.metadata()?.is_file() {
+        return Err(std::io::Error::other("not a regular file"));
+    }
+    Ok(file)
+}
+
 /// A file's modification time in nanoseconds since 1970.
 fn modified_ns(metadata: &fs::Metadata) -> Option<i128> {
     let modified = metadata.modified().ok()?;
@@ -454,8 +504,16 @@ fn modified_ns(metadata: &fs::Metadata) -> Option<i128> {
 /// The previous build's manifest and page record, when `out` holds a site and the record is
 /// readable (otherwise the build renders every page).
 fn read_previous(out: &Path) -> Option<Previous> {
+    use std::io::Read as _;
+    /// Far more than the record of the largest site (about 200 bytes a page).
+    const MAX_RECORD_BYTES: u64 = 1 << 30;
     let manifest = Manifest::read(out)?;
-    let text = fs::read_to_string(record_path(out)).ok()?;
+    let mut text = String::new();
+    open_regular(&record_path(out))
+        .ok()?
+        .take(MAX_RECORD_BYTES)
+        .read_to_string(&mut text)
+        .ok()?;
     let mut lines = text.lines();
     if lines.next() != Some(RECORD_HEADER) {
         return None;
@@ -482,7 +540,6 @@ fn read_previous(out: &Path) -> Option<Previous> {
         pages.insert(path.to_owned(), page);
     }
     Some(Previous {
-        out: out.to_path_buf(),
         files: manifest.files,
         pages,
     })
@@ -522,7 +579,12 @@ fn write_record(path: &Path, mut pages: Vec<(String, RecordedPage)>) {
     let mut temporary = path.as_os_str().to_owned();
     temporary.push(".tmp");
     let temporary = PathBuf::from(temporary);
-    let written = fs::File::create(&temporary)
+    // Created anew, never opened through a link someone left in its place.
+    let _ = fs::remove_file(&temporary);
+    let written = fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .open(&temporary)
         .and_then(|mut file| file.write_all(text.as_bytes()))
         .and_then(|()| fs::rename(&temporary, path));
     if written.is_err() {
@@ -671,7 +733,8 @@ pub fn guard(out: &Path) -> anyhow::Result<()> {
     Ok(())
 }
 
-/// Every file and link under `folder`, relative, without following links.
+/// Every file under `folder`, relative, without following links; a link or a special file (a
+/// pipe, a socket, a device) is refused, as no build writes one.
 fn list_files(folder: &Path) -> anyhow::Result<Vec<String>> {
     let mut files = Vec::new();
     let mut pending = vec![folder.to_path_buf()];
@@ -683,6 +746,11 @@ fn list_files(folder: &Path) -> anyhow::Result<Vec<String>> {
             let file_type = entry.file_type()?;
             if file_type.is_dir() {
                 pending.push(entry.path());
+            } else if !file_type.is_file() {
+                bail!(
+                    "{} is a link or a special file, which Candor never writes; move it elsewhere or choose another folder",
+                    entry.path().display()
+                );
             } else {
                 let relative = entry
                     .path()

@@ -121,6 +121,13 @@ pub fn serve(
         wake: Condvar::new(),
         known: Mutex::new(known),
     };
+    // Pages shown ahead have threads of their own: in the pool a running rebuild keeps busy,
+    // they would wait for the rebuild's work to run out.
+    let ahead_pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(2)
+        .thread_name(|index| format!("candor-ahead-{index}"))
+        .build()
+        .context("cannot start the preview's threads")?;
     std::thread::scope(|scope| {
         scope.spawn(|| build_when_asked(&options, &site, &state, &builder, &stop, log));
         let mut fingerprint = watched_files(options.tree.root());
@@ -135,7 +142,7 @@ pub fn serve(
             if let Some(edited) = edited
                 && let Ok(known) = builder.known.lock()
             {
-                show_ahead(&options, &edited, &known, &state, log);
+                ahead_pool.install(|| show_ahead(&options, &edited, &known, &state, log));
             }
             log("change detected, rebuilding");
             builder.ask();

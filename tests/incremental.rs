@@ -194,17 +194,64 @@ fn a_page_changed_in_the_output_folder_is_rendered_again() {
     build_into(&repo, &site, &[]);
     let page = site.join("en/about.html");
     let original = std::fs::read(&page).unwrap();
-    // Same size, other bytes: only the time and the hash can tell.
+    let modified = std::fs::metadata(&page).unwrap().modified().unwrap();
+    // Same size, other bytes, and the modification time put back: only the hash can tell.
     let mut tampered = original.clone();
     let at = tampered.len() / 2;
     tampered[at] = if tampered[at] == b'x' { b'y' } else { b'x' };
     std::fs::write(&page, &tampered).unwrap();
-    build_into(&repo, &site, &[]);
+    std::fs::File::options()
+        .write(true)
+        .open(&page)
+        .unwrap()
+        .set_modified(modified)
+        .unwrap();
+    let stdout = build_into(&repo, &site, &[]);
     assert_eq!(std::fs::read(&page).unwrap(), original);
+    assert!(kept(&stdout) > 0, "the other pages are kept: {stdout}");
+
+    // Other permissions than a new file's: rendered again, with a new file's.
+    {
+        use std::os::unix::fs::PermissionsExt as _;
+        let mode = std::fs::metadata(&page).unwrap().permissions().mode();
+        std::fs::set_permissions(&page, std::fs::Permissions::from_mode(0o600)).unwrap();
+        build_into(&repo, &site, &[]);
+        assert_eq!(std::fs::metadata(&page).unwrap().permissions().mode(), mode);
+    }
 
     // A record that cannot be read makes a full build, not a failed one.
-    std::fs::write(out.path().join(".site.candor-pages"), "not a record").unwrap();
+    let record = out.path().join(".site.candor-pages");
+    std::fs::write(&record, "not a record").unwrap();
     let stdout = build_into(&repo, &site, &[]);
     assert_eq!(kept(&stdout), 0, "{stdout}");
     assert_eq!(std::fs::read(&page).unwrap(), original);
+    // Nor does a pipe in its place (never read: it would block), or a link (never followed,
+    // and never written through).
+    std::fs::remove_file(&record).unwrap();
+    assert!(
+        std::process::Command::new("mkfifo")
+            .arg(&record)
+            .status()
+            .unwrap()
+            .success()
+    );
+    assert_eq!(kept(&build_into(&repo, &site, &[])), 0);
+    let mine = out.path().join("mine.txt");
+    std::fs::write(&mine, "mine").unwrap();
+    std::fs::remove_file(&record).unwrap();
+    std::os::unix::fs::symlink(&mine, out.path().join(".site.candor-pages.tmp")).unwrap();
+    build_into(&repo, &site, &[]);
+    assert_eq!(std::fs::read_to_string(&mine).unwrap(), "mine");
+    assert!(
+        kept(&build_into(&repo, &site, &[])) > 0,
+        "the record is written again"
+    );
+
+    // A link inside the output folder is refused: no build writes one.
+    std::os::unix::fs::symlink(&mine, site.join("en/link.html")).unwrap();
+    let output = build(repo.path(), &site, &[]);
+    assert_eq!(output.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(stderr.contains("is a link or a special file"), "{stderr}");
+    assert_eq!(std::fs::read_to_string(&mine).unwrap(), "mine");
 }

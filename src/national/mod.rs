@@ -263,7 +263,7 @@ pub fn build(
             published,
             drafts,
             files: written.files,
-            reused: written.reused,
+            kept: written.kept,
             commits,
             timings: watch.timings,
             notices: Vec::new(),

@@ -1,7 +1,8 @@
 //! Rendering the public site: the only module that knows HTML.
 //!
 //! [`pages`] turns the site model into every file of the site, one small function per page
-//! kind, each writing straight into the staging folder. `views` maps the model's fields to
+//! kind, each writing straight into the staging folder (or keeping the previous build's page,
+//! when the page's key, the hash of what it is rendered from, is unchanged). `views` maps the model's fields to
 //! text in one language (it computes nothing); `markdown` is the one way report text becomes
 //! HTML; `svg` draws; `templates` holds the built-in templates and a repository's overrides;
 //! `i18n` the interface strings; `data` the open data, feeds and search index; `calendar` the
@@ -31,27 +32,35 @@ use crate::schema;
 use crate::site::Model;
 use views::{Layout, LayoutFactory, Localizer};
 
-/// The fingerprint of the templates and strings of `set`, and of the program rendering them:
-/// its version, and the size and time of its executable, so that a rebuilt program (which
-/// may render the same view differently) never keeps a page another one rendered.
+/// The fingerprint of the templates and strings of `set`, and of the program rendering them,
+/// so that another program (which may render the same view differently) never keeps a page
+/// this one rendered. The program is known by its executable's device, inode, size and times,
+/// the change time included: no one but the system sets it, so a binary rebuilt, patched or
+/// copied into place (even with its modification time reset) has another.
 fn fingerprint(set: &TemplateSet) -> PageKey {
     use sha2::Digest as _;
+    use std::os::unix::fs::MetadataExt as _;
     let mut hasher = sha2::Sha256::new();
     hasher.update(set.fingerprint());
-    let program = std::env::current_exe().and_then(std::fs::metadata);
-    match program {
-        Ok(metadata) => {
-            hasher.update(metadata.len().to_le_bytes());
-            let modified = metadata
-                .modified()
-                .ok()
-                .and_then(|m| m.duration_since(std::time::UNIX_EPOCH).ok())
-                .map(|d| d.as_nanos())
-                .unwrap_or_default();
-            hasher.update(modified.to_le_bytes());
+    match std::env::current_exe().and_then(std::fs::metadata) {
+        Ok(program) => {
+            for value in [
+                program.dev(),
+                program.ino(),
+                program.size(),
+                program.mtime() as u64,
+                program.mtime_nsec() as u64,
+                program.ctime() as u64,
+                program.ctime_nsec() as u64,
+            ] {
+                hasher.update(value.to_le_bytes());
+            }
         }
         // Unknown: a key no other build shares, so every page is rendered.
-        Err(_) => hasher.update(std::process::id().to_le_bytes()),
+        Err(_) => {
+            hasher.update(std::process::id().to_le_bytes());
+            hasher.update(format!("{:?}", std::time::SystemTime::now()).as_bytes());
+        }
     }
     hasher.finalize().into()
 }
@@ -201,9 +210,11 @@ impl Pages<'_, '_> {
         extra: &[(&str, &str)],
     ) -> anyhow::Result<(String, String)> {
         write_page(
-            self.staging,
-            self.tera,
-            self.fingerprint,
+            Target {
+                staging: self.staging,
+                tera: self.tera,
+                fingerprint: self.fingerprint,
+            },
             template,
             &format!("{}/{path}", self.lang()),
             layout,
@@ -616,9 +627,11 @@ fn root_pages(
     let mut tera = compiled.tera.clone();
     tera.global_context().insert("t", default.nested());
     written.push(write_page(
-        staging,
-        &tera,
-        &compiled.fingerprint,
+        Target {
+            staging,
+            tera: &tera,
+            fingerprint: &compiled.fingerprint,
+        },
         "404.html",
         "404.html",
         &layout,
@@ -639,10 +652,10 @@ fn page_context(layout: &Layout, view: &impl Serialize, extra: &[(&str, &str)]) 
     context
 }
 
-/// A page's key: the SHA-256 of everything its file is rendered from. The templates and
-/// strings (in `fingerprint`), the template's name and the page's path, and its context
-/// (layout, view and extra values) as JSON; a global value the templates read is in neither
-/// but the strings of the language, which the path names.
+/// A page's key: the SHA-256 of everything its file is rendered from. The program, templates
+/// and strings (in `fingerprint`), the template's name and the page's path, and its context
+/// (layout, view and extra values) as JSON. The one value templates read from elsewhere, the
+/// strings of the page's language (`t`), is named by the layout's language.
 fn page_key(
     fingerprint: &PageKey,
     template: &str,
@@ -724,24 +737,32 @@ fn load_strings(languages: &[String], set: &TemplateSet) -> anyhow::Result<Vec<S
         .collect()
 }
 
-/// Render one page and write it (or link the previous build's, when it was rendered from the
+/// Where and with what pages are rendered: the staging folder, the templates with one
+/// language's strings, and their fingerprint.
+#[derive(Clone, Copy)]
+struct Target<'t> {
+    staging: &'t Staging,
+    tera: &'t Tera,
+    fingerprint: &'t PageKey,
+}
+
+/// Render one page and write it (or keep the previous build's, when it was rendered from the
 /// same inputs); returns (path, sha256).
-#[allow(clippy::too_many_arguments)]
 fn write_page(
-    staging: &Staging,
-    tera: &Tera,
-    fingerprint: &PageKey,
+    target: Target<'_>,
     template: &str,
     path: &str,
     layout: &Layout,
     view: &impl Serialize,
     extra: &[(&str, &str)],
 ) -> anyhow::Result<(String, String)> {
-    let key = page_key(fingerprint, template, path, layout, view, extra)?;
+    let key = page_key(target.fingerprint, template, path, layout, view, extra)?;
     // Rendered straight into the file: most pages are tens of kilobytes and fit the buffer,
     // while a page listing thousands of actions never has to be held whole in memory.
-    let hash = staging.write_page(path, key, 64 * 1024, |out| {
-        tera.render_to(template, &page_context(layout, view, extra), out)
+    let hash = target.staging.write_page(path, key, 64 * 1024, |out| {
+        target
+            .tera
+            .render_to(template, &page_context(layout, view, extra), out)
             .map_err(|e| anyhow::anyhow!(templates::describe(&e)))
             .with_context(|| format!("cannot render {path} with the template {template}"))
     })?;
