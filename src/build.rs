@@ -15,7 +15,7 @@ use chrono::{DateTime, Utc};
 
 use crate::check::{self, Analysis};
 use crate::diag::{Family, Finding};
-use crate::history::{self, History};
+use crate::history::History;
 use crate::publish::{Manifest, Staging};
 use crate::render::{self, TemplateSet};
 use crate::rules::Summary;
@@ -270,9 +270,10 @@ pub(crate) fn prepare(
     // Walking the history's commits and trees needs nothing from the check, so it runs beside
     // it; the changed versions are read once the check has parsed the current ones.
     let (run, changes) = std::thread::scope(|scope| {
+        let use_cache = options.incremental;
         let walker = source
             .history_tree()
-            .map(|tree| scope.spawn(move || history::file_changes(tree)));
+            .map(|tree| scope.spawn(move || crate::cache::history_changes(tree, use_cache)));
         let run = match config {
             Some(config) => check::run_with_config(source, config, options.today, true),
             None => check::run(source, None, options.today, true),
@@ -444,10 +445,10 @@ fn notices(config: &crate::config::Config) -> Vec<String> {
 }
 
 /// Every report's revisions, from the changes found in one pass over the history of the
-/// source's commit.
+/// source's commit (or since the commit an earlier build read it at).
 fn read_history(
     source: &Source,
-    changes: Option<history::FileChanges>,
+    changes: Option<crate::cache::HistoryStart>,
     run: &mut check::Run,
 ) -> anyhow::Result<History> {
     let (Some(tree), Some(changes)) = (source.history_tree(), changes) else {
@@ -465,7 +466,7 @@ fn read_history(
             }
         }
     }
-    history::read_changes(changes, tree, &limits, known)
+    crate::cache::read_history(changes, tree, &limits, known)
 }
 
 /// The findings that stop a build: on anything that will be published (or cannot be shown

@@ -1,5 +1,6 @@
 //! Caches in the repository's `.git/candor/` folder: report summaries by git blob id (for
-//! `check --changed-since`), and when each report was first published (for A019 and A020).
+//! `check --changed-since`), when each report was first published (for A019 and A020), and
+//! every report's revisions as a build read them (for the next build).
 //!
 //! Rules across reports (duplicate ids, recurrences) need a summary of every report, but a
 //! report that has not changed since the revision is the same blob it was last time, so its
@@ -14,7 +15,7 @@ use std::path::{Path, PathBuf};
 use serde::{Deserialize, Serialize};
 
 use crate::config::Limits;
-use crate::history;
+use crate::history::{self, History};
 use crate::rules::Summary;
 use crate::source::GitTree;
 use crate::timeliness::PublicationTimes;
@@ -98,6 +99,109 @@ impl SummaryCache {
     }
 }
 
+/// Every report's revisions as read at one commit.
+#[derive(Serialize, Deserialize)]
+struct HistoryCache<H> {
+    /// The Candor version that wrote it.
+    version: String,
+    /// The input limits the versions were parsed under (a change reads them again).
+    limits: String,
+    /// The commit the history was read at.
+    commit: String,
+    history: H,
+}
+
+/// Where a build's reading of the history starts: the history an earlier build read at an
+/// ancestor (with the limits it was read under), and the changes to read since; or no earlier
+/// history and every change.
+pub(crate) struct HistoryStart {
+    earlier: Option<(String, History)>,
+    changes: history::FileChanges,
+}
+
+fn history_cache_path(tree: &GitTree) -> PathBuf {
+    tree.git_dir().join("candor").join("history.json")
+}
+
+/// Walk what is needed of the history of `tree`'s commit: with `use_cache`, only the commits
+/// since the history an earlier build read, when they follow it in a line; otherwise all.
+pub(crate) fn history_changes(tree: &GitTree, use_cache: bool) -> anyhow::Result<HistoryStart> {
+    let cached: Option<HistoryCache<History>> = use_cache
+        .then(|| std::fs::read(history_cache_path(tree)).ok())
+        .flatten()
+        .and_then(|bytes| serde_json::from_slice(&bytes).ok())
+        .filter(|c: &HistoryCache<History>| c.version == env!("CARGO_PKG_VERSION"));
+    if let Some(cache) = cached
+        && let Ok(commit) = git2::Oid::from_str(&cache.commit)
+    {
+        let changes = if commit == tree.commit() {
+            Some(history::FileChanges::default())
+        } else {
+            history::changes_since(tree, commit)?
+        };
+        if let Some(changes) = changes {
+            return Ok(HistoryStart {
+                earlier: Some((cache.limits, cache.history)),
+                changes,
+            });
+        }
+    }
+    Ok(HistoryStart {
+        earlier: None,
+        changes: history::file_changes(tree)?,
+    })
+}
+
+/// Every report's revisions on the history of `tree`'s commit: the earlier history followed by
+/// the versions changed since, read and parsed under `limits` (`known` holds the key facts of
+/// versions already parsed, by blob id). The result is kept for the next build.
+pub(crate) fn read_history(
+    start: HistoryStart,
+    tree: &GitTree,
+    limits: &Limits,
+    known: HashMap<git2::Oid, history::KeyFacts>,
+) -> anyhow::Result<History> {
+    let limits_key = format!("{limits:?}");
+    let HistoryStart { earlier, changes } = start;
+    let (history, unchanged) = match earlier {
+        Some((read_under, earlier)) if read_under == limits_key => {
+            let unchanged = changes.is_empty();
+            let later = history::read_changes(changes, tree, limits, known)?;
+            (earlier.followed_by(later), unchanged)
+        }
+        // Other limits may parse the old versions differently: read them all again.
+        Some(_) => {
+            let all = history::file_changes(tree)?;
+            (history::read_changes(all, tree, limits, known)?, false)
+        }
+        None => (history::read_changes(changes, tree, limits, known)?, false),
+    };
+    if !unchanged {
+        let cache = HistoryCache {
+            version: env!("CARGO_PKG_VERSION").to_owned(),
+            limits: limits_key,
+            commit: tree.commit().to_string(),
+            history: &history,
+        };
+        write_atomically(&history_cache_path(tree), &cache);
+    }
+    Ok(history)
+}
+
+/// Write `value` as JSON to `path` through a temporary file and a rename; a cache that cannot
+/// be written is only a slower next run.
+fn write_atomically(path: &Path, value: &impl Serialize) {
+    if let Some(folder) = path.parent()
+        && std::fs::create_dir_all(folder).is_ok()
+        && let Ok(bytes) = serde_json::to_vec(value)
+    {
+        let temporary = path.with_extension("json.tmp");
+        if std::fs::write(&temporary, bytes).is_ok() {
+            let _ = std::fs::rename(&temporary, path);
+        }
+    }
+}
+
 /// Publication times as read at one commit.
 #[derive(Debug, Default, Serialize, Deserialize)]
 struct PublicationCache {
@@ -138,20 +242,126 @@ pub(crate) fn publication_times(
         commit: head,
         times,
     };
-    if let Some(folder) = path.parent()
-        && std::fs::create_dir_all(folder).is_ok()
-        && let Ok(bytes) = serde_json::to_vec(&cache)
-    {
-        let temporary = path.with_extension("json.tmp");
-        if std::fs::write(&temporary, bytes).is_ok() {
-            let _ = std::fs::rename(&temporary, &path);
-        }
-    }
+    write_atomically(&path, &cache);
     Ok(cache.times)
 }
 
 #[cfg(test)]
 mod tests {
+    use super::*;
+
+    /// Commit the files (path, content) on top of `parents`; returns the commit.
+    fn commit(
+        repo: &git2::Repository,
+        files: &[(&str, &str)],
+        parents: &[git2::Oid],
+        seconds: i64,
+    ) -> git2::Oid {
+        let root = repo.workdir().unwrap();
+        for (path, content) in files {
+            let path = root.join(path);
+            std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+            std::fs::write(path, content).unwrap();
+        }
+        let mut index = repo.index().unwrap();
+        index
+            .add_all(["*"], git2::IndexAddOption::DEFAULT, None)
+            .unwrap();
+        let tree = repo.find_tree(index.write_tree().unwrap()).unwrap();
+        let signature =
+            git2::Signature::new("A", "a@example.org", &git2::Time::new(seconds, 0)).unwrap();
+        let parents: Vec<git2::Commit<'_>> =
+            parents.iter().map(|p| repo.find_commit(*p).unwrap()).collect();
+        let parents: Vec<&git2::Commit<'_>> = parents.iter().collect();
+        // The first commit becomes HEAD, so the repository opens; the others stay off branches.
+        let head = parents.is_empty().then_some("HEAD");
+        repo.commit(head, &signature, &signature, "Change", &tree, &parents)
+            .unwrap()
+    }
+
+    fn report(status: &str, severity: &str) -> String {
+        format!("id: r\nstatus: {status}\nseverity: {severity}\n")
+    }
+
+    /// The history at `commit` read with the cache (and whether an earlier one was used), and
+    /// read in full.
+    fn both_ways(root: &Path, commit: git2::Oid) -> (History, bool, History) {
+        let tree = GitTree::open(root, &commit.to_string()).unwrap();
+        let limits = Limits::default();
+        let start = history_changes(&tree, true).unwrap();
+        let extended = start.earlier.is_some();
+        let cached = read_history(start, &tree, &limits, HashMap::new()).unwrap();
+        let full = history_changes(&tree, false).unwrap();
+        let full = history::read_changes(full.changes, &tree, &limits, HashMap::new()).unwrap();
+        (cached, extended, full)
+    }
+
+    #[test]
+    fn a_history_extended_from_the_cache_equals_a_full_reading() {
+        let dir = tempfile::tempdir().unwrap();
+        let repo = git2::Repository::init(dir.path()).unwrap();
+        std::fs::write(dir.path().join("candor.yaml"), "site: {}\n").unwrap();
+        let first = commit(
+            &repo,
+            &[
+                ("incidents/2026/a.yaml", &report("preliminary", "minor")),
+                ("incidents/2026/b.yaml", &report("draft", "major")),
+            ],
+            &[],
+            1_700_000_000,
+        );
+        let (cached, extended, full) = both_ways(dir.path(), first);
+        assert!(!extended, "no earlier history yet");
+        assert_eq!(cached, full);
+
+        // Commits that follow in a line: only they are read, and the result is the same.
+        let second = commit(
+            &repo,
+            &[("incidents/2026/a.yaml", &report("final", "major"))],
+            &[first],
+            1_700_100_000,
+        );
+        let third = commit(
+            &repo,
+            &[("incidents/2026/b.yaml", &report("preliminary", "major"))],
+            &[second],
+            1_700_200_000,
+        );
+        let (cached, extended, full) = both_ways(dir.path(), third);
+        assert!(extended);
+        assert_eq!(cached, full);
+        assert_eq!(cached.of("a").len(), 2);
+        assert_eq!(cached.commits, 3);
+        // The same commit again: the cache as it is.
+        let (cached, extended, full) = both_ways(dir.path(), third);
+        assert!(extended);
+        assert_eq!(cached, full);
+
+        // A merge after the cached commit: read in full, and still the same.
+        let side = commit(
+            &repo,
+            &[("incidents/2026/c.yaml", &report("final", "minor"))],
+            &[first],
+            1_700_150_000,
+        );
+        let merge = commit(&repo, &[], &[third, side], 1_700_300_000);
+        let (cached, extended, full) = both_ways(dir.path(), merge);
+        assert!(!extended, "a merge after the cached commit is read in full");
+        assert_eq!(cached, full);
+        assert_eq!(cached.of("c").len(), 1);
+
+        // A commit not on the cached one's history (another branch): read in full.
+        let other = commit(
+            &repo,
+            &[("incidents/2026/a.yaml", &report("final", "critical"))],
+            &[first],
+            1_700_400_000,
+        );
+        let (cached, extended, full) = both_ways(dir.path(), other);
+        assert!(!extended);
+        assert_eq!(cached, full);
+    }
+
     #[test]
     fn hex_is_git_s_own_spelling() {
         let oid = git2::Oid::from_str("0a1b2c3d4e5f60718293a4b5c6d7e8f901234567").unwrap();

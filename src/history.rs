@@ -6,7 +6,8 @@
 //! parallel and reduced to their key facts (status, severity, root cause, users affected,
 //! actions), so the site can say when a report was first published and what each later
 //! commit changed. A report is identified by its file name, so moving it between folders
-//! keeps its history.
+//! keeps its history. A history read at an earlier commit is extended with the commits since,
+//! when they follow it in a line (see `cache`).
 
 use std::collections::{BTreeMap, HashMap};
 
@@ -22,7 +23,7 @@ use crate::source::{self, GitTree};
 use crate::timeliness::PublicationTimes;
 
 /// One commit that changed a report file.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Revision {
     /// Full commit id.
     pub commit: String,
@@ -40,7 +41,7 @@ pub struct Revision {
 /// What the history compares between versions of a report, typed. Old revisions are read
 /// leniently: a value that does not parse (a typo fixed later, a field from another schema)
 /// is `None` rather than an error, so history never stops a build.
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct KeyFacts {
     /// The title, as written then.
     pub title: Option<Text>,
@@ -65,7 +66,7 @@ pub struct KeyFacts {
 }
 
 /// What the history follows of one promised action.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct ActionFacts {
     /// Due date.
     pub due: Option<NaiveDate>,
@@ -267,7 +268,7 @@ pub(crate) fn changes(before: &KeyFacts, after: &KeyFacts) -> Vec<FieldChange> {
 }
 
 /// Every report's revisions, by report id (the file stem), oldest first.
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct History {
     revisions: HashMap<String, Vec<Revision>>,
     /// How many commits were walked.
@@ -300,6 +301,15 @@ impl History {
         History { revisions, commits }
     }
 
+    /// This history (read at a commit) followed by `later`, read from the commits after it.
+    pub(crate) fn followed_by(mut self, later: History) -> History {
+        for (id, revisions) in later.revisions {
+            self.revisions.entry(id).or_default().extend(revisions);
+        }
+        self.commits += later.commits;
+        self
+    }
+
     /// Take the revisions of report `id` out of the history (a site needs each report's
     /// revisions once, and a large history is not worth keeping twice).
     pub fn take(&mut self, id: &str) -> Vec<Revision> {
@@ -319,15 +329,36 @@ struct Touch {
 /// Every change to a report file on the history of a commit, before the changed versions are
 /// read: the part of reading the history that only walks git's commits and trees, which a
 /// build runs beside the check.
+#[derive(Default)]
 pub(crate) struct FileChanges {
     touches: Vec<Touch>,
     commits: usize,
 }
 
+impl FileChanges {
+    /// Whether no report file changed.
+    pub(crate) fn is_empty(&self) -> bool {
+        self.touches.is_empty() && self.commits == 0
+    }
+}
+
 /// Walk the history of `tree`'s commit and list every change to a report file.
 pub(crate) fn file_changes(tree: &GitTree) -> anyhow::Result<FileChanges> {
-    let (touches, commits) = walk(tree, None)?;
+    let (touches, commits, _) = walk(tree, None)?;
     Ok(FileChanges { touches, commits })
+}
+
+/// The changes to report files in the commits after `since`, when they follow it in a line:
+/// `since` is an ancestor of `tree`'s commit and no merge comes after it. Then a history read
+/// at `since` followed by these is the history a full walk reads, in the same order. `None`
+/// otherwise.
+pub(crate) fn changes_since(tree: &GitTree, since: Oid) -> anyhow::Result<Option<FileChanges>> {
+    let repo = Repository::open(tree.git_dir())?;
+    if !repo.graph_descendant_of(tree.commit(), since)? {
+        return Ok(None);
+    }
+    let (touches, commits, merges) = walk(tree, Some(since))?;
+    Ok((merges == 0).then_some(FileChanges { touches, commits }))
 }
 
 /// Read and parse the versions that `changes` lists into every report's revisions. `known`
@@ -391,10 +422,10 @@ pub(crate) fn read_changes(
     Ok(History { revisions, commits })
 }
 
-/// Every change to a report file on the history of `tree`'s commit, oldest first, and the
-/// number of commits walked. With `since`, commits reachable from it are left out, so only
-/// what is new since an earlier walk is read.
-fn walk(tree: &GitTree, since: Option<Oid>) -> anyhow::Result<(Vec<Touch>, usize)> {
+/// Every change to a report file on the history of `tree`'s commit, oldest first, the number
+/// of commits walked, and how many of them were merges. With `since`, commits reachable from
+/// it are left out, so only what is new since an earlier walk is read.
+fn walk(tree: &GitTree, since: Option<Oid>) -> anyhow::Result<(Vec<Touch>, usize, usize)> {
     let repo =
         Repository::open(tree.git_dir()).context("cannot open the repository for its history")?;
     let mut walk = repo.revwalk()?;
@@ -405,6 +436,7 @@ fn walk(tree: &GitTree, since: Option<Oid>) -> anyhow::Result<(Vec<Touch>, usize
     walk.set_sorting(Sort::TOPOLOGICAL | Sort::TIME | Sort::REVERSE)?;
     let mut touches: Vec<Touch> = Vec::new();
     let mut commits = 0;
+    let mut merges = 0;
     let mut trees = TreeCache::default();
     for oid in walk {
         let oid = oid?;
@@ -412,6 +444,7 @@ fn walk(tree: &GitTree, since: Option<Oid>) -> anyhow::Result<(Vec<Touch>, usize
         let commit = repo.find_commit(oid)?;
         if commit.parent_count() > 1 {
             // A merge brings in changes already seen on the merged branch.
+            merges += 1;
             continue;
         }
         trees.next_commit();
@@ -449,7 +482,7 @@ fn walk(tree: &GitTree, since: Option<Oid>) -> anyhow::Result<(Vec<Touch>, usize
             });
         }
     }
-    Ok((touches, commits))
+    Ok((touches, commits, merges))
 }
 
 /// When each report was first published and first final, by report id, from one walk of the
@@ -474,7 +507,7 @@ pub(crate) fn publication_times(
         Some((commit, times)) => (Some(commit), times),
         None => (None, HashMap::new()),
     };
-    let (touches, _) = walk(tree, since)?;
+    let (touches, _, _) = walk(tree, since)?;
     let git_dir = tree.git_dir().to_path_buf();
     let chunk = touches
         .len()
