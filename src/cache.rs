@@ -20,6 +20,58 @@ use crate::rules::Summary;
 use crate::source::GitTree;
 use crate::timeliness::PublicationTimes;
 
+/// What a cache depends on of the program: its version, a format number for the caches, and
+/// the executable's device, inode, size and times (the change time included: no one but the
+/// system sets it), so that another build of the program never trusts what this one wrote.
+pub(crate) fn program_identity() -> String {
+    use std::os::unix::fs::MetadataExt as _;
+    const CACHE_FORMAT: u32 = 3;
+    let executable = std::env::current_exe()
+        .and_then(std::fs::metadata)
+        .map(|m| {
+            format!(
+                "{}:{}:{}:{}.{}:{}.{}",
+                m.dev(),
+                m.ino(),
+                m.size(),
+                m.mtime(),
+                m.mtime_nsec(),
+                m.ctime(),
+                m.ctime_nsec()
+            )
+        })
+        // Unknown: an identity no other run shares, so nothing cached is trusted.
+        .unwrap_or_else(|_| {
+            format!(
+                "pid {} at {:?}",
+                std::process::id(),
+                std::time::SystemTime::now()
+            )
+        });
+    format!("{}+{CACHE_FORMAT}+{executable}", env!("CARGO_PKG_VERSION"))
+}
+
+/// A cache file's bytes: only from a regular file (never a pipe or a link), at most 2 GiB.
+fn read_cache(path: &Path) -> Option<Vec<u8>> {
+    use std::io::Read as _;
+    const MAX_CACHE_BYTES: u64 = 2 << 30;
+    let mut bytes = Vec::new();
+    crate::publish::open_regular(path)
+        .ok()?
+        .take(MAX_CACHE_BYTES)
+        .read_to_end(&mut bytes)
+        .ok()?;
+    Some(bytes)
+}
+
+/// Whether the repository's history is cut or rewritten locally (a shallow clone, grafts):
+/// the same commit then has another history once that changes, so nothing read from the
+/// history is cached.
+fn history_is_local(tree: &GitTree) -> bool {
+    let git_dir = tree.git_dir();
+    git_dir.join("shallow").exists() || git_dir.join("info").join("grafts").exists()
+}
+
 /// A blob id in hex, written into `buffer` (no allocation: called once per report).
 pub(crate) fn hex<'b>(blob: &git2::Oid, buffer: &'b mut [u8; 40]) -> &'b str {
     const DIGITS: &[u8; 16] = b"0123456789abcdef";
@@ -47,11 +99,8 @@ impl SummaryCache {
     /// The cache of the repository whose `.git` folder is `git_dir` (empty if there is none).
     pub(crate) fn open(git_dir: &Path) -> SummaryCache {
         let path = git_dir.join("candor").join("summaries.json");
-        // The format changed with the summaries' file paths left out: a cache written before
-        // is read as empty and written again.
-        let version = format!("{}+2", env!("CARGO_PKG_VERSION"));
-        let mut cache: SummaryCache = std::fs::read(&path)
-            .ok()
+        let version = program_identity();
+        let mut cache: SummaryCache = read_cache(&path)
             .and_then(|bytes| serde_json::from_slice(&bytes).ok())
             .filter(|c: &SummaryCache| c.version == version)
             .unwrap_or_default();
@@ -84,18 +133,7 @@ impl SummaryCache {
         if !self.dirty {
             return;
         }
-        let Some(folder) = self.path.parent() else {
-            return;
-        };
-        if std::fs::create_dir_all(folder).is_err() {
-            return;
-        }
-        let temporary = self.path.with_extension("json.tmp");
-        if let Ok(bytes) = serde_json::to_vec(self)
-            && std::fs::write(&temporary, bytes).is_ok()
-        {
-            let _ = std::fs::rename(&temporary, &self.path);
-        }
+        write_atomically(&self.path, self);
     }
 }
 
@@ -124,24 +162,27 @@ fn history_cache_path(tree: &GitTree) -> PathBuf {
 }
 
 /// Walk what is needed of the history of `tree`'s commit: with `use_cache`, only the commits
-/// since the history an earlier build read, when they follow it in a line; otherwise all.
+/// since the history an earlier build read, when they follow it in a line; otherwise all. A
+/// cache that cannot be used (another program wrote it, its commit is gone or not on this
+/// history, the clone is shallow) only means reading everything.
 pub(crate) fn history_changes(tree: &GitTree, use_cache: bool) -> anyhow::Result<HistoryStart> {
-    let cached: Option<HistoryCache<History>> = use_cache
-        .then(|| std::fs::read(history_cache_path(tree)).ok())
+    let cached: Option<HistoryCache<History>> = (use_cache && !history_is_local(tree))
+        .then(|| read_cache(&history_cache_path(tree)))
         .flatten()
         .and_then(|bytes| serde_json::from_slice(&bytes).ok())
-        .filter(|c: &HistoryCache<History>| c.version == env!("CARGO_PKG_VERSION"));
+        .filter(|c: &HistoryCache<History>| c.version == program_identity());
     if let Some(cache) = cached
         && let Ok(commit) = git2::Oid::from_str(&cache.commit)
+        && let Some(earlier) = cache.history.restored()
     {
         let changes = if commit == tree.commit() {
             Some(history::FileChanges::default())
         } else {
-            history::changes_since(tree, commit)?
+            history::changes_since(tree, commit).ok().flatten()
         };
         if let Some(changes) = changes {
             return Ok(HistoryStart {
-                earlier: Some((cache.limits, cache.history)),
+                earlier: Some((cache.limits, earlier)),
                 changes,
             });
         }
@@ -176,9 +217,9 @@ pub(crate) fn read_history(
         }
         None => (history::read_changes(changes, tree, limits, known)?, false),
     };
-    if !unchanged {
+    if !unchanged && !history_is_local(tree) {
         let cache = HistoryCache {
-            version: env!("CARGO_PKG_VERSION").to_owned(),
+            version: program_identity(),
             limits: limits_key,
             commit: tree.commit().to_string(),
             history: &history,
@@ -188,17 +229,25 @@ pub(crate) fn read_history(
     Ok(history)
 }
 
-/// Write `value` as JSON to `path` through a temporary file and a rename; a cache that cannot
-/// be written is only a slower next run.
+/// Write `value` as JSON to `path` through a new temporary file (never through a link left in
+/// its place) and a rename; a cache that cannot be written is only a slower next run.
 fn write_atomically(path: &Path, value: &impl Serialize) {
-    if let Some(folder) = path.parent()
-        && std::fs::create_dir_all(folder).is_ok()
-        && let Ok(bytes) = serde_json::to_vec(value)
-    {
-        let temporary = path.with_extension("json.tmp");
-        if std::fs::write(&temporary, bytes).is_ok() {
-            let _ = std::fs::rename(&temporary, path);
-        }
+    use std::io::Write as _;
+    let Some(folder) = path.parent() else {
+        return;
+    };
+    if std::fs::create_dir_all(folder).is_err() {
+        return;
+    }
+    let Ok(bytes) = serde_json::to_vec(value) else {
+        return;
+    };
+    // Each writer has its own temporary file: two runs at once leave one whole cache.
+    let Ok(mut temporary) = tempfile::NamedTempFile::new_in(folder) else {
+        return;
+    };
+    if temporary.write_all(&bytes).is_ok() {
+        let _ = temporary.persist(path);
     }
 }
 
@@ -221,9 +270,11 @@ pub(crate) fn publication_times(
     limits: &Limits,
 ) -> anyhow::Result<HashMap<String, PublicationTimes>> {
     let path = tree.git_dir().join("candor").join("publications.json");
-    let version = env!("CARGO_PKG_VERSION");
-    let cached: Option<PublicationCache> = std::fs::read(&path)
-        .ok()
+    let version = program_identity();
+    let local = history_is_local(tree);
+    let cached: Option<PublicationCache> = (!local)
+        .then(|| read_cache(&path))
+        .flatten()
         .and_then(|bytes| serde_json::from_slice(&bytes).ok())
         .filter(|c: &PublicationCache| c.version == version);
     let head = tree.commit().to_string();
@@ -238,11 +289,13 @@ pub(crate) fn publication_times(
     });
     let times = history::publication_times(tree, limits, earlier)?;
     let cache = PublicationCache {
-        version: version.to_owned(),
+        version,
         commit: head,
         times,
     };
-    write_atomically(&path, &cache);
+    if !local {
+        write_atomically(&path, &cache);
+    }
     Ok(cache.times)
 }
 
@@ -270,8 +323,10 @@ mod tests {
         let tree = repo.find_tree(index.write_tree().unwrap()).unwrap();
         let signature =
             git2::Signature::new("A", "a@example.org", &git2::Time::new(seconds, 0)).unwrap();
-        let parents: Vec<git2::Commit<'_>> =
-            parents.iter().map(|p| repo.find_commit(*p).unwrap()).collect();
+        let parents: Vec<git2::Commit<'_>> = parents
+            .iter()
+            .map(|p| repo.find_commit(*p).unwrap())
+            .collect();
         let parents: Vec<&git2::Commit<'_>> = parents.iter().collect();
         // The first commit becomes HEAD, so the repository opens; the others stay off branches.
         let head = parents.is_empty().then_some("HEAD");
@@ -360,6 +415,86 @@ mod tests {
         let (cached, extended, full) = both_ways(dir.path(), other);
         assert!(!extended);
         assert_eq!(cached, full);
+    }
+
+    #[test]
+    fn a_history_cache_that_cannot_be_trusted_is_not_used() {
+        let dir = tempfile::tempdir().unwrap();
+        let repo = git2::Repository::init(dir.path()).unwrap();
+        std::fs::write(dir.path().join("candor.yaml"), "site: {}\n").unwrap();
+        let first = commit(
+            &repo,
+            &[("incidents/2026/a.yaml", &report("preliminary", "minor"))],
+            &[],
+            1_700_000_000,
+        );
+        let second = commit(
+            &repo,
+            &[("incidents/2026/a.yaml", &report("final", "minor"))],
+            &[first],
+            1_700_100_000,
+        );
+        let tree = GitTree::open(dir.path(), &second.to_string()).unwrap();
+        let path = history_cache_path(&tree);
+        let full = both_ways(dir.path(), second).2;
+        let cache = |commit: String, short: &str| {
+            let history = full.clone();
+            let mut text = serde_json::to_value(HistoryCache {
+                version: program_identity(),
+                limits: format!("{:?}", Limits::default()),
+                commit,
+                history,
+            })
+            .unwrap();
+            // What a hand-made cache could say: a revision's page name.
+            for revisions in text["history"]["revisions"]
+                .as_object_mut()
+                .unwrap()
+                .values_mut()
+            {
+                for revision in revisions.as_array_mut().unwrap() {
+                    revision["short"] = serde_json::json!(short);
+                }
+            }
+            std::fs::write(&path, serde_json::to_vec(&text).unwrap()).unwrap();
+        };
+
+        // A commit that is not in the repository: read in full, not an error.
+        cache("1234567890123456789012345678901234567890".into(), "1234567");
+        let start = history_changes(&tree, true).unwrap();
+        assert!(start.earlier.is_none());
+
+        // A page name in the cache is never used: it comes from the commit.
+        cache(second.to_string(), "../../../../tmp/elsewhere");
+        let start = history_changes(&tree, true).unwrap();
+        let (_, earlier) = start.earlier.unwrap();
+        assert!(
+            earlier
+                .of("a")
+                .iter()
+                .all(|r| r.short.len() == 7 && r.short.bytes().all(|b| b.is_ascii_hexdigit())),
+            "{:?}",
+            earlier.of("a")
+        );
+
+        // A pipe in its place is never read (it would block).
+        std::fs::remove_file(&path).unwrap();
+        assert!(
+            std::process::Command::new("mkfifo")
+                .arg(&path)
+                .status()
+                .unwrap()
+                .success()
+        );
+        assert!(history_changes(&tree, true).unwrap().earlier.is_none());
+        std::fs::remove_file(&path).unwrap();
+
+        // A shallow clone's history changes when it is deepened: nothing is cached from it.
+        std::fs::write(dir.path().join(".git/shallow"), format!("{second}\n")).unwrap();
+        let (cached, extended, full) = both_ways(dir.path(), second);
+        assert!(!extended);
+        assert_eq!(cached, full);
+        assert!(!path.exists(), "no cache is written for a shallow clone");
     }
 
     #[test]

@@ -27,7 +27,9 @@ use crate::timeliness::PublicationTimes;
 pub struct Revision {
     /// Full commit id.
     pub commit: String,
-    /// Abbreviated commit id.
+    /// Abbreviated commit id (computed from `commit`, never read back from a cache: it names
+    /// a page's file).
+    #[serde(skip)]
     pub short: String,
     /// Committer time, with the committer's offset.
     pub time: DateTime<FixedOffset>,
@@ -299,6 +301,18 @@ impl History {
     /// A history of the given revisions per report id, found by walking `commits` commits.
     pub fn with_commits(revisions: HashMap<String, Vec<Revision>>, commits: usize) -> History {
         History { revisions, commits }
+    }
+
+    /// A history read back from a cache, made whole: each revision's abbreviated id computed
+    /// from its commit. `None` if a commit is not a full commit id.
+    pub(crate) fn restored(mut self) -> Option<History> {
+        for revision in self.revisions.values_mut().flatten() {
+            if revision.commit.len() != 40 {
+                return None;
+            }
+            revision.short = source::short_id(Oid::from_str(&revision.commit).ok()?);
+        }
+        Some(self)
     }
 
     /// This history (read at a commit) followed by `later`, read from the commits after it.

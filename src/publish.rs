@@ -478,7 +478,7 @@ fn hashes_to(path: &Path, page: &RecordedPage) -> bool {
 
 /// Open `path` for reading only if it is a regular file and not a link: never a pipe that
 /// would block, a device, or a file elsewhere.
-fn open_regular(path: &Path) -> std::io::Result<fs::File> {
+pub(crate) fn open_regular(path: &Path) -> std::io::Result<fs::File> {
     use rustix::fs::{Mode, OFlags};
     let descriptor = rustix::fs::open(
         path,

@@ -32,36 +32,14 @@ use crate::schema;
 use crate::site::Model;
 use views::{Layout, LayoutFactory, Localizer};
 
-/// The fingerprint of the templates and strings of `set`, and of the program rendering them,
-/// so that another program (which may render the same view differently) never keeps a page
-/// this one rendered. The program is known by its executable's device, inode, size and times,
-/// the change time included: no one but the system sets it, so a binary rebuilt, patched or
-/// copied into place (even with its modification time reset) has another.
+/// The fingerprint of the templates and strings of `set`, and of the program rendering them
+/// ([`crate::cache::program_identity`]), so that another program (which may render the same
+/// view differently) never keeps a page this one rendered.
 fn fingerprint(set: &TemplateSet) -> PageKey {
     use sha2::Digest as _;
-    use std::os::unix::fs::MetadataExt as _;
     let mut hasher = sha2::Sha256::new();
     hasher.update(set.fingerprint());
-    match std::env::current_exe().and_then(std::fs::metadata) {
-        Ok(program) => {
-            for value in [
-                program.dev(),
-                program.ino(),
-                program.size(),
-                program.mtime() as u64,
-                program.mtime_nsec() as u64,
-                program.ctime() as u64,
-                program.ctime_nsec() as u64,
-            ] {
-                hasher.update(value.to_le_bytes());
-            }
-        }
-        // Unknown: a key no other build shares, so every page is rendered.
-        Err(_) => {
-            hasher.update(std::process::id().to_le_bytes());
-            hasher.update(format!("{:?}", std::time::SystemTime::now()).as_bytes());
-        }
-    }
+    hasher.update(crate::cache::program_identity().as_bytes());
     hasher.finalize().into()
 }
 

@@ -110,13 +110,11 @@ impl TemplateSet {
         self.files.get(name).map(String::as_str)
     }
 
-    /// The SHA-256 of this version of Candor and every file of the set (names and contents):
-    /// a page rendered by another version or from other templates or strings has another key.
+    /// The SHA-256 of every file of the set (names and contents): a page rendered from other
+    /// templates or strings has another key.
     pub fn fingerprint(&self) -> [u8; 32] {
         use sha2::Digest as _;
         let mut hasher = sha2::Sha256::new();
-        hasher.update(env!("CARGO_PKG_VERSION").as_bytes());
-        hasher.update([0]);
         for (name, content) in &self.files {
             for text in [name, content] {
                 hasher.update((text.len() as u64).to_le_bytes());
