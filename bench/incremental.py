@@ -90,7 +90,7 @@ def serve_latency(candor, repo, report, page_path, runs):
         log.close()
 
 
-def measure_builds(args, candor, repo, build, base, edited):
+def measure_builds(args, repo, build, base, edited):
     """The full build of the edited commit against the incremental one, interleaved."""
     full, incremental, full_peaks, incremental_peaks = [], [], [], []
     full_phases, incremental_phases = [], []
@@ -157,7 +157,7 @@ def main():
     build = lambda rev, *extra: [str(candor), "build", "--repo", str(repo), "--rev", rev, "--today", run.TODAY, "--out", str(site), "--timings", *extra]
 
     if args.runs:
-        measure_builds(args, candor, repo, build, base, edited)
+        measure_builds(args, repo, build, base, edited)
     if args.serve_runs:
         page = f"en/reports/{report_id}.html"
         latencies = serve_latency(candor, repo, report, page, args.serve_runs)

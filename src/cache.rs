@@ -85,7 +85,7 @@ pub(crate) fn hex<'b>(blob: &git2::Oid, buffer: &'b mut [u8; 40]) -> &'b str {
 /// Summaries by blob id (hex).
 #[derive(Debug, Default, Serialize, Deserialize)]
 pub(crate) struct SummaryCache {
-    /// The Candor version that wrote it; another version's cache is ignored.
+    /// The program that wrote it ([`program_identity`]); another program's cache is ignored.
     version: String,
     /// Summaries by blob id.
     entries: HashMap<String, Summary>,
@@ -140,7 +140,7 @@ impl SummaryCache {
 /// Every report's revisions as read at one commit.
 #[derive(Serialize, Deserialize)]
 struct HistoryCache<H> {
-    /// The Candor version that wrote it.
+    /// The program that wrote it ([`program_identity`]); another program's cache is ignored.
     version: String,
     /// The input limits the versions were parsed under (a change reads them again).
     limits: String,
@@ -254,7 +254,7 @@ fn write_atomically(path: &Path, value: &impl Serialize) {
 /// Publication times as read at one commit.
 #[derive(Debug, Default, Serialize, Deserialize)]
 struct PublicationCache {
-    /// The Candor version that wrote it.
+    /// The program that wrote it ([`program_identity`]); another program's cache is ignored.
     version: String,
     /// The commit the times were read at.
     commit: String,
@@ -334,6 +334,14 @@ mod tests {
             .unwrap()
     }
 
+    /// An empty reports repository.
+    fn repository() -> (tempfile::TempDir, git2::Repository) {
+        let dir = tempfile::tempdir().unwrap();
+        let repo = git2::Repository::init(dir.path()).unwrap();
+        std::fs::write(dir.path().join("candor.yaml"), "site: {}\n").unwrap();
+        (dir, repo)
+    }
+
     fn report(status: &str, severity: &str) -> String {
         format!("id: r\nstatus: {status}\nseverity: {severity}\n")
     }
@@ -353,9 +361,7 @@ mod tests {
 
     #[test]
     fn a_history_extended_from_the_cache_equals_a_full_reading() {
-        let dir = tempfile::tempdir().unwrap();
-        let repo = git2::Repository::init(dir.path()).unwrap();
-        std::fs::write(dir.path().join("candor.yaml"), "site: {}\n").unwrap();
+        let (dir, repo) = repository();
         let first = commit(
             &repo,
             &[
@@ -419,9 +425,7 @@ mod tests {
 
     #[test]
     fn a_history_cache_that_cannot_be_trusted_is_not_used() {
-        let dir = tempfile::tempdir().unwrap();
-        let repo = git2::Repository::init(dir.path()).unwrap();
-        std::fs::write(dir.path().join("candor.yaml"), "site: {}\n").unwrap();
+        let (dir, repo) = repository();
         let first = commit(
             &repo,
             &[("incidents/2026/a.yaml", &report("preliminary", "minor"))],

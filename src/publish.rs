@@ -30,16 +30,18 @@ use sha2::{Digest, Sha256};
 pub const MANIFEST: &str = "manifest.json";
 /// A file that marks a staging folder as Candor's own, so a later run may remove it.
 const STAGING_MARKER: &str = ".candor-staging";
+/// The page record's name beside the output folder.
+const RECORD_SUFFIX: &str = "candor-pages";
 /// The first line of the page record, naming its format.
 const RECORD_HEADER: &str = "candor page record 1";
 
 /// What a page is rendered from, hashed: equal keys render equal pages.
 pub type PageKey = [u8; 32];
 
-/// One page of the record: its key, and the file it was rendered into.
+/// One page of the record: its key (in hex), and the file it was rendered into.
 #[derive(Clone, Debug, PartialEq, Eq)]
 struct RecordedPage {
-    key: PageKey,
+    key: String,
     sha256: String,
     size: u64,
     modified_ns: i128,
@@ -115,6 +117,20 @@ fn hex(digest: &[u8]) -> String {
     hex
 }
 
+/// A writer into a SHA-256.
+pub(crate) struct HashSink(pub(crate) Sha256);
+
+impl std::io::Write for HashSink {
+    fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
+        self.0.update(bytes);
+        Ok(bytes.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
 /// A writer that hashes what passes through it, and refuses to grow past a limit.
 struct HashingWriter<W> {
     inner: W,
@@ -180,7 +196,7 @@ impl Staging {
         fs::create_dir_all(&parent)
             .with_context(|| format!("cannot create {}", parent.display()))?;
         // One lock per output folder, beside it: two sites in one folder build at once.
-        let lock_path = parent.join(format!(".{name}.candor-lock"));
+        let lock_path = beside(&out, "candor-lock");
         let lock = fs::OpenOptions::new()
             .create(true)
             .truncate(false)
@@ -259,7 +275,9 @@ impl Staging {
         buffer: usize,
         fill: impl FnOnce(&mut dyn std::io::Write) -> anyhow::Result<()>,
     ) -> anyhow::Result<String> {
-        Ok(self.write_sized(relative, buffer, u64::MAX, fill)?.0)
+        Ok(self
+            .write_sized(relative, PageKey::default(), buffer, u64::MAX, fill)?
+            .sha256)
     }
 
     /// [`Staging::write_streamed`] for a page rendered by a template: at most
@@ -282,21 +300,9 @@ impl Staging {
             self.kept.fetch_add(1, Ordering::Relaxed);
             return Ok(sha256);
         }
-        let (sha256, size) = self.write_sized(relative, buffer, self.max_file_bytes, fill)?;
-        let path = self.temp.join(relative);
-        let modified_ns = fs::symlink_metadata(&path)
-            .ok()
-            .and_then(|m| modified_ns(&m))
-            .unwrap_or_default();
-        self.record(
-            relative,
-            RecordedPage {
-                key,
-                sha256: sha256.clone(),
-                size,
-                modified_ns,
-            },
-        );
+        let page = self.write_sized(relative, key, buffer, self.max_file_bytes, fill)?;
+        let sha256 = page.sha256.clone();
+        self.record(relative, page);
         Ok(sha256)
     }
 
@@ -313,7 +319,7 @@ impl Staging {
         use std::os::unix::fs::MetadataExt as _;
         let previous = self.previous.as_ref()?;
         let page = previous.pages.get(relative)?;
-        if &page.key != key
+        if page.key != hex(key)
             || previous.files.get(relative) != Some(&page.sha256)
             || page.size > self.max_file_bytes
         {
@@ -343,14 +349,15 @@ impl Staging {
         }
     }
 
-    /// Write `relative` through `fill`; returns its SHA-256 and its size.
+    /// Write `relative` through `fill`; returns what the record keeps of it under `key`.
     fn write_sized(
         &self,
         relative: &str,
+        key: PageKey,
         buffer: usize,
         limit: u64,
         fill: impl FnOnce(&mut dyn std::io::Write) -> anyhow::Result<()>,
-    ) -> anyhow::Result<(String, u64)> {
+    ) -> anyhow::Result<RecordedPage> {
         let path = self.temp.join(relative);
         if let Some(folder) = path.parent() {
             fs::create_dir_all(folder)
@@ -373,7 +380,18 @@ impl Staging {
             .into_inner()
             .map_err(|error| error.into_error())
             .with_context(|| format!("cannot write {}", path.display()))?;
-        Ok((hex(&hashing.hasher.finalize()), hashing.written))
+        let modified_ns = hashing
+            .inner
+            .metadata()
+            .ok()
+            .and_then(|m| modified_ns(&m))
+            .unwrap_or_default();
+        Ok(RecordedPage {
+            key: hex(&key),
+            sha256: hex(&hashing.hasher.finalize()),
+            size: hashing.written,
+            modified_ns,
+        })
     }
 
     /// Write the manifest and swap the staging folder in as `out`.
@@ -399,7 +417,7 @@ impl Staging {
                     // previous site aside under a fixed name, move the new one in, and remove
                     // the old. A build killed between the two renames leaves the old site
                     // aside, and the next build puts it back (see `recover`).
-                    let old = set_aside_path(&self.out);
+                    let old = beside(&self.out, "candor-old");
                     if old.exists() {
                         guard(&old).with_context(|| {
                             format!("{} is in the way of publishing", old.display())
@@ -437,19 +455,9 @@ impl Staging {
                 .get_mut()
                 .unwrap_or_else(std::sync::PoisonError::into_inner),
         );
-        write_record(&record_path(&self.out), pages);
+        write_record(&beside(&self.out, RECORD_SUFFIX), pages);
         Ok(())
     }
-}
-
-/// Where the page record of the site in `out` is kept: beside it, so the site holds only
-/// what is published.
-fn record_path(out: &Path) -> PathBuf {
-    let name = out
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_default();
-    out.with_file_name(format!(".{name}.candor-pages"))
 }
 
 /// Whether the regular file at `path` (not a link) holds `page.size` bytes whose SHA-256 is
@@ -459,21 +467,9 @@ fn hashes_to(path: &Path, page: &RecordedPage) -> bool {
     let Ok(file) = open_regular(path) else {
         return false;
     };
-    let mut hasher = Sha256::new();
-    let mut buffer = vec![0; 64 * 1024];
-    let mut size = 0u64;
-    let mut reader = file.take(page.size.saturating_add(1));
-    loop {
-        match reader.read(&mut buffer) {
-            Ok(0) => break,
-            Ok(read) => {
-                hasher.update(&buffer[..read]);
-                size += read as u64;
-            }
-            Err(_) => return false,
-        }
-    }
-    size == page.size && hex(&hasher.finalize()) == page.sha256
+    let mut hasher = HashSink(Sha256::new());
+    let size = std::io::copy(&mut file.take(page.size.saturating_add(1)), &mut hasher);
+    size.is_ok_and(|size| size == page.size) && hex(&hasher.0.finalize()) == page.sha256
 }
 
 /// Open `path` for reading only if it is a regular file and not a link: never a pipe that
@@ -509,7 +505,7 @@ fn read_previous(out: &Path) -> Option<Previous> {
     const MAX_RECORD_BYTES: u64 = 1 << 30;
     let manifest = Manifest::read(out)?;
     let mut text = String::new();
-    open_regular(&record_path(out))
+    open_regular(&beside(out, RECORD_SUFFIX))
         .ok()?
         .take(MAX_RECORD_BYTES)
         .read_to_string(&mut text)
@@ -530,9 +526,8 @@ fn read_previous(out: &Path) -> Option<Previous> {
         ) else {
             return None;
         };
-        let key = parse_key(key)?;
         let page = RecordedPage {
-            key,
+            key: key.to_owned(),
             sha256: sha256.to_owned(),
             size: size.parse().ok()?,
             modified_ns: modified.parse().ok()?,
@@ -543,17 +538,6 @@ fn read_previous(out: &Path) -> Option<Previous> {
         files: manifest.files,
         pages,
     })
-}
-
-fn parse_key(text: &str) -> Option<PageKey> {
-    if text.len() != 64 {
-        return None;
-    }
-    let mut key = [0u8; 32];
-    for (index, byte) in key.iter_mut().enumerate() {
-        *byte = u8::from_str_radix(text.get(index * 2..index * 2 + 2)?, 16).ok()?;
-    }
-    Some(key)
 }
 
 /// Write the page record (through a temporary file and a rename, so a reader never sees
@@ -567,7 +551,7 @@ fn write_record(path: &Path, mut pages: Vec<(String, RecordedPage)>) {
         if relative.contains('\n') {
             continue;
         }
-        text.push_str(&hex(&page.key));
+        text.push_str(&page.key);
         text.push(' ');
         text.push_str(&page.sha256);
         text.push_str(&format!(" {} {} ", page.size, page.modified_ns));
@@ -625,13 +609,16 @@ fn stop_here_in_tests() {
     }
 }
 
-/// Where the previous site waits while the new one is moved in, without an atomic exchange.
-fn set_aside_path(out: &Path) -> PathBuf {
+/// A hidden file or folder beside the output folder `out`, named after it:
+/// `.<name>.<suffix>`. Beside it are the build's lock (`candor-lock`), the page record
+/// (`candor-pages`, kept there so the site holds only what is published) and, without an
+/// atomic exchange, the previous site while the new one is moved in (`candor-old`).
+fn beside(out: &Path, suffix: &str) -> PathBuf {
     let name = out
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_default();
-    out.with_file_name(format!(".{name}.candor-old"))
+    out.with_file_name(format!(".{name}.{suffix}"))
 }
 
 /// Undo what a build killed between two renames left: with `out` missing and the previous site

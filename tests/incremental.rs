@@ -51,12 +51,14 @@ fn assert_same_site(incremental: &Path, full: &Path, edit: &str) {
     }
 }
 
-/// An edit: its name, how to make it, and a page that must then show a text.
+/// An edit: its name, how to make it, a page, a text, and whether the page must then show
+/// the text (or no longer show it).
 type Edit = (
     &'static str,
     Box<dyn Fn(&GitRepo)>,
     &'static str,
     &'static str,
+    bool,
 );
 
 #[test]
@@ -85,18 +87,21 @@ fn incremental_builds_equal_full_builds_after_every_kind_of_edit() {
             }),
             report_page,
             "in four requests failed",
+            true,
         ),
         (
             "an action's due date",
             Box::new(|repo| edit(repo, HEALTH, "due: 2027-02-28", "due: 2027-03-31")),
             report_page,
             "31 March 2027",
+            true,
         ),
         (
             "a report's status (to draft: its pages go)",
             Box::new(|repo| edit(repo, TAX, "status: preliminary", "status: draft")),
             "en/index.html",
-            "",
+            "2026-11-24-tax-portal-login-errors",
+            false,
         ),
         (
             "a service's name in candor.yaml",
@@ -110,6 +115,7 @@ fn incremental_builds_equal_full_builds_after_every_kind_of_edit() {
             }),
             "en/services/national-eid.html",
             "National eID sign-in",
+            true,
         ),
         (
             "a template",
@@ -127,19 +133,27 @@ fn incremental_builds_equal_full_builds_after_every_kind_of_edit() {
             }),
             report_page,
             "<p>Edited template</p>",
+            true,
         ),
     ];
-    for (index, (name, apply, page, expected)) in edits.iter().enumerate() {
+    for (index, (name, apply, page, text, shown)) in edits.iter().enumerate() {
+        let before = std::fs::read_to_string(site.join(page)).unwrap();
+        assert_eq!(
+            before.contains(text),
+            !shown,
+            "before {name}: {page} should change as to {text:?}"
+        );
         apply(&repo);
         repo.commit(name, 1_764_600_000 + index as i64 * 3600);
         let stdout = build_into(&repo, &site, &[]);
         let full = out.path().join(format!("full-{index}"));
         build_into(&repo, &full, &["--full"]);
         assert_same_site(&site, &full, name);
-        let shown = std::fs::read_to_string(site.join(page)).unwrap();
-        assert!(
-            shown.contains(expected),
-            "after {name}: {page} lacks {expected:?}"
+        let after = std::fs::read_to_string(site.join(page)).unwrap();
+        assert_eq!(
+            after.contains(text),
+            *shown,
+            "after {name}: {page} and {text:?}"
         );
         let kept = kept(&stdout);
         if name == &"a template" {

@@ -2,7 +2,8 @@
 //!
 //! [`pages`] turns the site model into every file of the site, one small function per page
 //! kind, each writing straight into the staging folder (or keeping the previous build's page,
-//! when the page's key, the hash of what it is rendered from, is unchanged). `views` maps the model's fields to
+//! when the page's key, the hash of what it is rendered from, is unchanged). `views` maps
+//! the model's fields to
 //! text in one language (it computes nothing); `markdown` is the one way report text becomes
 //! HTML; `svg` draws; `templates` holds the built-in templates and a repository's overrides;
 //! `i18n` the interface strings; `data` the open data, feeds and search index; `calendar` the
@@ -48,8 +49,8 @@ pub struct Compiled {
     tera: Tera,
     strings: Vec<Strings>,
     set: TemplateSet,
-    /// The SHA-256 of this version of Candor and every template and strings file: part of
-    /// every page's key.
+    /// The SHA-256 of the program and every template and strings file: part of every page's
+    /// key.
     fingerprint: PageKey,
 }
 
@@ -62,6 +63,13 @@ impl Compiled {
             set: set.clone(),
             fingerprint: fingerprint(set),
         })
+    }
+
+    /// The templates with the interface strings of one language as `t`.
+    fn in_language(&self, strings: &Strings) -> Tera {
+        let mut tera = self.tera.clone();
+        tera.global_context().insert("t", strings.nested());
+        tera
     }
 }
 
@@ -96,8 +104,7 @@ pub fn pages(
         || -> anyhow::Result<Written> {
             let mut written = Written::new();
             for strings in &compiled.strings {
-                let mut tera = compiled.tera.clone();
-                tera.global_context().insert("t", strings.nested());
+                let tera = compiled.in_language(strings);
                 let page = Pages {
                     model,
                     tera: &tera,
@@ -137,17 +144,14 @@ pub fn report_pages_in_memory(model: &Model<'_>, compiled: &Compiled) -> anyhow:
     };
     let mut pages = Vec::new();
     for strings in &compiled.strings {
-        let mut tera = compiled.tera.clone();
-        tera.global_context().insert("t", strings.nested());
+        let tera = compiled.in_language(strings);
         let l = Localizer {
             strings,
             lang: &strings.lang,
             time_zone: model.time_zone,
         };
         for report in &model.reports {
-            let view = views::report(model, report, &l);
-            let path = views::paths::report(&report.incident().id);
-            let layout = factory.layout(&strings.lang, &path, view.title.text.clone(), "index");
+            let (view, path, layout) = report_page(model, report, &l, &factory);
             let mut page = Vec::new();
             tera.render_to("report.html", &page_context(&layout, &view, &[]), &mut page)
                 .map_err(|e| anyhow::anyhow!(templates::describe(&e)))
@@ -156,6 +160,20 @@ pub fn report_pages_in_memory(model: &Model<'_>, compiled: &Compiled) -> anyhow:
         }
     }
     Ok(pages)
+}
+
+/// A report's page in one language: its view, its path under the language folder, and its
+/// layout.
+fn report_page(
+    model: &Model<'_>,
+    report: &crate::site::Report<'_>,
+    l: &Localizer<'_>,
+    factory: &LayoutFactory<'_>,
+) -> (views::ReportView, String, Layout) {
+    let view = views::report(model, report, l);
+    let path = views::paths::report(&report.incident().id);
+    let layout = factory.layout(l.lang, &path, view.title.text.clone(), "index");
+    (view, path, layout)
 }
 
 /// Renders the pages of one language.
@@ -215,9 +233,7 @@ impl Pages<'_, '_> {
             .par_iter()
             .with_max_len(8)
             .map(|report| {
-                let view = views::report(self.model, report, &self.l);
-                let path = views::paths::report(&report.incident().id);
-                let layout = self.layout(&path, view.title.text.clone(), "index");
+                let (view, path, layout) = report_page(self.model, report, &self.l, self.factory);
                 let mut written = vec![self.write("report.html", &path, &layout, &view, &[])?];
                 // Each published revision's permanent page.
                 for revision in views::published_revisions(report) {
@@ -602,8 +618,7 @@ fn root_pages(
     for language in &mut layout.languages {
         language.href = format!("{}/404.html", language.code);
     }
-    let mut tera = compiled.tera.clone();
-    tera.global_context().insert("t", default.nested());
+    let tera = compiled.in_language(default);
     written.push(write_page(
         Target {
             staging,
@@ -643,7 +658,7 @@ fn page_key(
     extra: &[(&str, &str)],
 ) -> anyhow::Result<PageKey> {
     use sha2::Digest as _;
-    let mut hasher = HashSink(sha2::Sha256::new());
+    let mut hasher = crate::publish::HashSink(sha2::Sha256::new());
     hasher.0.update(fingerprint);
     for text in [template, path] {
         hasher.0.update(text.as_bytes());
@@ -655,21 +670,6 @@ fn page_key(
     serde_json::to_writer(&mut buffered, extra).context("cannot key the page's values")?;
     drop(buffered);
     Ok(hasher.0.finalize().into())
-}
-
-/// A writer into a hash.
-struct HashSink(sha2::Sha256);
-
-impl std::io::Write for HashSink {
-    fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
-        use sha2::Digest as _;
-        self.0.update(bytes);
-        Ok(bytes.len())
-    }
-
-    fn flush(&mut self) -> std::io::Result<()> {
-        Ok(())
-    }
 }
 
 /// The style sheet, the search script and the JSON Schemas.
