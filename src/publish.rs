@@ -33,7 +33,7 @@ const STAGING_MARKER: &str = ".candor-staging";
 /// The page record's name beside the output folder.
 const RECORD_SUFFIX: &str = "candor-pages";
 /// The first line of the page record, naming its format.
-const RECORD_HEADER: &str = "candor page record 1";
+const RECORD_HEADER: &str = "candor page record 2";
 
 /// What a page is rendered from, hashed: equal keys render equal pages.
 pub type PageKey = [u8; 32];
@@ -45,6 +45,31 @@ struct RecordedPage {
     sha256: String,
     size: u64,
     modified_ns: i128,
+    /// The file in the published site when the record was written (`None` until then).
+    identity: Option<FileIdentity>,
+}
+
+/// Which file a page was, and when it last changed: its device, its inode and its change
+/// time. Every write, link, rename and time reset moves a file's change time to the clock's
+/// present, and only the clock can set it back, so a file with the recorded identity holds the
+/// recorded bytes (the reasoning git applies to its index).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+struct FileIdentity {
+    device: u64,
+    inode: u64,
+    changed_ns: i128,
+}
+
+impl FileIdentity {
+    fn of(metadata: &fs::Metadata) -> FileIdentity {
+        use std::os::unix::fs::MetadataExt as _;
+        FileIdentity {
+            device: metadata.dev(),
+            inode: metadata.ino(),
+            changed_ns: i128::from(metadata.ctime()) * 1_000_000_000
+                + i128::from(metadata.ctime_nsec()),
+        }
+    }
 }
 
 /// The previous build's pages, which this build may keep instead of rendering.
@@ -53,6 +78,8 @@ struct Previous {
     files: BTreeMap<String, String>,
     /// The record, by path.
     pages: HashMap<String, RecordedPage>,
+    /// When the record was written (its modification time).
+    recorded_ns: i128,
 }
 
 /// `manifest.json`: what was built from what, and the SHA-256 of every other file.
@@ -334,14 +361,25 @@ impl Staging {
         {
             return None;
         }
+        // The same file, unchanged since the record was written. A change time as late as
+        // the record's own may hide a change made in the same tick of the clock, so such a
+        // page is read again.
+        let unchanged = page.identity.is_some_and(|identity| {
+            identity == FileIdentity::of(&metadata) && identity.changed_ns < previous.recorded_ns
+        });
         let target = self.temp.join(relative);
         if let Some(folder) = target.parent() {
             fs::create_dir_all(folder).ok()?;
         }
         fs::hard_link(&source, &target).ok()?;
-        // What was linked is read again, not trusted: the output folder may have been changed
-        // in place with its times reset, or swapped for something else since the look above.
-        if hashes_to(&target, page) {
+        // What was linked is checked again: the output folder may have been swapped for
+        // something else since the look above. A file not known unchanged is read again, not
+        // trusted: it may have been changed in place with its times reset.
+        let linked_is_source = fs::symlink_metadata(&target).is_ok_and(|linked| {
+            let (linked, source) = (FileIdentity::of(&linked), FileIdentity::of(&metadata));
+            (linked.device, linked.inode) == (source.device, source.inode)
+        });
+        if unchanged && linked_is_source || hashes_to(&target, page) {
             Some(page.clone())
         } else {
             let _ = fs::remove_file(&target);
@@ -391,6 +429,7 @@ impl Staging {
             sha256: hex(&hashing.hasher.finalize()),
             size: hashing.written,
             modified_ns,
+            identity: None,
         })
     }
 
@@ -455,7 +494,7 @@ impl Staging {
                 .get_mut()
                 .unwrap_or_else(std::sync::PoisonError::into_inner),
         );
-        write_record(&beside(&self.out, RECORD_SUFFIX), pages);
+        write_record(&self.out, pages);
         Ok(())
     }
 }
@@ -505,8 +544,9 @@ fn read_previous(out: &Path) -> Option<Previous> {
     const MAX_RECORD_BYTES: u64 = 1 << 30;
     let manifest = Manifest::read(out)?;
     let mut text = String::new();
-    open_regular(&beside(out, RECORD_SUFFIX))
-        .ok()?
+    let record = open_regular(&beside(out, RECORD_SUFFIX)).ok()?;
+    let recorded_ns = modified_ns(&record.metadata().ok()?)?;
+    record
         .take(MAX_RECORD_BYTES)
         .read_to_string(&mut text)
         .ok()?;
@@ -516,48 +556,74 @@ fn read_previous(out: &Path) -> Option<Previous> {
     }
     let mut pages = HashMap::new();
     for line in lines {
-        let mut fields = line.splitn(5, ' ');
-        let (Some(key), Some(sha256), Some(size), Some(modified), Some(path)) = (
-            fields.next(),
-            fields.next(),
-            fields.next(),
-            fields.next(),
-            fields.next(),
-        ) else {
-            return None;
-        };
-        let page = RecordedPage {
-            key: key.to_owned(),
-            sha256: sha256.to_owned(),
-            size: size.parse().ok()?,
-            modified_ns: modified.parse().ok()?,
-        };
+        let (path, page) = parse_record_line(line)?;
         pages.insert(path.to_owned(), page);
     }
     Some(Previous {
         files: manifest.files,
         pages,
+        recorded_ns,
     })
 }
 
-/// Write the page record (through a temporary file and a rename, so a reader never sees
-/// half of it). A record that cannot be written only makes the next build a full one.
-fn write_record(path: &Path, mut pages: Vec<(String, RecordedPage)>) {
+/// One line of the page record: "key sha256 size modified device inode changed path", times
+/// in nanoseconds.
+fn parse_record_line(line: &str) -> Option<(&str, RecordedPage)> {
+    let mut fields = line.splitn(8, ' ');
+    let mut next = || fields.next();
+    let (key, sha256, size, modified) = (next()?, next()?, next()?, next()?);
+    let (device, inode, changed, path) = (next()?, next()?, next()?, next()?);
+    let page = RecordedPage {
+        key: key.to_owned(),
+        sha256: sha256.to_owned(),
+        size: size.parse().ok()?,
+        modified_ns: modified.parse().ok()?,
+        identity: Some(FileIdentity {
+            device: device.parse().ok()?,
+            inode: inode.parse().ok()?,
+            changed_ns: changed.parse().ok()?,
+        }),
+    };
+    Some((path, page))
+}
+
+/// Write the record of the pages published in `out` (through a temporary file and a rename,
+/// so a reader never sees half of it), each with its file's identity as it is now. A record
+/// that cannot be written only makes the next build a full one.
+fn write_record(out: &Path, mut pages: Vec<(String, RecordedPage)>) {
+    use rayon::prelude::*;
+    pages.par_iter_mut().for_each(|(relative, page)| {
+        page.identity = fs::symlink_metadata(out.join(relative.as_str()))
+            .ok()
+            .filter(fs::Metadata::is_file)
+            .map(|metadata| FileIdentity::of(&metadata));
+    });
     pages.sort_by(|a, b| a.0.cmp(&b.0));
-    let mut text = String::with_capacity(pages.len() * 200);
+    let mut text = String::with_capacity(pages.len() * 240);
     text.push_str(RECORD_HEADER);
     text.push('\n');
     for (relative, page) in &pages {
+        // A page that is gone, or whose name would break the line, is left out: the next
+        // build renders it.
+        let Some(identity) = page.identity else {
+            continue;
+        };
         if relative.contains('\n') {
             continue;
         }
-        text.push_str(&page.key);
-        text.push(' ');
-        text.push_str(&page.sha256);
-        text.push_str(&format!(" {} {} ", page.size, page.modified_ns));
-        text.push_str(relative);
-        text.push('\n');
+        text.push_str(&format!(
+            "{} {} {} {} {} {} {} {relative}\n",
+            page.key,
+            page.sha256,
+            page.size,
+            page.modified_ns,
+            identity.device,
+            identity.inode,
+            identity.changed_ns
+        ));
     }
+    let path = beside(out, RECORD_SUFFIX);
+    let path = path.as_path();
     // One build at a time writes beside an output folder (the lock): a file a killed build
     // left here is simply written over.
     let mut temporary = path.as_os_str().to_owned();
@@ -842,6 +908,112 @@ mod tests {
                 .write_streamed("data/incidents.json", 512, |out| Ok(out.write_all(&big)?))
                 .is_ok(),
             "open data grows with the reports and is not capped"
+        );
+    }
+
+    /// Build a site of one page into `out`: kept from the previous build when it may be;
+    /// returns whether it was kept.
+    fn build_one_page(out: &Path, content: &[u8]) -> bool {
+        let staging = Staging::prepare(out, 1024 * 1024, true).unwrap();
+        let mut rendered = false;
+        let hash = staging
+            .write_page("en/page.html", [7; 32], 512, |sink| {
+                rendered = true;
+                Ok(sink.write_all(content)?)
+            })
+            .unwrap();
+        staging
+            .commit(&Manifest {
+                generator: "candor test".into(),
+                source_commit: None,
+                sources: Vec::new(),
+                files: [("en/page.html".to_owned(), hash)].into_iter().collect(),
+            })
+            .unwrap();
+        !rendered
+    }
+
+    /// Rewrite the record so that it describes `page` as it is now, written at `recorded`.
+    fn forge_record(out: &Path, page: &Path, recorded: std::time::SystemTime) {
+        let record = beside(out, RECORD_SUFFIX);
+        let text = fs::read_to_string(&record).unwrap();
+        let (header, line) = text.trim_end().split_once('\n').unwrap();
+        let (_, mut recorded_page) = parse_record_line(line).unwrap();
+        recorded_page.identity = Some(FileIdentity::of(&fs::metadata(page).unwrap()));
+        let identity = recorded_page.identity.unwrap();
+        let line = format!(
+            "{} {} {} {} {} {} {} en/page.html",
+            recorded_page.key,
+            recorded_page.sha256,
+            recorded_page.size,
+            recorded_page.modified_ns,
+            identity.device,
+            identity.inode,
+            identity.changed_ns
+        );
+        fs::write(&record, format!("{header}\n{line}\n")).unwrap();
+        fs::File::options()
+            .write(true)
+            .open(&record)
+            .unwrap()
+            .set_modified(recorded)
+            .unwrap();
+    }
+
+    #[test]
+    fn a_kept_page_is_trusted_only_when_unchanged_since_the_record() {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("site");
+        let page = out.join("en/page.html");
+        assert!(!build_one_page(&out, b"<p>one</p>"), "nothing to keep yet");
+        assert!(build_one_page(&out, b"<p>one</p>"), "kept");
+        assert!(build_one_page(&out, b"<p>one</p>"), "kept again, linked");
+
+        // Changed in place, same size, its modification time put back: its change time
+        // moved on, so it is read again, and rendered.
+        let modified = fs::metadata(&page).unwrap().modified().unwrap();
+        fs::write(&page, b"<p>two</p>").unwrap();
+        fs::File::options()
+            .write(true)
+            .open(&page)
+            .unwrap()
+            .set_modified(modified)
+            .unwrap();
+        assert!(!build_one_page(&out, b"<p>one</p>"));
+        assert_eq!(fs::read(&page).unwrap(), b"<p>one</p>");
+
+        // A record that names the changed file as it is now (as if the change came in the
+        // same tick of the clock as the record): trusted only when the record is later than
+        // the file's change; otherwise the file is read again.
+        let modified = fs::metadata(&page).unwrap().modified().unwrap();
+        fs::write(&page, b"<p>two</p>").unwrap();
+        fs::File::options()
+            .write(true)
+            .open(&page)
+            .unwrap()
+            .set_modified(modified)
+            .unwrap();
+        let changed = FileIdentity::of(&fs::metadata(&page).unwrap()).changed_ns;
+        let at = |ns: i128| std::time::UNIX_EPOCH + std::time::Duration::from_nanos(ns as u64);
+        forge_record(&out, &page, at(changed));
+        assert!(
+            !build_one_page(&out, b"<p>one</p>"),
+            "read again, and rendered"
+        );
+        assert_eq!(fs::read(&page).unwrap(), b"<p>one</p>");
+        let modified = fs::metadata(&page).unwrap().modified().unwrap();
+        fs::write(&page, b"<p>two</p>").unwrap();
+        fs::File::options()
+            .write(true)
+            .open(&page)
+            .unwrap()
+            .set_modified(modified)
+            .unwrap();
+        let changed = FileIdentity::of(&fs::metadata(&page).unwrap()).changed_ns;
+        forge_record(&out, &page, at(changed + 1_000_000_000));
+        assert!(
+            build_one_page(&out, b"<p>one</p>"),
+            "a record later than the change is believed without reading the file"
         );
     }
 }

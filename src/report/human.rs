@@ -16,29 +16,33 @@ pub enum HumanStyle {
 }
 
 /// Render findings. `source_of` returns a file's text, to show the line a finding points at.
+/// Each file's findings are rendered on their own (in parallel, as a check of thousands of
+/// reports may find thousands of things), in the order given.
 pub fn render(
     findings: &[Finding],
     reports: usize,
     style: HumanStyle,
-    source_of: &dyn Fn(&str) -> Option<String>,
+    source_of: &(dyn Fn(&str) -> Option<String> + Sync),
 ) -> String {
+    use rayon::prelude::*;
     let renderer = match style {
         HumanStyle::Coloured => Renderer::styled(),
         HumanStyle::Plain => Renderer::plain(),
     };
-    let mut text = String::new();
-    let mut cached: Option<(String, Option<String>)> = None;
-    for finding in findings {
-        if cached
-            .as_ref()
-            .is_none_or(|(file, _)| *file != finding.file)
-        {
-            cached = Some((finding.file.clone(), source_of(&finding.file)));
-        }
-        let source = cached.as_ref().and_then(|(_, source)| source.as_deref());
-        text.push_str(&render_one(&renderer, finding, source));
-        text.push_str("\n\n");
-    }
+    let by_file: Vec<&[Finding]> = findings.chunk_by(|a, b| a.file == b.file).collect();
+    let rendered: Vec<String> = by_file
+        .par_iter()
+        .map(|same_file| {
+            let source = source_of(&same_file[0].file);
+            let mut text = String::new();
+            for finding in *same_file {
+                text.push_str(&render_one(&renderer, finding, source.as_deref()));
+                text.push_str("\n\n");
+            }
+            text
+        })
+        .collect();
+    let mut text = rendered.concat();
     text.push_str(&summary(findings, reports));
     text.push('\n');
     text
