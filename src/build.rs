@@ -176,9 +176,15 @@ pub fn build(
         templates,
         sources: &[],
     };
-    let written = publish_site(site, options, progress, &mut watch)?;
+    let rendered = render_site(site, options, progress, &mut watch)?;
     let notices = notices(config);
     let mut run = run;
+    // Every page is written: the typed reports are no longer needed, and publishing (the
+    // manifest, the page record) needs memory of its own.
+    for analysis in &mut run.analyses {
+        analysis.report = None;
+    }
+    let written = rendered.publish(progress, &mut watch)?;
     let summaries = summaries(&mut run);
     let (findings, unpublished_findings) = split_findings(run.findings, &written.reports);
     Ok(BuildOutcome {
@@ -363,6 +369,27 @@ pub(crate) struct SiteWritten {
     pub reports: HashSet<String>,
 }
 
+/// A site rendered into its staging folder, ready to be swapped in.
+pub(crate) struct SiteRendered {
+    staging: Staging,
+    manifest: Manifest,
+    written: SiteWritten,
+}
+
+impl SiteRendered {
+    /// Swap the staging folder in as the site, with its manifest.
+    pub(crate) fn publish(
+        self,
+        progress: &dyn Progress,
+        watch: &mut Stopwatch,
+    ) -> anyhow::Result<SiteWritten> {
+        progress.phase("Publishing");
+        self.staging.commit(&self.manifest)?;
+        watch.lap("publish");
+        Ok(self.written)
+    }
+}
+
 /// Compute the model, render every page into a staging folder and swap it in with its
 /// manifest.
 pub(crate) fn publish_site(
@@ -371,6 +398,17 @@ pub(crate) fn publish_site(
     progress: &dyn Progress,
     watch: &mut Stopwatch,
 ) -> anyhow::Result<SiteWritten> {
+    render_site(site, options, progress, watch)?.publish(progress, watch)
+}
+
+/// Compute the model and render every page into a staging folder. The model is gone when
+/// this returns, so the caller can free the reports before publishing.
+pub(crate) fn render_site(
+    site: SiteParts<'_>,
+    options: &BuildOptions,
+    progress: &dyn Progress,
+    watch: &mut Stopwatch,
+) -> anyhow::Result<SiteRendered> {
     let compiled = render::Compiled::new(&site.templates, site.config.languages())?;
     let model = site::Model::new(site::Inputs {
         config: site.config,
@@ -398,19 +436,20 @@ pub(crate) fn publish_site(
         sources: site.sources.to_vec(),
         files: written.into_iter().collect(),
     };
-    watch.lap("render");
-    progress.phase("Publishing");
-    staging.commit(&manifest)?;
-    watch.lap("publish");
     let reports = model
         .reports
         .iter()
         .map(|r| r.checked.file.clone())
         .collect();
-    Ok(SiteWritten {
-        files,
-        kept,
-        reports,
+    watch.lap("render");
+    Ok(SiteRendered {
+        staging,
+        manifest,
+        written: SiteWritten {
+            files,
+            kept,
+            reports,
+        },
     })
 }
 

@@ -435,10 +435,13 @@ impl Staging {
 
     /// Write the manifest and swap the staging folder in as `out`.
     pub fn commit(mut self, manifest: &Manifest) -> anyhow::Result<()> {
-        let mut text =
-            serde_json::to_string_pretty(manifest).context("cannot encode the manifest")?;
-        text.push('\n');
-        self.write(MANIFEST, text.as_bytes())?;
+        // Streamed: the manifest of a large site is megabytes.
+        self.write_streamed(MANIFEST, 64 * 1024, |out| {
+            serde_json::to_writer_pretty(&mut *out, manifest)
+                .context("cannot encode the manifest")?;
+            out.write_all(b"\n")
+                .with_context(|| format!("cannot write {MANIFEST}"))
+        })?;
         fs::remove_file(self.temp.join(STAGING_MARKER))
             .context("cannot finish the staging folder")?;
         sync_folder(&self.temp);
@@ -599,29 +602,6 @@ fn write_record(out: &Path, mut pages: Vec<(String, RecordedPage)>) {
             .map(|metadata| FileIdentity::of(&metadata));
     });
     pages.sort_by(|a, b| a.0.cmp(&b.0));
-    let mut text = String::with_capacity(pages.len() * 240);
-    text.push_str(RECORD_HEADER);
-    text.push('\n');
-    for (relative, page) in &pages {
-        // A page that is gone, or whose name would break the line, is left out: the next
-        // build renders it.
-        let Some(identity) = page.identity else {
-            continue;
-        };
-        if relative.contains('\n') {
-            continue;
-        }
-        text.push_str(&format!(
-            "{} {} {} {} {} {} {} {relative}\n",
-            page.key,
-            page.sha256,
-            page.size,
-            page.modified_ns,
-            identity.device,
-            identity.inode,
-            identity.changed_ns
-        ));
-    }
     let path = beside(out, RECORD_SUFFIX);
     let path = path.as_path();
     // One build at a time writes beside an output folder (the lock): a file a killed build
@@ -635,7 +615,34 @@ fn write_record(out: &Path, mut pages: Vec<(String, RecordedPage)>) {
         .write(true)
         .create_new(true)
         .open(&temporary)
-        .and_then(|mut file| file.write_all(text.as_bytes()))
+        .and_then(|file| {
+            // Streamed: the record of a large site is tens of megabytes.
+            let mut file = std::io::BufWriter::with_capacity(64 * 1024, file);
+            writeln!(file, "{RECORD_HEADER}")?;
+            for (relative, page) in &pages {
+                // A page that is gone, or whose name would break the line, is left out: the
+                // next build renders it.
+                let Some(identity) = page.identity else {
+                    continue;
+                };
+                if relative.contains('\n') {
+                    continue;
+                }
+                writeln!(
+                    file,
+                    "{} {} {} {} {} {} {} {relative}",
+                    page.key,
+                    page.sha256,
+                    page.size,
+                    page.modified_ns,
+                    identity.device,
+                    identity.inode,
+                    identity.changed_ns
+                )?;
+            }
+            file.into_inner().map_err(|error| error.into_error())?;
+            Ok(())
+        })
         .and_then(|()| fs::rename(&temporary, path));
     if written.is_err() {
         let _ = fs::remove_file(&temporary);
