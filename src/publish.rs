@@ -45,8 +45,11 @@ struct RecordedPage {
     sha256: String,
     size: u64,
     modified_ns: i128,
-    /// The file in the published site when the record was written (`None` until then).
+    /// The file's identity when its bytes were last known: written, or found unchanged (and
+    /// then linked). `None` when it is not known to hold the recorded bytes.
     identity: Option<FileIdentity>,
+    /// Whether this build linked the file from the previous site rather than wrote it.
+    linked: bool,
 }
 
 /// Which file a page was, and when it last changed: its device, its inode and its change
@@ -198,6 +201,8 @@ pub struct Staging {
     recorded: Mutex<Vec<(String, RecordedPage)>>,
     /// Pages kept from the previous build rather than rendered.
     kept: AtomicUsize,
+    /// Pages hashed again to be kept, not known unchanged by their identity.
+    hashed: AtomicUsize,
     /// The permissions and owner of a file this build creates: a kept page must have them.
     fresh: (u32, u32),
     /// An exclusive lock on the output's parent folder, held until the build ends, so two
@@ -270,6 +275,7 @@ impl Staging {
             previous,
             recorded: Mutex::new(Vec::new()),
             kept: AtomicUsize::new(0),
+            hashed: AtomicUsize::new(0),
             fresh,
             _lock: lock,
         })
@@ -375,12 +381,23 @@ impl Staging {
         // What was linked is checked again: the output folder may have been swapped for
         // something else since the look above. A file not known unchanged is read again, not
         // trusted: it may have been changed in place with its times reset.
-        let linked_is_source = fs::symlink_metadata(&target).is_ok_and(|linked| {
-            let (linked, source) = (FileIdentity::of(&linked), FileIdentity::of(&metadata));
-            (linked.device, linked.inode) == (source.device, source.inode)
-        });
-        if unchanged && linked_is_source || hashes_to(&target, page) {
-            Some(page.clone())
+        let linked = fs::symlink_metadata(&target)
+            .ok()
+            .map(|linked| FileIdentity::of(&linked))
+            .filter(|linked| {
+                let source = FileIdentity::of(&metadata);
+                (linked.device, linked.inode) == (source.device, source.inode)
+            });
+        let read_again = || {
+            self.hashed.fetch_add(1, Ordering::Relaxed);
+            hashes_to(&target, page)
+        };
+        if linked.is_some() && (unchanged || read_again()) {
+            Some(RecordedPage {
+                identity: linked,
+                linked: true,
+                ..page.clone()
+            })
         } else {
             let _ = fs::remove_file(&target);
             None
@@ -418,18 +435,14 @@ impl Staging {
             .into_inner()
             .map_err(|error| error.into_error())
             .with_context(|| format!("cannot write {}", path.display()))?;
-        let modified_ns = hashing
-            .inner
-            .metadata()
-            .ok()
-            .and_then(|m| modified_ns(&m))
-            .unwrap_or_default();
+        let metadata = hashing.inner.metadata().ok();
         Ok(RecordedPage {
             key: hex(&key),
             sha256: hex(&hashing.hasher.finalize()),
             size: hashing.written,
-            modified_ns,
-            identity: None,
+            modified_ns: metadata.as_ref().and_then(modified_ns).unwrap_or_default(),
+            identity: metadata.as_ref().map(FileIdentity::of),
+            linked: false,
         })
     }
 
@@ -445,6 +458,11 @@ impl Staging {
         fs::remove_file(self.temp.join(STAGING_MARKER))
             .context("cannot finish the staging folder")?;
         sync_folder(&self.temp);
+        let mut pages = std::mem::take(
+            self.recorded
+                .get_mut()
+                .unwrap_or_else(std::sync::PoisonError::into_inner),
+        );
         if self.out.exists() {
             // Check again: another process may have written into --out meanwhile.
             guard(&self.out)?;
@@ -452,6 +470,7 @@ impl Staging {
                 Ok(()) => {
                     // The staging path now holds the previous site, which the guard proved is ours.
                     self.committed = true;
+                    settle(&mut pages, &self.out, Some(&self.temp));
                     let _ = fs::remove_dir_all(&self.temp);
                 }
                 Err(_) => {
@@ -478,6 +497,7 @@ impl Staging {
                         });
                     }
                     self.committed = true;
+                    settle(&mut pages, &self.out, Some(&old));
                     let _ = fs::remove_dir_all(&old);
                 }
             }
@@ -485,6 +505,7 @@ impl Staging {
             fs::rename(&self.temp, &self.out)
                 .with_context(|| format!("cannot move the new site into {}", self.out.display()))?;
             self.committed = true;
+            settle(&mut pages, &self.out, None);
         }
         if let Some(parent) = self.out.parent() {
             sync_folder(parent);
@@ -492,11 +513,6 @@ impl Staging {
         // The record goes last: a build stopped before this line leaves the previous record,
         // whose entries no longer match the files' hashes, sizes or times, so nothing stale
         // is ever linked.
-        let pages = std::mem::take(
-            self.recorded
-                .get_mut()
-                .unwrap_or_else(std::sync::PoisonError::into_inner),
-        );
         write_record(&self.out, pages);
         Ok(())
     }
@@ -570,7 +586,7 @@ fn read_previous(out: &Path) -> Option<Previous> {
 }
 
 /// One line of the page record: "key sha256 size modified device inode changed path", times
-/// in nanoseconds.
+/// in nanoseconds; "- - -" for an identity not known.
 fn parse_record_line(line: &str) -> Option<(&str, RecordedPage)> {
     let mut fields = line.splitn(8, ' ');
     let mut next = || fields.next();
@@ -581,26 +597,57 @@ fn parse_record_line(line: &str) -> Option<(&str, RecordedPage)> {
         sha256: sha256.to_owned(),
         size: size.parse().ok()?,
         modified_ns: modified.parse().ok()?,
-        identity: Some(FileIdentity {
-            device: device.parse().ok()?,
-            inode: inode.parse().ok()?,
-            changed_ns: changed.parse().ok()?,
-        }),
+        identity: if [device, inode, changed] == ["-"; 3] {
+            None
+        } else {
+            Some(FileIdentity {
+                device: device.parse().ok()?,
+                inode: inode.parse().ok()?,
+                changed_ns: changed.parse().ok()?,
+            })
+        },
+        linked: false,
     };
     Some((path, page))
 }
 
-/// Write the record of the pages published in `out` (through a temporary file and a rename,
-/// so a reader never sees half of it), each with its file's identity as it is now. A record
-/// that cannot be written only makes the next build a full one.
-fn write_record(out: &Path, mut pages: Vec<(String, RecordedPage)>) {
+/// Carry each published page's identity from the moment its bytes were known (written, or
+/// found unchanged) to the published site, or drop it when the file changed since: a page
+/// without an identity is hashed again by the next build. A linked page shares its file with
+/// the previous site in `old`, whose removal changes the file's change time: its link there
+/// is removed first and the page looked at again at once, so a change made meanwhile is only
+/// missed within a few system calls.
+fn settle(pages: &mut [(String, RecordedPage)], out: &Path, old: Option<&Path>) {
     use rayon::prelude::*;
-    pages.par_iter_mut().for_each(|(relative, page)| {
-        page.identity = fs::symlink_metadata(out.join(relative.as_str()))
+    let identity_at = |path: &Path| {
+        fs::symlink_metadata(path)
             .ok()
             .filter(fs::Metadata::is_file)
-            .map(|metadata| FileIdentity::of(&metadata));
+            .map(|metadata| FileIdentity::of(&metadata))
+    };
+    pages.par_iter_mut().for_each(|(relative, page)| {
+        let published = out.join(relative.as_str());
+        let Some(known) = page.identity.take() else {
+            return;
+        };
+        if identity_at(&published) != Some(known) {
+            return;
+        }
+        page.identity = match (page.linked, old) {
+            (true, Some(old)) => {
+                let _ = fs::remove_file(old.join(relative.as_str()));
+                identity_at(&published)
+                    .filter(|now| (now.device, now.inode) == (known.device, known.inode))
+            }
+            _ => Some(known),
+        };
     });
+}
+
+/// Write the record of the pages published in `out` (through a temporary file and a rename,
+/// so a reader never sees half of it). A record that cannot be written only makes the next
+/// build a full one.
+fn write_record(out: &Path, mut pages: Vec<(String, RecordedPage)>) {
     pages.sort_by(|a, b| a.0.cmp(&b.0));
     let path = beside(out, RECORD_SUFFIX);
     let path = path.as_path();
@@ -620,24 +667,22 @@ fn write_record(out: &Path, mut pages: Vec<(String, RecordedPage)>) {
             let mut file = std::io::BufWriter::with_capacity(64 * 1024, file);
             writeln!(file, "{RECORD_HEADER}")?;
             for (relative, page) in &pages {
-                // A page that is gone, or whose name would break the line, is left out: the
-                // next build renders it.
-                let Some(identity) = page.identity else {
-                    continue;
-                };
+                // A page whose name would break the line is left out: the next build renders
+                // it. One without an identity is written with `-` for it: hashed again.
                 if relative.contains('\n') {
                     continue;
                 }
+                let identity = match page.identity {
+                    Some(identity) => format!(
+                        "{} {} {}",
+                        identity.device, identity.inode, identity.changed_ns
+                    ),
+                    None => "- - -".to_owned(),
+                };
                 writeln!(
                     file,
-                    "{} {} {} {} {} {} {} {relative}",
-                    page.key,
-                    page.sha256,
-                    page.size,
-                    page.modified_ns,
-                    identity.device,
-                    identity.inode,
-                    identity.changed_ns
+                    "{} {} {} {} {identity} {relative}",
+                    page.key, page.sha256, page.size, page.modified_ns,
                 )?;
             }
             file.into_inner().map_err(|error| error.into_error())?;
@@ -921,6 +966,16 @@ mod tests {
     /// Build a site of one page into `out`: kept from the previous build when it may be;
     /// returns whether it was kept.
     fn build_one_page(out: &Path, content: &[u8]) -> bool {
+        build_one_page_meanwhile(out, content, |_| ()).0
+    }
+
+    /// [`build_one_page`], calling `meanwhile` with the staging folder once the page is in it
+    /// and before publishing; returns whether it was kept and whether it was hashed again.
+    fn build_one_page_meanwhile(
+        out: &Path,
+        content: &[u8],
+        meanwhile: impl FnOnce(&Path),
+    ) -> (bool, bool) {
         let staging = Staging::prepare(out, 1024 * 1024, true).unwrap();
         let mut rendered = false;
         let hash = staging
@@ -929,6 +984,8 @@ mod tests {
                 Ok(sink.write_all(content)?)
             })
             .unwrap();
+        meanwhile(staging.path());
+        let hashed = staging.hashed.load(Ordering::Relaxed) > 0;
         staging
             .commit(&Manifest {
                 generator: "candor test".into(),
@@ -937,7 +994,43 @@ mod tests {
                 files: [("en/page.html".to_owned(), hash)].into_iter().collect(),
             })
             .unwrap();
-        !rendered
+        (!rendered, hashed)
+    }
+
+    /// Write `content` over `path` and put its modification time back.
+    fn change_in_place(path: &Path, content: &[u8]) {
+        let modified = fs::metadata(path).unwrap().modified().unwrap();
+        fs::write(path, content).unwrap();
+        fs::File::options()
+            .write(true)
+            .open(path)
+            .unwrap()
+            .set_modified(modified)
+            .unwrap();
+    }
+
+    #[test]
+    fn a_page_changed_during_a_build_is_not_trusted_by_the_next() {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("site");
+        let page = out.join("en/page.html");
+        // Rendered, then changed in the staging folder before publishing.
+        let (kept, _) = build_one_page_meanwhile(&out, b"<p>one</p>", |staging| {
+            change_in_place(&staging.join("en/page.html"), b"<p>two</p>");
+        });
+        assert!(!kept);
+        assert_eq!(fs::read(&page).unwrap(), b"<p>two</p>");
+        let (kept, hashed) = build_one_page_meanwhile(&out, b"<p>one</p>", |_| ());
+        assert!(!kept && hashed, "read again, found changed, and rendered");
+        assert_eq!(fs::read(&page).unwrap(), b"<p>one</p>");
+        // Kept (linked), and the live page changed while the build runs.
+        let (kept, hashed) = build_one_page_meanwhile(&out, b"<p>one</p>", |_| {
+            change_in_place(&page, b"<p>two</p>");
+        });
+        assert!(kept && !hashed, "trusted by its identity");
+        let (kept, hashed) = build_one_page_meanwhile(&out, b"<p>one</p>", |_| ());
+        assert!(!kept && hashed, "read again, found changed, and rendered");
+        assert_eq!(fs::read(&page).unwrap(), b"<p>one</p>");
     }
 
     /// Rewrite the record so that it describes `page` as it is now, written at `recorded`.
@@ -973,8 +1066,13 @@ mod tests {
         let out = dir.path().join("site");
         let page = out.join("en/page.html");
         assert!(!build_one_page(&out, b"<p>one</p>"), "nothing to keep yet");
-        assert!(build_one_page(&out, b"<p>one</p>"), "kept");
-        assert!(build_one_page(&out, b"<p>one</p>"), "kept again, linked");
+        for _ in 0..3 {
+            assert_eq!(
+                build_one_page_meanwhile(&out, b"<p>one</p>", |_| ()),
+                (true, false),
+                "kept, known unchanged by its identity: not read again"
+            );
+        }
 
         // Changed in place, same size, its modification time put back: its change time
         // moved on, so it is read again, and rendered.
