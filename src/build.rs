@@ -179,11 +179,7 @@ pub fn build(
     let rendered = render_site(site, options, progress, &mut watch)?;
     let notices = notices(config);
     let mut run = run;
-    // Every page is written: the typed reports are no longer needed, and publishing (the
-    // manifest, the page record) needs memory of its own.
-    for analysis in &mut run.analyses {
-        analysis.report = None;
-    }
+    free_reports(&mut run);
     let written = rendered.publish(progress, &mut watch)?;
     let summaries = summaries(&mut run);
     let (findings, unpublished_findings) = split_findings(run.findings, &written.reports);
@@ -390,17 +386,6 @@ impl SiteRendered {
     }
 }
 
-/// Compute the model, render every page into a staging folder and swap it in with its
-/// manifest.
-pub(crate) fn publish_site(
-    site: SiteParts<'_>,
-    options: &BuildOptions,
-    progress: &dyn Progress,
-    watch: &mut Stopwatch,
-) -> anyhow::Result<SiteWritten> {
-    render_site(site, options, progress, watch)?.publish(progress, watch)
-}
-
 /// Compute the model and render every page into a staging folder. The model is gone when
 /// this returns, so the caller can free the reports before publishing.
 pub(crate) fn render_site(
@@ -451,6 +436,14 @@ pub(crate) fn render_site(
             reports,
         },
     })
+}
+
+/// Drop `run`'s typed reports once every page is rendered: publishing (the manifest, the page
+/// record) needs memory of its own, and nothing after it reads them.
+pub(crate) fn free_reports(run: &mut check::Run) {
+    for analysis in &mut run.analyses {
+        analysis.report = None;
+    }
 }
 
 /// The findings on published reports, and the rest. Moved, not copied: a large site has

@@ -251,7 +251,11 @@ pub fn build(
         templates: TemplateSet::new(Vec::new()),
         sources: &records,
     };
-    let written = build::publish_site(site, &options.build, progress, &mut watch)?;
+    let rendered = build::render_site(site, &options.build, progress, &mut watch)?;
+    for (_, run) in &mut runs {
+        build::free_reports(run);
+    }
+    let written = rendered.publish(progress, &mut watch)?;
     let findings: Vec<Finding> = runs.into_iter().flat_map(|(_, run)| run.findings).collect();
     let published = written.reports.len();
     let (findings, unpublished_findings) = build::split_findings(findings, &written.reports);
