@@ -9,11 +9,13 @@
 //!
 //! Builds are incremental: every page is known by a key, the SHA-256 of everything it is
 //! rendered from (the templates, the page's view and layout). A record beside the output
-//! folder keeps each page's key with the file's hash, size and modification time; a later
-//! build whose page has the same key keeps the previous file (a hard link into the staging
-//! folder) instead of rendering it again, when the file is still exactly what the record and
-//! the manifest say: same size, time, owner and permissions, and its bytes hashed again to the
-//! recorded SHA-256. The published folder is the same, byte for byte, as a full build's.
+//! folder keeps each page's key with the file's hash, size, modification time and identity
+//! (device, inode, change time); a later build whose page has the same key keeps the previous
+//! file (a hard link into the staging folder) instead of rendering it again, when the file is
+//! still exactly what the record and the manifest say: same size, time, owner and
+//! permissions, and either the same identity (nothing has changed it since) or its bytes
+//! hashed again to the recorded SHA-256. The published folder is the same, byte for byte, as a
+//! full build's.
 
 use std::collections::{BTreeMap, HashMap};
 use std::fs;
@@ -611,6 +613,21 @@ fn parse_record_line(line: &str) -> Option<(&str, RecordedPage)> {
     Some((path, page))
 }
 
+/// The line of the page record for `page` at `relative` (read by [`parse_record_line`]).
+fn record_line(relative: &str, page: &RecordedPage) -> String {
+    let identity = match page.identity {
+        Some(identity) => format!(
+            "{} {} {}",
+            identity.device, identity.inode, identity.changed_ns
+        ),
+        None => "- - -".to_owned(),
+    };
+    format!(
+        "{} {} {} {} {identity} {relative}",
+        page.key, page.sha256, page.size, page.modified_ns
+    )
+}
+
 /// Carry each published page's identity from the moment its bytes were known (written, or
 /// found unchanged) to the published site, or drop it when the file changed since: a page
 /// without an identity is hashed again by the next build. A linked page shares its file with
@@ -672,18 +689,7 @@ fn write_record(out: &Path, mut pages: Vec<(String, RecordedPage)>) {
                 if relative.contains('\n') {
                     continue;
                 }
-                let identity = match page.identity {
-                    Some(identity) => format!(
-                        "{} {} {}",
-                        identity.device, identity.inode, identity.changed_ns
-                    ),
-                    None => "- - -".to_owned(),
-                };
-                writeln!(
-                    file,
-                    "{} {} {} {} {identity} {relative}",
-                    page.key, page.sha256, page.size, page.modified_ns,
-                )?;
+                writeln!(file, "{}", record_line(relative, page))?;
             }
             file.into_inner().map_err(|error| error.into_error())?;
             Ok(())
@@ -1038,19 +1044,9 @@ mod tests {
         let record = beside(out, RECORD_SUFFIX);
         let text = fs::read_to_string(&record).unwrap();
         let (header, line) = text.trim_end().split_once('\n').unwrap();
-        let (_, mut recorded_page) = parse_record_line(line).unwrap();
+        let (relative, mut recorded_page) = parse_record_line(line).unwrap();
         recorded_page.identity = Some(FileIdentity::of(&fs::metadata(page).unwrap()));
-        let identity = recorded_page.identity.unwrap();
-        let line = format!(
-            "{} {} {} {} {} {} {} en/page.html",
-            recorded_page.key,
-            recorded_page.sha256,
-            recorded_page.size,
-            recorded_page.modified_ns,
-            identity.device,
-            identity.inode,
-            identity.changed_ns
-        );
+        let line = record_line(relative, &recorded_page);
         fs::write(&record, format!("{header}\n{line}\n")).unwrap();
         fs::File::options()
             .write(true)
@@ -1076,28 +1072,14 @@ mod tests {
 
         // Changed in place, same size, its modification time put back: its change time
         // moved on, so it is read again, and rendered.
-        let modified = fs::metadata(&page).unwrap().modified().unwrap();
-        fs::write(&page, b"<p>two</p>").unwrap();
-        fs::File::options()
-            .write(true)
-            .open(&page)
-            .unwrap()
-            .set_modified(modified)
-            .unwrap();
+        change_in_place(&page, b"<p>two</p>");
         assert!(!build_one_page(&out, b"<p>one</p>"));
         assert_eq!(fs::read(&page).unwrap(), b"<p>one</p>");
 
         // A record that names the changed file as it is now (as if the change came in the
         // same tick of the clock as the record): trusted only when the record is later than
         // the file's change; otherwise the file is read again.
-        let modified = fs::metadata(&page).unwrap().modified().unwrap();
-        fs::write(&page, b"<p>two</p>").unwrap();
-        fs::File::options()
-            .write(true)
-            .open(&page)
-            .unwrap()
-            .set_modified(modified)
-            .unwrap();
+        change_in_place(&page, b"<p>two</p>");
         let changed = FileIdentity::of(&fs::metadata(&page).unwrap()).changed_ns;
         let at = |ns: i128| std::time::UNIX_EPOCH + std::time::Duration::from_nanos(ns as u64);
         forge_record(&out, &page, at(changed));
@@ -1106,14 +1088,7 @@ mod tests {
             "read again, and rendered"
         );
         assert_eq!(fs::read(&page).unwrap(), b"<p>one</p>");
-        let modified = fs::metadata(&page).unwrap().modified().unwrap();
-        fs::write(&page, b"<p>two</p>").unwrap();
-        fs::File::options()
-            .write(true)
-            .open(&page)
-            .unwrap()
-            .set_modified(modified)
-            .unwrap();
+        change_in_place(&page, b"<p>two</p>");
         let changed = FileIdentity::of(&fs::metadata(&page).unwrap()).changed_ns;
         forge_record(&out, &page, at(changed + 1_000_000_000));
         assert!(

@@ -11,7 +11,7 @@ use candor::render::markdown;
 use serde_json::Value;
 
 use crate::support::{
-    GitRepo, build, candor, check_json, files_under, fixture, fixture_config, repository,
+    GitRepo, build, candor, check_json, files_under, fixture, fixture_config, make_fifo, repository,
 };
 
 /// Every input a fuzzer once crashed on stays a test.
@@ -728,13 +728,7 @@ fn a_report_linked_to_an_endless_file_is_never_read_even_for_a_snippet() {
     .unwrap();
     // A pipe named like a report would block a read forever.
     let fifo = repo.path().join("incidents/2026/2026-03-04-pipe.yaml");
-    assert!(
-        std::process::Command::new("mkfifo")
-            .arg(&fifo)
-            .status()
-            .unwrap()
-            .success()
-    );
+    make_fifo(&fifo);
     repo.commit("Start", 1_777_000_000);
     let out = tempfile::tempdir().unwrap();
     for args in [

@@ -3,7 +3,7 @@
 
 use std::path::Path;
 
-use crate::support::{GitRepo, build, files_under, project_root};
+use crate::support::{GitRepo, build, files_under, make_fifo, project_root};
 
 const HEALTH: &str = "incidents/2026/2026-10-06-health-portal-slow-prescriptions.yaml";
 const TAX: &str = "incidents/2026/2026-11-24-tax-portal-login-errors.yaml";
@@ -242,13 +242,7 @@ fn a_page_changed_in_the_output_folder_is_rendered_again() {
     // Nor does a pipe in its place (never read: it would block), or a link (never followed,
     // and never written through).
     std::fs::remove_file(&record).unwrap();
-    assert!(
-        std::process::Command::new("mkfifo")
-            .arg(&record)
-            .status()
-            .unwrap()
-            .success()
-    );
+    make_fifo(&record);
     assert_eq!(kept(&build_into(&repo, &site, &[])), 0);
     let mine = out.path().join("mine.txt");
     std::fs::write(&mine, "mine").unwrap();

@@ -204,3 +204,12 @@ pub(crate) fn files_under(root: &Path) -> Vec<String> {
     files.sort();
     files
 }
+
+/// A named pipe at `path` (a read of it would block until someone writes).
+pub(crate) fn make_fifo(path: &Path) {
+    let status = std::process::Command::new("mkfifo")
+        .arg(path)
+        .status()
+        .unwrap();
+    assert!(status.success(), "mkfifo {}", path.display());
+}

@@ -2,10 +2,9 @@
 //!
 //! [`pages`] turns the site model into every file of the site, one small function per page
 //! kind, each writing straight into the staging folder (or keeping the previous build's page,
-//! when the page's key, the hash of what it is rendered from, is unchanged). `views` maps
-//! the model's fields to
-//! text in one language (it computes nothing); `markdown` is the one way report text becomes
-//! HTML; `svg` draws; `templates` holds the built-in templates and a repository's overrides;
+//! when the page's key, the hash of what it is rendered from, is unchanged). `views` maps the
+//! model's fields to text in one language (it computes nothing); `markdown` is the one way
+//! report text becomes HTML; `svg` draws; `templates` holds the built-in templates and a repository's overrides;
 //! `i18n` the interface strings; `data` the open data, feeds and search index; `calendar` the
 //! promised actions as iCalendar.
 
