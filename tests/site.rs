@@ -1327,3 +1327,80 @@ fn a_year_with_many_reports_is_split_into_pages() {
         );
     }
 }
+
+/// The `<id>` of every entry of an Atom feed, in order.
+fn feed_entry_ids(feed: &str) -> Vec<String> {
+    feed.split("<entry>")
+        .skip(1)
+        .map(|entry| {
+            let start = entry.find("<id>").unwrap() + "<id>".len();
+            let end = entry.find("</id>").unwrap();
+            entry[start..end].to_owned()
+        })
+        .collect()
+}
+
+#[test]
+fn the_feeds_keep_their_newest_hundred_entries_with_their_texts() {
+    let repo = GitRepo::new(CONFIG);
+    let write = |index: usize| {
+        // Each report has one overdue action, due on a later day the higher its number.
+        let due = chrono::NaiveDate::from_ymd_opt(2026, 1, 1).unwrap()
+            + chrono::Duration::days(index as i64);
+        repo.write(
+            &format!("incidents/r-{index:03}.yaml"),
+            &format!(
+                "schema: 1\nid: r-{index:03}\ntitle: Outage {index}\nlanguage: en\nstatus: preliminary\norganisation: agency\nservices: [login]\nseverity: minor\nstarted_at: 2025-06-01T09:00:00+02:00\ndetected_at: 2025-06-01T09:05:00+02:00\nresolved_at: 2025-06-01T09:20:00+02:00\nsummary: Summary of *report {index}*.\nimpact: {{users_affected: {{estimate: 10}}, outage: partial}}\nactions:\n  - {{id: A1, type: prevent, action: Fix thing {index}., owner: Operations, due: {due}, status: planned}}\n"
+            ),
+        );
+    };
+    // 50 reports published first, 52 a day later: 102 candidates for 100 entries.
+    (0..50).for_each(write);
+    let first = repo.commit("First reports", 1_764_000_000);
+    (50..102).for_each(write);
+    let second = repo.commit("More reports", 1_764_086_400);
+    let out = tempfile::tempdir().unwrap();
+    let output = build(repo.path(), &out.path().join("site"), &[]);
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stdout)
+    );
+    let site = out.path().join("site/en");
+    let page = |index: usize| format!("https://incidents.example.org/en/reports/r-{index:03}.html");
+
+    // Newest first; among reports published together, by entry id. The two oldest are out.
+    let feed = std::fs::read_to_string(site.join("feed.xml")).unwrap();
+    let ids = feed_entry_ids(&feed);
+    let tag = |index: usize| {
+        if index < 50 {
+            &first[..7]
+        } else {
+            &second[..7]
+        }
+    };
+    let expected: Vec<String> = (50..102)
+        .chain(0..48)
+        .map(|index| format!("{}#{}", page(index), tag(index)))
+        .collect();
+    assert_eq!(ids, expected);
+    assert!(
+        feed.contains("<title>Published: Outage 101</title>"),
+        "{feed}"
+    );
+    assert!(feed.contains("Summary of report 101."), "{feed}");
+    assert!(!feed.contains("Outage 49<"), "{feed}");
+
+    // Overdue actions: the latest due date first; the two due earliest are out.
+    let overdue = std::fs::read_to_string(site.join("overdue.xml")).unwrap();
+    let due = |index: usize| {
+        chrono::NaiveDate::from_ymd_opt(2026, 1, 1).unwrap() + chrono::Duration::days(index as i64)
+    };
+    let expected: Vec<String> = (2..102)
+        .rev()
+        .map(|index| format!("{}#overdue-a1-{}", page(index), due(index)))
+        .collect();
+    assert_eq!(feed_entry_ids(&overdue), expected);
+    assert!(overdue.contains("Fix thing 101."), "{overdue}");
+    assert!(!overdue.contains("Fix thing 1."), "{overdue}");
+}

@@ -498,17 +498,29 @@ pub(super) struct FeedEntry {
 /// How many entries the feed keeps.
 pub(super) const FEED_ENTRIES: usize = 100;
 
+/// The newest [`FEED_ENTRIES`] of `candidates` (time, entry id, what to build it from),
+/// newest first and by id among equal times: a feed builds only the entries it keeps.
+fn newest<T>(
+    mut candidates: Vec<(DateTime<FixedOffset>, String, T)>,
+) -> Vec<(DateTime<FixedOffset>, String, T)> {
+    candidates.sort_by(|a, b| b.0.cmp(&a.0).then_with(|| a.1.cmp(&b.1)));
+    candidates.truncate(FEED_ENTRIES);
+    candidates
+}
+
 /// Build the feed of one language.
 pub(super) fn feed(model: &Model<'_>, l: &Localizer<'_>) -> FeedView {
     let base = base_url(model.config);
     let lang = l.lang;
-    let mut entries: Vec<(DateTime<FixedOffset>, FeedEntry)> = Vec::new();
+    let url_of = |report: &crate::site::Report<'_>| {
+        format!("{base}{lang}/{}", paths::report(&report.incident().id))
+    };
+    // Every moment of every report is a candidate; only the kept ones get a title and a
+    // plain-text summary (rendering every report's summary would cost the whole corpus).
+    let mut candidates = Vec::new();
     for report in &model.reports {
         let incident = report.incident();
-        let url = format!("{base}{lang}/{}", paths::report(&incident.id));
-        let title = l.text(&incident.title, &incident.language).text;
-        let summary = markdown::to_plain(incident.summary.resolve(lang, &incident.language).0);
-        let author = super::views::organisation_name(model, &incident.organisation, l);
+        let url = url_of(report);
         let mut moments: Vec<(DateTime<FixedOffset>, String, bool)> = Vec::new();
         if let Some(first) = &report.history.first_published {
             moments.push((first.time, first.short.clone(), false));
@@ -521,26 +533,30 @@ pub(super) fn feed(model: &Model<'_>, l: &Localizer<'_>) -> FeedView {
             moments.push((when, "published".into(), false));
         }
         for (time, tag, amended) in moments {
+            candidates.push((time, format!("{url}#{tag}"), (report, amended)));
+        }
+    }
+    let entries: Vec<(DateTime<FixedOffset>, FeedEntry)> = newest(candidates)
+        .into_iter()
+        .map(|(time, id, (report, amended))| {
+            let incident = report.incident();
+            let title = l.text(&incident.title, &incident.language).text;
             let prefix = if amended {
                 l.t("feed.amended")
             } else {
                 l.t("feed.published")
             };
-            entries.push((
-                time,
-                FeedEntry {
-                    id: format!("{url}#{tag}"),
-                    title: format!("{prefix}: {title}"),
-                    updated: rfc3339(time),
-                    author: author.clone(),
-                    url: url.clone(),
-                    summary: summary.clone(),
-                },
-            ));
-        }
-    }
-    entries.sort_by(|a, b| b.0.cmp(&a.0).then_with(|| a.1.id.cmp(&b.1.id)));
-    entries.truncate(FEED_ENTRIES);
+            let entry = FeedEntry {
+                id,
+                title: format!("{prefix}: {title}"),
+                updated: rfc3339(time),
+                author: super::views::organisation_name(model, &incident.organisation, l),
+                url: url_of(report),
+                summary: markdown::to_plain(incident.summary.resolve(lang, &incident.language).0),
+            };
+            (time, entry)
+        })
+        .collect();
     let updated = entries
         .first()
         .map(|(time, _)| rfc3339(*time))
@@ -567,12 +583,13 @@ pub(super) fn feed(model: &Model<'_>, l: &Localizer<'_>) -> FeedView {
 pub(super) fn overdue_feed(model: &Model<'_>, l: &Localizer<'_>) -> FeedView {
     let base = base_url(model.config);
     let lang = l.lang;
-    let mut entries: Vec<(DateTime<FixedOffset>, FeedEntry)> = Vec::new();
+    let url_of = |report: &crate::site::Report<'_>| {
+        format!("{base}{lang}/{}", paths::report(&report.incident().id))
+    };
+    let mut candidates = Vec::new();
     for report in &model.reports {
         let incident = report.incident();
-        let url = format!("{base}{lang}/{}", paths::report(&incident.id));
-        let title = l.text(&incident.title, &incident.language).text;
-        let author = super::views::organisation_name(model, &incident.organisation, l);
+        let url = url_of(report);
         for (action, record) in incident.actions.iter().zip(&report.actions) {
             let (Some(due), Some(days)) = (action.due, record.days_overdue) else {
                 continue;
@@ -584,6 +601,20 @@ pub(super) fn overdue_feed(model: &Model<'_>, l: &Localizer<'_>) -> FeedView {
             else {
                 continue;
             };
+            let id = format!("{url}#overdue-{}-{due}", action.id.to_ascii_lowercase());
+            candidates.push((
+                since.fixed_offset(),
+                id,
+                (report, action, record, due, days),
+            ));
+        }
+    }
+    // Only the kept entries get their texts.
+    let entries: Vec<(DateTime<FixedOffset>, FeedEntry)> = newest(candidates)
+        .into_iter()
+        .map(|(since, id, (report, action, record, due, days))| {
+            let incident = report.incident();
+            let title = l.text(&incident.title, &incident.language).text;
             let what = markdown::to_plain(action.action.resolve(lang, &incident.language).0);
             let mut summary = format!(
                 "{what} {}",
@@ -604,25 +635,21 @@ pub(super) fn overdue_feed(model: &Model<'_>, l: &Localizer<'_>) -> FeedView {
                 );
                 summary.push('.');
             }
-            entries.push((
-                since.fixed_offset(),
-                FeedEntry {
-                    id: format!("{url}#overdue-{}-{due}", action.id.to_ascii_lowercase()),
-                    title: l
-                        .strings
-                        .get("feed.overdue_title")
-                        .replace("{id}", &action.id)
-                        .replace("{title}", &title),
-                    updated: rfc3339(since.fixed_offset()),
-                    author: author.clone(),
-                    url: format!("{url}#actions"),
-                    summary,
-                },
-            ));
-        }
-    }
-    entries.sort_by(|a, b| b.0.cmp(&a.0).then_with(|| a.1.id.cmp(&b.1.id)));
-    entries.truncate(FEED_ENTRIES);
+            let entry = FeedEntry {
+                id,
+                title: l
+                    .strings
+                    .get("feed.overdue_title")
+                    .replace("{id}", &action.id)
+                    .replace("{title}", &title),
+                updated: rfc3339(since),
+                author: super::views::organisation_name(model, &incident.organisation, l),
+                url: format!("{}#actions", url_of(report)),
+                summary,
+            };
+            (since, entry)
+        })
+        .collect();
     let updated = entries
         .first()
         .map(|(time, _)| rfc3339(*time))
