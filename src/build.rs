@@ -261,8 +261,8 @@ pub(crate) struct Prepared {
     pub blocking: Vec<Finding>,
 }
 
-/// Check `source` (under `config`, the text of a candor.yaml, when given; else its own) and,
-/// unless a finding blocks the build, read its history.
+/// Check `source` (under `config`, the text of a candor.yaml, when given; else its own) and
+/// read its history, which also gives the check its publication times.
 pub(crate) fn prepare(
     source: &Source,
     config: Option<&[u8]>,
@@ -270,26 +270,34 @@ pub(crate) fn prepare(
     watch: &mut Stopwatch,
 ) -> anyhow::Result<Prepared> {
     // Walking the history's commits and trees needs nothing from the check, so it runs beside
-    // it; the changed versions are read once the check has parsed the current ones.
-    let (run, changes) = std::thread::scope(|scope| {
+    // the reports' analysis; the changed versions are read once the analysis has parsed the
+    // current ones, and the history gives the publication times the rules across reports
+    // need, so the history is walked once.
+    let mut history = History::default();
+    let run = std::thread::scope(|scope| {
         let use_cache = options.incremental;
         let walker = source
             .history_tree()
             .map(|tree| scope.spawn(move || crate::cache::history_changes(tree, use_cache)));
-        let run = match config {
-            Some(config) => check::run_with_config(source, config, options.today, true),
-            None => check::run(source, None, options.today, true),
-        };
-        let changes = walker.map(|walker| {
-            walker
+        let history = &mut history;
+        let watch = &mut *watch;
+        let after: check::AfterAnalysis<'_> = Box::new(move |analyses, limits| {
+            watch.lap("check");
+            let Some(walker) = walker else {
+                return Ok(None);
+            };
+            let changes = walker
                 .join()
-                .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
+                .unwrap_or_else(|panic| std::panic::resume_unwind(panic))?;
+            *history = read_history(source, changes, analyses, limits)?;
+            watch.lap("history");
+            Ok(Some(history.publication_times()))
         });
-        (run, changes)
+        check::run_for_build(source, config, options.today, after)
     });
     let mut run = run?;
+    watch.lap("rules");
     let drafts = run.analyses.iter().filter(|a| a.is_draft()).count();
-    watch.lap("check");
     let blocking = blocking_findings(&run.findings, &run.analyses, options.strict);
     if !blocking.is_empty() {
         return Ok(Prepared {
@@ -301,10 +309,8 @@ pub(crate) fn prepare(
             blocking,
         });
     }
-    let history = read_history(source, changes.transpose()?, &mut run)?;
     let publications = run.publications.take().unwrap_or_default();
     let commits = history.commits;
-    watch.lap("history");
     Ok(Prepared {
         run,
         history,
@@ -480,25 +486,25 @@ fn notices(config: &crate::config::Config) -> Vec<String> {
 /// source's commit (or since the commit an earlier build read it at).
 fn read_history(
     source: &Source,
-    changes: Option<crate::cache::HistoryStart>,
-    run: &mut check::Run,
+    changes: crate::cache::HistoryStart,
+    analyses: &mut [Analysis],
+    limits: &crate::config::Limits,
 ) -> anyhow::Result<History> {
-    let (Some(tree), Some(changes)) = (source.history_tree(), changes) else {
+    let Some(tree) = source.history_tree() else {
         return Ok(History::default());
     };
-    let limits = run.config.config.limits;
     // Versions equal to the committed files need not be parsed again: their key facts move
     // into the history, as nothing else needs them.
     let mut known = HashMap::new();
     if let Source::Git(_) = source {
         let ids = tree.blob_ids()?;
-        for checked in run.analyses.iter_mut().filter_map(|a| a.report.as_mut()) {
+        for checked in analyses.iter_mut().filter_map(|a| a.report.as_mut()) {
             if let Some(id) = ids.get(&checked.file) {
                 known.insert(*id, std::mem::take(&mut checked.facts));
             }
         }
     }
-    crate::cache::read_history(changes, tree, &limits, known)
+    crate::cache::read_history(changes, tree, limits, known)
 }
 
 /// The findings that stop a build: on anything that will be published (or cannot be shown

@@ -25,7 +25,7 @@ use crate::timeliness::PublicationTimes;
 /// system sets it), so that another build of the program never trusts what this one wrote.
 pub(crate) fn program_identity() -> String {
     use std::os::unix::fs::MetadataExt as _;
-    const CACHE_FORMAT: u32 = 3;
+    const CACHE_FORMAT: u32 = 4;
     let executable = std::env::current_exe()
         .and_then(std::fs::metadata)
         .map(|m| {
@@ -421,6 +421,77 @@ mod tests {
         let (cached, extended, full) = both_ways(dir.path(), other);
         assert!(!extended);
         assert_eq!(cached, full);
+    }
+
+    #[test]
+    fn publication_times_from_the_history_equal_the_check_s_own_walk() {
+        let (dir, repo) = repository();
+        let limits = Limits::default();
+        // What `candor check` finds walking the history itself, and what a build takes from the
+        // history it reads (in full, and extended from its cache).
+        let all_ways = |commit: git2::Oid| {
+            let tree = GitTree::open(dir.path(), &commit.to_string()).unwrap();
+            let walked = history::publication_times(&tree, &limits, None).unwrap();
+            let (cached, _, full) = both_ways(dir.path(), commit);
+            assert_eq!(full.publication_times(), walked);
+            assert_eq!(cached.publication_times(), walked);
+            walked
+        };
+        let time = |seconds: i64| {
+            chrono::DateTime::from_timestamp(seconds, 0)
+                .unwrap()
+                .fixed_offset()
+        };
+        let first = commit(
+            &repo,
+            &[
+                ("incidents/2026/a.yaml", &report("draft", "minor")),
+                // Does not parse, but says `status: preliminary` on a line of its own.
+                (
+                    "incidents/2026/b.yaml",
+                    "id: b\nstatus: preliminary\nseverity: [minor\n",
+                ),
+            ],
+            &[],
+            1_700_000_000,
+        );
+        let times = all_ways(first);
+        assert_eq!(times["b"].first_published, Some(time(1_700_000_000)));
+        assert_eq!(times.get("a").and_then(|t| t.first_published), None);
+        let second = commit(
+            &repo,
+            &[
+                ("incidents/2026/a.yaml", &report("preliminary", "minor")),
+                ("incidents/2026/b.yaml", &report("final", "minor")),
+            ],
+            &[first],
+            1_700_100_000,
+        );
+        all_ways(second);
+        // A copy in another folder, a return to an earlier version, and a merged branch.
+        let third = commit(
+            &repo,
+            &[
+                ("incidents/2027/a.yaml", &report("final", "major")),
+                ("incidents/2026/b.yaml", &report("preliminary", "minor")),
+            ],
+            &[second],
+            1_700_200_000,
+        );
+        let side = commit(
+            &repo,
+            &[("incidents/2026/c.yaml", &report("final", "minor"))],
+            &[first],
+            1_700_150_000,
+        );
+        let merge = commit(&repo, &[], &[third, side], 1_700_300_000);
+        let times = all_ways(merge);
+        assert_eq!(times["a"].first_published, Some(time(1_700_100_000)));
+        // `commit` commits the whole working folder, so the side branch carries the final
+        // copy of `a` too, before the main line does.
+        assert_eq!(times["a"].first_final, Some(time(1_700_150_000)));
+        assert_eq!(times["b"].first_final, Some(time(1_700_100_000)));
+        assert_eq!(times["c"].first_final, Some(time(1_700_150_000)));
     }
 
     #[test]

@@ -588,38 +588,86 @@ pub fn run_with_summaries(
     known: HashMap<String, Summary>,
     listing: Option<source::Listing>,
 ) -> anyhow::Result<Run> {
-    run_inner(source, None, only, today, keep_reports, known, listing)
-}
-
-/// [`run`] with `config` (the text of a candor.yaml) in place of the source's own: a
-/// national build checks each agency's reports under the agency's settings with the national
-/// floor applied.
-pub fn run_with_config(
-    source: &Source,
-    config: &[u8],
-    today: DateTime<Utc>,
-    keep_reports: bool,
-) -> anyhow::Result<Run> {
     run_inner(
         source,
-        Some(config),
-        None,
         today,
-        keep_reports,
-        HashMap::new(),
-        None,
+        Plan {
+            config: None,
+            only,
+            keep_reports,
+            known,
+            listing,
+            publications: Publications::Walk,
+        },
     )
 }
 
-fn run_inner(
+/// When each report was first published and first final, by id (`None` without a history).
+pub(crate) type PublicationTimesById = Option<HashMap<String, crate::timeliness::PublicationTimes>>;
+
+/// Where a run gets the publication times its deadline rules need.
+enum Publications<'f> {
+    /// From its own walk of the history, beside the reports' analysis (`candor check`).
+    Walk,
+    /// From the caller, once every report is analysed and before the rules across reports: a
+    /// build reads the history anyway and takes them from it, so the history is walked once.
+    After(AfterAnalysis<'f>),
+}
+
+/// What a build does between the reports' analysis and the rules across reports: given the
+/// analyses and the limits, the publication times.
+pub(crate) type AfterAnalysis<'f> =
+    Box<dyn FnOnce(&mut [Analysis], &Limits) -> anyhow::Result<PublicationTimesById> + 'f>;
+
+/// [`run`] for a site build: every report kept, the publication times given by `after` once
+/// the reports are analysed, and `config` (the text of a candor.yaml), when given, in place of
+/// the source's own (a national build checks each agency's reports under the agency's
+/// settings with the national floor applied).
+pub(crate) fn run_for_build(
     source: &Source,
     config: Option<&[u8]>,
-    only: Option<&HashSet<String>>,
     today: DateTime<Utc>,
-    keep_reports: bool,
-    mut known: HashMap<String, Summary>,
-    listing: Option<source::Listing>,
+    after: AfterAnalysis<'_>,
 ) -> anyhow::Result<Run> {
+    run_inner(
+        source,
+        today,
+        Plan {
+            config,
+            only: None,
+            keep_reports: true,
+            known: HashMap::new(),
+            listing: None,
+            publications: Publications::After(after),
+        },
+    )
+}
+
+/// What a run reads besides the source, and what it keeps.
+struct Plan<'a> {
+    /// The text of a candor.yaml to use instead of the source's own.
+    config: Option<&'a [u8]>,
+    /// The files whose findings are wanted (all when `None`).
+    only: Option<&'a HashSet<String>>,
+    /// Whether to keep the typed reports.
+    keep_reports: bool,
+    /// Summaries already known, by path: those reports are not read again.
+    known: HashMap<String, Summary>,
+    /// The source's reports as the caller already listed them.
+    listing: Option<source::Listing>,
+    /// Where the publication times come from.
+    publications: Publications<'a>,
+}
+
+fn run_inner(source: &Source, today: DateTime<Utc>, plan: Plan<'_>) -> anyhow::Result<Run> {
+    let Plan {
+        config,
+        only,
+        keep_reports,
+        mut known,
+        listing,
+        publications,
+    } = plan;
     let validator = SchemaValidator::new()?;
     let config_bytes = match config {
         Some(bytes) => bytes.to_vec(),
@@ -650,21 +698,27 @@ fn run_inner(
     let limit = engine.limits().max_file_bytes;
     let (summarised, to_read): (Vec<String>, Vec<String>) =
         files.iter().cloned().partition(|f| known.contains_key(f));
-    // The history walk (for when each report was published) runs beside the reports' check.
-    let (publications, mut analyses) = rayon::join(
-        || {
-            source
-                .history_tree()
-                .map(|tree| crate::cache::publication_times(tree, engine.limits()))
-        },
-        || {
-            source.map_files(&to_read, limit, &|file, bytes| match bytes {
-                Ok(bytes) => engine.analyse(file, &bytes, keep_reports),
-                Err(error) => unreadable(file, &error, &engine),
-            })
-        },
-    );
-    let publications = publications.transpose()?;
+    let analyse = || {
+        source.map_files(&to_read, limit, &|file, bytes| match bytes {
+            Ok(bytes) => engine.analyse(file, &bytes, keep_reports),
+            Err(error) => unreadable(file, &error, &engine),
+        })
+    };
+    let (walked, after, mut analyses) = match publications {
+        // The history walk (for when each report was published) runs beside the reports' check.
+        Publications::Walk => {
+            let (walked, analyses) = rayon::join(
+                || {
+                    source
+                        .history_tree()
+                        .map(|tree| crate::cache::publication_times(tree, engine.limits()))
+                },
+                analyse,
+            );
+            (walked.transpose()?, None, analyses)
+        }
+        Publications::After(after) => (None, Some(after), analyse()),
+    };
     analyses.extend(summarised.into_iter().map(|file| {
         let summary = known.remove(&file);
         Analysis {
@@ -676,6 +730,10 @@ fn run_inner(
         }
     }));
     analyses.sort_by(|a, b| a.file.cmp(&b.file));
+    let publications = match after {
+        Some(after) => after(&mut analyses, engine.limits())?,
+        None => walked,
+    };
     let context = Context {
         publications: publications.as_ref(),
         wanted: only,

@@ -7,7 +7,9 @@
 //! actions), so the site can say when a report was first published and what each later
 //! commit changed. A report is identified by its file name, so moving it between folders
 //! keeps its history. A history read at an earlier commit is extended with the commits since,
-//! when they follow it in a line (see `cache`).
+//! when they follow it in a line (see `cache`). Each revision also notes the status its
+//! version declares, so a build takes the publication times the deadline rules need from the
+//! history instead of walking it a second time (`candor check` walks for them alone).
 
 use std::collections::{BTreeMap, HashMap};
 
@@ -38,6 +40,10 @@ pub struct Revision {
     /// The key facts of the report as of this commit (`None` if the commit deleted the file
     /// or the file did not parse).
     pub facts: Option<KeyFacts>,
+    /// The status this version declares, read as the deadline rules read it ([`status_of`]:
+    /// also from a version that does not parse, when its `status:` line is plain).
+    #[serde(default)]
+    pub declared: Option<Status>,
 }
 
 /// What the history compares between versions of a report, typed. Old revisions are read
@@ -278,6 +284,23 @@ pub struct History {
 }
 
 impl History {
+    /// When each report was first published and first final, by id: what
+    /// [`publication_times`] finds in its own walk of the same commits.
+    pub(crate) fn publication_times(&self) -> HashMap<String, PublicationTimes> {
+        let mut times: HashMap<String, PublicationTimes> = HashMap::new();
+        for (id, revisions) in &self.revisions {
+            for revision in revisions {
+                if let Some(status) = revision.declared {
+                    times
+                        .entry(id.clone())
+                        .or_default()
+                        .observe(status, revision.time);
+                }
+            }
+        }
+        times
+    }
+
     /// The revisions of report `id`, oldest first.
     pub fn of(&self, id: &str) -> &[Revision] {
         self.revisions
@@ -397,7 +420,7 @@ pub(crate) fn read_changes(
         .iter()
         .map(|touch| touch.blob.and_then(|blob| known.remove(&blob)))
         .collect();
-    let parsed: Vec<Option<KeyFacts>> = touches
+    let parsed: Vec<(Option<KeyFacts>, Option<Status>)> = touches
         .par_chunks(chunk)
         .zip(from_known.par_chunks(chunk))
         .flat_map_iter(|(chunk, known_chunk)| {
@@ -407,30 +430,39 @@ pub(crate) fn read_changes(
                 .zip(known_chunk)
                 .map(|(touch, known)| {
                     if known.is_some() {
-                        return None;
+                        return (None, None);
                     }
-                    let blob = touch.blob?;
-                    let odb = repo.as_ref()?.odb().ok()?;
-                    let object = odb.read(blob).ok()?;
-                    let loaded = load::load(object.data(), limits);
-                    loaded.root.as_ref().map(KeyFacts::from_tree)
+                    let read = || {
+                        let odb = repo.as_ref()?.odb().ok()?;
+                        let object = odb.read(touch.blob?).ok()?;
+                        let loaded = load::load(object.data(), limits);
+                        let declared = quick_status(object.data())
+                            .or_else(|| loaded.root.as_ref().and_then(root_status));
+                        Some((loaded.root.as_ref().map(KeyFacts::from_tree), declared))
+                    };
+                    read().unwrap_or_default()
                 })
                 .collect::<Vec<_>>()
         })
         .collect();
 
-    let facts = from_known
-        .into_iter()
-        .zip(parsed)
-        .map(|(known, parsed)| known.or(parsed));
     let mut revisions: HashMap<String, Vec<Revision>> = HashMap::new();
-    for (touch, facts) in touches.into_iter().zip(facts) {
+    for ((touch, known), (parsed, declared)) in touches.into_iter().zip(from_known).zip(parsed) {
+        // A known version validated, so its parsed status is the one a quick read finds.
+        let (facts, declared) = match known {
+            Some(facts) => {
+                let declared = facts.status;
+                (Some(facts), declared)
+            }
+            None => (parsed, declared),
+        };
         revisions.entry(touch.id).or_default().push(Revision {
             short: source::short_id(touch.commit),
             commit: touch.commit.to_string(),
             time: touch.time,
             summary: touch.summary,
             facts,
+            declared,
         });
     }
     Ok(History { revisions, commits })
@@ -557,14 +589,15 @@ pub(crate) fn publication_times(
 /// or explicit keys, flow style, several candidates, tags, comments in odd places) is parsed
 /// in full, so the answer is always the parser's.
 pub(crate) fn status_of(bytes: &[u8], limits: &Limits) -> Option<Status> {
-    quick_status(bytes).or_else(|| {
-        let loaded = load::load(bytes, limits);
-        let root = loaded.root?;
-        match &root.find("/status")?.value {
-            NodeValue::String(text) => Status::parse(text),
-            _ => None,
-        }
-    })
+    quick_status(bytes).or_else(|| root_status(&load::load(bytes, limits).root?))
+}
+
+/// The `status` a parsed version declares.
+fn root_status(root: &Node) -> Option<Status> {
+    match &root.find("/status")?.value {
+        NodeValue::String(text) => Status::parse(text),
+        _ => None,
+    }
 }
 
 /// The status from the one line `status: <word>` of a block-style file, or `None` when the

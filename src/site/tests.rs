@@ -707,6 +707,7 @@ fn the_model_follows_a_promise_through_the_published_revisions() {
         short: commit.repeat(7 / commit.len()),
         time: local(time),
         summary: String::new(),
+        declared: facts.status,
         facts: Some(facts),
     };
     let history = History::from_revisions(HashMap::from([(
