@@ -257,7 +257,7 @@ pub(crate) struct Prepared {
     pub commits: usize,
     /// Drafts left out.
     pub drafts: usize,
-    /// Findings that stop the build (then the history is not read).
+    /// Findings that stop the build (then the history read is dropped).
     pub blocking: Vec<Finding>,
 }
 
@@ -290,8 +290,12 @@ pub(crate) fn prepare(
                 .join()
                 .unwrap_or_else(|panic| std::panic::resume_unwind(panic))?;
             *history = read_history(source, changes, analyses, limits)?;
+            let times = history.publication_times();
+            if let Some(tree) = source.history_tree() {
+                crate::cache::keep_publication_times(tree, &times);
+            }
             watch.lap("history");
-            Ok(Some(history.publication_times()))
+            Ok(Some(times))
         });
         check::run_for_build(source, config, options.today, after)
     });
@@ -500,7 +504,11 @@ fn read_history(
         let ids = tree.blob_ids()?;
         for checked in analyses.iter_mut().filter_map(|a| a.report.as_mut()) {
             if let Some(id) = ids.get(&checked.file) {
-                known.insert(*id, std::mem::take(&mut checked.facts));
+                let known_version = crate::history::KnownVersion {
+                    facts: std::mem::take(&mut checked.facts),
+                    declared: checked.declared,
+                };
+                known.insert(*id, known_version);
             }
         }
     }

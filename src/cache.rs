@@ -1,6 +1,7 @@
 //! Caches in the repository's `.git/candor/` folder: report summaries by git blob id (for
-//! `check --changed-since`), when each report was first published (for A019 and A020), and
-//! every report's revisions as a build read them (for the next build).
+//! `check --changed-since`), when each report was first published (for A019 and A020 in
+//! `candor check`: a build takes them from the revisions it reads, and leaves them here for the
+//! next check), and every report's revisions as a build read them (for the next build).
 //!
 //! Rules across reports (duplicate ids, recurrences) need a summary of every report, but a
 //! report that has not changed since the revision is the same blob it was last time, so its
@@ -200,7 +201,7 @@ pub(crate) fn read_history(
     start: HistoryStart,
     tree: &GitTree,
     limits: &Limits,
-    known: HashMap<git2::Oid, history::KeyFacts>,
+    known: HashMap<git2::Oid, history::KnownVersion>,
 ) -> anyhow::Result<History> {
     let limits_key = format!("{limits:?}");
     let HistoryStart { earlier, changes } = start;
@@ -262,6 +263,24 @@ struct PublicationCache {
     times: HashMap<String, PublicationTimes>,
 }
 
+fn publications_cache_path(tree: &GitTree) -> PathBuf {
+    tree.git_dir().join("candor").join("publications.json")
+}
+
+/// Keep `times`, taken from the history of `tree`'s commit by a build, for the next
+/// `candor check` (which otherwise walks the history for them).
+pub(crate) fn keep_publication_times(tree: &GitTree, times: &HashMap<String, PublicationTimes>) {
+    if history_is_local(tree) {
+        return;
+    }
+    let cache = PublicationCache {
+        version: program_identity(),
+        commit: tree.commit().to_string(),
+        times: times.clone(),
+    };
+    write_atomically(&publications_cache_path(tree), &cache);
+}
+
 /// When each report on the history of `tree` was first published and first final: from the
 /// cache when it was read at the same commit, from the commits since when it was read at an
 /// ancestor, and from a full walk otherwise.
@@ -269,7 +288,7 @@ pub(crate) fn publication_times(
     tree: &GitTree,
     limits: &Limits,
 ) -> anyhow::Result<HashMap<String, PublicationTimes>> {
-    let path = tree.git_dir().join("candor").join("publications.json");
+    let path = publications_cache_path(tree);
     let version = program_identity();
     let local = history_is_local(tree);
     let cached: Option<PublicationCache> = (!local)
@@ -435,6 +454,23 @@ mod tests {
             let (cached, _, full) = both_ways(dir.path(), commit);
             assert_eq!(full.publication_times(), walked);
             assert_eq!(cached.publication_times(), walked);
+            // As a build reads it: the committed files' versions already parsed by the check.
+            let mut known = HashMap::new();
+            for blob in tree.blob_ids().unwrap().into_values() {
+                let bytes = repo.find_blob(blob).unwrap().content().to_vec();
+                let root = crate::load::load(&bytes, &limits).root;
+                let version = history::KnownVersion {
+                    facts: root
+                        .as_ref()
+                        .map(history::KeyFacts::from_tree)
+                        .unwrap_or_default(),
+                    declared: history::declared_status(&bytes, root.as_ref()),
+                };
+                known.insert(blob, version);
+            }
+            let start = history_changes(&tree, false).unwrap();
+            let built = read_history(start, &tree, &limits, known).unwrap();
+            assert_eq!(built.publication_times(), walked);
             walked
         };
         let time = |seconds: i64| {
@@ -451,6 +487,11 @@ mod tests {
                     "incidents/2026/b.yaml",
                     "id: b\nstatus: preliminary\nseverity: [minor\n",
                 ),
+                // The line says draft; the parser takes the later key, spelled otherwise.
+                (
+                    "incidents/2026/d.yaml",
+                    "id: d\nstatus: draft\nseverity: minor\nstatus : preliminary\n",
+                ),
             ],
             &[],
             1_700_000_000,
@@ -458,6 +499,7 @@ mod tests {
         let times = all_ways(first);
         assert_eq!(times["b"].first_published, Some(time(1_700_000_000)));
         assert_eq!(times.get("a").and_then(|t| t.first_published), None);
+        assert_eq!(times.get("d").and_then(|t| t.first_published), None);
         let second = commit(
             &repo,
             &[

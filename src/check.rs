@@ -261,6 +261,9 @@ pub struct CheckedReport {
     /// The key facts the revision history compares, as of this version (a site build moves
     /// them into the history, leaving the default here).
     pub facts: crate::history::KeyFacts,
+    /// The status this version declares, as the deadline rules read it from the history
+    /// ([`crate::history::declared_status`]); a site build moves it into the history too.
+    pub declared: Option<crate::model::Status>,
 }
 
 /// The result of analysing one file.
@@ -377,6 +380,7 @@ impl<'a> Engine<'a> {
                     incident,
                     impact,
                     facts: crate::history::KeyFacts::from_tree(root),
+                    declared: crate::history::declared_status(bytes, Some(root)),
                 }));
             }
         }
@@ -602,9 +606,6 @@ pub fn run_with_summaries(
     )
 }
 
-/// When each report was first published and first final, by id (`None` without a history).
-pub(crate) type PublicationTimesById = Option<HashMap<String, crate::timeliness::PublicationTimes>>;
-
 /// Where a run gets the publication times its deadline rules need.
 enum Publications<'f> {
     /// From its own walk of the history, beside the reports' analysis (`candor check`).
@@ -615,9 +616,16 @@ enum Publications<'f> {
 }
 
 /// What a build does between the reports' analysis and the rules across reports: given the
-/// analyses and the limits, the publication times.
-pub(crate) type AfterAnalysis<'f> =
-    Box<dyn FnOnce(&mut [Analysis], &Limits) -> anyhow::Result<PublicationTimesById> + 'f>;
+/// analyses (it may move each kept report's key facts out, into the history) and the limits,
+/// the publication times by report id, or `None` when the source has no history.
+pub(crate) type AfterAnalysis<'f> = Box<
+    dyn FnOnce(
+            &mut [Analysis],
+            &Limits,
+        )
+            -> anyhow::Result<Option<HashMap<String, crate::timeliness::PublicationTimes>>>
+        + 'f,
+>;
 
 /// [`run`] for a site build: every report kept, the publication times given by `after` once
 /// the reports are analysed, and `config` (the text of a candor.yaml), when given, in place of

@@ -40,9 +40,9 @@ pub struct Revision {
     /// The key facts of the report as of this commit (`None` if the commit deleted the file
     /// or the file did not parse).
     pub facts: Option<KeyFacts>,
-    /// The status this version declares, read as the deadline rules read it ([`status_of`]:
-    /// also from a version that does not parse, when its `status:` line is plain).
-    #[serde(default)]
+    /// The status this version declares, read as the deadline rules read it
+    /// ([`declared_status`]: also from a version that does not parse, when its `status:` line
+    /// is plain).
     pub declared: Option<Status>,
 }
 
@@ -405,7 +405,7 @@ pub(crate) fn read_changes(
     changes: FileChanges,
     tree: &GitTree,
     limits: &Limits,
-    mut known: HashMap<Oid, KeyFacts>,
+    mut known: HashMap<Oid, KnownVersion>,
 ) -> anyhow::Result<History> {
     let FileChanges { touches, commits } = changes;
 
@@ -416,7 +416,7 @@ pub(crate) fn read_changes(
         .max(1);
     // A known version is moved to the first revision that has it; any other revision with the
     // same content (a revert, a copy) is read and parsed like the rest.
-    let from_known: Vec<Option<KeyFacts>> = touches
+    let from_known: Vec<Option<KnownVersion>> = touches
         .iter()
         .map(|touch| touch.blob.and_then(|blob| known.remove(&blob)))
         .collect();
@@ -436,8 +436,7 @@ pub(crate) fn read_changes(
                         let odb = repo.as_ref()?.odb().ok()?;
                         let object = odb.read(touch.blob?).ok()?;
                         let loaded = load::load(object.data(), limits);
-                        let declared = quick_status(object.data())
-                            .or_else(|| loaded.root.as_ref().and_then(root_status));
+                        let declared = declared_status(object.data(), loaded.root.as_ref());
                         Some((loaded.root.as_ref().map(KeyFacts::from_tree), declared))
                     };
                     read().unwrap_or_default()
@@ -448,12 +447,8 @@ pub(crate) fn read_changes(
 
     let mut revisions: HashMap<String, Vec<Revision>> = HashMap::new();
     for ((touch, known), (parsed, declared)) in touches.into_iter().zip(from_known).zip(parsed) {
-        // A known version validated, so its parsed status is the one a quick read finds.
         let (facts, declared) = match known {
-            Some(facts) => {
-                let declared = facts.status;
-                (Some(facts), declared)
-            }
+            Some(known) => (Some(known.facts), known.declared),
             None => (parsed, declared),
         };
         revisions.entry(touch.id).or_default().push(Revision {
@@ -589,15 +584,29 @@ pub(crate) fn publication_times(
 /// or explicit keys, flow style, several candidates, tags, comments in odd places) is parsed
 /// in full, so the answer is always the parser's.
 pub(crate) fn status_of(bytes: &[u8], limits: &Limits) -> Option<Status> {
-    quick_status(bytes).or_else(|| root_status(&load::load(bytes, limits).root?))
+    quick_status(bytes).or_else(|| parsed_status(&load::load(bytes, limits).root?))
 }
 
-/// The `status` a parsed version declares.
-fn root_status(root: &Node) -> Option<Status> {
+/// [`status_of`] for a version already loaded (`root` is `None` when it did not parse).
+pub(crate) fn declared_status(bytes: &[u8], root: Option<&Node>) -> Option<Status> {
+    quick_status(bytes).or_else(|| parsed_status(root?))
+}
+
+/// The `status` of a parsed version.
+fn parsed_status(root: &Node) -> Option<Status> {
     match &root.find("/status")?.value {
         NodeValue::String(text) => Status::parse(text),
         _ => None,
     }
+}
+
+/// A version already parsed (a current file, read by the check): what the history needs of it.
+#[derive(Debug, Default)]
+pub(crate) struct KnownVersion {
+    /// Its key facts.
+    pub facts: KeyFacts,
+    /// The status it declares ([`declared_status`]).
+    pub declared: Option<Status>,
 }
 
 /// The status from the one line `status: <word>` of a block-style file, or `None` when the

@@ -54,6 +54,7 @@ fn report(
         incident,
         impact,
         facts: Default::default(),
+        declared: None,
     }
 }
 
@@ -457,6 +458,7 @@ fn statements_record_how_long_the_public_was_misinformed() {
         incident,
         impact,
         facts: Default::default(),
+        declared: None,
     }];
     let config = config();
     let model = model(&config, &reports, "2026-06-01T00:00:00Z", HashMap::new());
