@@ -1188,6 +1188,11 @@ fn write_two_reports(repo: &GitRepo, first: &str, second: &str) {
 /// written; returns the folder (kept while it lives) and the site in it.
 fn commit_and_build(repo: &GitRepo) -> (tempfile::TempDir, std::path::PathBuf) {
     repo.commit("Publish", 1_781_000_000);
+    built_site(repo)
+}
+
+/// Build `repo`'s commit into a new folder, which must succeed: the folder and the site in it.
+fn built_site(repo: &GitRepo) -> (tempfile::TempDir, std::path::PathBuf) {
     let out = tempfile::tempdir().unwrap();
     let site = out.path().join("site");
     let output = build(repo.path(), &site, &[]);
@@ -1359,14 +1364,8 @@ fn the_feeds_keep_their_newest_hundred_entries_with_their_texts() {
     let first = repo.commit("First reports", 1_764_000_000);
     (50..102).for_each(write);
     let second = repo.commit("More reports", 1_764_086_400);
-    let out = tempfile::tempdir().unwrap();
-    let output = build(repo.path(), &out.path().join("site"), &[]);
-    assert!(
-        output.status.success(),
-        "{}",
-        String::from_utf8_lossy(&output.stdout)
-    );
-    let site = out.path().join("site/en");
+    let (_out, site) = built_site(&repo);
+    let site = site.join("en");
     let page = |index: usize| format!("https://incidents.example.org/en/reports/r-{index:03}.html");
 
     // Newest first; among reports published together, by entry id. The two oldest are out.

@@ -6,7 +6,7 @@
 //! lines are folded at 75 octets as the RFC requires; lines end in CRLF.
 
 use super::markdown;
-use super::views::{Localizer, organisation_name, paths};
+use super::views::{Localizer, organisation_name};
 use crate::model::ActionStatus;
 use crate::site::Model;
 
@@ -43,7 +43,10 @@ pub(super) fn actions(model: &Model<'_>, l: &Localizer<'_>) -> String {
     ));
     for report in &model.reports {
         let incident = report.incident();
-        let url = format!("{base}{}/{}#actions", l.lang, paths::report(&incident.id));
+        let url = format!(
+            "{}#actions",
+            super::data::report_url(&base, l.lang, &incident.id)
+        );
         let title = l.text(&incident.title, &incident.language).text;
         let organisation = organisation_name(model, &incident.organisation, l);
         for (action, record) in incident.actions.iter().zip(&report.actions) {

@@ -156,7 +156,7 @@ pub(super) fn write_incidents_csv(model: &Model<'_>, out: &mut dyn Write) -> any
                 .iter()
                 .filter(|a| a.days_overdue.is_some())
                 .count(),
-            url: format!("{base}{default_language}/{}", paths::report(&incident.id)),
+            url: report_url(&base, default_language, &incident.id),
         })?;
     }
     writer.flush()?;
@@ -457,6 +457,11 @@ pub(super) fn base_url(config: &Config) -> String {
     format!("{base}/")
 }
 
+/// The absolute address of report `id`'s page in `lang`, on the site at `base` ([`base_url`]).
+pub(super) fn report_url(base: &str, lang: &str, id: &str) -> String {
+    format!("{base}{lang}/{}", paths::report(id))
+}
+
 /// The Atom feed of one language.
 #[derive(Debug, Serialize)]
 pub(super) struct FeedView {
@@ -512,9 +517,7 @@ fn newest<T>(
 pub(super) fn feed(model: &Model<'_>, l: &Localizer<'_>) -> FeedView {
     let base = base_url(model.config);
     let lang = l.lang;
-    let url_of = |report: &crate::site::Report<'_>| {
-        format!("{base}{lang}/{}", paths::report(&report.incident().id))
-    };
+    let url_of = |report: &crate::site::Report<'_>| report_url(&base, lang, &report.incident().id);
     // Every moment of every report is a candidate; only the kept ones get a title and a
     // plain-text summary (rendering every report's summary would cost the whole corpus).
     let mut candidates = Vec::new();
@@ -583,9 +586,7 @@ pub(super) fn feed(model: &Model<'_>, l: &Localizer<'_>) -> FeedView {
 pub(super) fn overdue_feed(model: &Model<'_>, l: &Localizer<'_>) -> FeedView {
     let base = base_url(model.config);
     let lang = l.lang;
-    let url_of = |report: &crate::site::Report<'_>| {
-        format!("{base}{lang}/{}", paths::report(&report.incident().id))
-    };
+    let url_of = |report: &crate::site::Report<'_>| report_url(&base, lang, &report.incident().id);
     let mut candidates = Vec::new();
     for report in &model.reports {
         let incident = report.incident();
