@@ -5,7 +5,13 @@
 //!
 //! ```sh
 //! cargo run --release --example parse_floor -- /tmp/repo
+//! cargo run --release --example parse_floor -- /tmp/repo --compare
 //! ```
+//!
+//! With `--compare` it measures the loader's fast scanner for block-style reports against
+//! the parser (medians of 5 passes over the files, already read into memory, on all cores),
+//! counts the files the scanner reads, and checks that each tree it reads is the one the
+//! parser gives (it exits with 1 on the first that is not).
 
 // A command-line tool: its output goes to standard output and standard error.
 #![allow(clippy::print_stdout, clippy::print_stderr)]
@@ -42,15 +48,97 @@ fn count_events(path: &Path) -> Option<usize> {
     Some(events)
 }
 
+/// Median wall-clock seconds of 5 runs of `pass`.
+fn median_seconds(mut pass: impl FnMut()) -> f64 {
+    let mut times: Vec<f64> = (0..5)
+        .map(|_| {
+            let start = std::time::Instant::now();
+            pass();
+            start.elapsed().as_secs_f64()
+        })
+        .collect();
+    times.sort_by(f64::total_cmp);
+    times[2]
+}
+
+/// The scanner against the parser on the files' bytes.
+fn compare(files: &[PathBuf]) -> std::process::ExitCode {
+    use candor::config::Limits;
+    use candor::load;
+    let texts: Vec<Vec<u8>> = files.iter().filter_map(|p| std::fs::read(p).ok()).collect();
+    let limits = Limits::default();
+    for (bytes, path) in texts.iter().zip(files) {
+        if let Some(fast) = load::scan_block_style(bytes, &limits) {
+            let general = load::load_with_parser(bytes, &limits);
+            if !general.problems.is_empty() || general.root.as_ref() != Some(&fast) {
+                eprintln!(
+                    "the scanner reads {} differently from the parser",
+                    path.display()
+                );
+                return std::process::ExitCode::FAILURE;
+            }
+        }
+    }
+    let scanned = texts
+        .par_iter()
+        .filter(|bytes| load::scan_block_style(bytes, &limits).is_some())
+        .count();
+    let events = median_seconds(|| {
+        let _: usize = texts
+            .par_iter()
+            .map(|bytes| {
+                let text = std::str::from_utf8(bytes).unwrap_or_default();
+                let mut parser = Parser::new_from_str(text);
+                let mut events = 0;
+                while let Some(Ok((event, _))) = parser.next_event() {
+                    if event == Event::StreamEnd {
+                        break;
+                    }
+                    events += 1;
+                }
+                events
+            })
+            .sum();
+    });
+    let tree_by_parser = median_seconds(|| {
+        let _: usize = texts
+            .par_iter()
+            .map(|bytes| usize::from(load::load_with_parser(bytes, &limits).root.is_some()))
+            .sum();
+    });
+    let tree_by_loader = median_seconds(|| {
+        let _: usize = texts
+            .par_iter()
+            .map(|bytes| usize::from(load::load(bytes, &limits).root.is_some()))
+            .sum();
+    });
+    println!(
+        "{} files, {scanned} read by the scanner, every one as the parser reads it",
+        texts.len()
+    );
+    println!("parser events only:          {:.3} s", events);
+    println!("tree with the parser:        {:.3} s", tree_by_parser);
+    println!(
+        "tree with the loader:        {:.3} s ({:.2}x the parser's tree, {:.2}x its events)",
+        tree_by_loader,
+        tree_by_loader / tree_by_parser,
+        tree_by_loader / events
+    );
+    std::process::ExitCode::SUCCESS
+}
+
 fn main() -> std::process::ExitCode {
     let Some(repo) = std::env::args().nth(1) else {
-        eprintln!("usage: parse_floor REPOSITORY");
+        eprintln!("usage: parse_floor REPOSITORY [--compare]");
         return std::process::ExitCode::from(2);
     };
     let mut files = Vec::new();
     if let Err(error) = report_files(&Path::new(&repo).join("incidents"), &mut files) {
         eprintln!("cannot list {repo}/incidents: {error}");
         return std::process::ExitCode::from(2);
+    }
+    if std::env::args().nth(2).as_deref() == Some("--compare") {
+        return compare(&files);
     }
     let counts: Vec<Option<usize>> = files.par_iter().map(|p| count_events(p)).collect();
     let failed = counts.iter().filter(|c| c.is_none()).count();

@@ -2,10 +2,11 @@
 # Seed the fuzz corpora from the project's own reports and rule fixtures.
 set -euo pipefail
 cd "$(dirname "$0")"
-mkdir -p corpus/load corpus/positions corpus/check corpus/markdown corpus/config corpus/figures
+mkdir -p corpus/load corpus/scanner corpus/positions corpus/check corpus/markdown corpus/config corpus/figures
 for file in ../incidents/*/*.yaml ../tests/fixtures/rules/*/*/*.yaml ../conformance/fixtures/stress/incidents/*/*.yaml; do
   name=$(basename "$file")
   cp "$file" "corpus/load/$name"
+  cp "$file" "corpus/scanner/$name"
   { printf '\x00'; cat "$file"; } > "corpus/positions/$name"
   { printf '\x01'; cat "$file"; } > "corpus/check/$name"
 done

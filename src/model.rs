@@ -6,8 +6,6 @@
 //! validation is deserialised into them for the rules and the site. Shapes only live here;
 //! what a preliminary or final report must additionally carry is decided by the rules.
 
-use std::collections::BTreeMap;
-
 use chrono::{DateTime, FixedOffset, NaiveDate};
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
@@ -34,7 +32,7 @@ pub fn is_reserved_name(name: &str) -> bool {
 /// A text shown to readers: a string in the report's `language`, or one string per language.
 ///
 /// Markdown fields use the same shape; whether a field is markdown is said in its description.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize)]
 #[serde(untagged)]
 pub enum Text {
     /// One string, written in the report's `language` (or, in candor.yaml, used for every language).
@@ -93,8 +91,61 @@ impl Serialize for LanguageMap {
 
 impl<'de> Deserialize<'de> for LanguageMap {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let map = BTreeMap::<String, String>::deserialize(deserializer)?;
-        Ok(map.into_iter().collect())
+        deserializer.deserialize_map(LanguageMapVisitor)
+    }
+}
+
+/// Reads a [`LanguageMap`] straight from the data's map.
+struct LanguageMapVisitor;
+
+impl<'de> serde::de::Visitor<'de> for LanguageMapVisitor {
+    type Value = LanguageMap;
+
+    fn expecting(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        formatter.write_str("a map of texts by language code")
+    }
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<LanguageMap, A::Error> {
+        let mut entries: Vec<(String, String)> = Vec::with_capacity(map.size_hint().unwrap_or(2));
+        while let Some(entry) = map.next_entry::<String, String>()? {
+            entries.push(entry);
+        }
+        // Sorted by code; of a code given twice, the last counts (as in a map).
+        entries.reverse();
+        entries.sort_by(|a, b| a.0.cmp(&b.0));
+        entries.dedup_by(|a, b| a.0 == b.0);
+        Ok(LanguageMap(entries))
+    }
+}
+
+/// Reads a [`Text`], a string or a map, straight from the data: an untagged enum would first
+/// copy every text into serde's buffer to try each shape in turn, and reports hold dozens of
+/// texts.
+struct TextVisitor;
+
+impl<'de> serde::de::Visitor<'de> for TextVisitor {
+    type Value = Text;
+
+    fn expecting(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        formatter.write_str("a text, or a map of texts by language code")
+    }
+
+    fn visit_str<E: serde::de::Error>(self, text: &str) -> Result<Text, E> {
+        Ok(Text::Plain(text.to_owned()))
+    }
+
+    fn visit_string<E: serde::de::Error>(self, text: String) -> Result<Text, E> {
+        Ok(Text::Plain(text))
+    }
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(self, map: A) -> Result<Text, A::Error> {
+        LanguageMapVisitor.visit_map(map).map(Text::Localized)
+    }
+}
+
+impl<'de> Deserialize<'de> for Text {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        deserializer.deserialize_any(TextVisitor)
     }
 }
 
@@ -1085,5 +1136,36 @@ impl Incident {
             fields.push(("/change_note".into(), note));
         }
         fields
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{LanguageMap, Text};
+
+    #[test]
+    fn a_text_is_read_as_a_string_or_a_map_sorted_by_language() {
+        let plain: Text = serde_json::from_str(r#""Login failed""#).unwrap();
+        assert_eq!(plain, Text::Plain("Login failed".into()));
+        let localized: Text =
+            serde_json::from_str(r#"{"en": "Login failed", "da": "Login fejlede"}"#).unwrap();
+        let expected: LanguageMap = [("da", "Login fejlede"), ("en", "Login failed")]
+            .into_iter()
+            .map(|(code, text)| (code.to_owned(), text.to_owned()))
+            .collect();
+        assert_eq!(localized, Text::Localized(expected));
+        // Of a language given twice, the last counts, as in any map.
+        let twice: LanguageMap =
+            serde_json::from_str(r#"{"en": "first", "da": "x", "en": "last"}"#).unwrap();
+        assert_eq!(twice.get("en"), Some("last"));
+        assert_eq!(twice.iter().count(), 2);
+        // A number is neither shape; a string is not a language map.
+        let error = serde_json::from_str::<Text>("42").unwrap_err().to_string();
+        assert!(
+            error.contains("a text, or a map of texts by language code"),
+            "{error}"
+        );
+        assert!(serde_json::from_str::<LanguageMap>(r#""da""#).is_err());
+        assert!(serde_json::from_str::<Text>(r#"{"da": 1}"#).is_err());
     }
 }

@@ -6,10 +6,15 @@
 //! expansion, so a billion-laughs file or 20,000 nested brackets ends in a finding in
 //! microseconds instead of a hang or a stack overflow.
 //!
+//! Plain block-style files, almost every report, are read by a specialised scanner
+//! ([`block`]) into the same tree instead; it gives up on anything else, which then goes
+//! through the parser as above.
+//!
 //! Scalars are resolved with the YAML 1.2 core schema (so `no` is a string and `2026-11-23` is
 //! a string, not a date). The tree converts to a `serde_json::Value` for schema validation, and
 //! answers "where is `/actions/2/owner`?" for every later finding.
 
+mod block;
 mod plain;
 
 use std::collections::HashMap;
@@ -162,7 +167,7 @@ pub fn lines(text: &str) -> impl Iterator<Item = &str> {
     let mut rest = Some(text);
     std::iter::from_fn(move || {
         let current = rest?;
-        match current.find(['\n', '\r']) {
+        match memchr::memchr2(b'\n', b'\r', current.as_bytes()) {
             Some(end) => {
                 let next = if current[end..].starts_with("\r\n") {
                     end + 2
@@ -211,14 +216,38 @@ pub struct Loaded {
     pub problems: Vec<LoadProblem>,
 }
 
-/// Parse `bytes` (one file's content) into a positioned tree, within `limits`.
+/// Parse `bytes` (one file's content) into a positioned tree, within `limits`: with the fast
+/// scanner when the file is plain block-style YAML (almost every report), else with the
+/// general parser, which also explains every error.
 pub fn load(bytes: &[u8], limits: &Limits) -> Loaded {
+    match load_prepared(bytes, limits) {
+        Prepared::Done(loaded) => loaded,
+        Prepared::Text(text) => match block::scan(text, limits.max_depth as usize) {
+            Some(root) => Loaded {
+                root: Some(root),
+                problems: Vec::new(),
+            },
+            None => TreeBuilder::new(limits, position_after(text)).build(text),
+        },
+    }
+}
+
+/// A file after the checks before parsing: either already decided, or its text to parse.
+enum Prepared<'t> {
+    /// Too large, not UTF-8, or empty.
+    Done(Loaded),
+    /// The text, without a byte order mark.
+    Text(&'t str),
+}
+
+/// Check `bytes` for size, encoding and emptiness.
+fn load_prepared<'t>(bytes: &'t [u8], limits: &Limits) -> Prepared<'t> {
     let size = bytes.len() as u64;
     if size > limits.max_file_bytes {
-        return Loaded::failed(LoadProblem::TooLarge {
+        return Prepared::Done(Loaded::failed(LoadProblem::TooLarge {
             size,
             limit: limits.max_file_bytes,
-        });
+        }));
     }
     let text = match std::str::from_utf8(bytes) {
         Ok(text) => text,
@@ -226,7 +255,7 @@ pub fn load(bytes: &[u8], limits: &Limits) -> Loaded {
             let valid = &bytes[..error.valid_up_to()];
             // The valid prefix is UTF-8 by construction.
             let prefix = std::str::from_utf8(valid).unwrap_or_default();
-            return Loaded::failed(LoadProblem::Syntax {
+            return Prepared::Done(Loaded::failed(LoadProblem::Syntax {
                 position: position_after(prefix),
                 message: format!(
                     "the file is not UTF-8 text (invalid byte 0x{:02X})",
@@ -234,7 +263,7 @@ pub fn load(bytes: &[u8], limits: &Limits) -> Loaded {
                 ),
                 help: "save the file as UTF-8; editors call it \"UTF-8\" or \"Unicode (UTF-8)\""
                     .into(),
-            });
+            }));
         }
     };
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
@@ -243,13 +272,32 @@ pub fn load(bytes: &[u8], limits: &Limits) -> Loaded {
             .lines()
             .all(|l| l.trim().is_empty() || l.trim_start().starts_with('#'))
     {
-        return Loaded::failed(LoadProblem::Syntax {
+        return Prepared::Done(Loaded::failed(LoadProblem::Syntax {
             position: Position::START,
             message: "the file is empty".into(),
             help: "write the report's fields, starting with `schema: 1`, or delete the file".into(),
-        });
+        }));
     }
-    TreeBuilder::new(limits, position_after(text)).build(text)
+    Prepared::Text(text)
+}
+
+/// Parse `bytes` as [`load`] does, always with the general parser: what the fast scanner for
+/// block-style reports must agree with (its tests and the differential fuzz target compare
+/// the two).
+pub fn load_with_parser(bytes: &[u8], limits: &Limits) -> Loaded {
+    match load_prepared(bytes, limits) {
+        Prepared::Done(loaded) => loaded,
+        Prepared::Text(text) => TreeBuilder::new(limits, position_after(text)).build(text),
+    }
+}
+
+/// The tree the fast scanner reads from `bytes`, if it reads them (the check of its size,
+/// encoding and emptiness passed, and every line lies in the subset it knows).
+pub fn scan_block_style(bytes: &[u8], limits: &Limits) -> Option<Node> {
+    match load_prepared(bytes, limits) {
+        Prepared::Done(_) => None,
+        Prepared::Text(text) => block::scan(text, limits.max_depth as usize),
+    }
 }
 
 impl Loaded {
