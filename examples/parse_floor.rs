@@ -65,9 +65,12 @@ fn median_seconds(mut pass: impl FnMut()) -> f64 {
 fn compare(files: &[PathBuf]) -> std::process::ExitCode {
     use candor::config::Limits;
     use candor::load;
-    let texts: Vec<Vec<u8>> = files.iter().filter_map(|p| std::fs::read(p).ok()).collect();
+    let read: Vec<(&PathBuf, Vec<u8>)> = files
+        .iter()
+        .filter_map(|path| Some((path, std::fs::read(path).ok()?)))
+        .collect();
     let limits = Limits::default();
-    for (bytes, path) in texts.iter().zip(files) {
+    for (path, bytes) in &read {
         if let Some(fast) = load::scan_block_style(bytes, &limits) {
             let general = load::load_with_parser(bytes, &limits);
             if !general.problems.is_empty() || general.root.as_ref() != Some(&fast) {
@@ -79,6 +82,7 @@ fn compare(files: &[PathBuf]) -> std::process::ExitCode {
             }
         }
     }
+    let texts: Vec<&Vec<u8>> = read.iter().map(|(_, bytes)| bytes).collect();
     let scanned = texts
         .par_iter()
         .filter(|bytes| load::scan_block_style(bytes, &limits).is_some())

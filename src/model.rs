@@ -32,6 +32,7 @@ pub fn is_reserved_name(name: &str) -> bool {
 /// A text shown to readers: a string in the report's `language`, or one string per language.
 ///
 /// Markdown fields use the same shape; whether a field is markdown is said in its description.
+// `untagged` for writing only; reading is hand-written (`TextVisitor`).
 #[derive(Clone, Debug, PartialEq, Serialize)]
 #[serde(untagged)]
 pub enum Text {
@@ -70,8 +71,10 @@ impl LanguageMap {
 }
 
 impl FromIterator<(String, String)> for LanguageMap {
+    /// Sorted by code; of a code given twice, the last counts (as in a map).
     fn from_iter<I: IntoIterator<Item = (String, String)>>(iter: I) -> Self {
         let mut entries: Vec<(String, String)> = iter.into_iter().collect();
+        entries.reverse();
         entries.sort_by(|a, b| a.0.cmp(&b.0));
         entries.dedup_by(|a, b| a.0 == b.0);
         LanguageMap(entries)
@@ -106,15 +109,13 @@ impl<'de> serde::de::Visitor<'de> for LanguageMapVisitor {
     }
 
     fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<LanguageMap, A::Error> {
-        let mut entries: Vec<(String, String)> = Vec::with_capacity(map.size_hint().unwrap_or(2));
+        // A report's texts have two or three languages; the hint only sizes the first buffer.
+        let mut entries: Vec<(String, String)> =
+            Vec::with_capacity(map.size_hint().unwrap_or(2).min(8));
         while let Some(entry) = map.next_entry::<String, String>()? {
             entries.push(entry);
         }
-        // Sorted by code; of a code given twice, the last counts (as in a map).
-        entries.reverse();
-        entries.sort_by(|a, b| a.0.cmp(&b.0));
-        entries.dedup_by(|a, b| a.0 == b.0);
-        Ok(LanguageMap(entries))
+        Ok(entries.into_iter().collect())
     }
 }
 

@@ -83,6 +83,12 @@ fn hostile_repository() -> GitRepo {
         "incidents/huge.yaml".into(),
         format!("summary: \"{}\"", "x".repeat(2 * 1024 * 1024)).into_bytes(),
     ));
+    // One line of a quarter of a million flow items after non-ASCII text: each item's column
+    // is counted on from the one before, not from the line's start.
+    files.push((
+        "incidents/wide.yaml".into(),
+        format!("a: [{}]\n", vec!["æ"; 250_000].join(", ")).into_bytes(),
+    ));
     files.push(("incidents/latin1.yaml".into(), b"title: caf\xe9".to_vec()));
     files.push(("incidents/binary.yaml".into(), (0..=255u8).collect()));
     files.push(("incidents/nul.yaml".into(), b"id: a\0b\n".to_vec()));

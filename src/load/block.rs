@@ -1,27 +1,30 @@
 //! A specialised scanner for the plain block-style YAML that reports are written in.
 //!
 //! Almost every report uses a small part of YAML: block maps and lists, one-line plain and
-//! quoted scalars, one-line flow lists and maps of scalars, literal block scalars and
+//! quoted scalars, one-line flow lists and maps (nested or not), literal block scalars and
 //! comments. This scanner reads exactly that part straight into the positioned tree, several
 //! times faster than the general parser, and gives up (`None`) at the first thing outside it:
-//! a tab, a carriage return, a last line without a line break, a document marker, an anchor or alias, a tag, a folded or
-//! multi-line scalar, an escape sequence, a duplicate key, an empty value, nesting deeper than
-//! the limit, or anything it does not recognise. The loader then parses the file with
+//! a tab, a carriage return or another control character, a character from U+F000 to U+FFFF, a
+//! last line without a line break, a document marker, an anchor or alias, a tag, a folded or
+//! multi-line scalar, an escape sequence, a duplicate key, an empty value, a key over 1,024
+//! characters, nesting deeper than the limit (or 64), or anything it does not recognise. The loader then parses the file with
 //! `saphyr-parser`, which also explains every error; the scanner itself never reports one.
 //!
 //! What it accepts, it must read exactly as the general parser does, positions included: the
 //! differential fuzz target (`fuzz/fuzz_targets/scanner.rs`) and the unit tests compare the two
 //! trees on every document the scanner accepts.
 
-use super::{Entry, Node, NodeValue, Position, resolve_plain_scalar};
+use super::{Entry, Node, NodeValue, Position, resolve_plain_scalar, saturate};
 
 /// The tree of `text`, if every line of it lies in the subset this scanner reads; `None`
 /// otherwise (the caller then uses the general parser). `max_depth` is the loader's limit on
 /// open lists and maps.
 pub(super) fn scan(text: &str, max_depth: usize) -> Option<Node> {
-    // Tabs, carriage returns and the characters no report may hold (all start with a byte
-    // below 0x20 or 0xEF; a file with one is left to the general parser, which reports them)
-    // in one pass that the compiler vectorises: no early exit inside a block.
+    // Tabs, carriage returns, every other control character, and every character from U+F000
+    // to U+FFFF (their UTF-8 starts with 0xEF): among them the characters no report may hold
+    // (U+FFFE, U+FFFF) and a byte order mark inside the file, which the parser refuses. A file
+    // with one is left to the parser, which reports them. One pass the compiler vectorises:
+    // no early exit inside a block.
     let suspect = |block: &[u8]| {
         block.iter().fold(false, |seen, &b| {
             seen | ((b < 0x20 && b != b'\n') | (b == 0xEF))
@@ -38,8 +41,9 @@ pub(super) fn scan(text: &str, max_depth: usize) -> Option<Node> {
         max_depth: max_depth.min(MAX_NESTING),
     };
     scanner.skip_insignificant();
-    let first = scanner.lines.get(scanner.next)?;
-    if first.indent != 0 || first.text.starts_with("---") || first.text.starts_with("...") {
+    // The root map's first key starts the first line that holds anything; a document marker
+    // (`---`) or anything else there is not a key, and `mapping` gives up on it.
+    if scanner.lines.get(scanner.next)?.indent != 0 {
         return None;
     }
     let root = scanner.mapping(0, 0, false)?;
@@ -56,12 +60,23 @@ struct Line<'t> {
     text: &'t str,
     /// Leading spaces.
     indent: usize,
+    /// Whether every character is ASCII (a column is then the byte offset).
+    ascii: bool,
+    /// The last (byte offset, characters before it) counted on this line: the positions of a
+    /// long flow line are asked for left to right, so each counts on from the one before
+    /// instead of from the line's start (linear, not quadratic, in the line's length).
+    counted: std::cell::Cell<(usize, usize)>,
 }
 
 impl<'t> Line<'t> {
     fn new(text: &'t str) -> Line<'t> {
         let indent = text.len() - text.trim_start_matches(' ').len();
-        Line { text, indent }
+        Line {
+            text,
+            indent,
+            ascii: text.is_ascii(),
+            counted: std::cell::Cell::new((0, 0)),
+        }
     }
 
     /// Blank, or only spaces.
@@ -76,15 +91,20 @@ impl<'t> Line<'t> {
 
     /// The position of the byte at `offset` on line `index` (from 0).
     fn position(&self, index: usize, offset: usize) -> Position {
-        let before = &self.text[..offset];
-        let column = if before.is_ascii() {
+        let column = if self.ascii {
             offset
         } else {
-            before.chars().count()
+            let (from, before) = match self.counted.get() {
+                (known, characters) if known <= offset => (known, characters),
+                _ => (0, 0),
+            };
+            let characters = before + self.text[from..offset].chars().count();
+            self.counted.set((offset, characters));
+            characters
         };
         Position {
-            line: u32::try_from(index + 1).unwrap_or(u32::MAX),
-            column: u32::try_from(column + 1).unwrap_or(u32::MAX),
+            line: saturate(index + 1),
+            column: saturate(column + 1),
         }
     }
 }
@@ -109,9 +129,9 @@ impl Scanner<'_> {
     }
 
     /// A block map whose keys start at column `indent`, from the current line; `inline` when
-    /// its first key follows a list item's `- ` on that line. `open` lists and maps enclose it.
-    fn mapping(&mut self, indent: usize, open: usize, inline: bool) -> Option<Node> {
-        if open >= self.max_depth {
+    /// its first key follows a list item's `- ` on that line. `depth` lists and maps enclose it.
+    fn mapping(&mut self, indent: usize, depth: usize, inline: bool) -> Option<Node> {
+        if depth >= self.max_depth {
             return None;
         }
         let mut entries: Vec<Entry> = Vec::new();
@@ -137,7 +157,7 @@ impl Scanner<'_> {
                 return None;
             }
             let key_position = line.position(index, indent);
-            let value = self.value(index, after, indent, open + 1, true)?;
+            let value = self.value(index, after, indent, depth + 1, true)?;
             entries.push(Entry {
                 key: key.to_owned(),
                 key_position,
@@ -154,8 +174,8 @@ impl Scanner<'_> {
     /// A block list whose dashes are at column `indent`, from the current line; `indentless`
     /// when it is a map value written at the map's own indentation (it then ends at the first
     /// line that is not an item).
-    fn sequence(&mut self, indent: usize, open: usize, indentless: bool) -> Option<Node> {
-        if open >= self.max_depth {
+    fn sequence(&mut self, indent: usize, depth: usize, indentless: bool) -> Option<Node> {
+        if depth >= self.max_depth {
             return None;
         }
         let mut items = Vec::new();
@@ -178,23 +198,25 @@ impl Scanner<'_> {
                 return None;
             }
             if line.text.len() < indent + 2 {
-                // A lone `-`: an empty item, which the general parser places.
+                // A lone `-`: an empty item; the scanner would have to copy where the parser
+                // places an empty value.
                 return None;
             }
             let index = self.next;
-            let start = indent + 2 + (line.text.len() - indent - 2)
-                - line.text[indent + 2..].trim_start_matches(' ').len();
+            let start = skip_spaces(line.text, indent + 2);
             // The general parser places an indented list at its first dash, one written at
             // its map's indentation at its first item.
             position.get_or_insert(line.position(index, if indentless { start } else { indent }));
             let rest = &line.text[start..];
+            // An empty item (the parser places its empty value), or a list in a list (`- - a`;
+            // also `- -5`, which the scanner does not tell apart).
             if rest.is_empty() || rest.starts_with('#') || rest.starts_with('-') {
                 return None;
             }
             let item = if key_at(line.text, start).is_some() {
-                self.mapping(start, open + 1, true)?
+                self.mapping(start, depth + 1, true)?
             } else {
-                self.value(index, start, indent, open + 1, false)?
+                self.value(index, start, indent, depth + 1, false)?
             };
             items.push(item);
         }
@@ -212,12 +234,11 @@ impl Scanner<'_> {
         index: usize,
         start: usize,
         parent: usize,
-        open: usize,
+        depth: usize,
         in_mapping: bool,
     ) -> Option<Node> {
         let line = &self.lines[index];
-        let offset =
-            start + (line.text.len() - start) - line.text[start..].trim_start_matches(' ').len();
+        let offset = skip_spaces(line.text, start);
         let rest = &line.text[offset..];
         // `key_at` and `sequence` leave `start` after a space (or at the line's end), so a
         // `#` here starts a comment.
@@ -228,15 +249,15 @@ impl Scanner<'_> {
             let nested = below.indent;
             if nested > parent {
                 return if is_item(below.text, nested) {
-                    self.sequence(nested, open, false)
+                    self.sequence(nested, depth, false)
                 } else {
-                    self.mapping(nested, open, false)
+                    self.mapping(nested, depth, false)
                 };
             }
             if in_mapping && nested == parent && is_item(below.text, nested) {
-                return self.sequence(nested, open, true);
+                return self.sequence(nested, depth, true);
             }
-            // An empty value: the general parser places it.
+            // An empty value: the scanner would have to copy where the parser places it.
             return None;
         }
         let position = line.position(index, offset);
@@ -247,7 +268,7 @@ impl Scanner<'_> {
                 trailing_comment_only(&rest[end..])?;
                 NodeValue::String(text)
             }
-            b'[' | b'{' => self.flow(index, offset, open)?,
+            b'[' | b'{' => self.flow(index, offset, depth)?,
             _ => {
                 let plain = block_plain(rest)?;
                 resolve_plain_scalar(plain)
@@ -320,9 +341,9 @@ impl Scanner<'_> {
 
     /// A one-line flow collection (`[a, "b"]`, `{da: "...", en: [x]}`) whose `[` or `{` is
     /// at byte `offset` of line `index`, with nothing but a comment after it.
-    fn flow(&self, index: usize, offset: usize, open: usize) -> Option<NodeValue> {
+    fn flow(&self, index: usize, offset: usize, depth: usize) -> Option<NodeValue> {
         let line = &self.lines[index];
-        let (node, end) = self.flow_node(line, index, offset, open)?;
+        let (node, end) = self.flow_node(line, index, offset, depth)?;
         trailing_comment_only(&line.text[end..])?;
         Some(node.value)
     }
@@ -334,7 +355,7 @@ impl Scanner<'_> {
         line: &Line<'_>,
         index: usize,
         at: usize,
-        open: usize,
+        depth: usize,
     ) -> Option<(Node, usize)> {
         let position = line.position(index, at);
         let (closing, is_map) = match line.text.as_bytes().get(at)? {
@@ -345,7 +366,7 @@ impl Scanner<'_> {
                 return Some((Node { value, position }, end));
             }
         };
-        if open >= self.max_depth {
+        if depth >= self.max_depth {
             return None;
         }
         let mut items = Vec::new();
@@ -358,16 +379,18 @@ impl Scanner<'_> {
                     if after >= line.text.len() || entries.iter().any(|entry| entry.key == key) {
                         return None;
                     }
+                    // Positions left to right, so that counting columns stays linear.
+                    let key_position = line.position(index, at);
                     let value_at = skip_spaces(line.text, after);
-                    let (value, end) = self.flow_node(line, index, value_at, open + 1)?;
+                    let (value, end) = self.flow_node(line, index, value_at, depth + 1)?;
                     entries.push(Entry {
                         key: key.to_owned(),
-                        key_position: line.position(index, at),
+                        key_position,
                         value,
                     });
                     at = end;
                 } else {
-                    let (item, end) = self.flow_node(line, index, at, open + 1)?;
+                    let (item, end) = self.flow_node(line, index, at, depth + 1)?;
                     items.push(item);
                     at = end;
                 }
@@ -407,7 +430,8 @@ fn key_at(text: &str, at: usize) -> Option<(&str, usize)> {
         .take_while(|&&b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-')
         .count();
     let colon = at + length;
-    // YAML limits an implicit key to 1024 characters; the parser refuses a longer one.
+    // YAML limits an implicit key to 1024 characters; the parser refuses a longer one in a
+    // block map (in a flow map it does not, but such keys are left to it there too).
     if length > 1024
         || bytes.get(colon) != Some(&b':')
         || !matches!(bytes.get(colon + 1), None | Some(b' '))
@@ -561,6 +585,7 @@ mod tests {
         );
         same("a: |\n  x\n\n\nb: c\n");
         same(&format!("{}: 1\n", "k".repeat(1024)));
+        same("t: [æ, {da: \"ø å\", en: x}, å, 'é', [ü, y]]  # ü\n");
         same("a: |\n\n  \n  x\n  y\nb: |-\n\n    z\n");
         same("title: \"a: b # c\"\nother: 'it''s'\n");
         same(

@@ -220,16 +220,21 @@ pub struct Loaded {
 /// scanner when the file is plain block-style YAML (almost every report), else with the
 /// general parser, which also explains every error.
 pub fn load(bytes: &[u8], limits: &Limits) -> Loaded {
-    match load_prepared(bytes, limits) {
+    match prepare(bytes, limits) {
         Prepared::Done(loaded) => loaded,
         Prepared::Text(text) => match block::scan(text, limits.max_depth as usize) {
             Some(root) => Loaded {
                 root: Some(root),
                 problems: Vec::new(),
             },
-            None => TreeBuilder::new(limits, position_after(text)).build(text),
+            None => parse(text, limits),
         },
     }
+}
+
+/// Parse `text` with `saphyr-parser` into the positioned tree.
+fn parse(text: &str, limits: &Limits) -> Loaded {
+    TreeBuilder::new(limits, position_after(text)).build(text)
 }
 
 /// A file after the checks before parsing: either already decided, or its text to parse.
@@ -241,7 +246,7 @@ enum Prepared<'t> {
 }
 
 /// Check `bytes` for size, encoding and emptiness.
-fn load_prepared<'t>(bytes: &'t [u8], limits: &Limits) -> Prepared<'t> {
+fn prepare<'t>(bytes: &'t [u8], limits: &Limits) -> Prepared<'t> {
     let size = bytes.len() as u64;
     if size > limits.max_file_bytes {
         return Prepared::Done(Loaded::failed(LoadProblem::TooLarge {
@@ -285,16 +290,16 @@ fn load_prepared<'t>(bytes: &'t [u8], limits: &Limits) -> Prepared<'t> {
 /// block-style reports must agree with (its tests and the differential fuzz target compare
 /// the two).
 pub fn load_with_parser(bytes: &[u8], limits: &Limits) -> Loaded {
-    match load_prepared(bytes, limits) {
+    match prepare(bytes, limits) {
         Prepared::Done(loaded) => loaded,
-        Prepared::Text(text) => TreeBuilder::new(limits, position_after(text)).build(text),
+        Prepared::Text(text) => parse(text, limits),
     }
 }
 
 /// The tree the fast scanner reads from `bytes`, if it reads them (the check of its size,
 /// encoding and emptiness passed, and every line lies in the subset it knows).
 pub fn scan_block_style(bytes: &[u8], limits: &Limits) -> Option<Node> {
-    match load_prepared(bytes, limits) {
+    match prepare(bytes, limits) {
         Prepared::Done(_) => None,
         Prepared::Text(text) => block::scan(text, limits.max_depth as usize),
     }
