@@ -128,6 +128,19 @@ impl Scanner<'_> {
         }
     }
 
+    /// Move to the next line that holds anything: `Some(true)` when it continues a collection
+    /// at column `indent`, `Some(false)` when the collection ends there (less indented, or the
+    /// file's end), `None` when it is indented deeper (a continuation the scanner does not read).
+    fn next_line_at(&mut self, indent: usize) -> Option<bool> {
+        self.skip_insignificant();
+        match self.lines.get(self.next) {
+            None => Some(false),
+            Some(line) if line.indent < indent => Some(false),
+            Some(line) if line.indent > indent => None,
+            Some(_) => Some(true),
+        }
+    }
+
     /// A block map whose keys start at column `indent`, from the current line; `inline` when
     /// its first key follows a list item's `- ` on that line. `depth` lists and maps enclose it.
     fn mapping(&mut self, indent: usize, depth: usize, inline: bool) -> Option<Node> {
@@ -137,17 +150,10 @@ impl Scanner<'_> {
         let mut entries: Vec<Entry> = Vec::new();
         let mut first = true;
         loop {
-            if !(first && inline) {
-                self.skip_insignificant();
-                let Some(line) = self.lines.get(self.next) else {
-                    break;
-                };
-                if line.indent < indent {
-                    break;
-                }
-                if line.indent > indent {
-                    return None;
-                }
+            // The first key of an inline map is on the current line, after the item's `- `.
+            let continues = (first && inline) || self.next_line_at(indent)?;
+            if !continues {
+                break;
             }
             first = false;
             let index = self.next;
@@ -181,16 +187,10 @@ impl Scanner<'_> {
         let mut items = Vec::new();
         let mut position = None;
         loop {
-            self.skip_insignificant();
-            let Some(line) = self.lines.get(self.next) else {
-                break;
-            };
-            if line.indent < indent {
+            if !self.next_line_at(indent)? {
                 break;
             }
-            if line.indent > indent {
-                return None;
-            }
+            let line = &self.lines[self.next];
             if !is_item(line.text, indent) {
                 if indentless {
                     break;
