@@ -137,9 +137,20 @@ pub fn build(
     options: &BuildOptions,
     progress: &dyn Progress,
 ) -> anyhow::Result<BuildOutcome> {
+    build_with(source, options, progress, true)
+}
+
+/// [`build`], holding the reports without their prose while it runs (`set_prose_aside`,
+/// what a build does: see [`crate::prose`]) or whole (to show that both give the same site).
+fn build_with(
+    source: &Source,
+    options: &BuildOptions,
+    progress: &dyn Progress,
+    set_prose_aside: bool,
+) -> anyhow::Result<BuildOutcome> {
     let mut watch = Stopwatch::new();
     progress.phase("Checking reports");
-    let prepared = prepare(source, None, options, &mut watch)?;
+    let prepared = prepare(source, None, options, set_prose_aside, &mut watch)?;
     if !prepared.blocking.is_empty() {
         let mut run = prepared.run;
         return Ok(BuildOutcome {
@@ -166,8 +177,10 @@ pub fn build(
     } = prepared;
     let templates = TemplateSet::new(read_overrides(source)?);
     let config = &run.config.config;
+    let reader = crate::prose::Reader::new(source, config.limits)?;
     let site = SiteParts {
         config,
+        reader: Some(&reader),
         reports: report_inputs(&run),
         history,
         publications,
@@ -234,6 +247,7 @@ pub(crate) fn render_ahead(
     let compiled = render::Compiled::new(&templates, config.languages())?;
     let model = site::Model::new(site::Inputs {
         config,
+        reader: None,
         reports: report_inputs(&run),
         history: History::default(),
         publications: HashMap::new(),
@@ -262,11 +276,14 @@ pub(crate) struct Prepared {
 }
 
 /// Check `source` (under `config`, the text of a candor.yaml, when given; else its own) and
-/// read its history, which also gives the check its publication times.
+/// read its history, which also gives the check its publication times. With
+/// `set_prose_aside`, the kept reports are kept without their prose ([`crate::prose`]): the
+/// pages that print it read it back from `source`.
 pub(crate) fn prepare(
     source: &Source,
     config: Option<&[u8]>,
     options: &BuildOptions,
+    set_prose_aside: bool,
     watch: &mut Stopwatch,
 ) -> anyhow::Result<Prepared> {
     // Walking the history's commits and trees needs nothing from the check, so it runs beside
@@ -297,7 +314,7 @@ pub(crate) fn prepare(
             watch.lap("history");
             Ok(Some(times))
         });
-        check::run_for_build(source, config, options.today, after)
+        check::run_for_build(source, config, options.today, after, set_prose_aside)
     });
     let mut run = run?;
     watch.lap("rules");
@@ -355,6 +372,8 @@ pub(crate) fn report_inputs(run: &check::Run) -> Vec<ReportInput<'_>> {
 /// What a site is made of.
 pub(crate) struct SiteParts<'a> {
     pub config: &'a crate::config::Config,
+    /// Reads back the reports whose prose was set aside (`None` when none was).
+    pub reader: Option<&'a crate::prose::Reader<'a>>,
     pub reports: Vec<ReportInput<'a>>,
     pub history: History,
     pub publications: HashMap<String, crate::timeliness::PublicationTimes>,
@@ -407,6 +426,7 @@ pub(crate) fn render_site(
     let compiled = render::Compiled::new(&site.templates, site.config.languages())?;
     let model = site::Model::new(site::Inputs {
         config: site.config,
+        reader: site.reader,
         reports: site.reports,
         history: site.history,
         publications: site.publications,
@@ -562,6 +582,90 @@ mod tests {
             } else {
                 std::fs::copy(entry.path(), &target).unwrap();
             }
+        }
+    }
+
+    /// Every file under `root`, by path, with its bytes.
+    fn site_files(root: &std::path::Path) -> std::collections::BTreeMap<String, Vec<u8>> {
+        let mut files = std::collections::BTreeMap::new();
+        let mut folders = vec![root.to_path_buf()];
+        while let Some(folder) = folders.pop() {
+            for entry in std::fs::read_dir(&folder).unwrap() {
+                let path = entry.unwrap().path();
+                if path.is_dir() {
+                    folders.push(path);
+                } else {
+                    let relative = path.strip_prefix(root).unwrap().display().to_string();
+                    files.insert(relative, std::fs::read(&path).unwrap());
+                }
+            }
+        }
+        files
+    }
+
+    #[test]
+    fn a_site_built_with_the_prose_set_aside_equals_one_built_from_whole_reports() {
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+        let repo = tempfile::tempdir().unwrap();
+        let made = std::process::Command::new("bash")
+            .arg(root.join("examples/example-repo.sh"))
+            .arg(repo.path())
+            .output()
+            .unwrap();
+        assert!(made.status.success(), "{made:?}");
+        let out = tempfile::tempdir().unwrap();
+        let options = |name: &str| BuildOptions {
+            out: out.path().join(name),
+            today: crate::today_from(chrono::NaiveDate::from_ymd_opt(2026, 12, 1), Utc::now()),
+            strict: false,
+            incremental: false,
+        };
+        let committed = Source::Git(crate::source::GitTree::open(repo.path(), "HEAD").unwrap());
+        let work = Source::Work(
+            WorkTree::open(repo.path()).unwrap(),
+            crate::source::GitTree::open(repo.path(), "HEAD").ok(),
+        );
+        for (name, source) in [("git", &committed), ("work", &work)] {
+            let prepared =
+                prepare(source, None, &options(name), true, &mut Stopwatch::new()).unwrap();
+            let kept: Vec<&check::CheckedReport> = prepared
+                .run
+                .analyses
+                .iter()
+                .filter_map(|a| a.report.as_deref())
+                .collect();
+            assert!(kept.len() > 5);
+            assert!(kept.iter().all(|report| {
+                report.set_aside.is_some()
+                    && report.incident.summary.resolve("en", "en").0.is_empty()
+            }));
+
+            let set_aside = build_with(
+                source,
+                &options(&format!("{name}-set-aside")),
+                &Silent,
+                true,
+            )
+            .unwrap();
+            let whole =
+                build_with(source, &options(&format!("{name}-whole")), &Silent, false).unwrap();
+            assert!(set_aside.written() && whole.written());
+            let set_aside = site_files(&out.path().join(format!("{name}-set-aside")));
+            let whole = site_files(&out.path().join(format!("{name}-whole")));
+            assert_eq!(
+                set_aside.keys().collect::<Vec<_>>(),
+                whole.keys().collect::<Vec<_>>()
+            );
+            assert!(set_aside.len() > 100 && set_aside.contains_key("data/incidents.json"));
+            for (path, bytes) in &set_aside {
+                assert!(*bytes == whole[path], "{name}: {path} differs");
+            }
+            // The prose is there: a timeline entry, a summary in the feed and the open data.
+            let page = String::from_utf8(
+                set_aside["en/reports/2026-10-06-health-portal-slow-prescriptions.html"].clone(),
+            )
+            .unwrap();
+            assert!(page.contains("in three"), "{page}");
         }
     }
 

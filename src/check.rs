@@ -264,6 +264,9 @@ pub struct CheckedReport {
     /// The status this version declares, as the deadline rules read it from the history
     /// ([`crate::history::declared_status`]); a site build moves it into the history too.
     pub declared: Option<crate::model::Status>,
+    /// What stands in for the prose a site build leaves out of the report to save memory
+    /// ([`crate::prose`]); `None` when `incident` is whole.
+    pub set_aside: Option<crate::prose::SetAside>,
 }
 
 /// The result of analysing one file.
@@ -381,6 +384,7 @@ impl<'a> Engine<'a> {
                     impact,
                     facts: crate::history::KeyFacts::from_tree(root),
                     declared: crate::history::declared_status(bytes, Some(root)),
+                    set_aside: None,
                 }));
             }
         }
@@ -599,6 +603,7 @@ pub fn run_with_summaries(
             config: None,
             only,
             keep_reports,
+            set_prose_aside: false,
             known,
             listing,
             publications: Publications::Walk,
@@ -627,15 +632,17 @@ pub(crate) type AfterAnalysis<'f> = Box<
         + 'f,
 >;
 
-/// [`run`] for a site build: every report kept, the publication times given by `after` once
-/// the reports are analysed, and `config` (the text of a candor.yaml), when given, in place of
-/// the source's own (a national build checks each agency's reports under the agency's
-/// settings with the national floor applied).
+/// [`run`] for a site build: every report kept (with its prose set aside, when
+/// `set_prose_aside`: see [`crate::prose`]), the publication times given by `after` once the
+/// reports are analysed, and `config` (the text of a candor.yaml), when given, in place of the
+/// source's own (a national build checks each agency's reports under the agency's settings
+/// with the national floor applied).
 pub(crate) fn run_for_build(
     source: &Source,
     config: Option<&[u8]>,
     today: DateTime<Utc>,
     after: AfterAnalysis<'_>,
+    set_prose_aside: bool,
 ) -> anyhow::Result<Run> {
     run_inner(
         source,
@@ -644,6 +651,7 @@ pub(crate) fn run_for_build(
             config,
             only: None,
             keep_reports: true,
+            set_prose_aside,
             known: HashMap::new(),
             listing: None,
             publications: Publications::After(after),
@@ -659,6 +667,8 @@ struct Plan<'a> {
     only: Option<&'a HashSet<String>>,
     /// Whether to keep the typed reports.
     keep_reports: bool,
+    /// Whether to leave the prose out of the kept reports ([`crate::prose`]).
+    set_prose_aside: bool,
     /// Summaries already known, by path: those reports are not read again.
     known: HashMap<String, Summary>,
     /// The source's reports as the caller already listed them.
@@ -672,6 +682,7 @@ fn run_inner(source: &Source, today: DateTime<Utc>, plan: Plan<'_>) -> anyhow::R
         config,
         only,
         keep_reports,
+        set_prose_aside,
         mut known,
         listing,
         publications,
@@ -708,7 +719,13 @@ fn run_inner(source: &Source, today: DateTime<Utc>, plan: Plan<'_>) -> anyhow::R
         files.iter().cloned().partition(|f| known.contains_key(f));
     let analyse = || {
         source.map_files(&to_read, limit, &|file, bytes| match bytes {
-            Ok(bytes) => engine.analyse(file, &bytes, keep_reports),
+            Ok(bytes) => {
+                let mut analysis = engine.analyse(file, &bytes, keep_reports);
+                if set_prose_aside && let Some(report) = analysis.report.as_deref_mut() {
+                    crate::prose::set_aside(report, &bytes);
+                }
+                analysis
+            }
             Err(error) => unreadable(file, &error, &engine),
         })
     };

@@ -25,6 +25,7 @@ pub mod import;
 pub mod load;
 pub mod model;
 pub mod national;
+pub mod prose;
 pub mod publish;
 pub mod regulator;
 pub mod render;

@@ -814,6 +814,69 @@ fn skipped_name(path: &str) -> Skipped {
     }
 }
 
+/// Reads a source's files again, many times and from many threads: from a commit's (or the
+/// index's) tree by the blob ids of one walk, each read on a repository handle kept for the
+/// next one (a handle is costly to open); from disk for the working tree.
+pub struct ReadAgain<'s> {
+    source: &'s Source,
+    /// Blob ids by path, for a commit or the index.
+    ids: std::collections::HashMap<String, Oid>,
+    /// Repository handles not in use.
+    handles: std::sync::Mutex<Vec<Repository>>,
+}
+
+impl<'s> ReadAgain<'s> {
+    /// A reader of `source`'s reports.
+    pub fn new(source: &'s Source) -> anyhow::Result<ReadAgain<'s>> {
+        let ids = match source {
+            Source::Git(tree) | Source::Staged(tree, _) => tree.blob_ids()?,
+            Source::Work(..) => std::collections::HashMap::new(),
+        };
+        Ok(ReadAgain {
+            source,
+            ids,
+            handles: std::sync::Mutex::new(Vec::new()),
+        })
+    }
+
+    /// The report at `path`, at most `limit + 1` bytes.
+    pub fn read(&self, path: &str, limit: u64) -> anyhow::Result<Vec<u8>> {
+        let tree = match self.source {
+            Source::Git(tree) | Source::Staged(tree, _) => tree,
+            Source::Work(tree, _) => return tree.read(path, limit),
+        };
+        let id = *self
+            .ids
+            .get(path)
+            .with_context(|| format!("{path} is not in the commit"))?;
+        let taken = self
+            .handles
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .pop();
+        let repo = match taken {
+            Some(repo) => repo,
+            None => tree.repository()?,
+        };
+        let bytes = repo
+            .odb()
+            .and_then(|odb| {
+                let object = odb.read(id)?;
+                let data = object.data();
+                let end = data
+                    .len()
+                    .min(usize::try_from(limit.saturating_add(1)).unwrap_or(usize::MAX));
+                Ok(data[..end].to_vec())
+            })
+            .with_context(|| format!("cannot read {path} from the repository"));
+        self.handles
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .push(repo);
+        bytes
+    }
+}
+
 /// Where a build reads from.
 #[derive(Clone, Debug)]
 pub enum Source {

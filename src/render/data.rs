@@ -54,12 +54,23 @@ pub(super) fn write_all(
 
 /// `data/incidents.json`: every published report, as validated.
 pub(super) fn write_incidents_json(model: &Model<'_>, out: &mut dyn Write) -> anyhow::Result<()> {
-    let reports: Vec<std::borrow::Cow<'_, Incident>> = model
-        .reports
-        .iter()
-        .map(|r| r.published_incident())
-        .collect();
-    serde_json::to_writer_pretty(&mut *out, &reports)?;
+    /// Every report, each read back whole (when its prose was set aside) as it is written.
+    struct Incidents<'m>(&'m Model<'m>);
+    impl Serialize for Incidents<'_> {
+        fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+            use serde::ser::{Error as _, SerializeSeq as _};
+            let model = self.0;
+            let mut seq = serializer.serialize_seq(Some(model.reports.len()))?;
+            for report in &model.reports {
+                let whole = model
+                    .whole(report)
+                    .map_err(|e| S::Error::custom(format!("{e:#}")))?;
+                seq.serialize_element(&report.with_checked(&whole).published_incident())?;
+            }
+            seq.end()
+        }
+    }
+    serde_json::to_writer_pretty(&mut *out, &Incidents(model))?;
     out.write_all(b"\n")?;
     Ok(())
 }
@@ -514,7 +525,7 @@ fn newest<T>(
 }
 
 /// Build the feed of one language.
-pub(super) fn feed(model: &Model<'_>, l: &Localizer<'_>) -> FeedView {
+pub(super) fn feed(model: &Model<'_>, l: &Localizer<'_>) -> anyhow::Result<FeedView> {
     let base = base_url(model.config);
     let lang = l.lang;
     let url_of = |report: &crate::site::Report<'_>| report_url(&base, lang, &report.incident().id);
@@ -542,6 +553,8 @@ pub(super) fn feed(model: &Model<'_>, l: &Localizer<'_>) -> FeedView {
     let entries: Vec<(DateTime<FixedOffset>, FeedEntry)> = newest(candidates)
         .into_iter()
         .map(|(time, id, (report, amended))| {
+            let whole = model.whole(report)?;
+            let report = report.with_checked(&whole);
             let incident = report.incident();
             let title = l.text(&incident.title, &incident.language).text;
             let prefix = if amended {
@@ -554,17 +567,17 @@ pub(super) fn feed(model: &Model<'_>, l: &Localizer<'_>) -> FeedView {
                 title: format!("{prefix}: {title}"),
                 updated: rfc3339(time),
                 author: super::views::organisation_name(model, &incident.organisation, l),
-                url: url_of(report),
+                url: url_of(&report),
                 summary: markdown::to_plain(incident.summary.resolve(lang, &incident.language).0),
             };
-            (time, entry)
+            Ok((time, entry))
         })
-        .collect();
+        .collect::<anyhow::Result<_>>()?;
     let updated = entries
         .first()
         .map(|(time, _)| rfc3339(*time))
         .unwrap_or_else(|| "1970-01-01T00:00:00Z".to_owned());
-    FeedView {
+    Ok(FeedView {
         lang: lang.to_owned(),
         id: format!("{base}{lang}/"),
         title: l
@@ -578,7 +591,7 @@ pub(super) fn feed(model: &Model<'_>, l: &Localizer<'_>) -> FeedView {
         site_url: format!("{base}{lang}/index.html"),
         version: env!("CARGO_PKG_VERSION").to_owned(),
         entries: entries.into_iter().map(|(_, entry)| entry).collect(),
-    }
+    })
 }
 
 /// The feed of promised actions that became overdue, newest first: an entry per action and
@@ -737,12 +750,20 @@ pub(super) fn write_search_index(
             let (model, l) = (self.model, self.l);
             serializer.collect_seq(model.reports.iter().map(|report| {
                 let incident = report.incident();
-                let summary =
-                    markdown::to_plain(incident.summary.resolve(l.lang, &incident.language).0);
+                let summary_start = match &report.checked.set_aside {
+                    Some(set_aside) => set_aside
+                        .summary_start
+                        .resolve(l.lang, &incident.language)
+                        .0
+                        .to_owned(),
+                    None => crate::prose::plain_start(
+                        incident.summary.resolve(l.lang, &incident.language).0,
+                    ),
+                };
                 SearchEntry {
                     u: paths::report(&incident.id),
                     t: l.text(&incident.title, &incident.language).text,
-                    s: summary.chars().take(300).collect(),
+                    s: summary_start,
                     v: incident
                         .services
                         .iter()

@@ -99,30 +99,42 @@ pub fn pages(
     let ledger = views::Ledger::new(model);
     // Report pages are rendered in parallel; the site's other pages and the open data are
     // rendered beside them, so that neither core waits for the other's sequential work.
+    let teras: Vec<Tera> = compiled
+        .strings
+        .iter()
+        .map(|strings| compiled.in_language(strings))
+        .collect();
+    let languages: Vec<Pages<'_, '_>> = compiled
+        .strings
+        .iter()
+        .zip(&teras)
+        .map(|(strings, tera)| Pages {
+            model,
+            tera,
+            fingerprint: &compiled.fingerprint,
+            staging,
+            factory: &factory,
+            l: Localizer {
+                strings,
+                lang: &strings.lang,
+                time_zone: model.time_zone,
+            },
+        })
+        .collect();
     let (pages, data) = rayon::join(
         || -> anyhow::Result<Written> {
-            let mut written = Written::new();
-            for strings in &compiled.strings {
-                let tera = compiled.in_language(strings);
-                let page = Pages {
-                    model,
-                    tera: &tera,
-                    fingerprint: &compiled.fingerprint,
-                    staging,
-                    factory: &factory,
-                    l: Localizer {
-                        strings,
-                        lang: &strings.lang,
-                        time_zone: model.time_zone,
-                    },
-                };
-                let (reports, others) = rayon::join(
-                    || page.reports(&done, total_reports, progress),
-                    || page.site_pages(&ledger),
-                );
-                written.extend(reports?);
-                written.extend(others?);
-            }
+            let (reports, others) = rayon::join(
+                || report_pages(model, &languages, &done, total_reports, progress),
+                || -> anyhow::Result<Written> {
+                    let mut written = Written::new();
+                    for pages in &languages {
+                        written.extend(pages.site_pages(&ledger)?);
+                    }
+                    Ok(written)
+                },
+            );
+            let mut written = reports?;
+            written.extend(others?);
             Ok(written)
         },
         || data::write_all(model, staging),
@@ -132,6 +144,39 @@ pub fn pages(
     written.extend(root_pages(model, compiled, &factory, staging)?);
     written.extend(assets(compiled, staging)?);
     Ok(written)
+}
+
+/// Every report's pages in every language, in parallel, each written as soon as it is
+/// rendered. A report whose prose was set aside is read back once for all its languages.
+fn report_pages(
+    model: &Model<'_>,
+    languages: &[Pages<'_, '_>],
+    done: &AtomicUsize,
+    total: usize,
+    progress: &dyn Progress,
+) -> anyhow::Result<Written> {
+    // Small pieces, so that a core coming free from the site's other pages always finds
+    // report pages left to take rather than waiting on the last large piece.
+    model
+        .reports
+        .par_iter()
+        .with_max_len(8)
+        .map(|report| {
+            let whole = model.whole(report)?;
+            let report = report.with_checked(&whole);
+            let mut written = Written::new();
+            for pages in languages {
+                written.extend(pages.report(&report)?);
+            }
+            let before = done.fetch_add(languages.len(), Ordering::Relaxed);
+            let count = before + languages.len();
+            if count / 100 != before / 100 || count == total {
+                progress.advance(count, total);
+            }
+            Ok(written)
+        })
+        .collect::<anyhow::Result<Vec<Written>>>()
+        .map(|pages| pages.into_iter().flatten().collect())
 }
 
 /// The page of each report in `model`, in every language, rendered in memory as the full
@@ -218,42 +263,22 @@ impl Pages<'_, '_> {
         )
     }
 
-    /// Report pages, in parallel, each written as soon as it is rendered.
-    fn reports(
-        &self,
-        done: &AtomicUsize,
-        total: usize,
-        progress: &dyn Progress,
-    ) -> anyhow::Result<Written> {
-        // Small pieces, so that a core coming free from the site's other pages always finds
-        // report pages left to take rather than waiting on the last large piece.
-        self.model
-            .reports
-            .par_iter()
-            .with_max_len(8)
-            .map(|report| {
-                let (view, path, layout) = report_page(self.model, report, &self.l, self.factory);
-                let mut written = vec![self.write("report.html", &path, &layout, &view, &[])?];
-                // Each published revision's permanent page.
-                for revision in views::published_revisions(report) {
-                    let Some(page) = views::revision_page(report, revision, &self.l) else {
-                        continue;
-                    };
-                    let path = views::paths::revision(&report.incident().id, &revision.short);
-                    let title = format!("{} ({})", page.title.text, page.short);
-                    let mut layout = self.layout(&path, title, "index");
-                    // A permanent page does not say how things stand today.
-                    layout.as_of.clear();
-                    written.push(self.write("revision.html", &path, &layout, &page, &[])?);
-                }
-                let count = done.fetch_add(1, Ordering::Relaxed) + 1;
-                if count.is_multiple_of(100) || count == total {
-                    progress.advance(count, total);
-                }
-                Ok(written)
-            })
-            .collect::<anyhow::Result<Vec<Written>>>()
-            .map(|pages| pages.into_iter().flatten().collect())
+    /// A report's page and the permanent pages of its published revisions, in this language.
+    fn report(&self, report: &crate::site::Report<'_>) -> anyhow::Result<Written> {
+        let (view, path, layout) = report_page(self.model, report, &self.l, self.factory);
+        let mut written = vec![self.write("report.html", &path, &layout, &view, &[])?];
+        for revision in views::published_revisions(report) {
+            let Some(page) = views::revision_page(report, revision, &self.l) else {
+                continue;
+            };
+            let path = views::paths::revision(&report.incident().id, &revision.short);
+            let title = format!("{} ({})", page.title.text, page.short);
+            let mut layout = self.layout(&path, title, "index");
+            // A permanent page does not say how things stand today.
+            layout.as_of.clear();
+            written.push(self.write("revision.html", &path, &layout, &page, &[])?);
+        }
+        Ok(written)
     }
 
     /// Every page of this language but the report pages: lists, services, organisations, the
@@ -525,7 +550,7 @@ impl Pages<'_, '_> {
     /// index of this language.
     fn feed_and_search(&self) -> anyhow::Result<Written> {
         let mut context = Context::new();
-        context.insert("feed", &data::feed(self.model, &self.l));
+        context.insert("feed", &data::feed(self.model, &self.l)?);
         let feed = self
             .tera
             .render("feed.xml", &context)

@@ -33,6 +33,7 @@ use crate::config::Config;
 use crate::diag::Finding;
 use crate::history::{self, History, PublishedHistory, Revision};
 use crate::model::{ActionStatus, EventKind, Incident, Outage, Severity};
+use crate::prose::Reader;
 use crate::publish::SourceRecord;
 use crate::timeliness::{self, PublicationTimes, Timeliness};
 
@@ -44,6 +45,8 @@ pub(crate) const DEFINITIONS_VERSION: u32 = 1;
 pub struct Inputs<'a> {
     /// The validated candor.yaml.
     pub config: &'a Config,
+    /// Reads back the reports whose prose was set aside (`None` when every report is whole).
+    pub reader: Option<&'a Reader<'a>>,
     /// Every report that validated, with its standing and waived findings.
     pub reports: Vec<ReportInput<'a>>,
     /// The revision history of every report.
@@ -78,6 +81,8 @@ pub struct ReportInput<'a> {
 pub struct Model<'a> {
     /// candor.yaml.
     pub config: &'a Config,
+    /// Reads back the reports whose prose was set aside.
+    reader: Option<&'a Reader<'a>>,
     /// The site's time zone.
     pub time_zone: Tz,
     /// "Now".
@@ -115,6 +120,7 @@ pub struct Totals {
 }
 
 /// A published report and everything the site says about it.
+#[derive(Clone)]
 pub struct Report<'a> {
     /// The validated report and its impact figures.
     pub checked: &'a CheckedReport,
@@ -160,6 +166,17 @@ impl Report<'_> {
     /// The report.
     pub fn incident(&self) -> &Incident {
         &self.checked.incident
+    }
+
+    /// This report with `checked` in place of its checked report (the same report whole).
+    pub fn with_checked<'c>(&self, checked: &'c CheckedReport) -> Report<'c>
+    where
+        Self: 'c,
+    {
+        Report {
+            checked,
+            ..self.clone()
+        }
     }
 
     /// Whether a page may show rule `code`'s findings and waivers: the rules on regulator
@@ -249,10 +266,30 @@ pub struct StatementRecord {
 }
 
 impl<'a> Model<'a> {
+    /// `report`'s checked report whole: read back when its prose was set aside
+    /// ([`crate::prose`]).
+    pub fn whole<'r>(
+        &self,
+        report: &'r Report<'_>,
+    ) -> anyhow::Result<std::borrow::Cow<'r, CheckedReport>> {
+        match self.reader {
+            Some(reader) => reader.whole(report.checked),
+            None => {
+                anyhow::ensure!(
+                    report.checked.set_aside.is_none(),
+                    "{}'s text was set aside and nothing reads it back",
+                    report.checked.file
+                );
+                Ok(std::borrow::Cow::Borrowed(report.checked))
+            }
+        }
+    }
+
     /// Compute every figure.
     pub fn new(inputs: Inputs<'a>) -> Model<'a> {
         let Inputs {
             config,
+            reader,
             reports,
             mut history,
             publications,
@@ -304,6 +341,7 @@ impl<'a> Model<'a> {
         };
         Model {
             config,
+            reader,
             time_zone,
             today,
             source_commit,

@@ -55,6 +55,7 @@ fn report(
         impact,
         facts: Default::default(),
         declared: None,
+        set_aside: None,
     }
 }
 
@@ -75,6 +76,7 @@ fn model<'a>(
     publications: HashMap<String, PublicationTimes>,
 ) -> Model<'a> {
     Model::new(Inputs {
+        reader: None,
         config,
         reports: reports
             .iter()
@@ -459,6 +461,7 @@ fn statements_record_how_long_the_public_was_misinformed() {
         impact,
         facts: Default::default(),
         declared: None,
+        set_aside: None,
     }];
     let config = config();
     let model = model(&config, &reports, "2026-06-01T00:00:00Z", HashMap::new());
@@ -749,6 +752,7 @@ fn the_model_follows_a_promise_through_the_published_revisions() {
     )]));
     let reports = [checked];
     let model = Model::new(Inputs {
+        reader: None,
         config: &config,
         reports: reports
             .iter()
