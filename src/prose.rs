@@ -96,7 +96,7 @@ impl<'s> Reader<'s> {
         let loaded = crate::load::load(&bytes, &self.limits);
         let incident = loaded
             .root
-            .and_then(|root| serde_json::from_value::<Incident>(root.to_json()).ok())
+            .and_then(|root| crate::load::from_node::<Incident>(&root).ok())
             .with_context(|| format!("{file} could not be read again as it was checked"))?;
         Ok(Cow::Owned(CheckedReport {
             file: file.clone(),

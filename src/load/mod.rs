@@ -15,6 +15,7 @@
 //! answers "where is `/actions/2/owner`?" for every later finding.
 
 mod block;
+mod de;
 mod plain;
 
 use std::collections::HashMap;
@@ -26,6 +27,7 @@ use crate::config::Limits;
 use crate::diag::{Locate, pointer_tokens, split_pointer};
 
 pub use crate::diag::Position;
+pub use de::from_node;
 
 fn position_from_marker(marker: &saphyr_parser::Marker) -> Position {
     Position {
