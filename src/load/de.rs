@@ -250,7 +250,8 @@ mod tests {
         assert_eq!(through_json, direct);
 
         // A value of the wrong type fails both ways.
-        let (through_json, direct) = both(&report.replacen("severity: major", "severity: [major]", 1));
+        let (through_json, direct) =
+            both(&report.replacen("severity: major", "severity: [major]", 1));
         assert_eq!((through_json, direct), (None, None));
     }
 }

@@ -21,7 +21,7 @@ use super::views::{Localizer, paths};
 use crate::config::Config;
 use crate::model::{Incident, Text};
 use crate::publish::Staging;
-use crate::site::{DEFINITIONS_VERSION, Model, OrganisationFigures, ServiceFigures};
+use crate::site::{DEFINITIONS_VERSION, Model, OrganisationFigures, Report, ServiceFigures};
 
 /// Write every open data file; returns (path, sha256) of each.
 pub(super) fn write_all(
@@ -29,8 +29,7 @@ pub(super) fn write_all(
     staging: &Staging,
 ) -> anyhow::Result<Vec<(String, String)>> {
     type Writer = fn(&Model<'_>, &mut dyn Write) -> anyhow::Result<()>;
-    let files: [(&str, Writer); 8] = [
-        ("data/incidents.json", write_incidents_json),
+    let files: [(&str, Writer); 7] = [
         ("data/incidents.csv", write_incidents_csv),
         ("data/actions.csv", write_actions_csv),
         ("data/actions.json", write_actions_json),
@@ -52,27 +51,55 @@ pub(super) fn write_all(
         .collect()
 }
 
-/// `data/incidents.json`: every published report, as validated.
-pub(super) fn write_incidents_json(model: &Model<'_>, out: &mut dyn Write) -> anyhow::Result<()> {
-    /// Every report, each read back whole (when its prose was set aside) as it is written.
-    struct Incidents<'m>(&'m Model<'m>);
-    impl Serialize for Incidents<'_> {
-        fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-            use serde::ser::{Error as _, SerializeSeq as _};
-            let model = self.0;
-            let mut seq = serializer.serialize_seq(Some(model.reports.len()))?;
-            for report in &model.reports {
-                let whole = model
-                    .whole(report)
-                    .map_err(|e| S::Error::custom(format!("{e:#}")))?;
-                seq.serialize_element(&report.with_checked(&whole).published_incident())?;
-            }
-            seq.end()
+/// `data/incidents.json`: every published report, as validated, in the model's order. Written
+/// with the report pages (see `report_pages`), one entry at a time.
+pub(super) const INCIDENTS_JSON: &str = "data/incidents.json";
+
+/// One report's entry in `data/incidents.json`, as `serde_json` pretty-prints an element of a
+/// list: its lines indented by one level.
+pub(super) fn incident_entry(report: &Report<'_>) -> anyhow::Result<Vec<u8>> {
+    Ok(list_entry(&report.published_incident())?)
+}
+
+/// `value` as `serde_json` pretty-prints an element of a list.
+fn list_entry(value: &impl Serialize) -> serde_json::Result<Vec<u8>> {
+    let entry = serde_json::to_vec_pretty(value)?;
+    let mut indented = Vec::with_capacity(entry.len() + entry.len() / 16);
+    for (index, line) in entry.split(|&byte| byte == b'\n').enumerate() {
+        if index > 0 {
+            // A line break inside a JSON string is written `\n`: every one here ends a line.
+            indented.extend_from_slice(b"\n  ");
         }
+        indented.extend_from_slice(line);
     }
-    serde_json::to_writer_pretty(&mut *out, &Incidents(model))?;
-    out.write_all(b"\n")?;
-    Ok(())
+    Ok(indented)
+}
+
+/// A pretty-printed JSON list written one entry at a time: the same bytes as
+/// `serde_json::to_writer_pretty` of the whole list, then a line break.
+#[derive(Default)]
+pub(super) struct IncidentsArray {
+    entries: usize,
+}
+
+impl IncidentsArray {
+    /// Append `entry` (from [`incident_entry`]).
+    pub(super) fn push(&mut self, out: &mut dyn Write, entry: &[u8]) -> std::io::Result<()> {
+        out.write_all(if self.entries == 0 {
+            b"[\n  "
+        } else {
+            b",\n  "
+        })?;
+        out.write_all(entry)?;
+        self.entries += 1;
+        Ok(())
+    }
+
+    /// Close the list.
+    pub(super) fn finish(self, out: &mut dyn Write) -> anyhow::Result<()> {
+        out.write_all(if self.entries == 0 { b"[]\n" } else { b"\n]\n" })?;
+        Ok(())
+    }
 }
 
 /// One row of `data/incidents.csv`.
@@ -801,7 +828,31 @@ pub(super) fn write_search_index(
 
 #[cfg(test)]
 mod tests {
-    use super::defuse;
+    use super::{IncidentsArray, defuse, list_entry};
+
+    #[test]
+    fn a_list_written_entry_by_entry_is_the_list_pretty_printed_whole() {
+        let values = [
+            serde_json::json!({"id": "a", "summary": "two\nlines", "actions": [], "impact": {}}),
+            serde_json::json!({"nested": {"list": [1, {"deeper": [true, null]}], "text": "  x  "}}),
+            serde_json::json!("just a string"),
+        ];
+        for count in 0..=values.len() {
+            let mut list = IncidentsArray::default();
+            let mut written = Vec::new();
+            for value in &values[..count] {
+                list.push(&mut written, &list_entry(value).unwrap())
+                    .unwrap();
+            }
+            list.finish(&mut written).unwrap();
+            let mut whole = serde_json::to_vec_pretty(&values[..count]).unwrap();
+            whole.push(b'\n');
+            assert_eq!(
+                String::from_utf8(written).unwrap(),
+                String::from_utf8(whole).unwrap()
+            );
+        }
+    }
 
     #[test]
     fn formulas_are_defused_and_quoting_is_left_to_csv() {

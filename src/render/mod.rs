@@ -124,7 +124,7 @@ pub fn pages(
     let (pages, data) = rayon::join(
         || -> anyhow::Result<Written> {
             let (reports, others) = rayon::join(
-                || report_pages(model, &languages, &done, total_reports, progress),
+                || report_pages(model, &languages, staging, &done, total_reports, progress),
                 || -> anyhow::Result<Written> {
                     let mut written = Written::new();
                     for pages in &languages {
@@ -146,37 +146,52 @@ pub fn pages(
     Ok(written)
 }
 
-/// Every report's pages in every language, in parallel, each written as soon as it is
-/// rendered. A report whose prose was set aside is read back once for all its languages.
+/// Every report's pages in every language, each written as soon as it is rendered, and
+/// `data/incidents.json`, which lists the reports in the model's order. A report whose prose
+/// was set aside is read back once, for all of them.
 fn report_pages(
     model: &Model<'_>,
     languages: &[Pages<'_, '_>],
+    staging: &Staging,
     done: &AtomicUsize,
     total: usize,
     progress: &dyn Progress,
 ) -> anyhow::Result<Written> {
-    // Small pieces, so that a core coming free from the site's other pages always finds
-    // report pages left to take rather than waiting on the last large piece.
-    model
-        .reports
-        .par_iter()
-        .with_max_len(8)
-        .map(|report| {
-            let whole = model.whole(report)?;
-            let report = report.with_checked(&whole);
-            let mut written = Written::new();
-            for pages in languages {
-                written.extend(pages.report(&report)?);
+    /// Reports rendered in parallel between two appends to the open data file.
+    const REPORTS_PER_STEP: usize = 256;
+    let mut written = Written::new();
+    let mut entries = data::IncidentsArray::default();
+    let hash = staging.write_streamed(data::INCIDENTS_JSON, 256 * 1024, |out| {
+        for step in model.reports.chunks(REPORTS_PER_STEP) {
+            // Small pieces, so that a core coming free from the site's other pages always
+            // finds report pages left to take rather than waiting on the last large piece.
+            let rendered = step
+                .par_iter()
+                .with_max_len(8)
+                .map(|report| {
+                    let whole = model.whole(report)?;
+                    let report = report.with_checked(&whole);
+                    let mut pages = Written::new();
+                    for language in languages {
+                        pages.extend(language.report(&report)?);
+                    }
+                    let before = done.fetch_add(languages.len(), Ordering::Relaxed);
+                    let count = before + languages.len();
+                    if count / 100 != before / 100 || count == total {
+                        progress.advance(count, total);
+                    }
+                    Ok((pages, data::incident_entry(&report)?))
+                })
+                .collect::<anyhow::Result<Vec<(Written, Vec<u8>)>>>()?;
+            for (pages, entry) in rendered {
+                written.extend(pages);
+                entries.push(out, &entry)?;
             }
-            let before = done.fetch_add(languages.len(), Ordering::Relaxed);
-            let count = before + languages.len();
-            if count / 100 != before / 100 || count == total {
-                progress.advance(count, total);
-            }
-            Ok(written)
-        })
-        .collect::<anyhow::Result<Vec<Written>>>()
-        .map(|pages| pages.into_iter().flatten().collect())
+        }
+        entries.finish(out)
+    })?;
+    written.push((data::INCIDENTS_JSON.to_owned(), hash));
+    Ok(written)
 }
 
 /// The page of each report in `model`, in every language, rendered in memory as the full
