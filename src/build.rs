@@ -137,11 +137,14 @@ pub fn build(
     options: &BuildOptions,
     progress: &dyn Progress,
 ) -> anyhow::Result<BuildOutcome> {
-    build_with(source, options, progress, true)
+    // A commit's reports cannot change while they are read back; files on disk can (an editor
+    // saving during `candor serve`), and a preview's memory matters less than finishing.
+    let set_prose_aside = matches!(source, Source::Git(_));
+    build_with(source, options, progress, set_prose_aside)
 }
 
-/// [`build`], holding the reports without their prose while it runs (`set_prose_aside`,
-/// what a build does: see [`crate::prose`]) or whole (to show that both give the same site).
+/// [`build`], holding the reports without their prose while it runs (`set_prose_aside`: see
+/// [`crate::prose`]) or whole (a test shows that both give the same site).
 fn build_with(
     source: &Source,
     options: &BuildOptions,

@@ -6,9 +6,10 @@
 //! `data/incidents.json` print: the summary, the timeline's entries, contributing factors,
 //! lessons and references. So a build keeps each report without them (with the start of the
 //! summary, which the search index shows), and reads the file again when it writes those
-//! pages: from git by the blob id the check read, or from disk, checked against the SHA-256
-//! of the bytes the check read. Everything else (lists, ledger, figures, feeds' titles) reads
-//! the kept report, as before.
+//! pages, checked against the SHA-256 of the bytes the check read. Only a build of a commit
+//! does this (its files cannot change meanwhile); a build of the working tree, a preview,
+//! keeps its reports whole. Everything else (lists, ledger, figures, feeds' titles) reads the
+//! kept report, as before.
 
 use std::borrow::Cow;
 
@@ -93,11 +94,11 @@ impl<'s> Reader<'s> {
             sha256 == set_aside.sha256,
             "{file} changed while the site was being built; build again once it is saved"
         );
-        let loaded = crate::load::load(&bytes, &self.limits);
-        let incident = loaded
+        let root = crate::load::load(&bytes, &self.limits)
             .root
-            .and_then(|root| crate::load::from_node::<Incident>(&root).ok())
-            .with_context(|| format!("{file} could not be read again as it was checked"))?;
+            .with_context(|| format!("{file} no longer parses as it did when it was checked"))?;
+        let incident = crate::load::from_node::<Incident>(&root)
+            .with_context(|| format!("{file} cannot be read again as it was checked"))?;
         Ok(Cow::Owned(CheckedReport {
             file: file.clone(),
             incident,

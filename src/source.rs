@@ -869,10 +869,13 @@ impl<'s> ReadAgain<'s> {
                 Ok(data[..end].to_vec())
             })
             .with_context(|| format!("cannot read {path} from the repository"));
-        self.handles
-            .lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner)
-            .push(repo);
+        // A handle that failed is dropped, not kept for the next read.
+        if bytes.is_ok() {
+            self.handles
+                .lock()
+                .unwrap_or_else(std::sync::PoisonError::into_inner)
+                .push(repo);
+        }
         bytes
     }
 }

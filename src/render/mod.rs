@@ -185,10 +185,14 @@ fn report_pages(
                 .collect::<anyhow::Result<Vec<(Written, Vec<u8>)>>>()?;
             for (pages, entry) in rendered {
                 written.extend(pages);
-                entries.push(out, &entry)?;
+                entries
+                    .push(out, &entry)
+                    .with_context(|| format!("cannot write {}", data::INCIDENTS_JSON))?;
             }
         }
-        entries.finish(out)
+        entries
+            .finish(out)
+            .with_context(|| format!("cannot write {}", data::INCIDENTS_JSON))
     })?;
     written.push((data::INCIDENTS_JSON.to_owned(), hash));
     Ok(written)
