@@ -137,23 +137,26 @@ pub fn build(
     options: &BuildOptions,
     progress: &dyn Progress,
 ) -> anyhow::Result<BuildOutcome> {
-    // A commit's reports cannot change while they are read back; files on disk can (an editor
-    // saving during `candor serve`), and a preview's memory matters less than finishing.
-    let set_prose_aside = matches!(source, Source::Git(_));
-    build_with(source, options, progress, set_prose_aside)
+    build_with(source, options, progress, true)
 }
 
-/// [`build`], holding the reports without their prose while it runs (`set_prose_aside`: see
-/// [`crate::prose`]) or whole (a test shows that both give the same site).
+/// [`build`], holding the reports of a commit without their prose while it runs
+/// (`set_prose_aside`: see [`crate::prose`]) or whole (a test shows that both give the same
+/// site). The working tree's reports are always kept whole: an editor may save a file while
+/// the build runs, and a preview's memory matters less than finishing.
 fn build_with(
     source: &Source,
     options: &BuildOptions,
     progress: &dyn Progress,
     set_prose_aside: bool,
 ) -> anyhow::Result<BuildOutcome> {
+    let read_back_from = match source {
+        Source::Git(tree) if set_prose_aside => Some(tree),
+        _ => None,
+    };
     let mut watch = Stopwatch::new();
     progress.phase("Checking reports");
-    let prepared = prepare(source, None, options, set_prose_aside, &mut watch)?;
+    let prepared = prepare(source, None, options, read_back_from.is_some(), &mut watch)?;
     if !prepared.blocking.is_empty() {
         let mut run = prepared.run;
         return Ok(BuildOutcome {
@@ -180,10 +183,12 @@ fn build_with(
     } = prepared;
     let templates = TemplateSet::new(read_overrides(source)?);
     let config = &run.config.config;
-    let reader = crate::prose::Reader::new(source, config.limits)?;
+    let reader = read_back_from
+        .map(|tree| crate::prose::Reader::new(tree, config.limits))
+        .transpose()?;
     let site = SiteParts {
         config,
-        reader: Some(&reader),
+        reader: reader.as_ref(),
         reports: report_inputs(&run),
         history,
         publications,
@@ -623,53 +628,39 @@ mod tests {
             strict: false,
             incremental: false,
         };
-        let committed = Source::Git(crate::source::GitTree::open(repo.path(), "HEAD").unwrap());
-        let work = Source::Work(
-            WorkTree::open(repo.path()).unwrap(),
-            crate::source::GitTree::open(repo.path(), "HEAD").ok(),
-        );
-        for (name, source) in [("git", &committed), ("work", &work)] {
-            let prepared =
-                prepare(source, None, &options(name), true, &mut Stopwatch::new()).unwrap();
-            let kept: Vec<&check::CheckedReport> = prepared
-                .run
-                .analyses
-                .iter()
-                .filter_map(|a| a.report.as_deref())
-                .collect();
-            assert!(kept.len() > 5);
-            assert!(kept.iter().all(|report| {
-                report.set_aside.is_some()
-                    && report.incident.summary.resolve("en", "en").0.is_empty()
-            }));
+        let source = &Source::Git(crate::source::GitTree::open(repo.path(), "HEAD").unwrap());
+        let prepared =
+            prepare(source, None, &options("check"), true, &mut Stopwatch::new()).unwrap();
+        let kept: Vec<&check::CheckedReport> = prepared
+            .run
+            .analyses
+            .iter()
+            .filter_map(|a| a.report.as_deref())
+            .collect();
+        assert!(kept.len() > 5);
+        assert!(kept.iter().all(|report| {
+            report.set_aside.is_some() && report.incident.summary.resolve("en", "en").0.is_empty()
+        }));
 
-            let set_aside = build_with(
-                source,
-                &options(&format!("{name}-set-aside")),
-                &Silent,
-                true,
-            )
-            .unwrap();
-            let whole =
-                build_with(source, &options(&format!("{name}-whole")), &Silent, false).unwrap();
-            assert!(set_aside.written() && whole.written());
-            let set_aside = site_files(&out.path().join(format!("{name}-set-aside")));
-            let whole = site_files(&out.path().join(format!("{name}-whole")));
-            assert_eq!(
-                set_aside.keys().collect::<Vec<_>>(),
-                whole.keys().collect::<Vec<_>>()
-            );
-            assert!(set_aside.len() > 100 && set_aside.contains_key("data/incidents.json"));
-            for (path, bytes) in &set_aside {
-                assert!(*bytes == whole[path], "{name}: {path} differs");
-            }
-            // The prose is there: a timeline entry, a summary in the feed and the open data.
-            let page = String::from_utf8(
-                set_aside["en/reports/2026-10-06-health-portal-slow-prescriptions.html"].clone(),
-            )
-            .unwrap();
-            assert!(page.contains("in three"), "{page}");
+        let set_aside = build_with(source, &options("set-aside"), &Silent, true).unwrap();
+        let whole = build_with(source, &options("whole"), &Silent, false).unwrap();
+        assert!(set_aside.written() && whole.written());
+        let set_aside = site_files(&out.path().join("set-aside"));
+        let whole = site_files(&out.path().join("whole"));
+        assert_eq!(
+            set_aside.keys().collect::<Vec<_>>(),
+            whole.keys().collect::<Vec<_>>()
+        );
+        assert!(set_aside.len() > 100 && set_aside.contains_key("data/incidents.json"));
+        for (path, bytes) in &set_aside {
+            assert!(*bytes == whole[path], "{path} differs");
         }
+        // The prose is there: the summary on the report's page.
+        let page = String::from_utf8(
+            set_aside["en/reports/2026-10-06-health-portal-slow-prescriptions.html"].clone(),
+        )
+        .unwrap();
+        assert!(page.contains("in three"), "{page}");
     }
 
     #[test]

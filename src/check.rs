@@ -722,7 +722,7 @@ fn run_inner(source: &Source, today: DateTime<Utc>, plan: Plan<'_>) -> anyhow::R
             Ok(bytes) => {
                 let mut analysis = engine.analyse(file, &bytes, keep_reports);
                 if set_prose_aside && let Some(report) = analysis.report.as_deref_mut() {
-                    crate::prose::set_aside(report, &bytes);
+                    crate::prose::set_aside(report);
                 }
                 analysis
             }

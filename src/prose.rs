@@ -5,21 +5,20 @@
 //! report's memory is prose that only the report's own pages and its entry in
 //! `data/incidents.json` print: the summary, the timeline's entries, contributing factors,
 //! lessons and references. So a build keeps each report without them (with the start of the
-//! summary, which the search index shows), and reads the file again when it writes those
-//! pages, checked against the SHA-256 of the bytes the check read. Only a build of a commit
-//! does this (its files cannot change meanwhile); a build of the working tree, a preview,
-//! keeps its reports whole. Everything else (lists, ledger, figures, feeds' titles) reads the
-//! kept report, as before.
+//! summary, which the search index shows), and reads the file again from git when it writes
+//! those pages. Only a build of a commit does this: its files cannot change meanwhile, while a
+//! build of the working tree (a preview, where an editor may save a file as it runs) keeps its
+//! reports whole. Everything else (lists, ledger, figures, feeds' titles) reads the kept
+//! report, as before.
 
 use std::borrow::Cow;
 
 use anyhow::Context as _;
-use sha2::Digest as _;
 
 use crate::check::CheckedReport;
 use crate::config::Limits;
 use crate::model::{Incident, LanguageMap, Text};
-use crate::source::{ReadAgain, Source};
+use crate::source::{GitTree, ReadAgain};
 
 /// How much of a summary the search index shows, in characters of plain text.
 pub(crate) const SUMMARY_START_CHARS: usize = 300;
@@ -27,8 +26,6 @@ pub(crate) const SUMMARY_START_CHARS: usize = 300;
 /// What a kept report holds in place of its prose.
 #[derive(Clone, Debug)]
 pub struct SetAside {
-    /// The SHA-256 of the file's bytes as the check read them.
-    sha256: [u8; 32],
     /// The summary's start in each of its languages, as plain text.
     pub summary_start: Text,
 }
@@ -41,9 +38,8 @@ pub(crate) fn plain_start(markdown: &str) -> String {
         .collect()
 }
 
-/// Leave `report`'s prose out of it, noting what is needed to read it back from `bytes`'
-/// file.
-pub(crate) fn set_aside(report: &mut CheckedReport, bytes: &[u8]) {
+/// Leave `report`'s prose out of it, keeping the summary's start.
+pub(crate) fn set_aside(report: &mut CheckedReport) {
     let incident = &mut report.incident;
     let summary_start = match &incident.summary {
         Text::Plain(text) => Text::Plain(plain_start(text)),
@@ -61,39 +57,31 @@ pub(crate) fn set_aside(report: &mut CheckedReport, bytes: &[u8]) {
     incident.contributing_factors = Vec::new();
     incident.lessons = None;
     incident.references = Vec::new();
-    report.set_aside = Some(SetAside {
-        sha256: sha2::Sha256::digest(bytes).into(),
-        summary_start,
-    });
+    report.set_aside = Some(SetAside { summary_start });
 }
 
-/// Reads set-aside reports back whole from the source they were checked from.
+/// Reads set-aside reports back whole from the commit they were checked at.
 pub struct Reader<'s> {
     files: ReadAgain<'s>,
     limits: Limits,
 }
 
 impl<'s> Reader<'s> {
-    /// A reader of `source`'s files under `limits` (the check's).
-    pub fn new(source: &'s Source, limits: Limits) -> anyhow::Result<Reader<'s>> {
+    /// A reader of `tree`'s reports under `limits` (the check's).
+    pub fn new(tree: &'s GitTree, limits: Limits) -> anyhow::Result<Reader<'s>> {
         Ok(Reader {
-            files: ReadAgain::new(source)?,
+            files: ReadAgain::new(tree)?,
             limits,
         })
     }
 
     /// `report` whole: itself when nothing was set aside, else read back from its file.
     pub fn whole<'r>(&self, report: &'r CheckedReport) -> anyhow::Result<Cow<'r, CheckedReport>> {
-        let Some(set_aside) = &report.set_aside else {
+        if report.set_aside.is_none() {
             return Ok(Cow::Borrowed(report));
-        };
+        }
         let file = &report.file;
         let bytes = self.files.read(file, self.limits.max_file_bytes)?;
-        let sha256: [u8; 32] = sha2::Sha256::digest(&bytes).into();
-        anyhow::ensure!(
-            sha256 == set_aside.sha256,
-            "{file} changed while the site was being built; build again once it is saved"
-        );
         let root = crate::load::load(&bytes, &self.limits)
             .root
             .with_context(|| format!("{file} no longer parses as it did when it was checked"))?;
@@ -113,29 +101,32 @@ impl<'s> Reader<'s> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::source::WorkTree;
 
     const REPORT: &str = "incidents/2026/2026-10-06-health-portal-slow-prescriptions.yaml";
 
     #[test]
-    fn a_report_set_aside_reads_back_whole_unless_its_file_changed() {
+    fn a_report_set_aside_reads_back_whole_from_its_commit() {
         let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
         let repo = tempfile::tempdir().unwrap();
-        std::fs::create_dir_all(repo.path().join("incidents/2026")).unwrap();
-        std::fs::copy(root.join("candor.yaml"), repo.path().join("candor.yaml")).unwrap();
-        std::fs::copy(root.join(REPORT), repo.path().join(REPORT)).unwrap();
-        let source = Source::Work(WorkTree::open(repo.path()).unwrap(), None);
+        let made = std::process::Command::new("bash")
+            .arg(root.join("examples/example-repo.sh"))
+            .arg(repo.path())
+            .output()
+            .unwrap();
+        assert!(made.status.success(), "{made:?}");
+        let tree = GitTree::open(repo.path(), "HEAD").unwrap();
+        let source = crate::source::Source::Git(tree.clone());
         let today = crate::today_from(
             chrono::NaiveDate::from_ymd_opt(2026, 12, 1),
             chrono::Utc::now(),
         );
         let mut run = crate::check::run(&source, None, today, true).unwrap();
-        let whole = *run.analyses[0].report.take().expect("the report is kept");
+        let analysis = run.analyses.iter_mut().find(|a| a.file == REPORT).unwrap();
+        let whole = *analysis.report.take().expect("the report is kept");
         let as_json = |incident: &Incident| serde_json::to_value(incident).unwrap();
 
-        let bytes = std::fs::read(repo.path().join(REPORT)).unwrap();
         let mut kept = whole.clone();
-        set_aside(&mut kept, &bytes);
+        set_aside(&mut kept);
         let incident = &kept.incident;
         assert_eq!(incident.summary.resolve("en", "da").0, "");
         assert!(
@@ -161,22 +152,16 @@ mod tests {
             SUMMARY_START_CHARS
         );
 
-        let reader = Reader::new(&source, crate::config::Limits::default()).unwrap();
+        let reader = Reader::new(&tree, crate::config::Limits::default()).unwrap();
         let read_back = reader.whole(&kept).unwrap();
         assert!(read_back.set_aside.is_none());
         assert_eq!(as_json(&read_back.incident), as_json(&whole.incident));
         // A whole report is itself.
         assert!(matches!(reader.whole(&whole).unwrap(), Cow::Borrowed(_)));
-
-        // Saved again while the site was being built: refused, not published half old.
-        let edited = String::from_utf8(bytes)
-            .unwrap()
-            .replacen("in three", "in four", 1);
-        std::fs::write(repo.path().join(REPORT), edited).unwrap();
-        let error = reader.whole(&kept).unwrap_err().to_string();
-        assert!(
-            error.contains("changed while the site was being built"),
-            "{error}"
-        );
+        // A report the commit does not hold cannot be read back.
+        let mut elsewhere = kept.clone();
+        elsewhere.file = "incidents/2026/not-committed.yaml".to_owned();
+        let error = reader.whole(&elsewhere).unwrap_err().to_string();
+        assert!(error.contains("not in the commit"), "{error}");
     }
 }

@@ -814,37 +814,29 @@ fn skipped_name(path: &str) -> Skipped {
     }
 }
 
-/// Reads a source's files again, many times and from many threads: from a commit's (or the
-/// index's) tree by the blob ids of one walk, each read on a repository handle kept for the
-/// next one (a handle is costly to open); from disk for the working tree.
-pub struct ReadAgain<'s> {
-    source: &'s Source,
-    /// Blob ids by path, for a commit or the index.
+/// Reads a commit's reports again, many times and from many threads: by the blob ids of one
+/// walk of its tree, each read on a repository handle kept for the next one (a handle is
+/// costly to open).
+pub struct ReadAgain<'t> {
+    tree: &'t GitTree,
+    /// Blob ids by path.
     ids: std::collections::HashMap<String, Oid>,
     /// Repository handles not in use.
     handles: std::sync::Mutex<Vec<Repository>>,
 }
 
-impl<'s> ReadAgain<'s> {
-    /// A reader of `source`'s reports.
-    pub fn new(source: &'s Source) -> anyhow::Result<ReadAgain<'s>> {
-        let ids = match source {
-            Source::Git(tree) | Source::Staged(tree, _) => tree.blob_ids()?,
-            Source::Work(..) => std::collections::HashMap::new(),
-        };
+impl<'t> ReadAgain<'t> {
+    /// A reader of `tree`'s reports.
+    pub fn new(tree: &'t GitTree) -> anyhow::Result<ReadAgain<'t>> {
         Ok(ReadAgain {
-            source,
-            ids,
+            tree,
+            ids: tree.blob_ids()?,
             handles: std::sync::Mutex::new(Vec::new()),
         })
     }
 
     /// The report at `path`, at most `limit + 1` bytes.
     pub fn read(&self, path: &str, limit: u64) -> anyhow::Result<Vec<u8>> {
-        let tree = match self.source {
-            Source::Git(tree) | Source::Staged(tree, _) => tree,
-            Source::Work(tree, _) => return tree.read(path, limit),
-        };
         let id = *self
             .ids
             .get(path)
@@ -856,7 +848,7 @@ impl<'s> ReadAgain<'s> {
             .pop();
         let repo = match taken {
             Some(repo) => repo,
-            None => tree.repository()?,
+            None => self.tree.repository()?,
         };
         let bytes = repo
             .odb()
