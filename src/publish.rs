@@ -1003,6 +1003,26 @@ mod tests {
         (!rendered, hashed)
     }
 
+    /// Wait until the clock that stamps files has moved past the change time of the page
+    /// staged in `staging`, so that the record written next is later than the page, as it is
+    /// in any build that takes longer than a tick of that clock. Without it a fast test build
+    /// may stamp both in one tick, and the next build rightly reads the page again.
+    fn until_the_clock_passes_the_page(staging: &Path) {
+        let changed =
+            FileIdentity::of(&fs::metadata(staging.join("en/page.html")).unwrap()).changed_ns;
+        let probe = staging.parent().unwrap().join("clock-probe");
+        for _ in 0..5000 {
+            fs::write(&probe, b"").unwrap();
+            let now = modified_ns(&fs::metadata(&probe).unwrap()).unwrap();
+            fs::remove_file(&probe).unwrap();
+            if now > changed {
+                return;
+            }
+            std::thread::sleep(std::time::Duration::from_millis(1));
+        }
+        panic!("the file clock did not move in 5 seconds");
+    }
+
     /// Write `content` over `path` and put its modification time back.
     fn change_in_place(path: &Path, content: &[u8]) {
         let modified = fs::metadata(path).unwrap().modified().unwrap();
@@ -1026,7 +1046,8 @@ mod tests {
         });
         assert!(!kept);
         assert_eq!(fs::read(&page).unwrap(), b"<p>two</p>");
-        let (kept, hashed) = build_one_page_meanwhile(&out, b"<p>one</p>", |_| ());
+        let (kept, hashed) =
+            build_one_page_meanwhile(&out, b"<p>one</p>", until_the_clock_passes_the_page);
         assert!(!kept && hashed, "read again, found changed, and rendered");
         assert_eq!(fs::read(&page).unwrap(), b"<p>one</p>");
         // Kept (linked), and the live page changed while the build runs.
@@ -1061,10 +1082,14 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let out = dir.path().join("site");
         let page = out.join("en/page.html");
-        assert!(!build_one_page(&out, b"<p>one</p>"), "nothing to keep yet");
+        assert_eq!(
+            build_one_page_meanwhile(&out, b"<p>one</p>", until_the_clock_passes_the_page),
+            (false, false),
+            "nothing to keep yet"
+        );
         for _ in 0..3 {
             assert_eq!(
-                build_one_page_meanwhile(&out, b"<p>one</p>", |_| ()),
+                build_one_page_meanwhile(&out, b"<p>one</p>", until_the_clock_passes_the_page),
                 (true, false),
                 "kept, known unchanged by its identity: not read again"
             );
