@@ -615,11 +615,18 @@ fn quick_status(bytes: &[u8]) -> Option<Status> {
     let text = std::str::from_utf8(bytes).ok()?;
     let mut found = None;
     let mut first_content = true;
+    // Just after the status line: an indented line there continues its value (`status: final`
+    // then `  for now` is the text "final for now", no status), so the parser decides.
+    let mut after_status = false;
     for line in load::lines(text) {
         let trimmed = line.trim_start();
+        if after_status && !trimmed.is_empty() && trimmed.len() != line.len() {
+            return None;
+        }
         if trimmed.is_empty() || trimmed.starts_with('#') {
             continue;
         }
+        after_status = false;
         if first_content {
             first_content = false;
             if line.starts_with(['{', '[', '%', '-', '?', '"', '\'', '&', '!', '|', '>']) {
@@ -643,6 +650,7 @@ fn quick_status(bytes: &[u8]) -> Option<Status> {
                 .or_else(|| value.strip_prefix('\'').and_then(|v| v.strip_suffix('\'')))
                 .unwrap_or(value);
             found = Some(Status::parse(value)?);
+            after_status = true;
         }
     }
     found
@@ -893,6 +901,10 @@ mod tests {
             "summary: \"a\nstatus: final\n\"\nstatus: draft\n",
             "status: !!str final\n",
             "status : final\n",
+            "status: final\n  for now\n",
+            "status: final\n\n  for now\n",
+            "status: final\n# note\n  for now\n",
+            "status: final\n\t for now\n",
         ] {
             assert_eq!(quick_status(unusual.as_bytes()), None, "{unusual}");
         }
@@ -908,6 +920,17 @@ mod tests {
         );
         assert_eq!(status("status: !!str final\n"), Some(Status::Final));
         assert_eq!(status("status: finished\n"), None);
+        // A value continued on the next line is the whole text, which is no status.
+        assert_eq!(
+            status("schema: 1\nstatus: final\n  for now\nseverity: major\n"),
+            None
+        );
+        assert_eq!(status("status: final\n\n  for now\n"), None);
+        // An indented line after the next key is that key's, not the status's.
+        assert_eq!(
+            quick_status(b"status: final\nservices:\n  - eid\n"),
+            Some(Status::Final)
+        );
     }
 
     #[test]
