@@ -933,6 +933,71 @@ mod tests {
         );
     }
 
+    /// Every file of up to four lines from a set of awkward ones, and longer ones picked by a
+    /// fixed sequence: whenever the quick read finds a status in a file the parser reads
+    /// without a problem, the parser finds the same status.
+    #[test]
+    fn the_quick_status_read_agrees_with_the_parser() {
+        const LINES: [&str; 18] = [
+            "status: final",
+            "status: draft # not yet",
+            "status: 'preliminary'",
+            "  for now",
+            "",
+            "# a note",
+            "  # an indented note",
+            "severity: major",
+            "services:",
+            "  - eid",
+            "summary: |",
+            "  status: draft",
+            "title: \"a",
+            "status: final\"",
+            "\tindented by a tab",
+            "---",
+            "status:",
+            "  final",
+        ];
+        let limits = Limits::default();
+        let mut agreed = 0;
+        let mut check = |lines: &[usize]| {
+            let text: String = lines.iter().map(|&i| format!("{}\n", LINES[i])).collect();
+            let Some(quick) = quick_status(text.as_bytes()) else {
+                return;
+            };
+            let loaded = load::load(text.as_bytes(), &limits);
+            if !loaded.problems.is_empty() {
+                return; // a version that does not parse: the quick read is all there is
+            }
+            let parsed = loaded.root.as_ref().and_then(parsed_status);
+            assert_eq!(parsed, Some(quick), "{text:?}");
+            agreed += 1;
+        };
+        let n = LINES.len();
+        for a in 0..n {
+            check(&[a]);
+            for b in 0..n {
+                check(&[a, b]);
+                for c in 0..n {
+                    check(&[a, b, c]);
+                }
+            }
+        }
+        // Longer files, from a fixed linear congruential sequence.
+        let mut state: u64 = 7;
+        for _ in 0..20_000 {
+            let mut lines = Vec::new();
+            for _ in 0..6 {
+                state = state
+                    .wrapping_mul(6364136223846793005)
+                    .wrapping_add(1442695040888963407);
+                lines.push((state >> 33) as usize % n);
+            }
+            check(&lines);
+        }
+        assert!(agreed > 300, "only {agreed} files had a status both ways");
+    }
+
     #[test]
     fn old_revisions_are_read_leniently() {
         let loaded = load::load(
