@@ -137,7 +137,11 @@ pub fn build(
     options: &BuildOptions,
     progress: &dyn Progress,
 ) -> anyhow::Result<BuildOutcome> {
-    build_with(source, options, progress, true)
+    // On a thread of the pool, which did a share of the check: the phases between the check
+    // and the render then reuse the memory that thread freed, where the calling thread
+    // would take new pages (the allocator keeps freed memory with the thread that allocated
+    // it).
+    rayon::scope(|_| build_with(source, options, progress, true))
 }
 
 /// [`build`], holding the reports of a commit without their prose while it runs
