@@ -1,8 +1,8 @@
 #!/usr/bin/env python3
 """Compare two Candor binaries on the same reports repository, interleaved (base, head, base,
 head, ...) so that the machine's drift hits both alike; build outputs go to /dev/shm so that
-disk noise stays out. Prints the median time and peak memory of `check` and `build` for each
-binary and the head/base ratios.
+disk noise stays out. Prints the median time and the median peak memory (with every run's
+peak) of `check` and `build` for each binary, and the head/base ratios of the medians.
 
     python3 bench/compare.py BASE_BINARY HEAD_BINARY REPO [--runs 5]
 
@@ -59,12 +59,15 @@ def main():
         files[name] = sum(len(f) for _, _, f in os.walk(out))
         shutil.rmtree(out, ignore_errors=True)
     for (name, kind), (times, peaks) in results.items():
-        print(f"{name:4} {kind:5} median {statistics.median(times):.3f} s of {[round(t, 2) for t in times]}, peak {max(peaks)} MiB")
+        print(f"{name:4} {kind:5} median {statistics.median(times):.3f} s of {[round(t, 2) for t in times]}, "
+              f"peak median {statistics.median(peaks):.0f} MiB of {peaks}")
     print(f"files written: base {files['base']}, head {files['head']}")
     for kind in ("check", "build"):
         base_t, base_m = results[("base", kind)]
         head_t, head_m = results[("head", kind)]
-        print(f"{kind}: head/base time {statistics.median(head_t) / statistics.median(base_t):.3f}, memory {max(head_m) / max(base_m):.3f}")
+        print(f"{kind}: head/base time {statistics.median(head_t) / statistics.median(base_t):.3f}, "
+              f"memory {statistics.median(head_m) / statistics.median(base_m):.3f} (medians; "
+              f"{max(head_m) / max(base_m):.3f} of the largest peaks)")
 
 
 if __name__ == "__main__":

@@ -16,7 +16,7 @@ use chrono::{DateTime, Utc};
 use crate::check::{self, Analysis};
 use crate::diag::{Family, Finding};
 use crate::history::History;
-use crate::publish::{Manifest, Staging};
+use crate::publish::{ManifestHead, Staging};
 use crate::render::{self, TemplateSet};
 use crate::rules::Summary;
 use crate::site::{self, ReportInput};
@@ -409,8 +409,11 @@ pub(crate) struct SiteWritten {
 /// A site rendered into its staging folder, ready to be swapped in.
 pub(crate) struct SiteRendered {
     staging: Staging,
-    manifest: Manifest,
-    written: SiteWritten,
+    manifest: ManifestHead,
+    /// Pages kept from the previous build.
+    kept: usize,
+    /// The files of the published reports.
+    reports: HashSet<String>,
 }
 
 impl SiteRendered {
@@ -421,9 +424,13 @@ impl SiteRendered {
         watch: &mut Stopwatch,
     ) -> anyhow::Result<SiteWritten> {
         progress.phase("Publishing");
-        self.staging.commit(&self.manifest)?;
+        let files = self.staging.commit(&self.manifest)?;
         watch.lap("publish");
-        Ok(self.written)
+        Ok(SiteWritten {
+            files,
+            kept: self.kept,
+            reports: self.reports,
+        })
     }
 }
 
@@ -454,14 +461,12 @@ pub(crate) fn render_site(
         site.config.limits.max_page_bytes,
         options.incremental,
     )?;
-    let written = render::pages(&model, &compiled, &staging, progress)?;
-    let files = written.len() + 1;
+    render::pages(&model, &compiled, &staging, progress)?;
     let kept = staging.kept();
-    let manifest = Manifest {
+    let manifest = ManifestHead {
         generator: format!("candor {}", env!("CARGO_PKG_VERSION")),
         source_commit: model.source_commit.clone(),
         sources: site.sources.to_vec(),
-        files: written.into_iter().collect(),
     };
     let reports = model
         .reports
@@ -472,11 +477,8 @@ pub(crate) fn render_site(
     Ok(SiteRendered {
         staging,
         manifest,
-        written: SiteWritten {
-            files,
-            kept,
-            reports,
-        },
+        kept,
+        reports,
     })
 }
 

@@ -96,6 +96,12 @@ impl<'s> Reader<'s> {
             set_aside: None,
         }))
     }
+
+    /// Let go of what reading back keeps between reads (see [`ReadAgain::close_idle`]); the
+    /// next read opens the repository again.
+    pub fn close_idle(&self) {
+        self.files.close_idle();
+    }
 }
 
 #[cfg(test)]
@@ -156,6 +162,10 @@ mod tests {
         let read_back = reader.whole(&kept).unwrap();
         assert!(read_back.set_aside.is_none());
         assert_eq!(as_json(&read_back.incident), as_json(&whole.incident));
+        // The handles closed between batches, the next read opens the repository again.
+        reader.close_idle();
+        let read_again = reader.whole(&kept).unwrap();
+        assert_eq!(as_json(&read_again.incident), as_json(&whole.incident));
         // A whole report is itself.
         assert!(matches!(reader.whole(&whole).unwrap(), Cow::Borrowed(_)));
         // A report the commit does not hold cannot be read back.

@@ -40,11 +40,63 @@ const RECORD_HEADER: &str = "candor page record 2";
 /// What a page is rendered from, hashed: equal keys render equal pages.
 pub type PageKey = [u8; 32];
 
-/// One page of the record: its key (in hex), and the file it was rendered into.
+/// A SHA-256, kept as its 32 bytes and written in lowercase hex (in the manifest and the page
+/// record). A site of 100,000 reports has hundreds of thousands of files; their hashes in hex
+/// strings would be tens of megabytes of a build's peak memory.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Sha256Sum(pub [u8; 32]);
+
+impl Sha256Sum {
+    /// The SHA-256 of `bytes`.
+    pub fn of(bytes: &[u8]) -> Sha256Sum {
+        Sha256Sum(Sha256::digest(bytes).into())
+    }
+
+    /// The hash spelled by `text`, 64 hex digits (either case); `None` for anything else.
+    pub fn parse(text: &str) -> Option<Sha256Sum> {
+        let text = text.as_bytes();
+        if text.len() != 64 {
+            return None;
+        }
+        let digit = |byte: u8| {
+            char::from(byte)
+                .to_digit(16)
+                .and_then(|d| u8::try_from(d).ok())
+        };
+        let mut bytes = [0; 32];
+        for (byte, pair) in bytes.iter_mut().zip(text.chunks_exact(2)) {
+            *byte = digit(pair[0])? << 4 | digit(pair[1])?;
+        }
+        Some(Sha256Sum(bytes))
+    }
+}
+
+impl std::fmt::Display for Sha256Sum {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&hex(&self.0))
+    }
+}
+
+impl Serialize for Sha256Sum {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_str(self)
+    }
+}
+
+impl<'de> Deserialize<'de> for Sha256Sum {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let text = std::borrow::Cow::<'de, str>::deserialize(deserializer)?;
+        Sha256Sum::parse(&text)
+            .ok_or_else(|| serde::de::Error::custom("not a SHA-256 in 64 hex digits"))
+    }
+}
+
+/// One file of this build: the key of the page it is (`None` for a file that is not a page,
+/// which is never kept from a previous build), and what was written.
 #[derive(Clone, Debug, PartialEq, Eq)]
 struct RecordedPage {
-    key: String,
-    sha256: String,
+    key: Option<PageKey>,
+    sha256: Sha256Sum,
     size: u64,
     modified_ns: i128,
     /// The file's identity when its bytes were last known: written, or found unchanged (and
@@ -80,7 +132,7 @@ impl FileIdentity {
 /// The previous build's pages, which this build may keep instead of rendering.
 struct Previous {
     /// The previous manifest's hashes, by path.
-    files: BTreeMap<String, String>,
+    files: BTreeMap<String, Sha256Sum>,
     /// The record, by path.
     pages: HashMap<String, RecordedPage>,
     /// When the record was written (its modification time).
@@ -99,7 +151,38 @@ pub struct Manifest {
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub sources: Vec<SourceRecord>,
     /// Every file of the site but the manifest, with its SHA-256 in hex.
-    pub files: BTreeMap<String, String>,
+    pub files: BTreeMap<String, Sha256Sum>,
+}
+
+/// What a manifest says of a build beside its files, which the staging folder knows.
+#[derive(Clone, Debug, Default)]
+pub struct ManifestHead {
+    /// `candor <version>`.
+    pub generator: String,
+    /// The commit the site was built from (`None` for a working-tree preview).
+    pub source_commit: Option<String>,
+    /// A national site's source repositories.
+    pub sources: Vec<SourceRecord>,
+}
+
+/// A [`Manifest`] as written: its head, and the files from the staging folder's record
+/// (sorted by path, as a `BTreeMap` orders them), so the file list is never copied.
+#[derive(Serialize)]
+struct ManifestOut<'a> {
+    generator: &'a str,
+    source_commit: &'a Option<String>,
+    #[serde(skip_serializing_if = "<[SourceRecord]>::is_empty")]
+    sources: &'a [SourceRecord],
+    files: FilesOut<'a>,
+}
+
+/// The files of a manifest as written, from the sorted record.
+struct FilesOut<'a>(&'a [(String, RecordedPage)]);
+
+impl Serialize for FilesOut<'_> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_map(self.0.iter().map(|(path, file)| (path, file.sha256)))
+    }
 }
 
 impl Manifest {
@@ -199,7 +282,7 @@ pub struct Staging {
     committed: bool,
     /// The previous build's pages, for an incremental build.
     previous: Option<Previous>,
-    /// The pages of this build, for the next one's record.
+    /// The files of this build, for the manifest and (its pages) the next build's record.
     recorded: Mutex<Vec<(String, RecordedPage)>>,
     /// Pages kept from the previous build rather than rendered.
     kept: AtomicUsize,
@@ -294,7 +377,7 @@ impl Staging {
     }
 
     /// Write one file (path relative to the site root) and return its SHA-256.
-    pub fn write(&self, relative: &str, bytes: &[u8]) -> anyhow::Result<String> {
+    pub fn write(&self, relative: &str, bytes: &[u8]) -> anyhow::Result<Sha256Sum> {
         // Writes larger than the buffer go straight to the file.
         self.write_streamed(relative, 8 * 1024, |out| {
             out.write_all(bytes)
@@ -309,10 +392,11 @@ impl Staging {
         relative: &str,
         buffer: usize,
         fill: impl FnOnce(&mut dyn std::io::Write) -> anyhow::Result<()>,
-    ) -> anyhow::Result<String> {
-        Ok(self
-            .write_sized(relative, PageKey::default(), buffer, u64::MAX, fill)?
-            .sha256)
+    ) -> anyhow::Result<Sha256Sum> {
+        let file = self.write_sized(relative, None, buffer, u64::MAX, fill)?;
+        let sha256 = file.sha256;
+        self.record(relative, file);
+        Ok(sha256)
     }
 
     /// [`Staging::write_streamed`] for a page rendered by a template: at most
@@ -328,15 +412,15 @@ impl Staging {
         key: PageKey,
         buffer: usize,
         fill: impl FnOnce(&mut dyn std::io::Write) -> anyhow::Result<()>,
-    ) -> anyhow::Result<String> {
+    ) -> anyhow::Result<Sha256Sum> {
         if let Some(page) = self.keep_previous(relative, &key) {
-            let sha256 = page.sha256.clone();
+            let sha256 = page.sha256;
             self.record(relative, page);
             self.kept.fetch_add(1, Ordering::Relaxed);
             return Ok(sha256);
         }
-        let page = self.write_sized(relative, key, buffer, self.max_file_bytes, fill)?;
-        let sha256 = page.sha256.clone();
+        let page = self.write_sized(relative, Some(key), buffer, self.max_file_bytes, fill)?;
+        let sha256 = page.sha256;
         self.record(relative, page);
         Ok(sha256)
     }
@@ -354,7 +438,7 @@ impl Staging {
         use std::os::unix::fs::MetadataExt as _;
         let previous = self.previous.as_ref()?;
         let page = previous.pages.get(relative)?;
-        if page.key != hex(key)
+        if page.key != Some(*key)
             || previous.files.get(relative) != Some(&page.sha256)
             || page.size > self.max_file_bytes
         {
@@ -410,7 +494,7 @@ impl Staging {
     fn write_sized(
         &self,
         relative: &str,
-        key: PageKey,
+        key: Option<PageKey>,
         buffer: usize,
         limit: u64,
         fill: impl FnOnce(&mut dyn std::io::Write) -> anyhow::Result<()>,
@@ -439,8 +523,8 @@ impl Staging {
             .with_context(|| format!("cannot write {}", path.display()))?;
         let metadata = hashing.inner.metadata().ok();
         Ok(RecordedPage {
-            key: hex(&key),
-            sha256: hex(&hashing.hasher.finalize()),
+            key,
+            sha256: Sha256Sum(hashing.hasher.finalize().into()),
             size: hashing.written,
             modified_ns: metadata.as_ref().and_then(modified_ns).unwrap_or_default(),
             identity: metadata.as_ref().map(FileIdentity::of),
@@ -449,22 +533,40 @@ impl Staging {
     }
 
     /// Write the manifest and swap the staging folder in as `out`.
-    pub fn commit(mut self, manifest: &Manifest) -> anyhow::Result<()> {
-        // Streamed: the manifest of a large site is megabytes.
-        self.write_streamed(MANIFEST, 64 * 1024, |out| {
-            serde_json::to_writer_pretty(&mut *out, manifest)
-                .context("cannot encode the manifest")?;
-            out.write_all(b"\n")
-                .with_context(|| format!("cannot write {MANIFEST}"))
-        })?;
-        fs::remove_file(self.temp.join(STAGING_MARKER))
-            .context("cannot finish the staging folder")?;
-        sync_folder(&self.temp);
+    /// Write the manifest, with `head` and every file written, and swap the staging folder in
+    /// as `out`; returns how many files the site has, the manifest included.
+    pub fn commit(mut self, head: &ManifestHead) -> anyhow::Result<usize> {
         let mut pages = std::mem::take(
             self.recorded
                 .get_mut()
                 .unwrap_or_else(std::sync::PoisonError::into_inner),
         );
+        pages.sort_unstable_by(|a, b| a.0.cmp(&b.0));
+        if let Some(twice) = pages.windows(2).find(|pair| pair[0].0 == pair[1].0) {
+            bail!(
+                "{} was written twice in one build; this is a fault in Candor, please report it",
+                twice[0].0
+            );
+        }
+        let files = pages.len() + 1;
+        // Streamed: the manifest of a large site is megabytes.
+        let manifest = ManifestOut {
+            generator: &head.generator,
+            source_commit: &head.source_commit,
+            sources: &head.sources,
+            files: FilesOut(&pages),
+        };
+        self.write_sized(MANIFEST, None, 64 * 1024, u64::MAX, |out| {
+            serde_json::to_writer_pretty(&mut *out, &manifest)
+                .context("cannot encode the manifest")?;
+            out.write_all(b"\n")
+                .with_context(|| format!("cannot write {MANIFEST}"))
+        })?;
+        // Only pages go into the record: a file that is not one is always written again.
+        pages.retain(|(_, page)| page.key.is_some());
+        fs::remove_file(self.temp.join(STAGING_MARKER))
+            .context("cannot finish the staging folder")?;
+        sync_folder(&self.temp);
         if self.out.exists() {
             // Check again: another process may have written into --out meanwhile.
             guard(&self.out)?;
@@ -516,7 +618,7 @@ impl Staging {
         // whose entries no longer match the files' hashes, sizes or times, so nothing stale
         // is ever linked.
         write_record(&self.out, pages);
-        Ok(())
+        Ok(files)
     }
 }
 
@@ -529,7 +631,7 @@ fn hashes_to(path: &Path, page: &RecordedPage) -> bool {
     };
     let mut hasher = HashSink(Sha256::new());
     let size = std::io::copy(&mut file.take(page.size.saturating_add(1)), &mut hasher);
-    size.is_ok_and(|size| size == page.size) && hex(&hasher.0.finalize()) == page.sha256
+    size.is_ok_and(|size| size == page.size) && Sha256Sum(hasher.0.finalize().into()) == page.sha256
 }
 
 /// Open `path` for reading only if it is a regular file and not a link: never a pipe that
@@ -595,8 +697,8 @@ fn parse_record_line(line: &str) -> Option<(&str, RecordedPage)> {
     let (key, sha256, size, modified) = (next()?, next()?, next()?, next()?);
     let (device, inode, changed, path) = (next()?, next()?, next()?, next()?);
     let page = RecordedPage {
-        key: key.to_owned(),
-        sha256: sha256.to_owned(),
+        key: Some(Sha256Sum::parse(key)?.0),
+        sha256: Sha256Sum::parse(sha256)?,
         size: size.parse().ok()?,
         modified_ns: modified.parse().ok()?,
         identity: if [device, inode, changed] == ["-"; 3] {
@@ -624,7 +726,10 @@ fn record_line(relative: &str, page: &RecordedPage) -> String {
     };
     format!(
         "{} {} {} {} {identity} {relative}",
-        page.key, page.sha256, page.size, page.modified_ns
+        hex(&page.key.unwrap_or_default()),
+        page.sha256,
+        page.size,
+        page.modified_ns
     )
 }
 
@@ -912,12 +1017,109 @@ fn remove_stale(parent: &Path, name: &str) {
 mod tests {
     use super::*;
 
+    /// The head of a test build's manifest.
+    fn test_head() -> ManifestHead {
+        ManifestHead {
+            generator: "candor test".into(),
+            ..ManifestHead::default()
+        }
+    }
+
     #[test]
     fn sha256_of_abc() {
         assert_eq!(
             sha256_hex(b"abc"),
             "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"
         );
+        let sum = Sha256Sum::of(b"abc");
+        assert_eq!(sum.to_string(), sha256_hex(b"abc"));
+        assert_eq!(Sha256Sum::parse(&sum.to_string()), Some(sum));
+        assert_eq!(
+            Sha256Sum::parse(&sum.to_string().to_uppercase()),
+            Some(sum),
+            "either case"
+        );
+        for not_one in ["", "ab", &"g".repeat(64), &"a".repeat(63), &"a".repeat(65)] {
+            assert_eq!(Sha256Sum::parse(not_one), None, "{not_one}");
+        }
+        // One digit of a multi-byte character must not be taken for two hex digits.
+        assert_eq!(Sha256Sum::parse(&format!("é{}", "a".repeat(62))), None);
+    }
+
+    #[test]
+    fn the_manifest_lists_every_file_written_as_a_sorted_map_would() {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("site");
+        let staging = Staging::prepare(&out, 1024 * 1024, false).unwrap();
+        // Written out of order, pages and files that are not pages, from several threads.
+        let files: Vec<(String, Vec<u8>)> = (0..40)
+            .rev()
+            .map(|n| {
+                (
+                    format!("en/{}/page-{n}.html", n % 3),
+                    format!("<p>{n}").into_bytes(),
+                )
+            })
+            .chain([
+                ("data/incidents.json".to_owned(), b"[]\n".to_vec()),
+                ("index.html".to_owned(), b"<a>".to_vec()),
+            ])
+            .collect();
+        use rayon::prelude::*;
+        files.par_iter().for_each(|(path, bytes)| {
+            if path.ends_with("page-7.html") || path.starts_with("data/") {
+                staging.write(path, bytes).unwrap();
+            } else {
+                staging
+                    .write_page(path, [1; 32], 64, |sink| Ok(sink.write_all(bytes)?))
+                    .unwrap();
+            }
+        });
+        let head = ManifestHead {
+            generator: "candor test".into(),
+            source_commit: Some("abc".into()),
+            sources: vec![SourceRecord {
+                name: "one".into(),
+                git: "https://example.org/one.git".into(),
+                ..SourceRecord::default()
+            }],
+        };
+        assert_eq!(staging.commit(&head).unwrap(), files.len() + 1);
+        let expected = Manifest {
+            generator: head.generator.clone(),
+            source_commit: head.source_commit.clone(),
+            sources: head.sources.clone(),
+            files: files
+                .iter()
+                .map(|(path, bytes)| (path.clone(), Sha256Sum::of(bytes)))
+                .collect(),
+        };
+        let mut expected_bytes = serde_json::to_vec_pretty(&expected).unwrap();
+        expected_bytes.push(b'\n');
+        let written = fs::read(out.join(MANIFEST)).unwrap();
+        assert_eq!(
+            String::from_utf8(written).unwrap(),
+            String::from_utf8(expected_bytes).unwrap()
+        );
+        assert_eq!(Manifest::read(&out), Some(expected));
+        // The record holds the pages only: a file that is not a page is never kept.
+        let record = fs::read_to_string(beside(&out, RECORD_SUFFIX)).unwrap();
+        // The header, 39 of the 40 numbered pages, and the index.
+        assert_eq!(record.lines().count(), 1 + 39 + 1, "{record}");
+        assert!(!record.contains("page-7.html") && !record.contains("data/"));
+        assert!(record.contains(" en/1/page-10.html\n"), "{record}");
+    }
+
+    #[test]
+    fn a_file_written_twice_stops_the_publishing() {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("site");
+        let staging = Staging::prepare(&out, 1024 * 1024, false).unwrap();
+        staging.write("en/a.html", b"one").unwrap();
+        staging.write("en/a.html", b"two").unwrap();
+        let error = staging.commit(&test_head()).unwrap_err().to_string();
+        assert!(error.contains("en/a.html was written twice"), "{error}");
+        assert!(!out.exists(), "nothing is published");
     }
 
     #[test]
@@ -932,15 +1134,8 @@ mod tests {
         assert!(error.contains("not written by Candor"), "{error}");
 
         let staging = Staging::prepare(&dir.path().join("fresh"), 1024 * 1024, false).unwrap();
-        let hash = staging.write("a/b.html", b"<p>").unwrap();
-        staging
-            .commit(&Manifest {
-                generator: "candor test".into(),
-                source_commit: None,
-                sources: Vec::new(),
-                files: [("a/b.html".to_owned(), hash)].into_iter().collect(),
-            })
-            .unwrap();
+        staging.write("a/b.html", b"<p>").unwrap();
+        staging.commit(&test_head()).unwrap();
         assert!(guard(&dir.path().join("fresh")).is_ok());
         fs::write(dir.path().join("fresh/extra.txt"), "mine").unwrap();
         let error = guard(&dir.path().join("fresh")).unwrap_err().to_string();
@@ -984,7 +1179,7 @@ mod tests {
     ) -> (bool, bool) {
         let staging = Staging::prepare(out, 1024 * 1024, true).unwrap();
         let mut rendered = false;
-        let hash = staging
+        staging
             .write_page("en/page.html", [7; 32], 512, |sink| {
                 rendered = true;
                 Ok(sink.write_all(content)?)
@@ -992,14 +1187,7 @@ mod tests {
             .unwrap();
         meanwhile(staging.path());
         let hashed = staging.hashed.load(Ordering::Relaxed) > 0;
-        staging
-            .commit(&Manifest {
-                generator: "candor test".into(),
-                source_commit: None,
-                sources: Vec::new(),
-                files: [("en/page.html".to_owned(), hash)].into_iter().collect(),
-            })
-            .unwrap();
+        staging.commit(&test_head()).unwrap();
         (!rendered, hashed)
     }
 

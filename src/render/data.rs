@@ -23,11 +23,8 @@ use crate::model::{Incident, Text};
 use crate::publish::Staging;
 use crate::site::{DEFINITIONS_VERSION, Model, OrganisationFigures, Report, ServiceFigures};
 
-/// Write every open data file; returns (path, sha256) of each.
-pub(super) fn write_all(
-    model: &Model<'_>,
-    staging: &Staging,
-) -> anyhow::Result<Vec<(String, String)>> {
+/// Write every open data file.
+pub(super) fn write_all(model: &Model<'_>, staging: &Staging) -> anyhow::Result<()> {
     type Writer = fn(&Model<'_>, &mut dyn Write) -> anyhow::Result<()>;
     let files: [(&str, Writer); 7] = [
         ("data/incidents.csv", write_incidents_csv),
@@ -40,15 +37,12 @@ pub(super) fn write_all(
     ];
     // The files hold every report, so each is written as it is produced rather than
     // assembled in memory (at 10,000 reports the JSON alone is about 100 MB).
-    files
-        .par_iter()
-        .map(|(path, write)| {
-            let hash = staging.write_streamed(path, 256 * 1024, |out| {
-                write(model, out).with_context(|| format!("cannot write {path}"))
-            })?;
-            Ok(((*path).to_owned(), hash))
-        })
-        .collect()
+    files.par_iter().try_for_each(|(path, write)| {
+        staging.write_streamed(path, 256 * 1024, |out| {
+            write(model, out).with_context(|| format!("cannot write {path}"))
+        })?;
+        Ok(())
+    })
 }
 
 /// `data/incidents.json`: every published report, as validated, in the model's order. Written

@@ -72,9 +72,6 @@ impl Compiled {
     }
 }
 
-/// A list of written files: (path relative to the site root, SHA-256).
-type Written = Vec<(String, String)>;
-
 /// Pages rendered in memory: (path relative to the site root, content).
 pub type InMemory = Vec<(String, Vec<u8>)>;
 
@@ -84,12 +81,11 @@ pub fn pages(
     compiled: &Compiled,
     staging: &Staging,
     progress: &dyn Progress,
-) -> anyhow::Result<Written> {
+) -> anyhow::Result<()> {
     let factory = LayoutFactory {
         model,
         all_strings: &compiled.strings,
     };
-    let mut written = Written::new();
     let total_reports = model.reports.len() * compiled.strings.len();
     let done = AtomicUsize::new(0);
     progress.phase(&format!(
@@ -122,28 +118,26 @@ pub fn pages(
         })
         .collect();
     let (pages, data) = rayon::join(
-        || -> anyhow::Result<Written> {
+        || -> anyhow::Result<()> {
             let (reports, others) = rayon::join(
                 || report_pages(model, &languages, staging, &done, total_reports, progress),
-                || -> anyhow::Result<Written> {
-                    let mut written = Written::new();
+                || -> anyhow::Result<()> {
                     for pages in &languages {
-                        written.extend(pages.site_pages(&ledger)?);
+                        pages.site_pages(&ledger)?;
                     }
-                    Ok(written)
+                    Ok(())
                 },
             );
-            let mut written = reports?;
-            written.extend(others?);
-            Ok(written)
+            reports?;
+            others
         },
         || data::write_all(model, staging),
     );
-    written.extend(pages?);
-    written.extend(data?);
-    written.extend(root_pages(model, compiled, &factory, staging)?);
-    written.extend(assets(compiled, staging)?);
-    Ok(written)
+    pages?;
+    data?;
+    root_pages(model, compiled, &factory, staging)?;
+    assets(compiled, staging)?;
+    Ok(())
 }
 
 /// Every report's pages in every language, each written as soon as it is rendered, and
@@ -156,12 +150,11 @@ fn report_pages(
     done: &AtomicUsize,
     total: usize,
     progress: &dyn Progress,
-) -> anyhow::Result<Written> {
+) -> anyhow::Result<()> {
     /// Reports rendered in parallel between two appends to the open data file.
     const REPORTS_PER_STEP: usize = 256;
-    let mut written = Written::new();
     let mut entries = data::IncidentsArray::default();
-    let hash = staging.write_streamed(data::INCIDENTS_JSON, 256 * 1024, |out| {
+    staging.write_streamed(data::INCIDENTS_JSON, 256 * 1024, |out| {
         for step in model.reports.chunks(REPORTS_PER_STEP) {
             // Small pieces, so that a core coming free from the site's other pages always
             // finds report pages left to take rather than waiting on the last large piece.
@@ -171,20 +164,19 @@ fn report_pages(
                 .map(|report| {
                     let whole = model.whole(report)?;
                     let report = report.with_checked(&whole);
-                    let mut pages = Written::new();
                     for language in languages {
-                        pages.extend(language.report(&report)?);
+                        language.report(&report)?;
                     }
                     let before = done.fetch_add(languages.len(), Ordering::Relaxed);
                     let count = before + languages.len();
                     if count / 100 != before / 100 || count == total {
                         progress.advance(count, total);
                     }
-                    Ok((pages, data::incident_entry(&report)?))
+                    data::incident_entry(&report)
                 })
-                .collect::<anyhow::Result<Vec<(Written, Vec<u8>)>>>()?;
-            for (pages, entry) in rendered {
-                written.extend(pages);
+                .collect::<anyhow::Result<Vec<Vec<u8>>>>()?;
+            model.between_read_backs();
+            for entry in rendered {
                 entries
                     .push(out, &entry)
                     .with_context(|| format!("cannot write {}", data::INCIDENTS_JSON))?;
@@ -194,8 +186,7 @@ fn report_pages(
             .finish(out)
             .with_context(|| format!("cannot write {}", data::INCIDENTS_JSON))
     })?;
-    written.push((data::INCIDENTS_JSON.to_owned(), hash));
-    Ok(written)
+    Ok(())
 }
 
 /// The page of each report in `model`, in every language, rendered in memory as the full
@@ -267,7 +258,7 @@ impl Pages<'_, '_> {
         layout: &Layout,
         view: &impl Serialize,
         extra: &[(&str, &str)],
-    ) -> anyhow::Result<(String, String)> {
+    ) -> anyhow::Result<()> {
         write_page(
             Target {
                 staging: self.staging,
@@ -283,9 +274,9 @@ impl Pages<'_, '_> {
     }
 
     /// A report's page and the permanent pages of its published revisions, in this language.
-    fn report(&self, report: &crate::site::Report<'_>) -> anyhow::Result<Written> {
+    fn report(&self, report: &crate::site::Report<'_>) -> anyhow::Result<()> {
         let (view, path, layout) = report_page(self.model, report, &self.l, self.factory);
-        let mut written = vec![self.write("report.html", &path, &layout, &view, &[])?];
+        self.write("report.html", &path, &layout, &view, &[])?;
         for revision in views::published_revisions(report) {
             let Some(page) = views::revision_page(report, revision, &self.l) else {
                 continue;
@@ -295,44 +286,43 @@ impl Pages<'_, '_> {
             let mut layout = self.layout(&path, title, "index");
             // A permanent page does not say how things stand today.
             layout.as_of.clear();
-            written.push(self.write("revision.html", &path, &layout, &page, &[])?);
+            self.write("revision.html", &path, &layout, &page, &[])?;
         }
-        Ok(written)
+        Ok(())
     }
 
     /// Every page of this language but the report pages: lists, services, organisations, the
     /// ledger, rules and about, feeds and the search index.
-    fn site_pages(&self, ledger: &views::Ledger<'_>) -> anyhow::Result<Written> {
-        let mut written = self.lists()?;
-        written.extend(self.services()?);
-        written.extend(self.organisations()?);
-        written.extend(self.ledger(ledger)?);
-        written.extend(self.rules_and_about()?);
-        written.extend(self.feed_and_search()?);
-        Ok(written)
+    fn site_pages(&self, ledger: &views::Ledger<'_>) -> anyhow::Result<()> {
+        self.lists()?;
+        self.services()?;
+        self.organisations()?;
+        self.ledger(ledger)?;
+        self.rules_and_about()?;
+        self.feed_and_search()?;
+        Ok(())
     }
 
     /// The index and one page per year.
-    fn lists(&self) -> anyhow::Result<Written> {
+    fn lists(&self) -> anyhow::Result<()> {
         let strings = self.l.strings;
-        let mut written = Written::new();
         let mut layout = self.layout("index.html", strings.get("index.title").to_owned(), "index");
         layout.search = true;
-        written.push(self.write(
+        self.write(
             "index.html",
             "index.html",
             &layout,
             &views::index(self.model, &self.l),
             &[],
-        )?);
+        )?;
         let trends_title = strings.get("trends.title").to_owned();
-        written.push(self.write(
+        self.write(
             "trends.html",
             "trends.html",
             &self.layout("trends.html", trends_title, "index"),
             &views::trends(self.model, &self.l),
             &[],
-        )?);
+        )?;
         for year in views::years(self.model) {
             let reports = views::year_reports(self.model, year);
             let pages = views::PageOf::count(reports.len(), views::REPORTS_PER_PAGE);
@@ -346,39 +336,36 @@ impl Pages<'_, '_> {
                 let title = strings
                     .get("year.title")
                     .replace("{year}", &year.to_string());
-                written.push(self.write(
+                self.write(
                     "year.html",
                     &path,
                     &self.layout(&path, at.title(&self.l, title), "index"),
                     &views::year(self.model, year, &reports, &at, &self.l),
                     &[],
-                )?);
+                )?;
             }
         }
-        Ok(written)
+        Ok(())
     }
 
     /// One page per service, and the services directory.
-    fn services(&self) -> anyhow::Result<Written> {
+    fn services(&self) -> anyhow::Result<()> {
         let strings = self.l.strings;
         // Each service page is rendered on its own: a national site has hundreds.
         let keys: Vec<&String> = self.model.config.file.services.keys().collect();
-        let mut written = keys
-            .par_iter()
-            .map(|key| {
-                let path = views::paths::service(key);
-                let view = views::service(self.model, key, &self.l);
-                self.write(
-                    "service.html",
-                    &path,
-                    &self.layout(&path, view.name.text.clone(), "services"),
-                    &view,
-                    &[],
-                )
-            })
-            .collect::<anyhow::Result<Written>>()?;
+        keys.par_iter().try_for_each(|key| {
+            let path = views::paths::service(key);
+            let view = views::service(self.model, key, &self.l);
+            self.write(
+                "service.html",
+                &path,
+                &self.layout(&path, view.name.text.clone(), "services"),
+                &view,
+                &[],
+            )
+        })?;
         let compared = strings.get("compare.services_title").to_owned();
-        written.push(self.write(
+        self.write(
             "compare_services.html",
             views::paths::SERVICES_COMPARED,
             &self.layout(
@@ -388,9 +375,9 @@ impl Pages<'_, '_> {
             ),
             &views::services_compared(self.model, &self.l),
             &[],
-        )?);
+        )?;
         let title = strings.get("services.title").to_owned();
-        written.push(self.write(
+        self.write(
             "directory.html",
             "services/index.html",
             &self.layout("services/index.html", title.clone(), "services"),
@@ -400,28 +387,25 @@ impl Pages<'_, '_> {
                 ("intro", strings.get("services.intro")),
                 ("compare", &compared),
             ],
-        )?);
-        Ok(written)
+        )?;
+        Ok(())
     }
 
     /// One page per organisation, and the organisations directory.
-    fn organisations(&self) -> anyhow::Result<Written> {
+    fn organisations(&self) -> anyhow::Result<()> {
         let strings = self.l.strings;
         let keys: Vec<&String> = self.model.config.file.organisations.keys().collect();
-        let mut written = keys
-            .par_iter()
-            .map(|key| {
-                let path = views::paths::organisation(key);
-                let view = views::organisation(self.model, key, &self.l);
-                self.write(
-                    "organisation.html",
-                    &path,
-                    &self.layout(&path, view.name.text.clone(), "organisations"),
-                    &view,
-                    &[],
-                )
-            })
-            .collect::<anyhow::Result<Written>>()?;
+        keys.par_iter().try_for_each(|key| {
+            let path = views::paths::organisation(key);
+            let view = views::organisation(self.model, key, &self.l);
+            self.write(
+                "organisation.html",
+                &path,
+                &self.layout(&path, view.name.text.clone(), "organisations"),
+                &view,
+                &[],
+            )
+        })?;
         let organisation_years: Vec<views::OrganisationYear<'_>> = self
             .model
             .config
@@ -438,26 +422,22 @@ impl Pages<'_, '_> {
             .iter()
             .flat_map(|listed| (1..=listed.pages()).map(move |page| (listed, page)))
             .collect();
-        let year_pages = pages
-            .par_iter()
-            .map(|&(listed, page)| {
-                let at = listed.page(page);
-                let view = views::organisation_year_page(self.model, listed, &at, &self.l);
-                let (key, year) = listed.key_and_year();
-                let path = views::paths::organisation_year(key, year, page);
-                let title = at.title(&self.l, format!("{}: {}", view.name, view.year));
-                self.write(
-                    "organisation_year.html",
-                    &path,
-                    &self.layout(&path, title, "organisations"),
-                    &view,
-                    &[],
-                )
-            })
-            .collect::<anyhow::Result<Written>>()?;
-        written.extend(year_pages);
+        pages.par_iter().try_for_each(|&(listed, page)| {
+            let at = listed.page(page);
+            let view = views::organisation_year_page(self.model, listed, &at, &self.l);
+            let (key, year) = listed.key_and_year();
+            let path = views::paths::organisation_year(key, year, page);
+            let title = at.title(&self.l, format!("{}: {}", view.name, view.year));
+            self.write(
+                "organisation_year.html",
+                &path,
+                &self.layout(&path, title, "organisations"),
+                &view,
+                &[],
+            )
+        })?;
         let compared = strings.get("compare.organisations_title").to_owned();
-        written.push(self.write(
+        self.write(
             "compare_organisations.html",
             views::paths::ORGANISATIONS_COMPARED,
             &self.layout(
@@ -467,9 +447,9 @@ impl Pages<'_, '_> {
             ),
             &views::organisations_compared(self.model, &self.l),
             &[],
-        )?);
+        )?;
         let title = strings.get("organisations.title").to_owned();
-        written.push(self.write(
+        self.write(
             "directory.html",
             "organisations/index.html",
             &self.layout("organisations/index.html", title.clone(), "organisations"),
@@ -479,42 +459,37 @@ impl Pages<'_, '_> {
                 ("intro", strings.get("organisations.intro")),
                 ("compare", strings.get("compare.organisations_title")),
             ],
-        )?);
-        Ok(written)
+        )?;
+        Ok(())
     }
 
     /// The actions ledger, one page at a time: a year's page lists every action due that
     /// year, and rendering two such pages at once doubles the peak memory of a large build.
-    fn ledger(&self, ledger: &views::Ledger<'_>) -> anyhow::Result<Written> {
+    fn ledger(&self, ledger: &views::Ledger<'_>) -> anyhow::Result<()> {
         let strings = self.l.strings;
-        ledger
-            .pages()
-            .iter()
-            .map(|ledger_page| {
-                let view = ledger.view(ledger_page, &self.l);
-                let title = match &view.year {
-                    Some(year) => format!("{}: {year}", strings.get("ledger.title")),
-                    None => strings.get("ledger.title").to_owned(),
-                };
-                let title = ledger_page.page.title(&self.l, title);
-                let path = &ledger_page.path;
-                self.write(
-                    "actions.html",
-                    path,
-                    &self.layout(path, title, "actions"),
-                    &view,
-                    &[],
-                )
-            })
-            .collect()
+        ledger.pages().iter().try_for_each(|ledger_page| {
+            let view = ledger.view(ledger_page, &self.l);
+            let title = match &view.year {
+                Some(year) => format!("{}: {year}", strings.get("ledger.title")),
+                None => strings.get("ledger.title").to_owned(),
+            };
+            let title = ledger_page.page.title(&self.l, title);
+            let path = &ledger_page.path;
+            self.write(
+                "actions.html",
+                path,
+                &self.layout(path, title, "actions"),
+                &view,
+                &[],
+            )
+        })
     }
 
     /// The rules, a page per rule, the about page and the 404 page.
-    fn rules_and_about(&self) -> anyhow::Result<Written> {
+    fn rules_and_about(&self) -> anyhow::Result<()> {
         let strings = self.l.strings;
-        let mut written = Written::new();
         let rules = views::rules(self.model, &self.l);
-        written.push(self.write(
+        self.write(
             "rules.html",
             "rules/index.html",
             &self.layout(
@@ -524,26 +499,26 @@ impl Pages<'_, '_> {
             ),
             &rules,
             &[],
-        )?);
+        )?;
         for rule in &rules {
             let path = views::paths::rule(&rule.code);
-            written.push(self.write(
+            self.write(
                 "rule.html",
                 &path,
                 &self.layout(&path, format!("{} {}", rule.code, rule.summary), "rules"),
                 rule,
                 &[],
-            )?);
+            )?;
         }
-        written.push(self.write(
+        self.write(
             "about.html",
             "about.html",
             &self.layout("about.html", strings.get("about.title").to_owned(), "about"),
             &views::about(self.model, &self.l),
             &[],
-        )?);
+        )?;
         if !self.model.sources.is_empty() {
-            written.push(self.write(
+            self.write(
                 "sources.html",
                 views::paths::SOURCES,
                 &self.layout(
@@ -553,21 +528,21 @@ impl Pages<'_, '_> {
                 ),
                 &views::sources(self.model, &self.l),
                 &[],
-            )?);
+            )?;
         }
-        written.push(self.write(
+        self.write(
             "404.html",
             "404.html",
             &self.layout("404.html", strings.get("not_found.title").to_owned(), ""),
             &(),
             &[],
-        )?);
-        Ok(written)
+        )?;
+        Ok(())
     }
 
     /// The Atom feeds (reports, overdue actions), the calendar of due actions and the search
     /// index of this language.
-    fn feed_and_search(&self) -> anyhow::Result<Written> {
+    fn feed_and_search(&self) -> anyhow::Result<()> {
         let mut context = Context::new();
         context.insert("feed", &data::feed(self.model, &self.l)?);
         let feed = self
@@ -587,26 +562,14 @@ impl Pages<'_, '_> {
         let calendar = calendar::actions(self.model, &self.l);
         let calendar_path = format!("{}/{}", self.lang(), views::paths::ACTIONS_CALENDAR);
         let index_path = format!("{}/search-index.js", self.lang());
-        let index_hash = self
-            .staging
+        self.staging
             .write_streamed(&index_path, 256 * 1024, |out| {
                 data::write_search_index(self.model, &self.l, out)
             })?;
-        Ok(vec![
-            (
-                feed_path.clone(),
-                self.staging.write(&feed_path, feed.as_bytes())?,
-            ),
-            (index_path, index_hash),
-            (
-                overdue_path.clone(),
-                self.staging.write(&overdue_path, overdue.as_bytes())?,
-            ),
-            (
-                calendar_path.clone(),
-                self.staging.write(&calendar_path, calendar.as_bytes())?,
-            ),
-        ])
+        self.staging.write(&feed_path, feed.as_bytes())?;
+        self.staging.write(&overdue_path, overdue.as_bytes())?;
+        self.staging.write(&calendar_path, calendar.as_bytes())?;
+        Ok(())
     }
 }
 
@@ -616,7 +579,7 @@ fn root_pages(
     compiled: &Compiled,
     factory: &LayoutFactory<'_>,
     staging: &Staging,
-) -> anyhow::Result<Written> {
+) -> anyhow::Result<()> {
     let default = &compiled.strings[0];
     let mut context = Context::new();
     context.insert("default_lang", &default.lang);
@@ -646,10 +609,7 @@ fn root_pages(
         .render("redirect.html", &context)
         .map_err(|e| anyhow::anyhow!(templates::describe(&e)))
         .context("cannot render the root page with the template redirect.html")?;
-    let mut written = vec![(
-        "index.html".to_owned(),
-        staging.write("index.html", redirect.as_bytes())?,
-    )];
+    staging.write("index.html", redirect.as_bytes())?;
     let mut layout = factory.layout(
         &default.lang,
         "404.html",
@@ -662,7 +622,7 @@ fn root_pages(
         language.href = format!("{}/404.html", language.code);
     }
     let tera = compiled.in_language(default);
-    written.push(write_page(
+    write_page(
         Target {
             staging,
             tera: &tera,
@@ -673,8 +633,8 @@ fn root_pages(
         &layout,
         &(),
         &[],
-    )?);
-    Ok(written)
+    )?;
+    Ok(())
 }
 
 /// What a page's template reads: its layout, its view and any extra values.
@@ -716,22 +676,18 @@ fn page_key(
 }
 
 /// The style sheet, the search script and the JSON Schemas.
-fn assets(compiled: &Compiled, staging: &Staging) -> anyhow::Result<Written> {
-    let mut written = Written::new();
+fn assets(compiled: &Compiled, staging: &Staging) -> anyhow::Result<()> {
     for asset in ["assets/style.css", "assets/search.js", "assets/sort.js"] {
         let content = compiled.set.get(asset).unwrap_or_default();
-        written.push((asset.to_owned(), staging.write(asset, content.as_bytes())?));
+        staging.write(asset, content.as_bytes())?;
     }
     for (path, value) in [
         ("schema/incident.schema.json", schema::incident_schema()),
         ("schema/config.schema.json", schema::config_schema()),
     ] {
-        written.push((
-            path.to_owned(),
-            staging.write(path, schema::to_file_text(&value).as_bytes())?,
-        ));
+        staging.write(path, schema::to_file_text(&value).as_bytes())?;
     }
-    Ok(written)
+    Ok(())
 }
 
 /// The interface strings of every site language, English filling in what a language lacks.
@@ -768,7 +724,7 @@ struct Target<'t> {
 }
 
 /// Render one page and write it (or keep the previous build's, when it was rendered from the
-/// same inputs); returns (path, sha256).
+/// same inputs).
 fn write_page(
     target: Target<'_>,
     template: &str,
@@ -776,16 +732,16 @@ fn write_page(
     layout: &Layout,
     view: &impl Serialize,
     extra: &[(&str, &str)],
-) -> anyhow::Result<(String, String)> {
+) -> anyhow::Result<()> {
     let key = page_key(target.fingerprint, template, path, layout, view, extra)?;
     // Rendered straight into the file: most pages are tens of kilobytes and fit the buffer,
     // while a page listing thousands of actions never has to be held whole in memory.
-    let hash = target.staging.write_page(path, key, 64 * 1024, |out| {
+    target.staging.write_page(path, key, 64 * 1024, |out| {
         target
             .tera
             .render_to(template, &page_context(layout, view, extra), out)
             .map_err(|e| anyhow::anyhow!(templates::describe(&e)))
             .with_context(|| format!("cannot render {path} with the template {template}"))
     })?;
-    Ok((path.to_owned(), hash))
+    Ok(())
 }

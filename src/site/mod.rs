@@ -285,6 +285,14 @@ impl<'a> Model<'a> {
         }
     }
 
+    /// Let go of what reading reports back keeps between reads: called between batches of
+    /// [`Model::whole`], so that a large site's build does not hold it to the end.
+    pub fn between_read_backs(&self) {
+        if let Some(reader) = self.reader {
+            reader.close_idle();
+        }
+    }
+
     /// Compute every figure.
     pub fn new(inputs: Inputs<'a>) -> Model<'a> {
         let Inputs {
