@@ -5,7 +5,9 @@
 //! `renameat2(RENAME_EXCHANGE)` (or, where the file system cannot exchange, two renames), so a
 //! failed or killed build leaves the previous site as it was. An existing `--out` is only
 //! replaced if everything in it was written by an earlier build, as its manifest proves:
-//! Candor never deletes a file it did not write.
+//! Candor never deletes a file it did not write. The staging folder records each file it
+//! writes, once (its path, SHA-256 and, for a page, its key): the manifest is written from
+//! that record, and the page record below from its pages.
 //!
 //! Builds are incremental: every page is known by a key, the SHA-256 of everything it is
 //! rendered from (the templates, the page's view and layout). A record beside the output
