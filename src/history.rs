@@ -817,7 +817,29 @@ pub(crate) fn published(revisions: Vec<Revision>) -> PublishedHistory {
             }
         }
     }
+    name_clashing_revisions_in_full(&mut history);
     history
+}
+
+/// Give each published revision of a report a name of its own. Each has a permanent page
+/// named by its short id, and two commits may share the first 7 hex digits (in a long
+/// history, now and then): both are then named by their full id, so that neither page takes
+/// the other's place.
+fn name_clashing_revisions_in_full(history: &mut PublishedHistory) {
+    let mut revisions: Vec<&mut Revision> = history
+        .first_published
+        .iter_mut()
+        .chain(history.amendments.iter_mut().map(|(revision, _)| revision))
+        .collect();
+    let mut uses: HashMap<String, usize> = HashMap::new();
+    for revision in &revisions {
+        *uses.entry(revision.short.clone()).or_default() += 1;
+    }
+    for revision in &mut revisions {
+        if uses[&revision.short] > 1 {
+            revision.short = revision.commit.clone();
+        }
+    }
 }
 
 #[cfg(test)]
@@ -850,6 +872,34 @@ mod tests {
 
     fn date(text: &str) -> Option<NaiveDate> {
         NaiveDate::parse_from_str(text, "%Y-%m-%d").ok()
+    }
+
+    #[test]
+    fn revisions_whose_short_ids_clash_are_named_in_full() {
+        let revision = |commit: &str, facts: KeyFacts| Revision {
+            commit: commit.to_owned(),
+            short: commit[..7].to_owned(),
+            time: DateTime::parse_from_rfc3339("2026-10-06T09:00:00+02:00").unwrap(),
+            summary: String::new(),
+            facts: Some(facts),
+            declared: None,
+        };
+        let preliminary = facts(Status::Preliminary, Severity::Major, &[]);
+        let clash_one = format!("abcdef1{}", "0".repeat(33));
+        let clash_two = format!("abcdef1{}", "1".repeat(33));
+        let alone = format!("1234567{}", "2".repeat(33));
+        let history = published(vec![
+            revision(&clash_one, preliminary),
+            revision(&alone, facts(Status::Final, Severity::Major, &[])),
+            revision(&clash_two, facts(Status::Final, Severity::Critical, &[])),
+        ]);
+        let names: Vec<&str> = history
+            .first_published
+            .iter()
+            .chain(history.amendments.iter().map(|(r, _)| r))
+            .map(|r| r.short.as_str())
+            .collect();
+        assert_eq!(names, [clash_one.as_str(), "1234567", clash_two.as_str()]);
     }
 
     #[test]

@@ -534,7 +534,6 @@ impl Staging {
         })
     }
 
-    /// Write the manifest and swap the staging folder in as `out`.
     /// Write the manifest, with `head` and every file written, and swap the staging folder in
     /// as `out`; returns how many files the site has, the manifest included.
     pub fn commit(mut self, head: &ManifestHead) -> anyhow::Result<usize> {
@@ -928,8 +927,13 @@ pub fn guard(out: &Path) -> anyhow::Result<()> {
         if empty {
             return Ok(());
         }
+        let why = if out.join(MANIFEST).exists() {
+            "its manifest.json is not one Candor can read"
+        } else {
+            "no manifest.json"
+        };
         bail!(
-            "--out {} is not empty and was not written by Candor (no manifest.json); choose an empty or new folder, Candor never deletes files it did not write",
+            "--out {} is not empty and was not written by Candor ({why}); choose an empty or new folder, Candor never deletes files it did not write",
             out.display()
         );
     };
@@ -1133,7 +1137,19 @@ mod tests {
         assert!(guard(&out).is_ok(), "an empty folder is fine");
         fs::write(out.join("notes.txt"), "mine").unwrap();
         let error = guard(&out).unwrap_err().to_string();
-        assert!(error.contains("not written by Candor"), "{error}");
+        assert!(
+            error.contains("not written by Candor (no manifest.json)"),
+            "{error}"
+        );
+        // A manifest that is not Candor's (here: a hash that is not one) does not make the
+        // folder Candor's, and the message says the manifest is there.
+        let not_a_hash = r#"{"generator": "candor 0.1.0", "source_commit": null, "files": {"notes.txt": "xyz"}}"#;
+        fs::write(out.join(MANIFEST), not_a_hash).unwrap();
+        let error = guard(&out).unwrap_err().to_string();
+        assert!(
+            error.contains("manifest.json is not one Candor can read"),
+            "{error}"
+        );
 
         let staging = Staging::prepare(&dir.path().join("fresh"), 1024 * 1024, false).unwrap();
         staging.write("a/b.html", b"<p>").unwrap();

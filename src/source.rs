@@ -871,9 +871,10 @@ impl<'t> ReadAgain<'t> {
         bytes
     }
 
-    /// Close the repository handles not in use. With an open pack libgit2 keeps the bases of
-    /// the deltas it resolved (up to 16 MiB), which reports read once each never use again;
-    /// closing the handles between batches of reads lets that memory go.
+    /// Close the repository handles not in use. While a pack is open libgit2 keeps the bases
+    /// of the deltas it resolved (up to 16 MiB, shared by every handle that has the pack
+    /// open); reports are read once each, so closing the handles between batches of reads
+    /// lets that memory go once no handle is open.
     pub fn close_idle(&self) {
         self.handles
             .lock()
