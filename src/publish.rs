@@ -219,11 +219,6 @@ pub struct SourceRecord {
     pub reports: usize,
 }
 
-/// The SHA-256 of `bytes`, in lowercase hex.
-pub fn sha256_hex(bytes: &[u8]) -> String {
-    hex(&Sha256::digest(bytes))
-}
-
 fn hex(digest: &[u8]) -> String {
     const DIGITS: &[u8; 16] = b"0123456789abcdef";
     let mut hex = String::with_capacity(digest.len() * 2);
@@ -378,8 +373,8 @@ impl Staging {
         &self.temp
     }
 
-    /// Write one file (path relative to the site root) and return its SHA-256.
-    pub fn write(&self, relative: &str, bytes: &[u8]) -> anyhow::Result<Sha256Sum> {
+    /// Write one file (path relative to the site root).
+    pub fn write(&self, relative: &str, bytes: &[u8]) -> anyhow::Result<()> {
         // Writes larger than the buffer go straight to the file.
         self.write_streamed(relative, 8 * 1024, |out| {
             out.write_all(bytes)
@@ -387,18 +382,17 @@ impl Staging {
         })
     }
 
-    /// Write `relative` by streaming into it, so no file is ever held whole in memory; returns
-    /// the SHA-256 of what was written. `fill` errors are reported as they are.
+    /// Write `relative` by streaming into it, so no file is ever held whole in memory. `fill`
+    /// errors are reported as they are.
     pub fn write_streamed(
         &self,
         relative: &str,
         buffer: usize,
         fill: impl FnOnce(&mut dyn std::io::Write) -> anyhow::Result<()>,
-    ) -> anyhow::Result<Sha256Sum> {
+    ) -> anyhow::Result<()> {
         let file = self.write_sized(relative, None, buffer, u64::MAX, fill)?;
-        let sha256 = file.sha256;
         self.record(relative, file);
-        Ok(sha256)
+        Ok(())
     }
 
     /// [`Staging::write_streamed`] for a page rendered by a template: at most
@@ -414,17 +408,15 @@ impl Staging {
         key: PageKey,
         buffer: usize,
         fill: impl FnOnce(&mut dyn std::io::Write) -> anyhow::Result<()>,
-    ) -> anyhow::Result<Sha256Sum> {
+    ) -> anyhow::Result<()> {
         if let Some(page) = self.keep_previous(relative, &key) {
-            let sha256 = page.sha256;
             self.record(relative, page);
             self.kept.fetch_add(1, Ordering::Relaxed);
-            return Ok(sha256);
+            return Ok(());
         }
         let page = self.write_sized(relative, Some(key), buffer, self.max_file_bytes, fill)?;
-        let sha256 = page.sha256;
         self.record(relative, page);
-        Ok(sha256)
+        Ok(())
     }
 
     fn record(&self, relative: &str, page: RecordedPage) {
@@ -537,25 +529,25 @@ impl Staging {
     /// Write the manifest, with `head` and every file written, and swap the staging folder in
     /// as `out`; returns how many files the site has, the manifest included.
     pub fn commit(mut self, head: &ManifestHead) -> anyhow::Result<usize> {
-        let mut pages = std::mem::take(
+        let mut written = std::mem::take(
             self.recorded
                 .get_mut()
                 .unwrap_or_else(std::sync::PoisonError::into_inner),
         );
-        pages.sort_unstable_by(|a, b| a.0.cmp(&b.0));
-        if let Some(twice) = pages.windows(2).find(|pair| pair[0].0 == pair[1].0) {
+        written.sort_unstable_by(|a, b| a.0.cmp(&b.0));
+        if let Some(twice) = written.windows(2).find(|pair| pair[0].0 == pair[1].0) {
             bail!(
                 "{} was written twice in one build; this is a fault in Candor, please report it",
                 twice[0].0
             );
         }
-        let files = pages.len() + 1;
+        let files = written.len() + 1;
         // Streamed: the manifest of a large site is megabytes.
         let manifest = ManifestOut {
             generator: &head.generator,
             source_commit: &head.source_commit,
             sources: &head.sources,
-            files: FilesOut(&pages),
+            files: FilesOut(&written),
         };
         self.write_sized(MANIFEST, None, 64 * 1024, u64::MAX, |out| {
             serde_json::to_writer_pretty(&mut *out, &manifest)
@@ -564,6 +556,7 @@ impl Staging {
                 .with_context(|| format!("cannot write {MANIFEST}"))
         })?;
         // Only pages go into the record: a file that is not one is always written again.
+        let mut pages = written;
         pages.retain(|(_, page)| page.key.is_some());
         fs::remove_file(self.temp.join(STAGING_MARKER))
             .context("cannot finish the staging folder")?;
@@ -1033,12 +1026,11 @@ mod tests {
 
     #[test]
     fn sha256_of_abc() {
+        let sum = Sha256Sum::of(b"abc");
         assert_eq!(
-            sha256_hex(b"abc"),
+            sum.to_string(),
             "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"
         );
-        let sum = Sha256Sum::of(b"abc");
-        assert_eq!(sum.to_string(), sha256_hex(b"abc"));
         assert_eq!(Sha256Sum::parse(&sum.to_string()), Some(sum));
         assert_eq!(
             Sha256Sum::parse(&sum.to_string().to_uppercase()),

@@ -582,7 +582,7 @@ fn verify_site(site: &Path) -> Result<usize, String> {
     for file in &files {
         let bytes = std::fs::read(site.join(file)).map_err(|e| e.to_string())?;
         if listed.get(file).and_then(Value::as_str)
-            != Some(candor::publish::sha256_hex(&bytes).as_str())
+            != Some(candor::publish::Sha256Sum::of(&bytes).to_string().as_str())
         {
             return Err(format!("{file} does not match the manifest"));
         }

@@ -208,7 +208,11 @@ fn manifest_lists_every_file_with_its_hash_and_the_commit() {
     assert_eq!(listed.keys().cloned().collect::<Vec<_>>(), files);
     for file in &files {
         let bytes = std::fs::read(site.join(file)).unwrap();
-        assert_eq!(listed[file], candor::publish::sha256_hex(&bytes), "{file}");
+        assert_eq!(
+            listed[file],
+            candor::publish::Sha256Sum::of(&bytes).to_string(),
+            "{file}"
+        );
     }
 }
 
