@@ -34,6 +34,10 @@ pub struct BuildOptions {
     /// Link the pages of the site already in `out` that would be rendered from the same
     /// inputs, instead of rendering them again (the result is the same, byte for byte).
     pub incremental: bool,
+    /// Hand back what the rules across reports need of each report ([`BuildOutcome`]'s
+    /// `summaries`, for a preview that checks an edited report against them); otherwise they
+    /// are let go as soon as the check is done.
+    pub keep_summaries: bool,
 }
 
 /// What a build did.
@@ -61,7 +65,8 @@ pub struct BuildOutcome {
     /// Warnings about the build itself, for the terminal (an `http://` base address, say).
     pub notices: Vec<String>,
     /// What the rules across reports need of each report file, by path, as this build read
-    /// them (a preview checks an edited report against them).
+    /// them (a preview checks an edited report against them); empty unless
+    /// [`BuildOptions::keep_summaries`].
     pub(crate) summaries: HashMap<String, Summary>,
 }
 
@@ -164,7 +169,10 @@ fn build_with(
     if !prepared.blocking.is_empty() {
         let mut run = prepared.run;
         return Ok(BuildOutcome {
-            summaries: summaries(&mut run),
+            summaries: match options.keep_summaries {
+                true => summaries(&mut run),
+                false => HashMap::new(),
+            },
             findings: run.findings,
             unpublished_findings: Vec::new(),
             blocking: prepared.blocking,
@@ -178,13 +186,22 @@ fn build_with(
         });
     }
     let Prepared {
-        run,
+        mut run,
         history,
         publications,
         commits,
         drafts,
         ..
     } = prepared;
+    let summaries = if options.keep_summaries {
+        summaries(&mut run)
+    } else {
+        // Nothing after the check reads them; at 100,000 reports they are tens of MiB.
+        for analysis in &mut run.analyses {
+            analysis.summary = None;
+        }
+        HashMap::new()
+    };
     let templates = TemplateSet::new(read_overrides(source)?);
     let config = &run.config.config;
     let reader = read_back_from
@@ -203,10 +220,8 @@ fn build_with(
     };
     let rendered = render_site(site, options, progress, &mut watch)?;
     let notices = notices(config);
-    let mut run = run;
     free_reports(&mut run);
     let written = rendered.publish(progress, &mut watch)?;
-    let summaries = summaries(&mut run);
     let (findings, unpublished_findings) = split_findings(run.findings, &written.reports);
     Ok(BuildOutcome {
         summaries,
@@ -633,6 +648,7 @@ mod tests {
             today: crate::today_from(chrono::NaiveDate::from_ymd_opt(2026, 12, 1), Utc::now()),
             strict: false,
             incremental: false,
+            keep_summaries: false,
         };
         let source = &Source::Git(crate::source::GitTree::open(repo.path(), "HEAD").unwrap());
         let prepared =
@@ -651,6 +667,8 @@ mod tests {
         let set_aside = build_with(source, &options("set-aside"), &Silent, true).unwrap();
         let whole = build_with(source, &options("whole"), &Silent, false).unwrap();
         assert!(set_aside.written() && whole.written());
+        // Unless asked for, the summaries were let go after the check.
+        assert!(set_aside.summaries.is_empty() && whole.summaries.is_empty());
         let set_aside = site_files(&out.path().join("set-aside"));
         let whole = site_files(&out.path().join("whole"));
         assert_eq!(
@@ -682,6 +700,7 @@ mod tests {
             today: crate::today_from(chrono::NaiveDate::from_ymd_opt(2026, 12, 1), Utc::now()),
             strict: false,
             incremental: true,
+            keep_summaries: true,
         };
         let before = build(&source, &options, &Silent).unwrap();
         assert!(before.written() && before.summaries.len() > 5);

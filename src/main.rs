@@ -222,6 +222,7 @@ fn build(args: BuildArgs) -> anyhow::Result<ExitCode> {
         today,
         strict: args.strict,
         incremental: !args.full,
+        keep_summaries: false,
     };
     let progress = TerminalProgress {
         enabled: !args.quiet && std::io::stderr().is_terminal(),
@@ -282,6 +283,7 @@ fn national_build(args: BuildArgs, sources_file: std::path::PathBuf) -> anyhow::
             today,
             strict: args.strict,
             incremental: !args.full,
+            keep_summaries: false,
         },
     };
     let progress = TerminalProgress {

@@ -3,9 +3,10 @@
 //!
 //! A build holds every published report from the check to its last page, and most of a
 //! report's memory is prose that only the report's own pages and its entry in
-//! `data/incidents.json` print: the summary, the timeline's entries, contributing factors,
-//! lessons and references. So a build keeps each report without them (with the start of the
-//! summary, which the search index shows), and reads the file again from git when it writes
+//! `data/incidents.json` print: the summary, the timeline (of which the site's figures need
+//! only each public statement's time and claimed severity), contributing factors, lessons and
+//! references. So a build keeps each report without them (with the start of the summary,
+//! which the search index shows), and reads the file again from git when it writes
 //! those pages. Only a build of a commit does this: its files cannot change meanwhile, while a
 //! build of the working tree (a preview, where an editor may save a file as it runs) keeps its
 //! reports whole. Everything else (lists, ledger, figures, feeds' titles) reads the kept
@@ -17,7 +18,7 @@ use anyhow::Context as _;
 
 use crate::check::CheckedReport;
 use crate::config::Limits;
-use crate::model::{Incident, LanguageMap, Text};
+use crate::model::{EventKind, Incident, LanguageMap, Text};
 use crate::source::{GitTree, ReadAgain};
 
 /// How much of a summary the search index shows, in characters of plain text.
@@ -32,10 +33,13 @@ pub struct SetAside {
 
 /// The first [`SUMMARY_START_CHARS`] characters of `markdown` as plain text.
 pub(crate) fn plain_start(markdown: &str) -> String {
-    crate::render::markdown::to_plain(markdown)
+    let mut start: String = crate::render::markdown::to_plain(markdown)
         .chars()
         .take(SUMMARY_START_CHARS)
-        .collect()
+        .collect();
+    // Kept for every report while a site is built: no spare capacity.
+    start.shrink_to_fit();
+    start
 }
 
 /// Leave `report`'s prose out of it, keeping the summary's start.
@@ -51,9 +55,17 @@ pub(crate) fn set_aside(report: &mut CheckedReport) {
         ),
     };
     incident.summary = Text::Plain(String::new());
+    // Of the timeline, the site's lists and figures read only when public statements were
+    // made and what severity they claimed (what the public was told).
+    incident
+        .timeline
+        .retain(|event| event.kind == EventKind::PublicStatement);
     for event in &mut incident.timeline {
         event.text = Text::Plain(String::new());
+        event.channel = None;
+        event.url = None;
     }
+    incident.timeline.shrink_to_fit();
     incident.contributing_factors = Vec::new();
     incident.lessons = None;
     incident.references = Vec::new();
@@ -135,12 +147,24 @@ mod tests {
         set_aside(&mut kept);
         let incident = &kept.incident;
         assert_eq!(incident.summary.resolve("en", "da").0, "");
-        assert!(
+        // Of the timeline, the public statements' times and claims.
+        let statements = |incident: &Incident| -> Vec<_> {
             incident
                 .timeline
                 .iter()
-                .all(|e| e.text.resolve("en", "da").0.is_empty())
-        );
+                .filter(|e| e.kind == EventKind::PublicStatement)
+                .map(|e| (e.at, e.severity_claimed))
+                .collect()
+        };
+        assert!(incident.timeline.len() < whole.incident.timeline.len());
+        assert!(!incident.timeline.is_empty());
+        assert_eq!(statements(incident), statements(&whole.incident));
+        assert!(incident.timeline.iter().all(|e| {
+            e.kind == EventKind::PublicStatement
+                && e.text.resolve("en", "da").0.is_empty()
+                && e.channel.is_none()
+                && e.url.is_none()
+        }));
         assert!(incident.lessons.is_none() && incident.contributing_factors.is_empty());
         // What the search index shows: the summary's start as plain text, in each language.
         let start = &kept.set_aside.as_ref().unwrap().summary_start;

@@ -298,6 +298,7 @@ fn rebuild(
         today,
         strict: false,
         incremental: true,
+        keep_summaries: true,
     };
     let mut summaries = HashMap::new();
     let overlay = match build::build(&source, &build, &build::Silent) {
