@@ -52,17 +52,30 @@ pub(crate) fn program_identity() -> String {
     format!("{}+{CACHE_FORMAT}+{executable}", env!("CARGO_PKG_VERSION"))
 }
 
-/// A cache file's bytes: only from a regular file (never a pipe or a link), at most 2 GiB.
+/// A cache file's bytes: only from a regular file (never a pipe or a link), at most 2 GiB,
+/// and only when this program wrote it. Every cache is an object whose first member is the
+/// `version` ([`program_identity`]) of the program that wrote it, and that is looked at
+/// before the rest is read: another build's cache (after an upgrade, or a second binary on
+/// the same repository) is a hundred MB at 100,000 reports, not worth reading to drop.
 fn read_cache(path: &Path) -> Option<Vec<u8>> {
     use std::io::Read as _;
     const MAX_CACHE_BYTES: u64 = 2 << 30;
-    let mut bytes = Vec::new();
-    crate::publish::open_regular(path)
-        .ok()?
-        .take(MAX_CACHE_BYTES)
-        .read_to_end(&mut bytes)
-        .ok()?;
+    let mut file = crate::publish::open_regular(path).ok()?;
+    let expected = version_prefix();
+    let mut start = vec![0; expected.len()];
+    file.read_exact(&mut start).ok()?;
+    if start != expected.as_bytes() {
+        return None;
+    }
+    let mut bytes = start;
+    file.take(MAX_CACHE_BYTES).read_to_end(&mut bytes).ok()?;
     Some(bytes)
+}
+
+/// How a cache this program writes begins: `{"version":` and its identity as JSON.
+fn version_prefix() -> String {
+    let identity = serde_json::to_string(&program_identity()).unwrap_or_default();
+    format!("{{\"version\":{identity}")
 }
 
 /// Whether the repository's history is cut or rewritten locally (a shallow clone, grafts):
@@ -240,14 +253,16 @@ fn write_atomically(path: &Path, value: &impl Serialize) {
     if std::fs::create_dir_all(folder).is_err() {
         return;
     }
-    let Ok(bytes) = serde_json::to_vec(value) else {
-        return;
-    };
     // Each writer has its own temporary file: two runs at once leave one whole cache.
     let Ok(mut temporary) = tempfile::NamedTempFile::new_in(folder) else {
         return;
     };
-    if temporary.write_all(&bytes).is_ok() {
+    // Written as it is serialised: the history's cache is a hundred MB at 100,000 reports,
+    // and a build writes it while it holds every report.
+    let mut writer = std::io::BufWriter::new(temporary.as_file_mut());
+    let written = serde_json::to_writer(&mut writer, value).is_ok() && writer.flush().is_ok();
+    drop(writer);
+    if written {
         let _ = temporary.persist(path);
     }
 }
@@ -554,10 +569,10 @@ mod tests {
         let tree = GitTree::open(dir.path(), &second.to_string()).unwrap();
         let path = history_cache_path(&tree);
         let full = both_ways(dir.path(), second).2;
-        let cache = |commit: String, short: &str| {
+        let cache_by = |version: String, commit: String, short: &str| {
             let history = full.clone();
             let mut text = serde_json::to_value(HistoryCache {
-                version: program_identity(),
+                version: version.clone(),
                 limits: format!("{:?}", Limits::default()),
                 commit,
                 history,
@@ -573,8 +588,25 @@ mod tests {
                     revision["short"] = serde_json::json!(short);
                 }
             }
-            std::fs::write(&path, serde_json::to_vec(&text).unwrap()).unwrap();
+            // The version first, as the program writes it (a map of values sorts its keys).
+            text.as_object_mut().unwrap().remove("version");
+            let rest = serde_json::to_string(&text).unwrap();
+            let version = serde_json::to_string(&version).unwrap();
+            std::fs::write(&path, format!("{{\"version\":{version},{}", &rest[1..])).unwrap();
         };
+        let cache = |commit: String, short: &str| cache_by(program_identity(), commit, short);
+
+        // A cache this program wrote is used; another program's is not read.
+        cache(second.to_string(), "1234567");
+        assert!(history_changes(&tree, true).unwrap().earlier.is_some());
+        cache_by("0.0.1+4+elsewhere".into(), second.to_string(), "1234567");
+        assert!(history_changes(&tree, true).unwrap().earlier.is_none());
+        // Nor one whose version is not where this program writes it.
+        let mut text: serde_json::Value =
+            serde_json::from_slice(&std::fs::read(&path).unwrap()).unwrap();
+        text["version"] = serde_json::json!(program_identity());
+        std::fs::write(&path, serde_json::to_vec(&text).unwrap()).unwrap();
+        assert!(history_changes(&tree, true).unwrap().earlier.is_none());
 
         // A commit that is not in the repository: read in full, not an error.
         cache("1234567890123456789012345678901234567890".into(), "1234567");

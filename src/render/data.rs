@@ -284,17 +284,15 @@ pub(super) fn write_actions_json(model: &Model<'_>, out: &mut dyn Write) -> anyh
         record: &'a crate::site::ActionRecord,
     }
     #[derive(Serialize)]
-    struct File<'a> {
+    struct File<Actions> {
         #[serde(flatten)]
         header: FiguresHeader<'static>,
-        actions: Vec<ActionFigures<'a>>,
+        actions: Actions,
     }
     let file = File {
         header: figures_header(model),
-        actions: model
-            .reports
-            .iter()
-            .flat_map(|report| {
+        actions: Streamed(|| {
+            model.reports.iter().flat_map(|report| {
                 let incident = report.incident();
                 incident
                     .actions
@@ -310,7 +308,7 @@ pub(super) fn write_actions_json(model: &Model<'_>, out: &mut dyn Write) -> anyh
                         record,
                     })
             })
-            .collect(),
+        }),
     };
     serde_json::to_writer_pretty(&mut *out, &file)?;
     out.write_all(b"\n")?;
@@ -326,17 +324,15 @@ pub(super) fn write_changes_json(model: &Model<'_>, out: &mut dyn Write) -> anyh
         changes: &'a [crate::site::LaterChange],
     }
     #[derive(Serialize)]
-    struct File<'a> {
+    struct File<Reports> {
         #[serde(flatten)]
         header: FiguresHeader<'static>,
-        reports: Vec<ReportChanges<'a>>,
+        reports: Reports,
     }
     let file = File {
         header: figures_header(model),
-        reports: model
-            .reports
-            .iter()
-            .map(|report| ReportChanges {
+        reports: Streamed(|| {
+            model.reports.iter().map(|report| ReportChanges {
                 report_id: &report.incident().id,
                 first_published: report
                     .history
@@ -345,11 +341,26 @@ pub(super) fn write_changes_json(model: &Model<'_>, out: &mut dyn Write) -> anyh
                     .map(|r| r.time.to_rfc3339()),
                 changes: &report.later_changes,
             })
-            .collect(),
+        }),
     };
     serde_json::to_writer_pretty(&mut *out, &file)?;
     out.write_all(b"\n")?;
     Ok(())
+}
+
+/// A list written from an iterator as it is serialised, never collected: the same bytes as a
+/// `Vec` of its items (at 100,000 reports `data/actions.json` lists about 900,000 actions).
+struct Streamed<F>(F);
+
+impl<F, I> Serialize for Streamed<F>
+where
+    F: Fn() -> I,
+    I: Iterator,
+    I::Item: Serialize,
+{
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_seq((self.0)())
+    }
 }
 
 /// `data/README.md`: what each file holds and what every column and figure means.
