@@ -196,10 +196,7 @@ fn build_with(
     let summaries = if options.keep_summaries {
         summaries(&mut run)
     } else {
-        // Nothing after the check reads them; at 100,000 reports they are tens of MiB.
-        for analysis in &mut run.analyses {
-            analysis.summary = None;
-        }
+        free_summaries(&mut run);
         HashMap::new()
     };
     let templates = TemplateSet::new(read_overrides(source)?);
@@ -495,6 +492,14 @@ pub(crate) fn render_site(
         kept,
         reports,
     })
+}
+
+/// Drop what the rules across reports needed of `run`'s reports once the check is done:
+/// nothing after it reads them, and at 100,000 reports they are tens of MiB.
+pub(crate) fn free_summaries(run: &mut check::Run) {
+    for analysis in &mut run.analyses {
+        analysis.summary = None;
+    }
 }
 
 /// Drop `run`'s typed reports once every page is rendered: publishing (the manifest, the page

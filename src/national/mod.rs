@@ -327,6 +327,7 @@ fn read_source(
         ));
     }
     let mut run = prepared.run;
+    build::free_summaries(&mut run);
     combine::namespace_run(&entry.name, &mut run);
     let (revisions, publications) =
         combine::namespace_history(&entry.name, prepared.history, prepared.publications);
