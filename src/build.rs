@@ -169,10 +169,7 @@ fn build_with(
     if !prepared.blocking.is_empty() {
         let mut run = prepared.run;
         return Ok(BuildOutcome {
-            summaries: match options.keep_summaries {
-                true => summaries(&mut run),
-                false => HashMap::new(),
-            },
+            summaries: handed_back_summaries(&mut run, options),
             findings: run.findings,
             unpublished_findings: Vec::new(),
             blocking: prepared.blocking,
@@ -193,12 +190,7 @@ fn build_with(
         drafts,
         ..
     } = prepared;
-    let summaries = if options.keep_summaries {
-        summaries(&mut run)
-    } else {
-        free_summaries(&mut run);
-        HashMap::new()
-    };
+    let summaries = handed_back_summaries(&mut run, options);
     let templates = TemplateSet::new(read_overrides(source)?);
     let config = &run.config.config;
     let reader = read_back_from
@@ -235,8 +227,13 @@ fn build_with(
     })
 }
 
-/// The summaries of `run`'s reports, by path, moved out of it.
-fn summaries(run: &mut check::Run) -> HashMap<String, Summary> {
+/// The summaries of `run`'s reports, by path, moved out of it when `options` asks for them
+/// ([`BuildOptions::keep_summaries`]); otherwise they are dropped and none are handed back.
+fn handed_back_summaries(run: &mut check::Run, options: &BuildOptions) -> HashMap<String, Summary> {
+    if !options.keep_summaries {
+        free_summaries(run);
+        return HashMap::new();
+    }
     run.analyses
         .iter_mut()
         .filter_map(|a| Some((a.file.clone(), a.summary.take()?)))

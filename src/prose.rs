@@ -33,24 +33,27 @@ pub struct SetAside {
 
 /// The first [`SUMMARY_START_CHARS`] characters of `markdown` as plain text.
 pub(crate) fn plain_start(markdown: &str) -> String {
-    let mut start: String = crate::render::markdown::to_plain(markdown)
+    crate::render::markdown::to_plain(markdown)
         .chars()
         .take(SUMMARY_START_CHARS)
-        .collect();
-    // Kept for every report while a site is built: no spare capacity.
-    start.shrink_to_fit();
-    start
+        .collect()
 }
 
 /// Leave `report`'s prose out of it, keeping the summary's start.
 pub(crate) fn set_aside(report: &mut CheckedReport) {
     let incident = &mut report.incident;
+    // Kept for every report while the site is built: without spare capacity.
+    let kept_start = |text: &str| {
+        let mut start = plain_start(text);
+        start.shrink_to_fit();
+        start
+    };
     let summary_start = match &incident.summary {
-        Text::Plain(text) => Text::Plain(plain_start(text)),
+        Text::Plain(text) => Text::Plain(kept_start(text)),
         Text::Localized(texts) => Text::Localized(
             texts
                 .iter()
-                .map(|(language, text)| (language.to_owned(), plain_start(text)))
+                .map(|(language, text)| (language.to_owned(), kept_start(text)))
                 .collect::<LanguageMap>(),
         ),
     };

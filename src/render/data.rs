@@ -765,6 +765,48 @@ fn search_text(incident: &Incident, l: &Localizer<'_>) -> String {
     joined.chars().take(1200).collect()
 }
 
+/// One report's entry in the search index, in the page's language.
+fn search_entry(model: &Model<'_>, report: &Report<'_>, l: &Localizer<'_>) -> SearchEntry {
+    let incident = report.incident();
+    let summary_start = match &report.checked.set_aside {
+        Some(set_aside) => set_aside
+            .summary_start
+            .resolve(l.lang, &incident.language)
+            .0
+            .to_owned(),
+        None => crate::prose::plain_start(incident.summary.resolve(l.lang, &incident.language).0),
+    };
+    SearchEntry {
+        u: paths::report(&incident.id),
+        t: l.text(&incident.title, &incident.language).text,
+        s: summary_start,
+        v: incident
+            .services
+            .iter()
+            .map(|s| super::views::service_name(model, s, l))
+            .collect::<Vec<_>>()
+            .join(", "),
+        o: model
+            .config
+            .file
+            .organisations
+            .get(&incident.organisation)
+            .map(|o| l.text(&o.name, model.config.default_language()).text)
+            .unwrap_or_default(),
+        d: l.strings.date(incident.started_at.date_naive()),
+        c: search_text(incident, l),
+        k: format!(
+            "{} {} {}",
+            l.strings
+                .get(&format!("severity.{}", incident.severity.as_str())),
+            l.strings
+                .get(&format!("word.severity.{}", incident.severity.as_str())),
+            l.strings
+                .get(&format!("status.{}", incident.status.as_str()))
+        ),
+    }
+}
+
 /// `<lang>/search-index.js`: the index as a script, so it loads from `file://` too. Written
 /// one entry at a time: at 10,000 reports the index is over 10 MB.
 pub(super) fn write_search_index(
@@ -772,61 +814,14 @@ pub(super) fn write_search_index(
     l: &Localizer<'_>,
     out: &mut dyn Write,
 ) -> anyhow::Result<()> {
-    /// Every report's entry, serialised as it is made.
-    struct Entries<'m, 'l> {
-        model: &'m Model<'m>,
-        l: &'l Localizer<'l>,
-    }
-    impl Serialize for Entries<'_, '_> {
-        fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-            let (model, l) = (self.model, self.l);
-            serializer.collect_seq(model.reports.iter().map(|report| {
-                let incident = report.incident();
-                let summary_start = match &report.checked.set_aside {
-                    Some(set_aside) => set_aside
-                        .summary_start
-                        .resolve(l.lang, &incident.language)
-                        .0
-                        .to_owned(),
-                    None => crate::prose::plain_start(
-                        incident.summary.resolve(l.lang, &incident.language).0,
-                    ),
-                };
-                SearchEntry {
-                    u: paths::report(&incident.id),
-                    t: l.text(&incident.title, &incident.language).text,
-                    s: summary_start,
-                    v: incident
-                        .services
-                        .iter()
-                        .map(|s| super::views::service_name(model, s, l))
-                        .collect::<Vec<_>>()
-                        .join(", "),
-                    o: model
-                        .config
-                        .file
-                        .organisations
-                        .get(&incident.organisation)
-                        .map(|o| l.text(&o.name, model.config.default_language()).text)
-                        .unwrap_or_default(),
-                    d: l.strings.date(incident.started_at.date_naive()),
-                    c: search_text(incident, l),
-                    k: format!(
-                        "{} {} {}",
-                        l.strings
-                            .get(&format!("severity.{}", incident.severity.as_str())),
-                        l.strings
-                            .get(&format!("word.severity.{}", incident.severity.as_str())),
-                        l.strings
-                            .get(&format!("status.{}", incident.status.as_str()))
-                    ),
-                }
-            }))
-        }
-    }
     out.write_all(b"window.candorSearchIndex = ")?;
-    serde_json::to_writer(&mut *out, &Entries { model, l })
-        .context("cannot encode the search index")?;
+    let entries = Streamed(|| {
+        model
+            .reports
+            .iter()
+            .map(|report| search_entry(model, report, l))
+    });
+    serde_json::to_writer(&mut *out, &entries).context("cannot encode the search index")?;
     out.write_all(b";\n")?;
     Ok(())
 }
