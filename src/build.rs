@@ -236,7 +236,7 @@ fn handed_back_summaries(run: &mut check::Run, options: &BuildOptions) -> HashMa
     }
     run.analyses
         .iter_mut()
-        .filter_map(|a| Some((a.file.clone(), a.summary.take()?)))
+        .filter_map(|a| Some((a.file.clone(), *a.summary.take()?)))
         .collect()
 }
 

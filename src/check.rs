@@ -275,8 +275,9 @@ pub struct Analysis {
     pub file: String,
     /// Findings from load, validation and per-report rules (waivers not yet applied).
     pub findings: Vec<Finding>,
-    /// What the repository-wide rules need, if the report validated.
-    pub summary: Option<Summary>,
+    /// What the repository-wide rules need, if the report validated (boxed: a site build lets
+    /// it go once the check is done, and the record of every file it keeps stays small).
+    pub summary: Option<Box<Summary>>,
     /// The typed report, if the report validated and the caller asked to keep it (boxed, so
     /// a check that keeps no reports holds only a small record per file).
     pub report: Option<Box<CheckedReport>>,
@@ -376,7 +377,7 @@ impl<'a> Engine<'a> {
                         .any(|m| finding.path == *m || finding.path.starts_with(&format!("{m}/")))
                 }));
             }
-            analysis.summary = Some(Summary::of(file, &incident, root));
+            analysis.summary = Some(Box::new(Summary::of(file, &incident, root)));
             if keep_report && validated.masked.is_empty() {
                 analysis.report = Some(Box::new(CheckedReport {
                     file: file.to_owned(),
@@ -521,7 +522,10 @@ fn describe_node(node: &Node) -> String {
 ///
 /// Returns the standing findings, sorted, and the findings waivers covered.
 pub fn finish(analyses: &mut [Analysis], context: &Context<'_>) -> (Vec<Finding>, Vec<Finding>) {
-    let summaries: Vec<&Summary> = analyses.iter().filter_map(|a| a.summary.as_ref()).collect();
+    let summaries: Vec<&Summary> = analyses
+        .iter()
+        .filter_map(|a| a.summary.as_deref())
+        .collect();
     let mut repository = rules::check_repository(&summaries, context);
     repository.sort_by(|a, b| a.file.cmp(&b.file));
     let mut standing = Vec::new();
@@ -750,7 +754,7 @@ fn run_inner(source: &Source, today: DateTime<Utc>, plan: Plan<'_>) -> anyhow::R
             status_hint: summary.as_ref().map(|s| s.status.as_str().to_owned()),
             file,
             findings: Vec::new(),
-            summary,
+            summary: summary.map(Box::new),
             report: None,
         }
     }));
@@ -921,7 +925,7 @@ pub fn check_changed_since(
         // The cache is written again from this run: every unchanged report's summary.
         cache.replace(result.analyses.iter().filter_map(|analysis| {
             let blob = changes.unchanged.get(&analysis.file)?;
-            Some((blob.to_string(), analysis.summary.clone()?))
+            Some((blob.to_string(), analysis.summary.as_deref()?.clone()))
         }));
         cache.save();
     }

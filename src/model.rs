@@ -42,31 +42,85 @@ pub enum Text {
     Localized(LanguageMap),
 }
 
-/// Strings by language code, sorted by code. A small sorted list rather than a tree map: a
-/// report holds dozens of texts with two or three languages each, and a build holds every
-/// report, so the compact form matters.
+/// Strings by language code, sorted by code, in one allocation.
+///
+/// A report holds dozens of texts with two or three languages each, and a build holds every
+/// report, so the compact form matters: a list of string pairs took a buffer for the list
+/// and one for each code and text (about 130 bytes more for two languages). `packed` holds
+/// the entries one after another, each as its code's and its text's length in bytes (in
+/// [`push_number`]'s form, ASCII, so what follows starts on a character boundary), then the
+/// code and the text. The empty string is the empty map.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
-pub struct LanguageMap(Vec<(String, String)>);
+pub struct LanguageMap {
+    packed: Box<str>,
+}
+
+/// Write `number` as ASCII digits of 6 bits, the lowest first, each but the last marked with
+/// the bit 0x40: a length under 64 takes one byte.
+fn push_number(packed: &mut String, mut number: usize) {
+    loop {
+        let digit = (number & 0x3F) as u8;
+        number >>= 6;
+        if number == 0 {
+            packed.push(char::from(digit));
+            return;
+        }
+        packed.push(char::from(digit | 0x40));
+    }
+}
+
+/// Read a number [`push_number`] wrote at `*at` in `bytes`, moving `*at` past it.
+fn read_number(bytes: &[u8], at: &mut usize) -> Option<usize> {
+    let mut number = 0usize;
+    let mut shift = 0;
+    loop {
+        let byte = *bytes.get(*at)?;
+        *at += 1;
+        number |= usize::from(byte & 0x3F).checked_shl(shift)?;
+        if byte & 0x40 == 0 {
+            return Some(number);
+        }
+        shift += 6;
+    }
+}
 
 impl LanguageMap {
     /// The string for `language`.
     pub fn get(&self, language: &str) -> Option<&str> {
-        self.0
-            .binary_search_by(|(code, _)| code.as_str().cmp(language))
-            .ok()
-            .map(|index| self.0[index].1.as_str())
+        // As `iter`, but only the text asked for is cut out (each cut checks its ends).
+        let bytes = self.packed.as_bytes();
+        let mut at = 0;
+        loop {
+            let code_length = read_number(bytes, &mut at)?;
+            let text_length = read_number(bytes, &mut at)?;
+            let text_at = at + code_length;
+            if bytes.get(at..text_at)? == language.as_bytes() {
+                return self.packed.get(text_at..text_at + text_length);
+            }
+            at = text_at + text_length;
+        }
     }
 
     /// Every (language, string) pair, sorted by language.
     pub fn iter(&self) -> impl Iterator<Item = (&str, &str)> {
-        self.0
-            .iter()
-            .map(|(code, text)| (code.as_str(), text.as_str()))
+        let packed: &str = &self.packed;
+        let mut at = 0;
+        // Only `from_iter` packs: every length read is there and ends on a boundary, and
+        // reading stops at the first that would not.
+        std::iter::from_fn(move || {
+            let bytes = packed.as_bytes();
+            let code_length = read_number(bytes, &mut at)?;
+            let text_length = read_number(bytes, &mut at)?;
+            let code = packed.get(at..at + code_length)?;
+            let text = packed.get(at + code_length..at + code_length + text_length)?;
+            at += code_length + text_length;
+            Some((code, text))
+        })
     }
 
     /// Every string.
     pub fn values(&self) -> impl Iterator<Item = &str> {
-        self.0.iter().map(|(_, text)| text.as_str())
+        self.iter().map(|(_, text)| text)
     }
 }
 
@@ -77,15 +131,28 @@ impl FromIterator<(String, String)> for LanguageMap {
         entries.reverse();
         entries.sort_by(|a, b| a.0.cmp(&b.0));
         entries.dedup_by(|a, b| a.0 == b.0);
-        LanguageMap(entries)
+        let body: usize = entries
+            .iter()
+            .map(|(code, text)| code.len() + text.len())
+            .sum();
+        let mut packed = String::with_capacity(4 * entries.len() + body);
+        for (code, text) in &entries {
+            push_number(&mut packed, code.len());
+            push_number(&mut packed, text.len());
+            packed.push_str(code);
+            packed.push_str(text);
+        }
+        LanguageMap {
+            packed: packed.into_boxed_str(),
+        }
     }
 }
 
 impl Serialize for LanguageMap {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
-        let mut map = serializer.serialize_map(Some(self.0.len()))?;
-        for (code, text) in &self.0 {
+        let mut map = serializer.serialize_map(Some(self.iter().count()))?;
+        for (code, text) in self.iter() {
             map.serialize_entry(code, text)?;
         }
         map.end()
@@ -363,11 +430,13 @@ pub struct Incident {
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub actions: Vec<Action>,
     /// What went well, what went wrong, and where the organisation got lucky.
+    // Boxed, as are `supplier` and `source`: a build holds every report, and most reports
+    // leave these out (a site build sets the lessons aside), so they take 8 bytes, not 232.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub lessons: Option<Lessons>,
+    pub lessons: Option<Box<Lessons>>,
     /// The supplier operating the service, if any.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub supplier: Option<Supplier>,
+    pub supplier: Option<Box<Supplier>>,
     /// What this report does not publish, and the legal basis for withholding it.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub withheld: Vec<Withheld>,
@@ -391,7 +460,7 @@ pub struct Incident {
     /// names every field the import guessed; a preliminary or final report may not keep any
     /// (rule A023).
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub source: Option<ImportSource>,
+    pub source: Option<Box<ImportSource>>,
     /// When the incident was classified as significant (NIS2) or major (DORA), RFC 3339 with
     /// offset. DORA's initial notification is due 4 hours after it (RTS 2025/301 Art. 5).
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -1168,5 +1237,39 @@ mod tests {
         );
         assert!(serde_json::from_str::<LanguageMap>(r#""da""#).is_err());
         assert!(serde_json::from_str::<Text>(r#"{"da": 1}"#).is_err());
+    }
+
+    #[test]
+    fn a_language_map_gives_back_every_text_whatever_it_holds() {
+        // Lengths of one, two and three 6-bit digits, and bytes that look like a header's.
+        let long = "ø".repeat(40) + &"x".repeat(5000);
+        let repeated = "Æblegrød på ;tværs, ".repeat(4);
+        let texts = [
+            ("en", "3,4;5 ; and , as a writer may put them \u{0}\u{7f}"),
+            ("da", repeated.as_str()),
+            ("kl", ""),
+            ("", "a code left empty"),
+            ("sma", long.as_str()),
+        ];
+        let map: LanguageMap = texts
+            .iter()
+            .map(|(code, text)| (code.to_string(), text.to_string()))
+            .collect();
+        let mut sorted = texts.to_vec();
+        sorted.sort();
+        assert_eq!(map.iter().collect::<Vec<_>>(), sorted);
+        for (code, text) in texts {
+            assert_eq!(map.get(code), Some(text), "{code}");
+        }
+        assert_eq!(map.get("fr"), None);
+        assert_eq!(map.values().count(), 5);
+        let json = serde_json::to_string(&map).unwrap();
+        assert_eq!(serde_json::from_str::<LanguageMap>(&json).unwrap(), map);
+
+        let empty: LanguageMap = std::iter::empty().collect();
+        assert_eq!(empty, LanguageMap::default());
+        assert_eq!(empty.iter().count(), 0);
+        assert_eq!(empty.get(""), None);
+        assert_eq!(serde_json::to_string(&empty).unwrap(), "{}");
     }
 }

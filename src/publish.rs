@@ -39,6 +39,9 @@ const RECORD_SUFFIX: &str = "candor-pages";
 /// The first line of the page record, naming its format.
 const RECORD_HEADER: &str = "candor page record 2";
 
+/// How many files one chunk of a build's record holds (see `Staging::recorded`).
+const RECORD_CHUNK: usize = 4096;
+
 /// What a page is rendered from, hashed: equal keys render equal pages.
 pub type PageKey = [u8; 32];
 
@@ -100,7 +103,7 @@ struct RecordedPage {
     key: Option<PageKey>,
     sha256: Sha256Sum,
     size: u64,
-    modified_ns: i128,
+    modified_ns: i64,
     /// The file's identity when its bytes were last known: written, or found unchanged (and
     /// then linked). `None` when it is not known to hold the recorded bytes.
     identity: Option<FileIdentity>,
@@ -116,7 +119,7 @@ struct RecordedPage {
 struct FileIdentity {
     device: u64,
     inode: u64,
-    changed_ns: i128,
+    changed_ns: i64,
 }
 
 impl FileIdentity {
@@ -125,8 +128,11 @@ impl FileIdentity {
         FileIdentity {
             device: metadata.dev(),
             inode: metadata.ino(),
-            changed_ns: i128::from(metadata.ctime()) * 1_000_000_000
-                + i128::from(metadata.ctime_nsec()),
+            // Saturating: only the clock sets a change time, and it is far from the ends.
+            changed_ns: metadata
+                .ctime()
+                .saturating_mul(1_000_000_000)
+                .saturating_add(metadata.ctime_nsec()),
         }
     }
 }
@@ -138,7 +144,7 @@ struct Previous {
     /// The record, by path.
     pages: HashMap<String, RecordedPage>,
     /// When the record was written (its modification time).
-    recorded_ns: i128,
+    recorded_ns: i64,
 }
 
 /// `manifest.json`: what was built from what, and the SHA-256 of every other file.
@@ -279,8 +285,10 @@ pub struct Staging {
     committed: bool,
     /// The previous build's pages, for an incremental build.
     previous: Option<Previous>,
-    /// The files of this build, for the manifest and (its pages) the next build's record.
-    recorded: Mutex<Vec<(String, RecordedPage)>>,
+    /// The files of this build, for the manifest and (its pages) the next build's record, in
+    /// chunks of [`RECORD_CHUNK`]: a large site records hundreds of thousands while every
+    /// report is held, and one list would double (and, growing, be copied) as it fills.
+    recorded: Mutex<Vec<Vec<(String, RecordedPage)>>>,
     /// Pages kept from the previous build rather than rendered.
     kept: AtomicUsize,
     /// Pages hashed again to be kept, not known unchanged by their identity.
@@ -420,10 +428,18 @@ impl Staging {
     }
 
     fn record(&self, relative: &str, page: RecordedPage) {
-        self.recorded
+        let mut chunks = self
+            .recorded
             .lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner)
-            .push((relative.to_owned(), page));
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        match chunks.last_mut() {
+            Some(chunk) if chunk.len() < RECORD_CHUNK => chunk.push((relative.to_owned(), page)),
+            _ => {
+                let mut chunk = Vec::with_capacity(RECORD_CHUNK);
+                chunk.push((relative.to_owned(), page));
+                chunks.push(chunk);
+            }
+        }
     }
 
     /// Keep the previous build's `relative`, linked into the staging folder, if it was
@@ -529,11 +545,15 @@ impl Staging {
     /// Write the manifest, with `head` and every file written, and swap the staging folder in
     /// as `out`; returns how many files the site has, the manifest included.
     pub fn commit(mut self, head: &ManifestHead) -> anyhow::Result<usize> {
-        let mut written = std::mem::take(
+        let chunks = std::mem::take(
             self.recorded
                 .get_mut()
                 .unwrap_or_else(std::sync::PoisonError::into_inner),
         );
+        let mut written = Vec::with_capacity(chunks.iter().map(Vec::len).sum());
+        for chunk in chunks {
+            written.extend(chunk);
+        }
         written.sort_unstable_by(|a, b| a.0.cmp(&b.0));
         if let Some(twice) = written.windows(2).find(|pair| pair[0].0 == pair[1].0) {
             bail!(
@@ -644,13 +664,16 @@ pub(crate) fn open_regular(path: &Path) -> std::io::Result<fs::File> {
     Ok(file)
 }
 
-/// A file's modification time in nanoseconds since 1970.
-fn modified_ns(metadata: &fs::Metadata) -> Option<i128> {
+/// A file's modification time in nanoseconds since 1970 (`None` outside the years 1678 to
+/// 2261, which 64 bits of nanoseconds hold: such a page is read again rather than trusted).
+fn modified_ns(metadata: &fs::Metadata) -> Option<i64> {
     let modified = metadata.modified().ok()?;
-    Some(match modified.duration_since(std::time::UNIX_EPOCH) {
-        Ok(after) => after.as_nanos() as i128,
-        Err(before) => -(before.duration().as_nanos() as i128),
-    })
+    match modified.duration_since(std::time::UNIX_EPOCH) {
+        Ok(after) => i64::try_from(after.as_nanos()).ok(),
+        Err(before) => i64::try_from(before.duration().as_nanos())
+            .ok()
+            .map(|ns| -ns),
+    }
 }
 
 /// The previous build's manifest and page record, when `out` holds a site and the record is
@@ -1304,7 +1327,7 @@ mod tests {
         // the file's change; otherwise the file is read again.
         change_in_place(&page, b"<p>two</p>");
         let changed = FileIdentity::of(&fs::metadata(&page).unwrap()).changed_ns;
-        let at = |ns: i128| std::time::UNIX_EPOCH + std::time::Duration::from_nanos(ns as u64);
+        let at = |ns: i64| std::time::UNIX_EPOCH + std::time::Duration::from_nanos(ns as u64);
         forge_record(&out, &page, at(changed));
         assert!(
             !build_one_page(&out, b"<p>one</p>"),

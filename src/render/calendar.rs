@@ -5,13 +5,22 @@
 //! imports the file again updates its events instead of adding copies. Text is escaped and
 //! lines are folded at 75 octets as the RFC requires; lines end in CRLF.
 
+use std::io::Write;
+
+use anyhow::Context as _;
+
 use super::markdown;
 use super::views::{Localizer, organisation_name};
 use crate::model::ActionStatus;
 use crate::site::Model;
 
-/// The calendar of one language.
-pub(super) fn actions(model: &Model<'_>, l: &Localizer<'_>) -> String {
+/// Write the calendar of one language to `out`, one report's events at a time (at 100,000
+/// reports the file is tens of megabytes).
+pub(super) fn write_actions(
+    model: &Model<'_>,
+    l: &Localizer<'_>,
+    out: &mut dyn Write,
+) -> anyhow::Result<()> {
     let base = super::data::base_url(model.config);
     let host = base
         .split("://")
@@ -26,8 +35,8 @@ pub(super) fn actions(model: &Model<'_>, l: &Localizer<'_>) -> String {
             model.config.default_language(),
         )
         .text;
-    let mut out = String::new();
-    let mut line = |text: &str| fold(&mut out, text);
+    let mut lines = String::new();
+    let mut line = |text: &str| fold(&mut lines, text);
     line("BEGIN:VCALENDAR");
     line("VERSION:2.0");
     line(&format!(
@@ -41,7 +50,11 @@ pub(super) fn actions(model: &Model<'_>, l: &Localizer<'_>) -> String {
         "X-WR-CALNAME:{}",
         escape(&format!("{site_title}: {}", l.t("calendar.name")))
     ));
+    out.write_all(lines.as_bytes())
+        .context("cannot write the actions calendar")?;
     for report in &model.reports {
+        let mut lines = String::new();
+        let mut line = |text: &str| fold(&mut lines, text);
         let incident = report.incident();
         let url = format!(
             "{}#actions",
@@ -98,9 +111,14 @@ pub(super) fn actions(model: &Model<'_>, l: &Localizer<'_>) -> String {
             line("TRANSP:TRANSPARENT");
             line("END:VEVENT");
         }
+        out.write_all(lines.as_bytes())
+            .context("cannot write the actions calendar")?;
     }
-    line("END:VCALENDAR");
-    out
+    let mut lines = String::new();
+    fold(&mut lines, "END:VCALENDAR");
+    out.write_all(lines.as_bytes())
+        .context("cannot write the actions calendar")?;
+    Ok(())
 }
 
 /// Escape a TEXT value: backslash, semicolon, comma and line breaks.

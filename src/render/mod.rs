@@ -559,7 +559,6 @@ impl Pages<'_, '_> {
             .map_err(|e| anyhow::anyhow!(templates::describe(&e)))
             .context("cannot render the feed of overdue actions with the template feed.xml")?;
         let overdue_path = format!("{}/{}", self.lang(), views::paths::OVERDUE_FEED);
-        let calendar = calendar::actions(self.model, &self.l);
         let calendar_path = format!("{}/{}", self.lang(), views::paths::ACTIONS_CALENDAR);
         let index_path = format!("{}/search-index.js", self.lang());
         self.staging
@@ -568,7 +567,10 @@ impl Pages<'_, '_> {
             })?;
         self.staging.write(&feed_path, feed.as_bytes())?;
         self.staging.write(&overdue_path, overdue.as_bytes())?;
-        self.staging.write(&calendar_path, calendar.as_bytes())?;
+        self.staging
+            .write_streamed(&calendar_path, 256 * 1024, |out| {
+                calendar::write_actions(self.model, &self.l, out)
+            })?;
         Ok(())
     }
 }
