@@ -69,6 +69,12 @@ fn push_number(packed: &mut String, mut number: usize) {
     }
 }
 
+/// How many bytes [`push_number`] writes for `number`.
+fn number_size(number: usize) -> usize {
+    let bits = usize::BITS - number.leading_zeros();
+    (bits as usize).div_ceil(6).max(1)
+}
+
 /// Read a number [`push_number`] wrote at `*at` in `bytes`, moving `*at` past it.
 fn read_number(bytes: &[u8], at: &mut usize) -> Option<usize> {
     let mut number = 0usize;
@@ -131,11 +137,13 @@ impl FromIterator<(String, String)> for LanguageMap {
         entries.reverse();
         entries.sort_by(|a, b| a.0.cmp(&b.0));
         entries.dedup_by(|a, b| a.0 == b.0);
-        let body: usize = entries
+        let size: usize = entries
             .iter()
-            .map(|(code, text)| code.len() + text.len())
+            .map(|(code, text)| {
+                number_size(code.len()) + number_size(text.len()) + code.len() + text.len()
+            })
             .sum();
-        let mut packed = String::with_capacity(4 * entries.len() + body);
+        let mut packed = String::with_capacity(size);
         for (code, text) in &entries {
             push_number(&mut packed, code.len());
             push_number(&mut packed, text.len());
@@ -431,7 +439,8 @@ pub struct Incident {
     pub actions: Vec<Action>,
     /// What went well, what went wrong, and where the organisation got lucky.
     // Boxed, as are `supplier` and `source`: a build holds every report, and most reports
-    // leave these out (a site build sets the lessons aside), so they take 8 bytes, not 232.
+    // leave these out (a site build sets the lessons aside), so the three take 8 bytes each
+    // when absent, not 232 together.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lessons: Option<Box<Lessons>>,
     /// The supplier operating the service, if any.
@@ -1211,7 +1220,7 @@ impl Incident {
 
 #[cfg(test)]
 mod tests {
-    use super::{LanguageMap, Text};
+    use super::{LanguageMap, Text, number_size, push_number, read_number};
 
     #[test]
     fn a_text_is_read_as_a_string_or_a_map_sorted_by_language() {
@@ -1241,7 +1250,8 @@ mod tests {
 
     #[test]
     fn a_language_map_gives_back_every_text_whatever_it_holds() {
-        // Lengths of one, two and three 6-bit digits, and bytes that look like a header's.
+        // Lengths of one, two and three 6-bit digits, multi-byte characters, and bytes a
+        // length's digits are made of (0x00 to 0x7f).
         let long = "ø".repeat(40) + &"x".repeat(5000);
         let repeated = "Æblegrød på ;tværs, ".repeat(4);
         let texts = [
@@ -1265,6 +1275,15 @@ mod tests {
         assert_eq!(map.values().count(), 5);
         let json = serde_json::to_string(&map).unwrap();
         assert_eq!(serde_json::from_str::<LanguageMap>(&json).unwrap(), map);
+
+        // Numbers of every width read back, and take the room reserved for them.
+        for number in [0, 1, 63, 64, 4095, 4096, 262_143, 262_144, usize::MAX] {
+            let mut packed = String::new();
+            push_number(&mut packed, number);
+            assert!(packed.is_ascii());
+            assert_eq!(packed.len(), number_size(number), "{number}");
+            assert_eq!(read_number(packed.as_bytes(), &mut 0), Some(number));
+        }
 
         let empty: LanguageMap = std::iter::empty().collect();
         assert_eq!(empty, LanguageMap::default());

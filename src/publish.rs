@@ -123,17 +123,18 @@ struct FileIdentity {
 }
 
 impl FileIdentity {
-    fn of(metadata: &fs::Metadata) -> FileIdentity {
+    /// The identity of the file `metadata` describes; `None` when its change time does not fit
+    /// 64 bits of nanoseconds (about 1677 to 2262): such a file is never known unchanged.
+    fn of(metadata: &fs::Metadata) -> Option<FileIdentity> {
         use std::os::unix::fs::MetadataExt as _;
-        FileIdentity {
+        Some(FileIdentity {
             device: metadata.dev(),
             inode: metadata.ino(),
-            // Saturating: only the clock sets a change time, and it is far from the ends.
             changed_ns: metadata
                 .ctime()
-                .saturating_mul(1_000_000_000)
-                .saturating_add(metadata.ctime_nsec()),
-        }
+                .checked_mul(1_000_000_000)?
+                .checked_add(metadata.ctime_nsec())?,
+        })
     }
 }
 
@@ -467,7 +468,8 @@ impl Staging {
         // the record's own may hide a change made in the same tick of the clock, so such a
         // page is read again.
         let unchanged = page.identity.is_some_and(|identity| {
-            identity == FileIdentity::of(&metadata) && identity.changed_ns < previous.recorded_ns
+            FileIdentity::of(&metadata) == Some(identity)
+                && identity.changed_ns < previous.recorded_ns
         });
         let target = self.temp.join(relative);
         if let Some(folder) = target.parent() {
@@ -479,10 +481,11 @@ impl Staging {
         // trusted: it may have been changed in place with its times reset.
         let linked = fs::symlink_metadata(&target)
             .ok()
-            .map(|linked| FileIdentity::of(&linked))
+            .and_then(|linked| FileIdentity::of(&linked))
             .filter(|linked| {
-                let source = FileIdentity::of(&metadata);
-                (linked.device, linked.inode) == (source.device, source.inode)
+                FileIdentity::of(&metadata).is_some_and(|source| {
+                    (linked.device, linked.inode) == (source.device, source.inode)
+                })
             });
         let read_again = || {
             self.hashed.fetch_add(1, Ordering::Relaxed);
@@ -537,7 +540,7 @@ impl Staging {
             sha256: Sha256Sum(hashing.hasher.finalize().into()),
             size: hashing.written,
             modified_ns: metadata.as_ref().and_then(modified_ns).unwrap_or_default(),
-            identity: metadata.as_ref().map(FileIdentity::of),
+            identity: metadata.as_ref().and_then(FileIdentity::of),
             linked: false,
         })
     }
@@ -664,8 +667,9 @@ pub(crate) fn open_regular(path: &Path) -> std::io::Result<fs::File> {
     Ok(file)
 }
 
-/// A file's modification time in nanoseconds since 1970 (`None` outside the years 1678 to
-/// 2261, which 64 bits of nanoseconds hold: such a page is read again rather than trusted).
+/// A file's modification time in nanoseconds since 1970 (`None` when it does not fit 64 bits,
+/// about 1677 to 2262: such a page is rendered again, not kept, and a record with such a time
+/// is not read, so the build renders every page).
 fn modified_ns(metadata: &fs::Metadata) -> Option<i64> {
     let modified = metadata.modified().ok()?;
     match modified.duration_since(std::time::UNIX_EPOCH) {
@@ -762,7 +766,7 @@ fn settle(pages: &mut [(String, RecordedPage)], out: &Path, old: Option<&Path>) 
         fs::symlink_metadata(path)
             .ok()
             .filter(fs::Metadata::is_file)
-            .map(|metadata| FileIdentity::of(&metadata))
+            .and_then(|metadata| FileIdentity::of(&metadata))
     };
     pages.par_iter_mut().for_each(|(relative, page)| {
         let published = out.join(relative.as_str());
@@ -1229,8 +1233,9 @@ mod tests {
     /// in any build that takes longer than a tick of that clock. Without it a fast test build
     /// may stamp both in one tick, and the next build rightly reads the page again.
     fn until_the_clock_passes_the_page(staging: &Path) {
-        let changed =
-            FileIdentity::of(&fs::metadata(staging.join("en/page.html")).unwrap()).changed_ns;
+        let changed = FileIdentity::of(&fs::metadata(staging.join("en/page.html")).unwrap())
+            .unwrap()
+            .changed_ns;
         let probe = staging.parent().unwrap().join("clock-probe");
         for _ in 0..5000 {
             fs::write(&probe, b"").unwrap();
@@ -1287,7 +1292,7 @@ mod tests {
         let text = fs::read_to_string(&record).unwrap();
         let (header, line) = text.trim_end().split_once('\n').unwrap();
         let (relative, mut recorded_page) = parse_record_line(line).unwrap();
-        recorded_page.identity = Some(FileIdentity::of(&fs::metadata(page).unwrap()));
+        recorded_page.identity = FileIdentity::of(&fs::metadata(page).unwrap());
         let line = record_line(relative, &recorded_page);
         fs::write(&record, format!("{header}\n{line}\n")).unwrap();
         fs::File::options()
@@ -1326,7 +1331,9 @@ mod tests {
         // same tick of the clock as the record): trusted only when the record is later than
         // the file's change; otherwise the file is read again.
         change_in_place(&page, b"<p>two</p>");
-        let changed = FileIdentity::of(&fs::metadata(&page).unwrap()).changed_ns;
+        let changed = FileIdentity::of(&fs::metadata(&page).unwrap())
+            .unwrap()
+            .changed_ns;
         let at = |ns: i64| std::time::UNIX_EPOCH + std::time::Duration::from_nanos(ns as u64);
         forge_record(&out, &page, at(changed));
         assert!(
@@ -1335,7 +1342,9 @@ mod tests {
         );
         assert_eq!(fs::read(&page).unwrap(), b"<p>one</p>");
         change_in_place(&page, b"<p>two</p>");
-        let changed = FileIdentity::of(&fs::metadata(&page).unwrap()).changed_ns;
+        let changed = FileIdentity::of(&fs::metadata(&page).unwrap())
+            .unwrap()
+            .changed_ns;
         forge_record(&out, &page, at(changed + 1_000_000_000));
         assert!(
             build_one_page(&out, b"<p>one</p>"),

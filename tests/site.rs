@@ -631,6 +631,14 @@ fn a_severity_lowered_and_a_promise_postponed_twice_show_on_the_pages_and_in_ope
         "{calendar}"
     );
     assert!(calendar.contains("postponed 2 times"), "{calendar}");
+    // The whole file, as the standard wants it: every line ends in CRLF.
+    assert!(
+        calendar
+            .split_inclusive('\n')
+            .all(|line| line.ends_with("\r\n")),
+        "{calendar:?}"
+    );
+    insta::assert_snapshot!("actions_calendar_en", calendar.replace("\r\n", "\n"));
 }
 
 #[test]

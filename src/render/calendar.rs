@@ -7,8 +7,6 @@
 
 use std::io::Write;
 
-use anyhow::Context as _;
-
 use super::markdown;
 use super::views::{Localizer, organisation_name};
 use crate::model::ActionStatus;
@@ -50,8 +48,7 @@ pub(super) fn write_actions(
         "X-WR-CALNAME:{}",
         escape(&format!("{site_title}: {}", l.t("calendar.name")))
     ));
-    out.write_all(lines.as_bytes())
-        .context("cannot write the actions calendar")?;
+    out.write_all(lines.as_bytes())?;
     for report in &model.reports {
         let mut lines = String::new();
         let mut line = |text: &str| fold(&mut lines, text);
@@ -111,13 +108,11 @@ pub(super) fn write_actions(
             line("TRANSP:TRANSPARENT");
             line("END:VEVENT");
         }
-        out.write_all(lines.as_bytes())
-            .context("cannot write the actions calendar")?;
+        out.write_all(lines.as_bytes())?;
     }
     let mut lines = String::new();
     fold(&mut lines, "END:VCALENDAR");
-    out.write_all(lines.as_bytes())
-        .context("cannot write the actions calendar")?;
+    out.write_all(lines.as_bytes())?;
     Ok(())
 }
 

@@ -570,6 +570,7 @@ impl Pages<'_, '_> {
         self.staging
             .write_streamed(&calendar_path, 256 * 1024, |out| {
                 calendar::write_actions(self.model, &self.l, out)
+                    .with_context(|| format!("cannot write {calendar_path}"))
             })?;
         Ok(())
     }
