@@ -93,33 +93,31 @@ fn read_number(bytes: &[u8], at: &mut usize) -> Option<usize> {
 impl LanguageMap {
     /// The string for `language`.
     pub fn get(&self, language: &str) -> Option<&str> {
-        // As `iter`, but only the text asked for is cut out (each cut checks its ends).
-        let bytes = self.packed.as_bytes();
-        let mut at = 0;
-        loop {
-            let code_length = read_number(bytes, &mut at)?;
-            let text_length = read_number(bytes, &mut at)?;
-            let text_at = at + code_length;
-            if bytes.get(at..text_at)? == language.as_bytes() {
-                return self.packed.get(text_at..text_at + text_length);
-            }
-            at = text_at + text_length;
-        }
+        let (_, text) = self
+            .entries()
+            .find(|(code, _)| code.as_bytes() == language.as_bytes())?;
+        self.packed.get(text)
     }
 
     /// Every (language, string) pair, sorted by language.
     pub fn iter(&self) -> impl Iterator<Item = (&str, &str)> {
+        self.entries()
+            .map_while(|(code, text)| Some((code, self.packed.get(text)?)))
+    }
+
+    /// Each entry's code and where its text lies in `packed` (cut out only when asked for: each
+    /// cut checks its ends). Only `from_iter` packs: every length read is there and ends on a
+    /// boundary, and reading stops at the first that would not.
+    fn entries(&self) -> impl Iterator<Item = (&str, std::ops::Range<usize>)> {
         let packed: &str = &self.packed;
         let mut at = 0;
-        // Only `from_iter` packs: every length read is there and ends on a boundary, and
-        // reading stops at the first that would not.
         std::iter::from_fn(move || {
             let bytes = packed.as_bytes();
             let code_length = read_number(bytes, &mut at)?;
             let text_length = read_number(bytes, &mut at)?;
             let code = packed.get(at..at + code_length)?;
-            let text = packed.get(at + code_length..at + code_length + text_length)?;
-            at += code_length + text_length;
+            let text = at + code_length..at + code_length + text_length;
+            at = text.end;
             Some((code, text))
         })
     }
