@@ -159,13 +159,23 @@ fn build_with(
     progress: &dyn Progress,
     set_prose_aside: bool,
 ) -> anyhow::Result<BuildOutcome> {
+    // Without a file for the summaries' starts (no room for temporary files), the reports
+    // are kept whole: the same site, in more memory.
     let read_back_from = match source {
-        Source::Git(tree) if set_prose_aside => Some(tree),
+        Source::Git(tree) if set_prose_aside => crate::prose::Starts::new()
+            .ok()
+            .map(|starts| (tree, starts)),
         _ => None,
     };
     let mut watch = Stopwatch::new();
     progress.phase("Checking reports");
-    let prepared = prepare(source, None, options, read_back_from.is_some(), &mut watch)?;
+    let prepared = prepare(
+        source,
+        None,
+        options,
+        read_back_from.as_ref().map(|(_, starts)| starts),
+        &mut watch,
+    )?;
     if !prepared.blocking.is_empty() {
         let mut run = prepared.run;
         return Ok(BuildOutcome {
@@ -194,7 +204,8 @@ fn build_with(
     let templates = TemplateSet::new(read_overrides(source)?);
     let config = &run.config.config;
     let reader = read_back_from
-        .map(|tree| crate::prose::Reader::new(tree, config.limits))
+        .as_ref()
+        .map(|(tree, starts)| crate::prose::Reader::new(tree, config.limits, starts))
         .transpose()?;
     let site = SiteParts {
         config,
@@ -298,13 +309,14 @@ pub(crate) struct Prepared {
 
 /// Check `source` (under `config`, the text of a candor.yaml, when given; else its own) and
 /// read its history, which also gives the check its publication times. With
-/// `set_prose_aside`, the kept reports are kept without their prose ([`crate::prose`]): the
-/// pages that print it read it back from `source`.
+/// `prose_aside`, the kept reports are kept without their prose ([`crate::prose`]) and their
+/// summaries' starts are kept in it: the pages that print the prose read it back from
+/// `source`.
 pub(crate) fn prepare(
     source: &Source,
     config: Option<&[u8]>,
     options: &BuildOptions,
-    set_prose_aside: bool,
+    prose_aside: Option<&crate::prose::Starts>,
     watch: &mut Stopwatch,
 ) -> anyhow::Result<Prepared> {
     // Walking the history's commits and trees needs nothing from the check, so it runs beside
@@ -335,7 +347,7 @@ pub(crate) fn prepare(
             watch.lap("history");
             Ok(Some(times))
         });
-        check::run_for_build(source, config, options.today, after, set_prose_aside)
+        check::run_for_build(source, config, options.today, after, prose_aside)
     });
     let mut run = run?;
     watch.lap("rules");
@@ -653,8 +665,15 @@ mod tests {
             keep_summaries: false,
         };
         let source = &Source::Git(crate::source::GitTree::open(repo.path(), "HEAD").unwrap());
-        let prepared =
-            prepare(source, None, &options("check"), true, &mut Stopwatch::new()).unwrap();
+        let starts = crate::prose::Starts::new().unwrap();
+        let prepared = prepare(
+            source,
+            None,
+            &options("check"),
+            Some(&starts),
+            &mut Stopwatch::new(),
+        )
+        .unwrap();
         let kept: Vec<&check::CheckedReport> = prepared
             .run
             .analyses

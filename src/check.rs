@@ -243,7 +243,7 @@ fn push_load_problems(out: &mut Emitter<'_>, problems: &[LoadProblem]) {
                 "keep logs and data out of the report and link to them under `references`; raise `limits.max_file_bytes` in candor.yaml only if a real report needs it".into(),
             ),
             LoadProblem::Syntax { position, message, help } => {
-                out.push(Code::S001, "", Some(*position), message.clone(), help.clone());
+                out.push(Code::S001, "", Some(*position), message.clone(), help.clone().into());
             }
         }
     }
@@ -528,7 +528,17 @@ pub fn finish(analyses: &mut [Analysis], context: &Context<'_>) -> (Vec<Finding>
         .collect();
     let mut repository = rules::check_repository(&summaries, context);
     repository.sort_by(|a, b| a.file.cmp(&b.file));
-    let mut standing = Vec::new();
+    // Sized once: a large site has hundreds of thousands of findings, kept to the end of a
+    // build, and a list grown by doubling could keep as much again in spare room
+    // (and hold the old and the new list at once as it grows).
+    let mut standing = Vec::with_capacity(
+        analyses
+            .iter()
+            .filter(|a| context.wants(&a.file))
+            .map(|a| a.findings.len())
+            .sum::<usize>()
+            + repository.len(),
+    );
     let mut waived = Vec::new();
     for analysis in analyses.iter_mut() {
         if !context.wants(&analysis.file) {
@@ -607,7 +617,7 @@ pub fn run_with_summaries(
             config: None,
             only,
             keep_reports,
-            set_prose_aside: false,
+            prose_aside: None,
             known,
             listing,
             publications: Publications::Walk,
@@ -636,8 +646,8 @@ pub(crate) type AfterAnalysis<'f> = Box<
         + 'f,
 >;
 
-/// [`run`] for a site build: every report kept (with its prose set aside, when
-/// `set_prose_aside`: see [`crate::prose`]), the publication times given by `after` once the
+/// [`run`] for a site build: every report kept (with its prose set aside and the summaries'
+/// starts kept in `prose_aside`, when given: see [`crate::prose`]), the publication times given by `after` once the
 /// reports are analysed, and `config` (the text of a candor.yaml), when given, in place of the
 /// source's own (a national build checks each agency's reports under the agency's settings
 /// with the national floor applied).
@@ -646,7 +656,7 @@ pub(crate) fn run_for_build(
     config: Option<&[u8]>,
     today: DateTime<Utc>,
     after: AfterAnalysis<'_>,
-    set_prose_aside: bool,
+    prose_aside: Option<&crate::prose::Starts>,
 ) -> anyhow::Result<Run> {
     run_inner(
         source,
@@ -655,7 +665,7 @@ pub(crate) fn run_for_build(
             config,
             only: None,
             keep_reports: true,
-            set_prose_aside,
+            prose_aside,
             known: HashMap::new(),
             listing: None,
             publications: Publications::After(after),
@@ -671,8 +681,9 @@ struct Plan<'a> {
     only: Option<&'a HashSet<String>>,
     /// Whether to keep the typed reports.
     keep_reports: bool,
-    /// Whether to leave the prose out of the kept reports ([`crate::prose`]).
-    set_prose_aside: bool,
+    /// Where to keep the summaries' starts when the prose is left out of the kept reports
+    /// ([`crate::prose`]); `None` to keep them whole.
+    prose_aside: Option<&'a crate::prose::Starts>,
     /// Summaries already known, by path: those reports are not read again.
     known: HashMap<String, Summary>,
     /// The source's reports as the caller already listed them.
@@ -686,7 +697,7 @@ fn run_inner(source: &Source, today: DateTime<Utc>, plan: Plan<'_>) -> anyhow::R
         config,
         only,
         keep_reports,
-        set_prose_aside,
+        prose_aside,
         mut known,
         listing,
         publications,
@@ -725,8 +736,9 @@ fn run_inner(source: &Source, today: DateTime<Utc>, plan: Plan<'_>) -> anyhow::R
         source.map_files(&to_read, limit, &|file, bytes| match bytes {
             Ok(bytes) => {
                 let mut analysis = engine.analyse(file, &bytes, keep_reports);
-                if set_prose_aside && let Some(report) = analysis.report.as_deref_mut() {
-                    crate::prose::set_aside(report);
+                if let (Some(starts), Some(report)) = (prose_aside, analysis.report.as_deref_mut())
+                {
+                    crate::prose::set_aside(report, starts);
                 }
                 analysis
             }
@@ -774,6 +786,11 @@ fn run_inner(source: &Source, today: DateTime<Utc>, plan: Plan<'_>) -> anyhow::R
     english.say_all(&mut findings);
     english.say_all(&mut waived);
 
+    // Exactly: the list was sized for the reports' findings, and growing it for a few more
+    // would double its room.
+    findings.reserve_exact(
+        loaded_config.findings.len() + usize::from(too_many.is_some()) + listing.skipped.len(),
+    );
     findings.extend(loaded_config.findings.iter().cloned());
     let levels = Levels::default();
     if let Some(count) = too_many {
@@ -794,7 +811,7 @@ fn run_inner(source: &Source, today: DateTime<Utc>, plan: Plan<'_>) -> anyhow::R
             "",
             None,
             skipped.reason.clone(),
-            skipped.help.clone(),
+            skipped.help.clone().into(),
         );
         findings.extend(out.into_findings());
     }

@@ -68,7 +68,7 @@ pub struct KeyFacts {
     /// Resolution time.
     pub resolved_at: Option<DateTime<FixedOffset>>,
     /// Actions by id.
-    pub actions: BTreeMap<String, ActionFacts>,
+    pub actions: ActionsById,
     /// The note for readers on what this revision changed.
     pub change_note: Option<Text>,
 }
@@ -80,6 +80,72 @@ pub struct ActionFacts {
     pub due: Option<NaiveDate>,
     /// Status.
     pub status: Option<ActionStatus>,
+}
+
+/// The actions of one version of a report, by id: a sorted list, one entry per id (of ids
+/// written twice, the later counts, as in a map). Every revision a build keeps has one, and a
+/// map of a dozen actions would take about four times the memory (its nodes have room for
+/// eleven entries each).
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct ActionsById(Box<[(Box<str>, ActionFacts)]>);
+
+impl ActionsById {
+    /// The action with `id`.
+    pub fn get(&self, id: &str) -> Option<&ActionFacts> {
+        let index = self.0.binary_search_by(|(key, _)| (**key).cmp(id)).ok()?;
+        Some(&self.0[index].1)
+    }
+
+    /// Whether an action has `id`.
+    pub fn contains_key(&self, id: &str) -> bool {
+        self.get(id).is_some()
+    }
+
+    /// The actions in the order of their ids.
+    pub fn iter(&self) -> impl Iterator<Item = (&str, &ActionFacts)> {
+        self.0.iter().map(|(id, facts)| (&**id, facts))
+    }
+}
+
+impl<'a> IntoIterator for &'a ActionsById {
+    type Item = (&'a str, &'a ActionFacts);
+    type IntoIter = std::iter::Map<
+        std::slice::Iter<'a, (Box<str>, ActionFacts)>,
+        fn(&'a (Box<str>, ActionFacts)) -> (&'a str, &'a ActionFacts),
+    >;
+
+    fn into_iter(self) -> Self::IntoIter {
+        self.0.iter().map(|(id, facts)| (&**id, facts))
+    }
+}
+
+impl<I: Into<Box<str>>> FromIterator<(I, ActionFacts)> for ActionsById {
+    fn from_iter<T: IntoIterator<Item = (I, ActionFacts)>>(actions: T) -> ActionsById {
+        let mut list: Vec<(Box<str>, ActionFacts)> = actions
+            .into_iter()
+            .map(|(id, facts)| (id.into(), facts))
+            .collect();
+        // Sorted stably, then the last of each id kept: what inserting into a map gives.
+        list.sort_by(|a, b| a.0.cmp(&b.0));
+        list.reverse();
+        list.dedup_by(|later, earlier| later.0 == earlier.0);
+        list.reverse();
+        ActionsById(list.into_boxed_slice())
+    }
+}
+
+// Written as a map, as the map this replaced was (the history cache keeps key facts).
+impl serde::Serialize for ActionsById {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_map(self.iter())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ActionsById {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let map = BTreeMap::<String, ActionFacts>::deserialize(deserializer)?;
+        Ok(map.into_iter().collect())
+    }
 }
 
 impl KeyFacts {
@@ -124,7 +190,7 @@ impl KeyFacts {
     /// The key facts of a report's YAML tree.
     pub fn from_tree(root: &Node) -> KeyFacts {
         let text = |pointer: &str| root.find(pointer).and_then(scalar_text);
-        let mut actions = BTreeMap::new();
+        let mut actions = Vec::new();
         if let Some(Node {
             value: NodeValue::Sequence(items),
             ..
@@ -132,7 +198,7 @@ impl KeyFacts {
         {
             for item in items {
                 let id = item.find("/id").and_then(scalar_text).unwrap_or_default();
-                actions.insert(
+                actions.push((
                     id,
                     ActionFacts {
                         due: item
@@ -144,7 +210,7 @@ impl KeyFacts {
                             .and_then(scalar_text)
                             .and_then(|s| ActionStatus::parse(&s)),
                     },
-                );
+                ));
             }
         }
         KeyFacts {
@@ -165,7 +231,7 @@ impl KeyFacts {
                 }
             }),
             resolved_at: text("/resolved_at").and_then(|t| DateTime::parse_from_rfc3339(&t).ok()),
-            actions,
+            actions: actions.into_iter().collect(),
             change_note: root
                 .find("/change_note")
                 .and_then(|n| serde_json::from_value::<Text>(n.to_json()).ok()),
@@ -252,14 +318,14 @@ pub(crate) fn changes(before: &KeyFacts, after: &KeyFacts) -> Vec<FieldChange> {
     }
     for (id, now) in &after.actions {
         match before.actions.get(id) {
-            None => list.push(FieldChange::ActionAdded(id.clone(), now.due)),
+            None => list.push(FieldChange::ActionAdded(id.to_owned(), now.due)),
             Some(then) => {
                 if then.due != now.due {
-                    list.push(FieldChange::ActionRedated(id.clone(), then.due, now.due));
+                    list.push(FieldChange::ActionRedated(id.to_owned(), then.due, now.due));
                 }
                 if then.status != now.status {
                     list.push(FieldChange::ActionStatus(
-                        id.clone(),
+                        id.to_owned(),
                         then.status,
                         now.status,
                     ));
@@ -269,7 +335,7 @@ pub(crate) fn changes(before: &KeyFacts, after: &KeyFacts) -> Vec<FieldChange> {
     }
     for (id, then) in &before.actions {
         if !after.actions.contains_key(id) {
-            list.push(FieldChange::ActionRemoved(id.clone(), then.due));
+            list.push(FieldChange::ActionRemoved(id.to_owned(), then.due));
         }
     }
     list
@@ -874,7 +940,7 @@ mod tests {
                 .iter()
                 .map(|(id, due, st)| {
                     (
-                        (*id).into(),
+                        *id,
                         ActionFacts {
                             due: NaiveDate::parse_from_str(due, "%Y-%m-%d").ok(),
                             status: Some(*st),
@@ -916,6 +982,35 @@ mod tests {
             .map(|r| r.short.as_str())
             .collect();
         assert_eq!(names, [clash_one.as_str(), "1234567", clash_two.as_str()]);
+    }
+
+    #[test]
+    fn actions_by_id_behave_as_the_map_they_replace() {
+        let facts = |day: u32| ActionFacts {
+            due: NaiveDate::from_ymd_opt(2026, 1, day),
+            status: Some(ActionStatus::Planned),
+        };
+        let written = [
+            ("A2", facts(1)),
+            ("A10", facts(2)),
+            ("A1", facts(3)),
+            ("A2", facts(4)),
+        ];
+        let actions: ActionsById = written.iter().cloned().collect();
+        let map: BTreeMap<&str, ActionFacts> = written.iter().cloned().collect();
+        // Sorted by id, the later of two entries with one id kept, as in the map.
+        assert_eq!(
+            actions.iter().collect::<Vec<_>>(),
+            map.iter().map(|(id, f)| (*id, f)).collect::<Vec<_>>()
+        );
+        assert_eq!(actions.get("A2"), Some(&facts(4)));
+        assert_eq!(actions.get("A3"), None);
+        assert!(actions.contains_key("A10") && !actions.contains_key(""));
+        // Written and read as the map was: the history cache keeps them.
+        let json = serde_json::to_string(&actions).unwrap();
+        assert_eq!(json, serde_json::to_string(&map).unwrap());
+        assert_eq!(serde_json::from_str::<ActionsById>(&json).unwrap(), actions);
+        assert_eq!(ActionsById::default().iter().count(), 0);
     }
 
     #[test]
@@ -1075,11 +1170,11 @@ mod tests {
         assert_eq!(facts.severity, Some(Severity::Major));
         assert_eq!(facts.resolved_at, None);
         assert_eq!(
-            facts.actions["A1"],
-            ActionFacts {
+            facts.actions.get("A1"),
+            Some(&ActionFacts {
                 due: None,
                 status: Some(ActionStatus::Done)
-            }
+            })
         );
         assert!(!facts.is_published());
     }

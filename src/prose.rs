@@ -27,8 +27,73 @@ pub(crate) const SUMMARY_START_CHARS: usize = 300;
 /// What a kept report holds in place of its prose.
 #[derive(Clone, Debug)]
 pub struct SetAside {
-    /// The summary's start in each of its languages, as plain text.
-    pub summary_start: Text,
+    /// Where [`Starts`] keeps the summary's start in each of its languages, as plain text.
+    pub summary_start: StartAside,
+}
+
+/// Where a summary's start was set aside in [`Starts`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct StartAside {
+    offset: u64,
+    length: u32,
+}
+
+/// The summaries' starts of a build's reports, set aside in an unnamed temporary file (gone
+/// when the build ends, however it ends) until the search index prints them. Each is a few
+/// hundred bytes in each language, and at 100,000 reports they would be about 60 MB of the
+/// build's peak, held from the check to the render.
+pub struct Starts {
+    /// The file, for reading back.
+    file: std::fs::File,
+    /// What has been written and not yet flushed, and the file's length with it.
+    writer: std::sync::Mutex<(std::io::BufWriter<std::fs::File>, u64)>,
+}
+
+impl Starts {
+    /// An empty store, in the system's folder for temporary files.
+    pub fn new() -> std::io::Result<Starts> {
+        let file = tempfile::tempfile()?;
+        let writer = std::io::BufWriter::with_capacity(64 * 1024, file.try_clone()?);
+        Ok(Starts {
+            file,
+            writer: std::sync::Mutex::new((writer, 0)),
+        })
+    }
+
+    /// Keep `start`; where it is kept.
+    fn put(&self, start: &Text) -> std::io::Result<StartAside> {
+        use std::io::Write as _;
+        let bytes = serde_json::to_vec(start)?;
+        let length = u32::try_from(bytes.len())
+            .map_err(|_| std::io::Error::other("a summary's start too long to set aside"))?;
+        let mut writer = self
+            .writer
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        let (out, written) = &mut *writer;
+        out.write_all(&bytes)?;
+        let offset = *written;
+        *written += u64::from(length);
+        Ok(StartAside { offset, length })
+    }
+
+    /// The start kept at `at`.
+    pub fn get(&self, at: StartAside) -> anyhow::Result<Text> {
+        use std::io::Write as _;
+        use std::os::unix::fs::FileExt as _;
+        // Whatever is still buffered goes to the file first (only the first read finds any).
+        self.writer
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .0
+            .flush()
+            .context("cannot write the summaries set aside")?;
+        let mut bytes = vec![0; at.length as usize];
+        self.file
+            .read_exact_at(&mut bytes, at.offset)
+            .context("cannot read back a summary set aside")?;
+        serde_json::from_slice(&bytes).context("a summary set aside does not read back")
+    }
 }
 
 /// The first [`SUMMARY_START_CHARS`] characters of `markdown` as plain text.
@@ -39,23 +104,21 @@ pub(crate) fn plain_start(markdown: &str) -> String {
         .collect()
 }
 
-/// Leave `report`'s prose out of it, keeping the summary's start.
-pub(crate) fn set_aside(report: &mut CheckedReport) {
+/// Leave `report`'s prose out of it, keeping the summary's start in `starts`. When the start
+/// cannot be kept there (the disk is full, say), the report stays whole.
+pub(crate) fn set_aside(report: &mut CheckedReport, starts: &Starts) {
     let incident = &mut report.incident;
-    // Kept for every report while the site is built: without spare capacity.
-    let kept_start = |text: &str| {
-        let mut start = plain_start(text);
-        start.shrink_to_fit();
-        start
-    };
-    let summary_start = match &incident.summary {
-        Text::Plain(text) => Text::Plain(kept_start(text)),
+    let start = match &incident.summary {
+        Text::Plain(text) => Text::Plain(plain_start(text)),
         Text::Localized(texts) => Text::Localized(
             texts
                 .iter()
-                .map(|(language, text)| (language.to_owned(), kept_start(text)))
+                .map(|(language, text)| (language.to_owned(), plain_start(text)))
                 .collect::<LanguageMap>(),
         ),
+    };
+    let Ok(summary_start) = starts.put(&start) else {
+        return;
     };
     incident.summary = Text::Plain(String::new());
     // Of the timeline, the site's lists and figures read only when public statements were
@@ -75,19 +138,32 @@ pub(crate) fn set_aside(report: &mut CheckedReport) {
     report.set_aside = Some(SetAside { summary_start });
 }
 
-/// Reads set-aside reports back whole from the commit they were checked at.
+/// Reads set-aside reports back whole from the commit they were checked at, and their
+/// summaries' starts from where they were set aside.
 pub struct Reader<'s> {
     files: ReadAgain<'s>,
     limits: Limits,
+    starts: &'s Starts,
 }
 
 impl<'s> Reader<'s> {
-    /// A reader of `tree`'s reports under `limits` (the check's).
-    pub fn new(tree: &'s GitTree, limits: Limits) -> anyhow::Result<Reader<'s>> {
+    /// A reader of `tree`'s reports under `limits` (the check's), whose starts are in
+    /// `starts`.
+    pub fn new(
+        tree: &'s GitTree,
+        limits: Limits,
+        starts: &'s Starts,
+    ) -> anyhow::Result<Reader<'s>> {
         Ok(Reader {
             files: ReadAgain::new(tree)?,
             limits,
+            starts,
         })
+    }
+
+    /// The start of a set-aside report's summary in each of its languages, as plain text.
+    pub fn summary_start(&self, set_aside: &SetAside) -> anyhow::Result<Text> {
+        self.starts.get(set_aside.summary_start)
     }
 
     /// `report` whole: itself when nothing was set aside, else read back from its file.
@@ -146,8 +222,9 @@ mod tests {
         let whole = *analysis.report.take().expect("the report is kept");
         let as_json = |incident: &Incident| serde_json::to_value(incident).unwrap();
 
+        let starts = Starts::new().unwrap();
         let mut kept = whole.clone();
-        set_aside(&mut kept);
+        set_aside(&mut kept, &starts);
         let incident = &kept.incident;
         assert_eq!(incident.summary.resolve("en", "da").0, "");
         // Of the timeline, the public statements' times and claims.
@@ -169,8 +246,12 @@ mod tests {
                 && e.url.is_none()
         }));
         assert!(incident.lessons.is_none() && incident.contributing_factors.is_empty());
-        // What the search index shows: the summary's start as plain text, in each language.
-        let start = &kept.set_aside.as_ref().unwrap().summary_start;
+        // What the search index shows: the summary's start as plain text, in each language,
+        // kept aside.
+        let reader = Reader::new(&tree, crate::config::Limits::default(), &starts).unwrap();
+        let start = &reader
+            .summary_start(kept.set_aside.as_ref().unwrap())
+            .unwrap();
         assert!(
             start
                 .resolve("en", "da")
@@ -185,7 +266,6 @@ mod tests {
             SUMMARY_START_CHARS
         );
 
-        let reader = Reader::new(&tree, crate::config::Limits::default()).unwrap();
         let read_back = reader.whole(&kept).unwrap();
         assert!(read_back.set_aside.is_none());
         assert_eq!(as_json(&read_back.incident), as_json(&whole.incident));
@@ -200,5 +280,44 @@ mod tests {
         elsewhere.file = "incidents/2026/not-committed.yaml".to_owned();
         let error = reader.whole(&elsewhere).unwrap_err().to_string();
         assert!(error.contains("not in the commit"), "{error}");
+    }
+
+    #[test]
+    fn starts_set_aside_read_back_in_any_order_from_any_thread() {
+        use rayon::prelude::*;
+        let starts = Starts::new().unwrap();
+        let texts: Vec<Text> = (0..2_000)
+            .map(|n| match n % 3 {
+                0 => Text::Plain(format!(
+                    "Start {n}: \"quoted\", æøå, {}",
+                    "x".repeat(n % 400)
+                )),
+                1 => Text::Localized(
+                    [
+                        ("da".to_owned(), format!("Dansk {n}")),
+                        ("en".to_owned(), format!("English {n}\nline")),
+                    ]
+                    .into_iter()
+                    .collect(),
+                ),
+                _ => Text::Plain(String::new()),
+            })
+            .collect();
+        // Put from several threads, as the check does; every place is its own.
+        let placed: Vec<StartAside> = texts.par_iter().map(|t| starts.put(t).unwrap()).collect();
+        for (n, at) in placed.iter().enumerate().rev() {
+            let read = starts.get(*at).unwrap();
+            assert_eq!(
+                serde_json::to_value(&read).unwrap(),
+                serde_json::to_value(&texts[n]).unwrap(),
+                "{n}"
+            );
+        }
+        // A place beyond what was written is an error, not a panic.
+        let beyond = StartAside {
+            offset: u64::MAX / 2,
+            length: 10,
+        };
+        assert!(starts.get(beyond).is_err());
     }
 }

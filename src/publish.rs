@@ -39,7 +39,8 @@ const RECORD_SUFFIX: &str = "candor-pages";
 /// The first line of the page record, naming its format.
 const RECORD_HEADER: &str = "candor page record 2";
 
-/// How many files one chunk of a build's record holds (see `Staging::recorded`).
+/// How many files of a build's record are kept in memory before they are set aside (see
+/// `Written`).
 const RECORD_CHUNK: usize = 4096;
 
 /// What a page is rendered from, hashed: equal keys render equal pages.
@@ -136,6 +137,163 @@ impl FileIdentity {
                 .checked_add(metadata.ctime_nsec())?,
         })
     }
+}
+
+/// The files a build has written so far: the latest [`RECORD_CHUNK`] in memory, the ones
+/// before them set aside in an unnamed file in the staging folder (gone when the build ends,
+/// however it ends). A site of 100,000 reports writes over 400,000 files while every report
+/// is held, and their record is wanted only when publishing, once the reports are let go: in
+/// memory it would be about 90 MB of the build's peak.
+#[derive(Default)]
+struct Written {
+    /// The files recorded since the last chunk was set aside.
+    chunk: Vec<(String, RecordedPage)>,
+    /// The chunks set aside; created with the first, so a small site never has one.
+    aside: Option<std::io::BufWriter<fs::File>>,
+    /// How many files were set aside.
+    aside_count: usize,
+}
+
+impl Written {
+    /// Record `page`, written at `relative`; a full chunk goes to a file in `folder`.
+    fn push(&mut self, relative: &str, page: RecordedPage, folder: &Path) -> anyhow::Result<()> {
+        self.chunk.push((relative.to_owned(), page));
+        if self.chunk.len() < RECORD_CHUNK {
+            return Ok(());
+        }
+        let aside = match &mut self.aside {
+            Some(aside) => aside,
+            None => {
+                let file = tempfile::tempfile_in(folder).with_context(|| {
+                    format!("cannot create a temporary file in {}", folder.display())
+                })?;
+                self.aside
+                    .insert(std::io::BufWriter::with_capacity(64 * 1024, file))
+            }
+        };
+        for (relative, page) in self.chunk.drain(..) {
+            encode_written(aside, &relative, &page).with_context(|| {
+                format!(
+                    "cannot set the list of files written aside in {}",
+                    folder.display()
+                )
+            })?;
+            self.aside_count += 1;
+        }
+        Ok(())
+    }
+
+    /// Every file recorded, in the order recorded.
+    fn into_list(self) -> std::io::Result<Vec<(String, RecordedPage)>> {
+        use std::io::Seek as _;
+        let mut list = Vec::with_capacity(self.aside_count + self.chunk.len());
+        if let Some(aside) = self.aside {
+            let mut file = aside.into_inner().map_err(|error| error.into_error())?;
+            file.seek(std::io::SeekFrom::Start(0))?;
+            let mut reader = std::io::BufReader::with_capacity(64 * 1024, file);
+            for _ in 0..self.aside_count {
+                list.push(decode_written(&mut reader)?);
+            }
+        }
+        list.extend(self.chunk);
+        Ok(list)
+    }
+}
+
+/// Write one recorded file to `out` (read by [`decode_written`]): the path's length and
+/// bytes, then each field, numbers little-endian, an absent value as a 0 byte.
+fn encode_written(
+    out: &mut impl std::io::Write,
+    relative: &str,
+    page: &RecordedPage,
+) -> std::io::Result<()> {
+    // Taken apart whole, so a field added to `RecordedPage` cannot be forgotten here.
+    let RecordedPage {
+        key,
+        sha256,
+        size,
+        modified_ns,
+        identity,
+        linked,
+    } = page;
+    out.write_all(&(relative.len() as u64).to_le_bytes())?;
+    out.write_all(relative.as_bytes())?;
+    match key {
+        Some(key) => {
+            out.write_all(&[1])?;
+            out.write_all(key)?;
+        }
+        None => out.write_all(&[0])?,
+    }
+    out.write_all(&sha256.0)?;
+    out.write_all(&size.to_le_bytes())?;
+    out.write_all(&modified_ns.to_le_bytes())?;
+    match identity {
+        Some(identity) => {
+            out.write_all(&[1])?;
+            out.write_all(&identity.device.to_le_bytes())?;
+            out.write_all(&identity.inode.to_le_bytes())?;
+            out.write_all(&identity.changed_ns.to_le_bytes())?;
+        }
+        None => out.write_all(&[0])?,
+    }
+    out.write_all(&[u8::from(*linked)])
+}
+
+/// Read one recorded file written by [`encode_written`].
+fn decode_written(input: &mut impl std::io::Read) -> std::io::Result<(String, RecordedPage)> {
+    fn invalid(what: &str) -> std::io::Error {
+        std::io::Error::new(
+            std::io::ErrorKind::InvalidData,
+            format!("the list of files written has {what}"),
+        )
+    }
+    fn bytes<const N: usize>(input: &mut impl std::io::Read) -> std::io::Result<[u8; N]> {
+        let mut bytes = [0; N];
+        input.read_exact(&mut bytes)?;
+        Ok(bytes)
+    }
+    fn present(input: &mut impl std::io::Read) -> std::io::Result<bool> {
+        match bytes::<1>(input)? {
+            [0] => Ok(false),
+            [1] => Ok(true),
+            _ => Err(invalid("a flag that is neither 0 nor 1")),
+        }
+    }
+    // No path of a site comes near this; a larger length is a damaged file.
+    const LONGEST_PATH: u64 = 64 * 1024;
+    let length = u64::from_le_bytes(bytes(input)?);
+    if length > LONGEST_PATH {
+        return Err(invalid("a path longer than any file's"));
+    }
+    let mut path = vec![0; length as usize];
+    input.read_exact(&mut path)?;
+    let relative = String::from_utf8(path).map_err(|_| invalid("a path that is not UTF-8"))?;
+    let key = present(input)?.then(|| bytes::<32>(input)).transpose()?;
+    let sha256 = Sha256Sum(bytes(input)?);
+    let size = u64::from_le_bytes(bytes(input)?);
+    let modified_ns = i64::from_le_bytes(bytes(input)?);
+    let identity = if present(input)? {
+        Some(FileIdentity {
+            device: u64::from_le_bytes(bytes(input)?),
+            inode: u64::from_le_bytes(bytes(input)?),
+            changed_ns: i64::from_le_bytes(bytes(input)?),
+        })
+    } else {
+        None
+    };
+    let linked = present(input)?;
+    Ok((
+        relative,
+        RecordedPage {
+            key,
+            sha256,
+            size,
+            modified_ns,
+            identity,
+            linked,
+        },
+    ))
 }
 
 /// The previous build's pages, which this build may keep instead of rendering.
@@ -286,10 +444,8 @@ pub struct Staging {
     committed: bool,
     /// The previous build's pages, for an incremental build.
     previous: Option<Previous>,
-    /// The files of this build, for the manifest and (its pages) the next build's record, in
-    /// chunks of [`RECORD_CHUNK`]: a large site records hundreds of thousands while every
-    /// report is held, and one list would double (and, growing, be copied) as it fills.
-    recorded: Mutex<Vec<Vec<(String, RecordedPage)>>>,
+    /// The files of this build, for the manifest and (its pages) the next build's record.
+    recorded: Mutex<Written>,
     /// Pages kept from the previous build rather than rendered.
     kept: AtomicUsize,
     /// Pages hashed again to be kept, not known unchanged by their identity.
@@ -364,7 +520,7 @@ impl Staging {
             max_file_bytes,
             committed: false,
             previous,
-            recorded: Mutex::new(Vec::new()),
+            recorded: Mutex::new(Written::default()),
             kept: AtomicUsize::new(0),
             hashed: AtomicUsize::new(0),
             fresh,
@@ -400,8 +556,7 @@ impl Staging {
         fill: impl FnOnce(&mut dyn std::io::Write) -> anyhow::Result<()>,
     ) -> anyhow::Result<()> {
         let file = self.write_sized(relative, None, buffer, u64::MAX, fill)?;
-        self.record(relative, file);
-        Ok(())
+        self.record(relative, file)
     }
 
     /// [`Staging::write_streamed`] for a page rendered by a template: at most
@@ -419,28 +574,19 @@ impl Staging {
         fill: impl FnOnce(&mut dyn std::io::Write) -> anyhow::Result<()>,
     ) -> anyhow::Result<()> {
         if let Some(page) = self.keep_previous(relative, &key) {
-            self.record(relative, page);
+            self.record(relative, page)?;
             self.kept.fetch_add(1, Ordering::Relaxed);
             return Ok(());
         }
         let page = self.write_sized(relative, Some(key), buffer, self.max_file_bytes, fill)?;
-        self.record(relative, page);
-        Ok(())
+        self.record(relative, page)
     }
 
-    fn record(&self, relative: &str, page: RecordedPage) {
-        let mut chunks = self
-            .recorded
+    fn record(&self, relative: &str, page: RecordedPage) -> anyhow::Result<()> {
+        self.recorded
             .lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner);
-        match chunks.last_mut() {
-            Some(chunk) if chunk.len() < RECORD_CHUNK => chunk.push((relative.to_owned(), page)),
-            _ => {
-                let mut chunk = Vec::with_capacity(RECORD_CHUNK);
-                chunk.push((relative.to_owned(), page));
-                chunks.push(chunk);
-            }
-        }
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .push(relative, page, &self.temp)
     }
 
     /// Keep the previous build's `relative`, linked into the staging folder, if it was
@@ -548,15 +694,18 @@ impl Staging {
     /// Write the manifest, with `head` and every file written, and swap the staging folder in
     /// as `out`; returns how many files the site has, the manifest included.
     pub fn commit(mut self, head: &ManifestHead) -> anyhow::Result<usize> {
-        let chunks = std::mem::take(
+        let mut written = std::mem::take(
             self.recorded
                 .get_mut()
                 .unwrap_or_else(std::sync::PoisonError::into_inner),
-        );
-        let mut written = Vec::with_capacity(chunks.iter().map(Vec::len).sum());
-        for chunk in chunks {
-            written.extend(chunk);
-        }
+        )
+        .into_list()
+        .with_context(|| {
+            format!(
+                "cannot read back the list of files written in {}",
+                self.temp.display()
+            )
+        })?;
         written.sort_unstable_by(|a, b| a.0.cmp(&b.0));
         if let Some(twice) = written.windows(2).find(|pair| pair[0].0 == pair[1].0) {
             bail!(
@@ -1072,12 +1221,62 @@ mod tests {
     }
 
     #[test]
+    fn the_files_written_read_back_as_recorded_in_their_order() {
+        let dir = tempfile::tempdir().unwrap();
+        let page = |n: usize| RecordedPage {
+            key: (!n.is_multiple_of(3)).then_some([n as u8; 32]),
+            sha256: Sha256Sum([(n * 7) as u8; 32]),
+            size: n as u64 * 1_000_003,
+            modified_ns: -(n as i64) * 999_999_937,
+            identity: (!n.is_multiple_of(5)).then_some(FileIdentity {
+                device: u64::MAX - n as u64,
+                inode: n as u64,
+                changed_ns: i64::MIN + n as i64,
+            }),
+            linked: n.is_multiple_of(2),
+        };
+        let path = |n: usize| format!("da/hændelser/{n}/side {n}.html");
+        let mut written = Written::default();
+        let count = 2 * RECORD_CHUNK + 3;
+        for n in 0..count {
+            written.push(&path(n), page(n), dir.path()).unwrap();
+        }
+        // All but the last three were set aside, in an unnamed file: the folder stays empty.
+        assert_eq!(
+            (written.aside_count, written.chunk.len()),
+            (2 * RECORD_CHUNK, 3)
+        );
+        assert_eq!(fs::read_dir(dir.path()).unwrap().count(), 0);
+        let list = written.into_list().unwrap();
+        assert_eq!(list.len(), count);
+        for (n, (relative, recorded)) in list.into_iter().enumerate() {
+            assert_eq!((relative, recorded), (path(n), page(n)));
+        }
+        // A damaged entry is an error, not a panic or a huge allocation.
+        let mut bytes = Vec::new();
+        encode_written(&mut bytes, "a.html", &page(1)).unwrap();
+        let mut too_long = bytes.clone();
+        too_long[..8].copy_from_slice(&u64::MAX.to_le_bytes());
+        let mut bad_flag = bytes.clone();
+        bad_flag[8 + 6] = 2;
+        for damaged in [too_long, bad_flag, bytes[..bytes.len() - 1].to_vec()] {
+            assert!(decode_written(&mut damaged.as_slice()).is_err());
+        }
+        assert_eq!(
+            decode_written(&mut bytes.as_slice()).unwrap(),
+            ("a.html".to_owned(), page(1))
+        );
+    }
+
+    #[test]
     fn the_manifest_lists_every_file_written_as_a_sorted_map_would() {
         let dir = tempfile::tempdir().unwrap();
         let out = dir.path().join("site");
         let staging = Staging::prepare(&out, 1024 * 1024, false).unwrap();
-        // Written out of order, pages and files that are not pages, from several threads.
-        let files: Vec<(String, Vec<u8>)> = (0..40)
+        // Written out of order, pages and files that are not pages, from several threads;
+        // more than two chunks, so that most of the list is set aside while the build runs.
+        let pages = 2 * RECORD_CHUNK + 40;
+        let files: Vec<(String, Vec<u8>)> = (0..pages)
             .rev()
             .map(|n| {
                 (
@@ -1129,8 +1328,8 @@ mod tests {
         assert_eq!(Manifest::read(&out), Some(expected));
         // The record holds the pages only: a file that is not a page is never kept.
         let record = fs::read_to_string(beside(&out, RECORD_SUFFIX)).unwrap();
-        // The header, 39 of the 40 numbered pages, and the index.
-        assert_eq!(record.lines().count(), 1 + 39 + 1, "{record}");
+        // The header, all numbered pages but one, and the index.
+        assert_eq!(record.lines().count(), 1 + (pages - 1) + 1);
         assert!(!record.contains("page-7.html") && !record.contains("data/"));
         assert!(record.contains(" en/1/page-10.html\n"), "{record}");
     }

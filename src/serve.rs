@@ -647,7 +647,7 @@ mod tests {
             column: Some(1),
             path: "/severity".into(),
             message: "<script>alert(1)</script>".into(),
-            help: String::new(),
+            help: "".into(),
             said: None,
         };
         let html = overlay_html(&[&finding], false);

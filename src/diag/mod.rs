@@ -8,6 +8,7 @@
 
 mod codes;
 
+use std::borrow::Cow;
 use std::cmp::Ordering;
 use std::collections::{BTreeMap, HashMap};
 
@@ -176,8 +177,9 @@ pub struct Finding {
     pub path: String,
     /// What is wrong, in the language of the run (English by default).
     pub message: String,
-    /// How to fix it.
-    pub help: String,
+    /// How to fix it: most rules say it in fixed words, kept without a copy per finding (a
+    /// large site has hundreds of thousands of findings).
+    pub help: Cow<'static, str>,
     /// The message as data, for findings that can be said in every site language.
     #[serde(skip)]
     pub said: Option<Message>,
@@ -325,7 +327,7 @@ impl<'a> Emitter<'a> {
         code: Code,
         pointer: &str,
         message: impl Into<Said>,
-        help: impl Into<String>,
+        help: impl Into<Cow<'static, str>>,
     ) {
         let position = self.root.map(|root| root.value_position(pointer));
         self.push(code, pointer, position, message, help.into());
@@ -337,7 +339,7 @@ impl<'a> Emitter<'a> {
         code: Code,
         pointer: &str,
         message: impl Into<Said>,
-        help: impl Into<String>,
+        help: impl Into<Cow<'static, str>>,
     ) {
         let position = self.root.map(|root| root.key_position(pointer));
         self.push(code, pointer, position, message, help.into());
@@ -351,7 +353,7 @@ impl<'a> Emitter<'a> {
         pointer: &str,
         anchor: &str,
         message: impl Into<Said>,
-        help: impl Into<String>,
+        help: impl Into<Cow<'static, str>>,
     ) {
         let position = self.root.map(|root| root.value_position(anchor));
         self.push(code, pointer, position, message, help.into());
@@ -364,7 +366,7 @@ impl<'a> Emitter<'a> {
         pointer: &str,
         anchor: &str,
         message: impl Into<Said>,
-        help: impl Into<String>,
+        help: impl Into<Cow<'static, str>>,
     ) {
         let position = self.root.map(|root| root.key_position(anchor));
         self.push(code, pointer, position, message, help.into());
@@ -378,7 +380,7 @@ impl<'a> Emitter<'a> {
         pointer: &str,
         position: Option<Position>,
         message: impl Into<Said>,
-        help: String,
+        help: Cow<'static, str>,
     ) {
         let level = self.levels.level(code);
         if level == Level::Allow {
@@ -386,7 +388,11 @@ impl<'a> Emitter<'a> {
         }
         let (message, said) = match message.into() {
             Said::Plain(text) => (text, None),
-            Said::Message(said) => (said.key.to_owned(), Some(said)),
+            Said::Message(mut said) => {
+                // Kept until the run ends, by the hundred thousand on a large site.
+                said.args.shrink_to_fit();
+                (said.key.to_owned(), Some(said))
+            }
         };
         self.findings.push(Finding {
             code,

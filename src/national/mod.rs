@@ -315,7 +315,7 @@ fn read_source(
     let floored_bytes = serde_json::to_vec_pretty(&floored)
         .map_err(|e| format!("cannot apply the national floor: {e}"))?;
     let mut watch = Stopwatch::new();
-    let prepared = build::prepare(&source, Some(&floored_bytes), options, false, &mut watch)
+    let prepared = build::prepare(&source, Some(&floored_bytes), options, None, &mut watch)
         .map_err(|e| format!("{e:#}"))?;
     if let Some(first) = prepared.blocking.first() {
         return Err(format!(

@@ -85,7 +85,7 @@ pub(super) fn write_actions(
                 description.push_str(&format!(
                     "\n{}",
                     l.strings
-                        .count("promise.postponed", record.promise.postponements)
+                        .count("promise.postponed", record.promise.postponements as usize)
                 ));
             }
             line("BEGIN:VEVENT");

@@ -209,7 +209,7 @@ struct ActionRow {
     overdue: bool,
     days_overdue: String,
     original_due: String,
-    postponements: usize,
+    postponements: u32,
     kept_by_original_due: &'static str,
     evidence: String,
 }
@@ -677,7 +677,7 @@ pub(super) fn overdue_feed(model: &Model<'_>, l: &Localizer<'_>) -> FeedView {
                 summary.push(' ');
                 summary.push_str(
                     &l.strings
-                        .count("promise.postponed", record.promise.postponements),
+                        .count("promise.postponed", record.promise.postponements as usize),
                 );
                 summary.push('.');
             }
@@ -766,17 +766,14 @@ fn search_text(incident: &Incident, l: &Localizer<'_>) -> String {
 }
 
 /// One report's entry in the search index, in the page's language.
-fn search_entry(model: &Model<'_>, report: &Report<'_>, l: &Localizer<'_>) -> SearchEntry {
+fn search_entry(
+    model: &Model<'_>,
+    report: &Report<'_>,
+    l: &Localizer<'_>,
+) -> anyhow::Result<SearchEntry> {
     let incident = report.incident();
-    let summary_start = match &report.checked.set_aside {
-        Some(set_aside) => set_aside
-            .summary_start
-            .resolve(l.lang, &incident.language)
-            .0
-            .to_owned(),
-        None => crate::prose::plain_start(incident.summary.resolve(l.lang, &incident.language).0),
-    };
-    SearchEntry {
+    let summary_start = model.summary_start(report, l.lang)?;
+    Ok(SearchEntry {
         u: paths::report(&incident.id),
         t: l.text(&incident.title, &incident.language).text,
         s: summary_start,
@@ -804,6 +801,19 @@ fn search_entry(model: &Model<'_>, report: &Report<'_>, l: &Localizer<'_>) -> Se
             l.strings
                 .get(&format!("status.{}", incident.status.as_str()))
         ),
+    })
+}
+
+/// A value that may have failed to be made: written as the value, or failing the writing
+/// with its error.
+struct Fallible<T>(anyhow::Result<T>);
+
+impl<T: Serialize> Serialize for Fallible<T> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        match &self.0 {
+            Ok(value) => value.serialize(serializer),
+            Err(error) => Err(serde::ser::Error::custom(format!("{error:#}"))),
+        }
     }
 }
 
@@ -819,7 +829,7 @@ pub(super) fn write_search_index(
         model
             .reports
             .iter()
-            .map(|report| search_entry(model, report, l))
+            .map(|report| Fallible(search_entry(model, report, l)))
     });
     serde_json::to_writer(&mut *out, &entries).context("cannot encode the search index")?;
     out.write_all(b";\n")?;

@@ -82,7 +82,7 @@ fn render_one(renderer: &Renderer, finding: &Finding, source: Option<&str>) -> S
     };
     let report = [Group::with_title(title)
         .element(location)
-        .element(SnippetLevel::HELP.message(finding.help.as_str()))
+        .element(SnippetLevel::HELP.message(finding.help.as_ref()))
         .element(SnippetLevel::NOTE.message(format!(
             "{} {}: `candor explain {}` tells more",
             finding.code, finding.name, finding.code

@@ -88,7 +88,8 @@ pub(crate) fn check_repository(summaries: &[&Summary], context: &Context<'_>) ->
                 format!(
                     "refer to `{}` under `references`, explain why its actions did not prevent this one, and add actions that address that",
                     earlier.id
-                ),
+                )
+                .into(),
             );
             findings.extend(out.into_findings());
         }

@@ -19,7 +19,7 @@ pub struct PromiseHistory {
     /// The due date in the first published version that held the action.
     pub original_due: Option<NaiveDate>,
     /// How many times a published version moved the due date later than the one before.
-    pub postponements: usize,
+    pub postponements: u32,
 }
 
 /// A key fact that changed after the report was first published, in a direction readers should
@@ -76,10 +76,10 @@ pub(super) fn promise_histories(published: &[&KeyFacts]) -> HashMap<String, Prom
     let mut last_due: HashMap<&str, Option<NaiveDate>> = HashMap::new();
     for facts in published {
         for (id, action) in &facts.actions {
-            match last_due.get(id.as_str()) {
+            match last_due.get(id) {
                 None => {
                     histories.insert(
-                        id.clone(),
+                        id.to_owned(),
                         PromiseHistory {
                             original_due: action.due,
                             postponements: 0,

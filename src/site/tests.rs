@@ -843,3 +843,10 @@ fn a_promise_whose_date_has_not_come_is_not_yet_due() {
     let y = later_org.years.iter().find(|y| y.year == 2026).unwrap();
     assert_eq!((y.actions_due, y.actions_overdue), (5, 2));
 }
+
+#[test]
+fn an_action_record_stays_small() {
+    // One for every action of every published report, held through the render: at 100,000
+    // reports over a million of them.
+    assert_eq!(std::mem::size_of::<ActionRecord>(), 24);
+}

@@ -2,6 +2,7 @@
 //! it stands, on an overview page and one page per year of due dates.
 
 use std::collections::BTreeMap;
+use std::ops::Range;
 
 use chrono::Datelike;
 use serde::Serialize;
@@ -47,98 +48,35 @@ pub(crate) struct LedgerGroup {
     pub elsewhere: Vec<PagerLink>,
 }
 
-/// One promised action with what the ledger needs to sort and group it.
+/// One promised action: its report's place in the model and its own place in the report.
+/// The ledger holds one for every action of every published report (over a million at
+/// 100,000 reports), so it holds these eight bytes rather than references.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+struct ActionAt {
+    report: u32,
+    action: u32,
+}
+
+/// One promised action with what the ledger shows of it.
 struct ActionRef<'a> {
     incident: &'a Incident,
     action: &'a Action,
     record: &'a ActionRecord,
-    state: &'static str,
 }
 
-fn action_refs<'a>(model: &'a Model<'a>) -> Vec<ActionRef<'a>> {
-    let mut refs = Vec::new();
-    for report in &model.reports {
-        let incident = report.incident();
-        for (action, record) in incident.actions.iter().zip(&report.actions) {
-            let state = if record.days_overdue.is_some() {
-                "overdue"
-            } else {
-                action.status.as_str()
-            };
-            refs.push(ActionRef {
-                incident,
-                action,
-                record,
-                state,
-            });
+impl ActionRef<'_> {
+    /// The group it is shown in: `overdue`, or its status.
+    fn state(&self) -> &'static str {
+        if self.record.days_overdue.is_some() {
+            "overdue"
+        } else {
+            self.action.status.as_str()
         }
     }
-    refs.sort_by(|a, b| {
-        a.action
-            .due
-            .cmp(&b.action.due)
-            .then_with(|| a.incident.id.cmp(&b.incident.id))
-            .then_with(|| a.action.id.cmp(&b.action.id))
-    });
-    refs
 }
 
-/// The ledger's groups in their fixed order, each with its actions in the order shown: the
-/// most recent promises first for kept and dropped ones, the most urgent first otherwise.
-fn grouped<'r, 'a>(refs: &[&'r ActionRef<'a>]) -> Vec<(&'static str, Vec<&'r ActionRef<'a>>)> {
-    ["overdue", "in-progress", "planned", "done", "dropped"]
-        .into_iter()
-        .map(|key| {
-            let mut members: Vec<&ActionRef<'_>> =
-                refs.iter().copied().filter(|r| r.state == key).collect();
-            if matches!(key, "done" | "dropped") {
-                members.reverse();
-            }
-            (key, members)
-        })
-        .collect()
-}
-
-/// The groups of `refs`, each showing the members for which `shown` (given the member's
-/// place in the group and in the whole ordered list) is true.
-fn ledger_groups(
-    refs: &[&ActionRef<'_>],
-    l: &Localizer<'_>,
-    lang_root: &str,
-    shown: impl Fn(usize, usize) -> bool,
-) -> Vec<LedgerGroup> {
-    let mut before = 0;
-    grouped(refs)
-        .into_iter()
-        .map(|(key, members)| {
-            let start = before;
-            before += members.len();
-            LedgerGroup {
-                key: key.to_owned(),
-                heading: l.t(&format!("ledger.{key}")),
-                total: members.len(),
-                elsewhere: Vec::new(),
-                actions: members
-                    .iter()
-                    .enumerate()
-                    .filter(|(index, _)| shown(*index, start + index))
-                    .map(|(_, r)| {
-                        action_view(
-                            r.action,
-                            r.record,
-                            &r.incident.language,
-                            l,
-                            Some(ReportLink {
-                                title: l.text(&r.incident.title, &r.incident.language),
-                                href: format!("{lang_root}{}", paths::report(&r.incident.id)),
-                            }),
-                        )
-                    })
-                    .collect(),
-            }
-        })
-        .collect()
-}
+/// The ledger's groups in their fixed order.
+const GROUPS: [&str; 5] = ["overdue", "in-progress", "planned", "done", "dropped"];
 
 /// The key of a due date's year page: the year, or `undated`.
 fn due_year(action: &Action) -> String {
@@ -152,9 +90,12 @@ fn due_year(action: &Action) -> String {
 /// is built only when that page is rendered, so the ledger never holds every action's
 /// rendered text at once.
 pub(crate) struct Ledger<'a> {
-    refs: Vec<ActionRef<'a>>,
-    /// Indexes into `refs` by year of the due date ("undated" for none), in order.
-    by_year: BTreeMap<String, Vec<usize>>,
+    model: &'a Model<'a>,
+    /// Every action, by due date (undated first), report id and action id.
+    order: Vec<ActionAt>,
+    /// The part of `order` due in each year ("undated" for none): a year's actions are
+    /// together in it, as it is ordered by date.
+    by_year: BTreeMap<String, Range<usize>>,
 }
 
 /// One page of the ledger: where it goes, and which year it covers (`None`: the overview).
@@ -170,15 +111,61 @@ pub(crate) struct LedgerPage {
 impl<'a> Ledger<'a> {
     /// Every action of the published reports, grouped by year.
     pub(crate) fn new(model: &'a Model<'a>) -> Ledger<'a> {
-        let refs = action_refs(model);
-        let mut by_year: BTreeMap<String, Vec<usize>> = BTreeMap::new();
-        for (index, action) in refs.iter().enumerate() {
-            by_year
-                .entry(due_year(action.action))
-                .or_default()
-                .push(index);
+        let mut ledger = Ledger {
+            model,
+            order: Vec::new(),
+            by_year: BTreeMap::new(),
+        };
+        let total = model.reports.iter().map(|r| r.actions.len()).sum();
+        let mut order = Vec::with_capacity(total);
+        for (report, model_report) in model.reports.iter().enumerate() {
+            let actions = model_report
+                .incident()
+                .actions
+                .len()
+                .min(model_report.actions.len());
+            // No site has four billion reports, nor a report four billion actions.
+            let (Ok(report), Ok(actions)) = (u32::try_from(report), u32::try_from(actions)) else {
+                continue;
+            };
+            order.extend((0..actions).map(|action| ActionAt { report, action }));
         }
-        Ledger { refs, by_year }
+        // The place of writing last makes the order total, so the unstable sort (which needs
+        // no buffer of its own) gives the order a stable sort of the actions as read would.
+        order.sort_unstable_by(|a, b| {
+            let (a_ref, b_ref) = (ledger.action(*a), ledger.action(*b));
+            a_ref
+                .action
+                .due
+                .cmp(&b_ref.action.due)
+                .then_with(|| a_ref.incident.id.cmp(&b_ref.incident.id))
+                .then_with(|| a_ref.action.id.cmp(&b_ref.action.id))
+                .then_with(|| a.cmp(b))
+        });
+        let mut start = 0;
+        while start < order.len() {
+            let year = due_year(ledger.action(order[start]).action);
+            let end = start
+                + order[start..]
+                    .iter()
+                    .take_while(|at| due_year(ledger.action(**at).action) == year)
+                    .count();
+            ledger.by_year.insert(year, start..end);
+            start = end;
+        }
+        ledger.order = order;
+        ledger
+    }
+
+    /// The action at `at`.
+    fn action(&self, at: ActionAt) -> ActionRef<'a> {
+        let report = &self.model.reports[at.report as usize];
+        let incident = report.incident();
+        ActionRef {
+            incident,
+            action: &incident.actions[at.action as usize],
+            record: &report.actions[at.action as usize],
+        }
     }
 
     /// The pages, the overview first.
@@ -217,37 +204,33 @@ impl<'a> Ledger<'a> {
             }
         };
         match &page.year {
-            None => {
-                let all: Vec<&ActionRef<'_>> = self.refs.iter().collect();
-                LedgerView {
-                    year: None,
-                    groups: ledger_groups(&all, l, "", |in_group, _| in_group < LIST_LIMIT),
-                    total: self.refs.len(),
-                    total_text: l.strings.count("ledger.total", self.refs.len()),
-                    years: self
-                        .by_year
-                        .iter()
-                        .rev()
-                        .map(|(year, actions)| NamedLink {
-                            name: year_name(year),
-                            href: format!("actions/{year}.html"),
-                            count: actions.len(),
-                        })
-                        .collect(),
-                    pager: Vec::new(),
-                    page_text: String::new(),
-                }
-            }
+            None => LedgerView {
+                year: None,
+                groups: self.groups(&self.order, l, "", |in_group, _| in_group < LIST_LIMIT),
+                total: self.order.len(),
+                total_text: l.strings.count("ledger.total", self.order.len()),
+                years: self
+                    .by_year
+                    .iter()
+                    .rev()
+                    .map(|(year, actions)| NamedLink {
+                        name: year_name(year),
+                        href: format!("actions/{year}.html"),
+                        count: actions.len(),
+                    })
+                    .collect(),
+                pager: Vec::new(),
+                page_text: String::new(),
+            },
             Some(year) => {
-                let actions: Vec<&ActionRef<'_>> = self
+                let actions = self
                     .by_year
                     .get(year)
-                    .map(|indexes| indexes.iter().map(|&i| &self.refs[i]).collect())
+                    .map(|range| &self.order[range.clone()])
                     .unwrap_or_default();
                 let at = &page.page;
                 let shown = at.window(ACTIONS_PER_PAGE, actions.len());
-                let mut groups =
-                    ledger_groups(&actions, l, "../", |_, place| shown.contains(&place));
+                let mut groups = self.groups(actions, l, "../", |_, place| shown.contains(&place));
                 // Where each group's actions fall, in the order the groups are shown.
                 let mut start = 0;
                 for group in &mut groups {
@@ -265,5 +248,58 @@ impl<'a> Ledger<'a> {
                 }
             }
         }
+    }
+
+    /// The groups of `actions` in their fixed order, each with its actions in the order
+    /// shown (the most recent promises first for kept and dropped ones, the most urgent first
+    /// otherwise), showing the members for which `shown` (given the member's place in the
+    /// group and in the whole ordered list) is true.
+    fn groups(
+        &self,
+        actions: &[ActionAt],
+        l: &Localizer<'_>,
+        lang_root: &str,
+        shown: impl Fn(usize, usize) -> bool,
+    ) -> Vec<LedgerGroup> {
+        let mut before = 0;
+        GROUPS
+            .into_iter()
+            .map(|key| {
+                let mut members: Vec<ActionAt> = actions
+                    .iter()
+                    .copied()
+                    .filter(|at| self.action(*at).state() == key)
+                    .collect();
+                if matches!(key, "done" | "dropped") {
+                    members.reverse();
+                }
+                let start = before;
+                before += members.len();
+                LedgerGroup {
+                    key: key.to_owned(),
+                    heading: l.t(&format!("ledger.{key}")),
+                    total: members.len(),
+                    elsewhere: Vec::new(),
+                    actions: members
+                        .iter()
+                        .enumerate()
+                        .filter(|(index, _)| shown(*index, start + index))
+                        .map(|(_, at)| {
+                            let r = self.action(*at);
+                            action_view(
+                                r.action,
+                                r.record,
+                                &r.incident.language,
+                                l,
+                                Some(ReportLink {
+                                    title: l.text(&r.incident.title, &r.incident.language),
+                                    href: format!("{lang_root}{}", paths::report(&r.incident.id)),
+                                }),
+                            )
+                        })
+                        .collect(),
+                }
+            })
+            .collect()
     }
 }

@@ -516,7 +516,7 @@ pub(super) struct ActionView {
     /// "First promised for 31 March 2026; postponed twice", when the date moved since.
     pub promise_note: Option<String>,
     /// How many times it was postponed.
-    pub postponements: usize,
+    pub postponements: u32,
     /// Evidence link.
     pub evidence: Option<String>,
     /// Reason for dropping.
@@ -586,7 +586,7 @@ fn promise_note(action: &Action, record: &ActionRecord, l: &Localizer<'_>) -> Op
         });
     }
     if record.promise.postponements > 0 {
-        parts.push(strings.count("promise.postponed", record.promise.postponements));
+        parts.push(strings.count("promise.postponed", record.promise.postponements as usize));
     }
     Some(parts.join("; "))
 }

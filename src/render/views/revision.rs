@@ -152,7 +152,7 @@ pub(crate) fn revision_page(
             .actions
             .iter()
             .map(|(id, action)| RevisionAction {
-                id: id.clone(),
+                id: id.to_owned(),
                 due: action.due.map(|d| strings.date(d)).unwrap_or_else(none),
                 status: action
                     .status
