@@ -5,9 +5,9 @@
 //! report's memory is prose that only the report's own pages and its entry in
 //! `data/incidents.json` print: the summary, the timeline (of which the site's figures need
 //! only each public statement's time and claimed severity), contributing factors, lessons and
-//! references. So a build keeps each report without them (with the start of the summary,
-//! which the search index shows), and reads the file again from git when it writes
-//! those pages. Only a build of a commit does this: its files cannot change meanwhile, while a
+//! references. So a build keeps each report without them, and reads the file again from git
+//! when it writes those pages; the start of the summary, which the search index shows, waits
+//! in a temporary file ([`Starts`]). Only a build of a commit does this: its files cannot change meanwhile, while a
 //! build of the working tree (a preview, where an editor may save a file as it runs) keeps its
 //! reports whole. Everything else (lists, ledger, figures, feeds' titles) reads the kept
 //! report, as before.
@@ -45,22 +45,35 @@ pub struct StartAside {
 pub struct Starts {
     /// The file, for reading back.
     file: std::fs::File,
-    /// What has been written and not yet flushed, and the file's length with it.
-    writer: std::sync::Mutex<(std::io::BufWriter<std::fs::File>, u64)>,
+    /// What has been written and not yet flushed.
+    writer: std::sync::Mutex<StartsWriter>,
+}
+
+/// The writing end of [`Starts`].
+struct StartsWriter {
+    out: std::io::BufWriter<std::fs::File>,
+    /// The file's length once `out` is flushed: where the next start goes.
+    length: u64,
+    /// Whether a write failed: the file's end is then unknown, so nothing more is put.
+    failed: bool,
 }
 
 impl Starts {
     /// An empty store, in the system's folder for temporary files.
     pub fn new() -> std::io::Result<Starts> {
         let file = tempfile::tempfile()?;
-        let writer = std::io::BufWriter::with_capacity(64 * 1024, file.try_clone()?);
+        let out = std::io::BufWriter::with_capacity(64 * 1024, file.try_clone()?);
         Ok(Starts {
             file,
-            writer: std::sync::Mutex::new((writer, 0)),
+            writer: std::sync::Mutex::new(StartsWriter {
+                out,
+                length: 0,
+                failed: false,
+            }),
         })
     }
 
-    /// Keep `start`; where it is kept.
+    /// Keep `start`; where it is kept. After any failed write, nothing more is kept.
     fn put(&self, start: &Text) -> std::io::Result<StartAside> {
         use std::io::Write as _;
         let bytes = serde_json::to_vec(start)?;
@@ -70,24 +83,36 @@ impl Starts {
             .writer
             .lock()
             .unwrap_or_else(std::sync::PoisonError::into_inner);
-        let (out, written) = &mut *writer;
-        out.write_all(&bytes)?;
-        let offset = *written;
-        *written += u64::from(length);
+        if writer.failed {
+            return Err(std::io::Error::other(
+                "the summaries' file could not be written",
+            ));
+        }
+        if let Err(error) = writer.out.write_all(&bytes) {
+            writer.failed = true;
+            return Err(error);
+        }
+        let offset = writer.length;
+        writer.length += u64::from(length);
         Ok(StartAside { offset, length })
     }
 
-    /// The start kept at `at`.
+    /// The start kept at `at`; an error when it never reached the file (see
+    /// [`Reader::summary_start`], which then reads the report back).
     pub fn get(&self, at: StartAside) -> anyhow::Result<Text> {
         use std::io::Write as _;
         use std::os::unix::fs::FileExt as _;
         // Whatever is still buffered goes to the file first (only the first read finds any).
-        self.writer
-            .lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner)
-            .0
-            .flush()
-            .context("cannot write the summaries set aside")?;
+        {
+            let mut writer = self
+                .writer
+                .lock()
+                .unwrap_or_else(std::sync::PoisonError::into_inner);
+            if let Err(error) = writer.out.flush() {
+                writer.failed = true;
+                return Err(error).context("cannot write the summaries set aside");
+            }
+        }
         let mut bytes = vec![0; at.length as usize];
         self.file
             .read_exact_at(&mut bytes, at.offset)
@@ -104,11 +129,9 @@ pub(crate) fn plain_start(markdown: &str) -> String {
         .collect()
 }
 
-/// Leave `report`'s prose out of it, keeping the summary's start in `starts`. When the start
-/// cannot be kept there (the disk is full, say), the report stays whole.
-pub(crate) fn set_aside(report: &mut CheckedReport, starts: &Starts) {
-    let incident = &mut report.incident;
-    let start = match &incident.summary {
+/// The start of `summary` in each of its languages, as plain text.
+fn start_of(summary: &Text) -> Text {
+    match summary {
         Text::Plain(text) => Text::Plain(plain_start(text)),
         Text::Localized(texts) => Text::Localized(
             texts
@@ -116,8 +139,15 @@ pub(crate) fn set_aside(report: &mut CheckedReport, starts: &Starts) {
                 .map(|(language, text)| (language.to_owned(), plain_start(text)))
                 .collect::<LanguageMap>(),
         ),
-    };
-    let Ok(summary_start) = starts.put(&start) else {
+    }
+}
+
+/// Leave `report`'s prose out of it, keeping the summary's start in `starts`. When the start
+/// cannot be kept there (the disk is full, say), the report stays whole; a start that was
+/// kept but never reached the file is made again from the report read back.
+pub(crate) fn set_aside(report: &mut CheckedReport, starts: &Starts) {
+    let incident = &mut report.incident;
+    let Ok(summary_start) = starts.put(&start_of(&incident.summary)) else {
         return;
     };
     incident.summary = Text::Plain(String::new());
@@ -161,9 +191,19 @@ impl<'s> Reader<'s> {
         })
     }
 
-    /// The start of a set-aside report's summary in each of its languages, as plain text.
-    pub fn summary_start(&self, set_aside: &SetAside) -> anyhow::Result<Text> {
-        self.starts.get(set_aside.summary_start)
+    /// The start of `report`'s summary in each of its languages, as plain text, from where
+    /// `set_aside` says it was kept.
+    pub fn summary_start(
+        &self,
+        report: &CheckedReport,
+        set_aside: &SetAside,
+    ) -> anyhow::Result<Text> {
+        match self.starts.get(set_aside.summary_start) {
+            Ok(start) => Ok(start),
+            // It never reached its file (a full disk, say): made again, the same text, from
+            // the report read back.
+            Err(_) => Ok(start_of(&self.whole(report)?.incident.summary)),
+        }
     }
 
     /// `report` whole: itself when nothing was set aside, else read back from its file.
@@ -249,9 +289,19 @@ mod tests {
         // What the search index shows: the summary's start as plain text, in each language,
         // kept aside.
         let reader = Reader::new(&tree, crate::config::Limits::default(), &starts).unwrap();
-        let start = &reader
-            .summary_start(kept.set_aside.as_ref().unwrap())
-            .unwrap();
+        let set_aside = kept.set_aside.as_ref().unwrap();
+        let start = &reader.summary_start(&kept, set_aside).unwrap();
+        // A start that never reached its file is made again from the report read back.
+        let lost = SetAside {
+            summary_start: StartAside {
+                offset: 1 << 40,
+                length: 8,
+            },
+        };
+        assert_eq!(
+            serde_json::to_value(reader.summary_start(&kept, &lost).unwrap()).unwrap(),
+            serde_json::to_value(start).unwrap()
+        );
         assert!(
             start
                 .resolve("en", "da")

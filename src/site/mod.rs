@@ -235,7 +235,7 @@ impl Report<'_> {
 #[derive(Clone, Debug, Default, PartialEq, Serialize)]
 pub struct ActionRecord {
     /// Days past the due date while still open; `None` when not overdue. (Dates span about
-    /// 95 million days in all, well within 32 bits.)
+    /// 191 million days in all, well within 32 bits.)
     pub days_overdue: Option<i32>,
     /// When it was done: `done_on` as written, or the date of the first commit that marked it
     /// done (in the site's time zone).
@@ -295,7 +295,7 @@ impl<'a> Model<'a> {
         let incident = report.incident();
         match (&report.checked.set_aside, self.reader) {
             (Some(set_aside), Some(reader)) => Ok(reader
-                .summary_start(set_aside)?
+                .summary_start(report.checked, set_aside)?
                 .resolve(lang, &incident.language)
                 .0
                 .to_owned()),
