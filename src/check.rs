@@ -648,10 +648,10 @@ pub(crate) type AfterAnalysis<'f> = Box<
 >;
 
 /// [`run`] for a site build: every report kept (with its prose set aside and the summaries'
-/// starts kept in `prose_aside`, when given: see [`crate::prose`]), the publication times given by `after` once the
-/// reports are analysed, and `config` (the text of a candor.yaml), when given, in place of the
-/// source's own (a national build checks each agency's reports under the agency's settings
-/// with the national floor applied).
+/// starts kept in `prose_aside`, when given: see [`crate::prose`]), the publication times
+/// given by `after` once the reports are analysed, and `config` (the text of a candor.yaml),
+/// when given, in place of the source's own (a national build checks each agency's reports
+/// under the agency's settings with the national floor applied).
 pub(crate) fn run_for_build(
     source: &Source,
     config: Option<&[u8]>,

@@ -103,7 +103,7 @@ impl ActionsById {
 
     /// The actions in the order of their ids.
     pub fn iter(&self) -> impl Iterator<Item = (&str, &ActionFacts)> {
-        self.0.iter().map(|(id, facts)| (&**id, facts))
+        self.into_iter()
     }
 }
 

@@ -7,10 +7,10 @@
 //! only each public statement's time and claimed severity), contributing factors, lessons and
 //! references. So a build keeps each report without them, and reads the file again from git
 //! when it writes those pages; the start of the summary, which the search index shows, waits
-//! in a temporary file ([`Starts`]). Only a build of a commit does this: its files cannot change meanwhile, while a
-//! build of the working tree (a preview, where an editor may save a file as it runs) keeps its
-//! reports whole. Everything else (lists, ledger, figures, feeds' titles) reads the kept
-//! report, as before.
+//! in a temporary file ([`Starts`]). Only a build of a commit does this: its files cannot
+//! change meanwhile, while a build of the working tree (a preview, where an editor may save a
+//! file as it runs) keeps its reports whole. Everything else (lists, ledger, figures, feeds'
+//! titles) reads the kept report, as before.
 
 use std::borrow::Cow;
 
