@@ -568,7 +568,7 @@ fn read_history(
         for checked in analyses.iter_mut().filter_map(|a| a.report.as_mut()) {
             if let Some(id) = ids.get(&checked.file) {
                 let known_version = crate::history::KnownVersion {
-                    facts: std::mem::take(&mut checked.facts),
+                    facts: checked.facts.take().map(|facts| *facts).unwrap_or_default(),
                     declared: checked.declared,
                 };
                 known.insert(*id, known_version);

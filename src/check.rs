@@ -259,8 +259,8 @@ pub struct CheckedReport {
     /// The computed impact under the policy.
     pub impact: ImpactFigures,
     /// The key facts the revision history compares, as of this version (a site build moves
-    /// them into the history, leaving the default here).
-    pub facts: crate::history::KeyFacts,
+    /// them into the history, leaving `None` here: boxed, so that takes 8 bytes, not 128).
+    pub facts: Option<Box<crate::history::KeyFacts>>,
     /// The status this version declares, as the deadline rules read it from the history
     /// ([`crate::history::declared_status`]); a site build moves it into the history too.
     pub declared: Option<crate::model::Status>,
@@ -383,7 +383,7 @@ impl<'a> Engine<'a> {
                     file: file.to_owned(),
                     incident,
                     impact,
-                    facts: crate::history::KeyFacts::from_tree(root),
+                    facts: Some(Box::new(crate::history::KeyFacts::from_tree(root))),
                     declared: crate::history::declared_status(bytes, Some(root)),
                     set_aside: None,
                 }));

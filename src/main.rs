@@ -20,6 +20,7 @@ use candor::source::{GitTree, Source, WorkTree};
 use candor::{explain, schema};
 
 fn main() -> ExitCode {
+    limit_pack_mapping();
     let cli = Cli::parse();
     match run(cli) {
         Ok(code) => code,
@@ -27,6 +28,27 @@ fn main() -> ExitCode {
             let _ = writeln!(std::io::stderr(), "error: {error:#}");
             ExitCode::from(2)
         }
+    }
+}
+
+/// How much of a pack file libgit2 maps at once, and in total.
+///
+/// By default it maps packs in windows of 1 GiB and unmaps none until 8 GiB are mapped, so a
+/// build that walks a repository's history keeps every page of the pack it touched resident:
+/// 146 MiB of a 100,000-report build's peak. Windows of 16 MiB, with 32 MiB mapped at most
+/// (the least recently used window is unmapped first), cost nothing measurable: the pages
+/// stay in the page cache, only out of the process.
+const PACK_WINDOW_BYTES: usize = 16 << 20;
+const PACK_MAPPED_LIMIT_BYTES: usize = 32 << 20;
+
+#[allow(unsafe_code)]
+fn limit_pack_mapping() {
+    // SAFETY: these set globals of libgit2 without synchronisation, so no other thread may use
+    // libgit2 meanwhile; this runs first in `main`, before any thread exists. If libgit2
+    // refuses a setting, its default stands (more memory, same result), hence `ok()`.
+    unsafe {
+        git2::opts::set_mwindow_size(PACK_WINDOW_BYTES).ok();
+        git2::opts::set_mwindow_mapped_limit(PACK_MAPPED_LIMIT_BYTES).ok();
     }
 }
 

@@ -949,7 +949,7 @@ impl CauseStatus {
 #[serde(deny_unknown_fields)]
 pub struct Action {
     /// Short identifier, unique within the report, e.g. `A1`.
-    pub id: String,
+    pub id: Box<str>,
     /// `mitigate` (limit the damage), `prevent` (stop a repeat) or `process` (change how you work).
     #[serde(rename = "type")]
     pub kind: ActionType,
@@ -967,14 +967,14 @@ pub struct Action {
     /// A link showing the action was done (a change record, a report, an audit).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[schemars(url)]
-    pub evidence: Option<String>,
+    pub evidence: Option<Box<str>>,
     /// The date the action was completed (`YYYY-MM-DD`), when `status` is `done`. Without it,
     /// the site takes the date of the first commit that marked the action done.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub done_on: Option<NaiveDate>,
     /// Why the action was dropped. Required when `status` is `dropped`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub reason: Option<Text>,
+    pub reason: Option<Box<Text>>,
 }
 
 /// What an action is for.

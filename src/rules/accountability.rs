@@ -76,7 +76,7 @@ pub(super) fn check(subject: &Subject<'_>, _context: &Context<'_>, out: &mut Emi
                 Code::A004,
                 &format!("{pointer}/owner"),
                 &pointer,
-                Message::new("A004_owner").with("action", action.id.as_str().into()),
+                Message::new("A004_owner").with("action", (&*action.id).into()),
                 "add `owner:` with the unit responsible (a team or office, not a person's name)",
             );
         }
@@ -85,16 +85,16 @@ pub(super) fn check(subject: &Subject<'_>, _context: &Context<'_>, out: &mut Emi
                 Code::A004,
                 &format!("{pointer}/due"),
                 &pointer,
-                Message::new("A004_due").with("action", action.id.as_str().into()),
+                Message::new("A004_due").with("action", (&*action.id).into()),
                 "add `due: YYYY-MM-DD` with the date it will be done by",
             );
         }
-        if action.status == ActionStatus::Dropped && action.reason.as_ref().is_none_or(is_blank) {
+        if action.status == ActionStatus::Dropped && action.reason.as_deref().is_none_or(is_blank) {
             out.anchored(
                 Code::A014,
                 &format!("{pointer}/reason"),
                 &format!("{pointer}/status"),
-                Message::new("A014").with("action", action.id.as_str().into()),
+                Message::new("A014").with("action", (&*action.id).into()),
                 "add `reason:` saying why it was dropped and what replaces it, if anything",
             );
         }
@@ -108,7 +108,7 @@ pub(super) fn check(subject: &Subject<'_>, _context: &Context<'_>, out: &mut Emi
                 Code::A018,
                 &format!("{pointer}/evidence"),
                 &format!("{pointer}/status"),
-                Message::new("A018").with("action", action.id.as_str().into()),
+                Message::new("A018").with("action", (&*action.id).into()),
                 "add `evidence:` with a link to the change record, test report or audit that shows it was done",
             );
         }

@@ -55,7 +55,7 @@ pub(super) fn check(subject: &Subject<'_>, context: &Context<'_>, out: &mut Emit
                 Code::A005,
                 &format!("/actions/{index}/due"),
                 Message::new("A005")
-                    .with("action", action.id.as_str().into())
+                    .with("action", (&*action.id).into())
                     .with("due", Arg::Date(due))
                     .with(
                         "status",

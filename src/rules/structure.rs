@@ -39,7 +39,7 @@ pub(super) fn check(subject: &Subject<'_>, context: &Context<'_>, out: &mut Emit
 
     let mut seen: HashMap<&str, usize> = HashMap::new();
     for (index, action) in incident.actions.iter().enumerate() {
-        if let Some(first) = seen.insert(action.id.as_str(), index) {
+        if let Some(first) = seen.insert(&*action.id, index) {
             out.at(
                 Code::S004,
                 &format!("/actions/{index}/id"),
@@ -49,7 +49,7 @@ pub(super) fn check(subject: &Subject<'_>, context: &Context<'_>, out: &mut Emit
                 ),
                 "give every action its own id, e.g. the next free `A<number>`",
             );
-            seen.insert(action.id.as_str(), first);
+            seen.insert(&*action.id, first);
         }
     }
 

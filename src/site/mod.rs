@@ -331,7 +331,7 @@ impl<'a> Model<'a> {
             sources,
         } = inputs;
         let time_zone = config.time_zone;
-        let inputs: Vec<_> = reports
+        let mut inputs: Vec<_> = reports
             .into_iter()
             .filter(|input| input.checked.incident.is_published())
             .map(|input| {
@@ -341,18 +341,21 @@ impl<'a> Model<'a> {
                 (input, revisions, publication)
             })
             .collect();
-        let mut reports: Vec<Report<'a>> = inputs
+        // Newest first. The inputs are sorted rather than the reports they become: a stable
+        // sort takes a buffer of half the list, and a report is five times an input's size
+        // (32 MB rather than 6 at 100,000 reports, at the build's peak).
+        inputs.sort_by(|(a, _, _), (b, _, _)| {
+            let (a, b) = (&a.checked.incident, &b.checked.incident);
+            b.started_at
+                .cmp(&a.started_at)
+                .then_with(|| a.id.cmp(&b.id))
+        });
+        let reports: Vec<Report<'a>> = inputs
             .into_par_iter()
             .map(|(input, revisions, publication)| {
                 report(config, input, revisions, publication, today, time_zone)
             })
             .collect();
-        reports.sort_by(|a, b| {
-            b.incident()
-                .started_at
-                .cmp(&a.incident().started_at)
-                .then_with(|| a.incident().id.cmp(&b.incident().id))
-        });
         let (services, organisations) = rayon::join(
             || services::figures(config, &reports, today, time_zone),
             || organisations::figures(config, &reports, today, time_zone),
@@ -482,15 +485,18 @@ fn report<'a>(
                 .then(|| {
                     action.done_on.or_else(|| {
                         done_at
-                            .get(&action.id)
+                            .get(&*action.id)
                             .map(|t| t.with_timezone(&time_zone).date_naive())
                     })
                 })
                 .flatten();
-            let promise = promises.get(&action.id).cloned().unwrap_or(PromiseHistory {
-                original_due: action.due,
-                postponements: 0,
-            });
+            let promise = promises
+                .get(&*action.id)
+                .cloned()
+                .unwrap_or(PromiseHistory {
+                    original_due: action.due,
+                    postponements: 0,
+                });
             ActionRecord {
                 days_overdue: action
                     .days_overdue(today_date)

@@ -850,3 +850,12 @@ fn an_action_record_stays_small() {
     // reports over a million of them.
     assert_eq!(std::mem::size_of::<ActionRecord>(), 24);
 }
+
+#[test]
+fn a_kept_action_and_report_stay_small() {
+    // A build keeps every action of every report, and every checked report, through the
+    // render. The rarely given `reason` is boxed and the identifier and the link keep no spare
+    // room; a checked report's key facts, which move into the history, are boxed.
+    assert_eq!(std::mem::size_of::<crate::model::Action>(), 104);
+    assert!(std::mem::size_of::<crate::check::CheckedReport>() <= 960);
+}

@@ -548,7 +548,7 @@ fn action_view(
     report: Option<ReportLink>,
 ) -> ActionView {
     ActionView {
-        id: action.id.clone(),
+        id: action.id.to_string(),
         kind: label(l.strings, "action_type", action.kind.as_str()),
         action: l.markdown(&action.action, report_lang),
         owner: l.maybe_text(action.owner.as_ref(), report_lang),
@@ -562,7 +562,11 @@ fn action_view(
         }),
         promise_note: promise_note(action, record, l),
         postponements: record.promise.postponements,
-        evidence: action.evidence.clone().filter(|e| is_web_link(e)),
+        evidence: action
+            .evidence
+            .as_deref()
+            .filter(|e| is_web_link(e))
+            .map(str::to_owned),
         reason: action.reason.as_ref().map(|r| l.markdown(r, report_lang)),
         report,
     }
