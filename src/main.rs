@@ -35,9 +35,10 @@ fn main() -> ExitCode {
 ///
 /// By default it maps packs in windows of 1 GiB and unmaps none until 8 GiB are mapped, so a
 /// build that walks a repository's history keeps every page of the pack it touched resident:
-/// 146 MiB of a 100,000-report build's peak. Windows of 16 MiB, with 32 MiB mapped at most
-/// (the least recently used window is unmapped first), cost nothing measurable: the pages
-/// stay in the page cache, only out of the process.
+/// 146 MiB of a 100,000-report build's peak. With windows of 16 MiB, 32 MiB mapped at most
+/// (the least recently used window is unmapped first), the pages stay in the page cache, out
+/// of the process, at no cost in time that the benchmarks can see (bench/RESULTS.md, "The
+/// pack unmapped, kept reports packed").
 const PACK_WINDOW_BYTES: usize = 16 << 20;
 const PACK_MAPPED_LIMIT_BYTES: usize = 32 << 20;
 
