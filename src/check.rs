@@ -743,7 +743,8 @@ fn run_inner(source: &Source, today: DateTime<Utc>, plan: Plan<'_>) -> anyhow::R
                     // What a build keeps of the report is copied now that the file's parse tree
                     // is freed: the copy packs into the memory the tree left, where the
                     // original lies scattered between the tree's freed pieces, which the
-                    // allocator cannot give back (about 25 MiB less at 100,000 reports).
+                    // allocator cannot give back (about 10-15 MiB less at 100,000 reports, in
+                    // two and three runs: within the spread between runs).
                     *report = report.clone();
                 }
                 analysis

@@ -11,6 +11,10 @@
 //! The binary is a thin layer over these modules: it parses arguments, calls them, prints
 //! what they return and maps the outcome to an exit code.
 
+// The library has no `unsafe` code, and may not gain any; the binary's one use is in
+// `main.rs` (`limit_pack_mapping`), where the lint is `deny` so that one function can allow it.
+#![forbid(unsafe_code)]
+
 pub mod build;
 mod cache;
 pub mod check;

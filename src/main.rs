@@ -20,8 +20,8 @@ use candor::source::{GitTree, Source, WorkTree};
 use candor::{explain, schema};
 
 fn main() -> ExitCode {
-    limit_pack_mapping();
     let cli = Cli::parse();
+    limit_pack_mapping();
     match run(cli) {
         Ok(code) => code,
         Err(error) => {
@@ -35,17 +35,18 @@ fn main() -> ExitCode {
 ///
 /// By default it maps packs in windows of 1 GiB and unmaps none until 8 GiB are mapped, so a
 /// build that walks a repository's history keeps every page of the pack it touched resident:
-/// 146 MiB of a 100,000-report build's peak. With windows of 16 MiB, 32 MiB mapped at most
-/// (the least recently used window is unmapped first), the pages stay in the page cache, out
-/// of the process, at no cost in time that the benchmarks can see (bench/RESULTS.md, "The
-/// pack unmapped, kept reports packed").
+/// about 130 MiB of a 100,000-report build's peak. With windows of 16 MiB and about 32 MiB
+/// mapped (a soft limit: the least recently used window not in use is unmapped first), those
+/// pages stay in the page cache, outside the process (bench/RESULTS.md, "The pack unmapped,
+/// kept reports packed", measures the time this costs).
 const PACK_WINDOW_BYTES: usize = 16 << 20;
 const PACK_MAPPED_LIMIT_BYTES: usize = 32 << 20;
 
 #[allow(unsafe_code)]
 fn limit_pack_mapping() {
     // SAFETY: these set globals of libgit2 without synchronisation, so no other thread may use
-    // libgit2 meanwhile; this runs first in `main`, before any thread exists. If libgit2
+    // libgit2 meanwhile; this runs in `main` right after the arguments are parsed, before any
+    // thread exists. If libgit2
     // refuses a setting, its default stands (more memory, same result), hence `ok()`.
     unsafe {
         git2::opts::set_mwindow_size(PACK_WINDOW_BYTES).ok();
