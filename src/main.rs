@@ -46,8 +46,8 @@ const PACK_MAPPED_LIMIT_BYTES: usize = 32 << 20;
 fn limit_pack_mapping() {
     // SAFETY: these set globals of libgit2 without synchronisation, so no other thread may use
     // libgit2 meanwhile; this runs in `main` right after the arguments are parsed, before any
-    // thread exists. If libgit2
-    // refuses a setting, its default stands (more memory, same result), hence `ok()`.
+    // thread exists. If libgit2 refuses a setting, its default stands (more memory, the same
+    // result), hence `ok()`.
     unsafe {
         git2::opts::set_mwindow_size(PACK_WINDOW_BYTES).ok();
         git2::opts::set_mwindow_mapped_limit(PACK_MAPPED_LIMIT_BYTES).ok();
