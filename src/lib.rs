@@ -29,6 +29,7 @@ pub mod import;
 pub mod load;
 pub mod model;
 pub mod national;
+mod parts;
 pub mod prose;
 pub mod publish;
 pub mod regulator;

@@ -191,6 +191,12 @@ impl<'s> Reader<'s> {
         })
     }
 
+    /// The id of the blob `report` is read back from: with the report as kept, it names the
+    /// whole report (`None` when the commit has no such file).
+    pub fn blob_id(&self, report: &CheckedReport) -> Option<git2::Oid> {
+        self.files.id(&report.file)
+    }
+
     /// The start of `report`'s summary in each of its languages, as plain text, from where
     /// `set_aside` says it was kept.
     pub fn summary_start(

@@ -384,7 +384,7 @@ pub struct SourceRecord {
     pub reports: usize,
 }
 
-fn hex(digest: &[u8]) -> String {
+pub(crate) fn hex(digest: &[u8]) -> String {
     const DIGITS: &[u8; 16] = b"0123456789abcdef";
     let mut hex = String::with_capacity(digest.len() * 2);
     for byte in digest {
@@ -452,6 +452,11 @@ pub struct Staging {
     hashed: AtomicUsize,
     /// The permissions and owner of a file this build creates: a kept page must have them.
     fresh: (u32, u32),
+    /// The previous build's parts of its large files ([`crate::parts`]), for an incremental
+    /// build.
+    previous_parts: Option<crate::parts::Previous>,
+    /// This build's parts, listed for the next build.
+    parts: crate::parts::Noted,
     /// An exclusive lock on the output's parent folder, held until the build ends, so two
     /// builds can never write the same output at once.
     _lock: fs::File,
@@ -514,7 +519,13 @@ impl Staging {
             (marker.mode() & 0o7777, marker.uid())
         };
         let previous = incremental.then(|| read_previous(&out)).flatten();
+        let previous_parts = incremental
+            .then(|| crate::parts::Previous::read(&out))
+            .flatten();
+        let parts = crate::parts::Noted::new(&out);
         Ok(Staging {
+            previous_parts,
+            parts,
             out,
             temp,
             max_file_bytes,
@@ -526,6 +537,18 @@ impl Staging {
             fresh,
             _lock: lock,
         })
+    }
+
+    /// The part of the file `name` made from `key` in the previous build, when it can be
+    /// copied ([`crate::parts`]); `None` when it must be made again.
+    pub fn previous_part(&self, name: &str, key: &PageKey) -> Option<Vec<u8>> {
+        self.previous_parts.as_ref()?.part(name, key)
+    }
+
+    /// Note that `bytes`, made from `key`, were written at `offset` in the file `name`, so the
+    /// next build may copy them.
+    pub fn note_part(&self, name: &str, key: &PageKey, offset: u64, bytes: &[u8]) {
+        self.parts.note(name, key, offset, bytes);
     }
 
     /// How many pages were kept from the previous build instead of rendered.
@@ -784,6 +807,7 @@ impl Staging {
         // whose entries no longer match the files' hashes, sizes or times, so nothing stale
         // is ever linked.
         write_record(&self.out, pages);
+        self.parts.finish(&self.out);
         Ok(files)
     }
 }
@@ -980,6 +1004,7 @@ impl Drop for Staging {
     fn drop(&mut self) {
         if !self.committed {
             let _ = fs::remove_dir_all(&self.temp);
+            self.parts.abandon();
         }
     }
 }
@@ -1012,7 +1037,7 @@ fn stop_here_in_tests() {
 /// `.<name>.<suffix>`. Beside it are the build's lock (`candor-lock`), the page record
 /// (`candor-pages`, kept there so the site holds only what is published) and, without an
 /// atomic exchange, the previous site while the new one is moved in (`candor-old`).
-fn beside(out: &Path, suffix: &str) -> PathBuf {
+pub(crate) fn beside(out: &Path, suffix: &str) -> PathBuf {
     let name = out
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())

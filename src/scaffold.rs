@@ -93,7 +93,7 @@ services:
         ),
         (
             ".gitignore".into(),
-            "# The site candor build writes, the lock it holds beside it while it builds, and the\n# record of its pages that lets the next build keep the unchanged ones.\n/site/\n/.site.candor-lock\n/.site.candor-pages*\n".into(),
+            "# The site candor build writes, the lock it holds beside it while it builds, and the\n# records of its pages and open data that let the next build keep the unchanged ones.\n/site/\n/.site.candor-lock\n/.site.candor-pages*\n/.site.candor-parts*\n".into(),
         ),
         (
             "schema/incident.schema.json".into(),

@@ -835,6 +835,11 @@ impl<'t> ReadAgain<'t> {
         })
     }
 
+    /// The id of the blob at `path` in the commit, if there is one.
+    pub fn id(&self, path: &str) -> Option<Oid> {
+        self.ids.get(path).copied()
+    }
+
     /// The report at `path`, at most `limit + 1` bytes.
     pub fn read(&self, path: &str, limit: u64) -> anyhow::Result<Vec<u8>> {
         let id = *self

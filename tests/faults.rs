@@ -622,7 +622,15 @@ fn killed_builds_leave_the_previous_site_intact() {
     let leftovers: Vec<String> = std::fs::read_dir(out.path())
         .unwrap()
         .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
-        .filter(|n| n != "site" && n != ".site.candor-lock" && n != ".site.candor-pages")
+        .filter(|n| {
+            ![
+                "site",
+                ".site.candor-lock",
+                ".site.candor-pages",
+                ".site.candor-parts",
+            ]
+            .contains(&n.as_str())
+        })
         .collect();
     assert!(leftovers.is_empty(), "{leftovers:?}");
     assert!(
@@ -828,7 +836,12 @@ fn without_an_atomic_exchange_a_build_killed_between_renames_is_recovered() {
     let leftovers: Vec<String> = std::fs::read_dir(out.path())
         .unwrap()
         .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
-        .filter(|n| n != "site" && !n.ends_with(".candor-lock") && !n.ends_with(".candor-pages"))
+        .filter(|n| {
+            n != "site"
+                && !n.ends_with(".candor-lock")
+                && !n.ends_with(".candor-pages")
+                && !n.ends_with(".candor-parts")
+        })
         .collect();
     assert!(leftovers.is_empty(), "{leftovers:?}");
 }

@@ -7,6 +7,7 @@ use crate::support::{GitRepo, build, files_under, make_fifo, project_root};
 
 const HEALTH: &str = "incidents/2026/2026-10-06-health-portal-slow-prescriptions.yaml";
 const TAX: &str = "incidents/2026/2026-11-24-tax-portal-login-errors.yaml";
+const SEARCH: &str = "incidents/2026/2026-05-20-digital-post-search-outage.yaml";
 
 /// Replace `from` (which must be there) with `to` in the repository's `path`.
 fn edit(repo: &GitRepo, path: &str, from: &str, to: &str) {
@@ -97,6 +98,22 @@ fn incremental_builds_equal_full_builds_after_every_kind_of_edit() {
             true,
         ),
         (
+            // A finding on another report (A015, a recurrence) quotes this report's title:
+            // that report's page changes too, though its file did not.
+            "a title another report's finding quotes",
+            Box::new(|repo| {
+                edit(
+                    repo,
+                    SEARCH,
+                    "en: \"Digital Post: search and archive unavailable for a morning\"",
+                    "en: \"Digital Post: search and archive unavailable for a long morning\"",
+                )
+            }),
+            "en/reports/2026-09-14-digital-post-restore-failure.html",
+            "unavailable for a long morning",
+            true,
+        ),
+        (
             "a report's status (to draft: its pages go)",
             Box::new(|repo| edit(repo, TAX, "status: preliminary", "status: draft")),
             "en/index.html",
@@ -136,8 +153,14 @@ fn incremental_builds_equal_full_builds_after_every_kind_of_edit() {
             true,
         ),
     ];
+    let inode = |page: &str| {
+        use std::os::unix::fs::MetadataExt as _;
+        std::fs::metadata(site.join(page)).unwrap().ino()
+    };
     for (index, (name, apply, page, text, shown)) in edits.iter().enumerate() {
         let before = std::fs::read_to_string(site.join(page)).unwrap();
+        let tax_page = "da/reports/2026-11-24-tax-portal-login-errors.html";
+        let inodes_before = (index == 0).then(|| (inode(report_page), inode(tax_page)));
         assert_eq!(
             before.contains(text),
             !shown,
@@ -155,6 +178,12 @@ fn incremental_builds_equal_full_builds_after_every_kind_of_edit() {
             *shown,
             "after {name}: {page} and {text:?}"
         );
+        if let Some((edited, other)) = inodes_before {
+            // The edited report's page is rendered again, another report's page is kept:
+            // the same file, linked.
+            assert_ne!(inode(report_page), edited, "after {name}");
+            assert_eq!(inode(tax_page), other, "after {name}");
+        }
         let kept = kept(&stdout);
         if name == &"a template" {
             // Templates include and extend one another: any change renders every page.
@@ -223,6 +252,22 @@ fn a_page_changed_in_the_output_folder_is_rendered_again() {
     let stdout = build_into(&repo, &site, &[]);
     assert_eq!(std::fs::read(&page).unwrap(), original);
     assert!(kept(&stdout) > 0, "the other pages are kept: {stdout}");
+
+    // The open data's entries are copied from the previous build's file only when their bytes
+    // are still the ones listed beside the site: one changed in place is made again.
+    let data = site.join("data/incidents.json");
+    let original_data = std::fs::read(&data).unwrap();
+    let text = String::from_utf8(original_data.clone()).unwrap();
+    let at = text.find("\"title\"").expect("an entry has a title");
+    let mut tampered = original_data.clone();
+    tampered[at + 1] = b'T';
+    std::fs::write(&data, &tampered).unwrap();
+    build_into(&repo, &site, &[]);
+    assert_eq!(std::fs::read(&data).unwrap(), original_data);
+    assert!(
+        out.path().join(".site.candor-parts").is_file(),
+        "the list of the open data's entries is kept beside the site"
+    );
 
     // Other permissions than a new file's: rendered again, with a new file's.
     {

@@ -74,19 +74,24 @@ fn list_entry(value: &impl Serialize) -> serde_json::Result<Vec<u8>> {
 #[derive(Default)]
 pub(super) struct IncidentsArray {
     entries: usize,
+    /// Bytes written so far.
+    written: u64,
 }
 
 impl IncidentsArray {
-    /// Append `entry` (from [`incident_entry`]).
-    pub(super) fn push(&mut self, out: &mut dyn Write, entry: &[u8]) -> std::io::Result<()> {
-        out.write_all(if self.entries == 0 {
+    /// Append `entry` (from [`incident_entry`]); returns where in the file it starts.
+    pub(super) fn push(&mut self, out: &mut dyn Write, entry: &[u8]) -> std::io::Result<u64> {
+        let opening: &[u8] = if self.entries == 0 {
             b"[\n  "
         } else {
             b",\n  "
-        })?;
+        };
+        out.write_all(opening)?;
         out.write_all(entry)?;
         self.entries += 1;
-        Ok(())
+        let offset = self.written + opening.len() as u64;
+        self.written = offset + entry.len() as u64;
+        Ok(offset)
     }
 
     /// Close the list.

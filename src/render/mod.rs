@@ -10,6 +10,7 @@
 
 mod calendar;
 mod data;
+mod report_key;
 
 pub mod markdown;
 pub(crate) mod svg;
@@ -120,7 +121,17 @@ pub fn pages(
     let (pages, data) = rayon::join(
         || -> anyhow::Result<()> {
             let (reports, others) = rayon::join(
-                || report_pages(model, &languages, staging, &done, total_reports, progress),
+                || {
+                    report_pages(
+                        model,
+                        &languages,
+                        &compiled.fingerprint,
+                        staging,
+                        &done,
+                        total_reports,
+                        progress,
+                    )
+                },
                 || -> anyhow::Result<()> {
                     for pages in &languages {
                         pages.site_pages(&ledger)?;
@@ -146,6 +157,7 @@ pub fn pages(
 fn report_pages(
     model: &Model<'_>,
     languages: &[Pages<'_, '_>],
+    fingerprint: &PageKey,
     staging: &Staging,
     done: &AtomicUsize,
     total: usize,
@@ -153,6 +165,7 @@ fn report_pages(
 ) -> anyhow::Result<()> {
     /// Reports rendered in parallel between two appends to the open data file.
     const REPORTS_PER_STEP: usize = 256;
+    let site_key = report_key::site_part(model, fingerprint);
     let mut entries = data::IncidentsArray::default();
     staging.write_streamed(data::INCIDENTS_JSON, 256 * 1024, |out| {
         for step in model.reports.chunks(REPORTS_PER_STEP) {
@@ -162,24 +175,34 @@ fn report_pages(
                 .par_iter()
                 .with_max_len(8)
                 .map(|report| {
-                    let whole = model.whole(report)?;
-                    let report = report.with_checked(&whole);
+                    let key = report_key::report_part(model, &site_key, report);
+                    let mut whole = Whole::new(model, report);
                     for language in languages {
-                        language.report(&report)?;
+                        language.report(report, key.as_ref(), &mut whole)?;
                     }
                     let before = done.fetch_add(languages.len(), Ordering::Relaxed);
                     let count = before + languages.len();
                     if count / 100 != before / 100 || count == total {
                         progress.advance(count, total);
                     }
-                    data::incident_entry(&report)
+                    // An unchanged report's entry is copied from the previous build's file.
+                    let copied =
+                        key.and_then(|key| staging.previous_part(data::INCIDENTS_JSON, &key));
+                    let entry = match copied {
+                        Some(entry) => entry,
+                        None => data::incident_entry(&whole.get()?)?,
+                    };
+                    Ok((key, entry))
                 })
-                .collect::<anyhow::Result<Vec<Vec<u8>>>>()?;
+                .collect::<anyhow::Result<Vec<_>>>()?;
             model.between_read_backs();
-            for entry in rendered {
-                entries
+            for (key, entry) in rendered {
+                let offset = entries
                     .push(out, &entry)
                     .with_context(|| format!("cannot write {}", data::INCIDENTS_JSON))?;
+                if let Some(key) = key {
+                    staging.note_part(data::INCIDENTS_JSON, &key, offset, &entry);
+                }
             }
         }
         entries
@@ -230,6 +253,34 @@ fn report_page(
     (view, path, layout)
 }
 
+/// A report read back whole ([`Model::whole`]) the first time something needs it, once for
+/// all its pages and its open data.
+struct Whole<'r, 'm> {
+    model: &'r Model<'m>,
+    report: &'r crate::site::Report<'m>,
+    read: Option<std::borrow::Cow<'r, crate::check::CheckedReport>>,
+}
+
+impl<'r, 'm> Whole<'r, 'm> {
+    fn new(model: &'r Model<'m>, report: &'r crate::site::Report<'m>) -> Whole<'r, 'm> {
+        Whole {
+            model,
+            report,
+            read: None,
+        }
+    }
+
+    /// The report whole, read back the first time.
+    fn get(&mut self) -> anyhow::Result<crate::site::Report<'_>> {
+        let read = match self.read.take() {
+            Some(read) => read,
+            None => self.model.whole(self.report)?,
+        };
+        let read = self.read.insert(read);
+        Ok(self.report.with_checked(read))
+    }
+}
+
 /// Renders the pages of one language.
 struct Pages<'p, 'm> {
     model: &'p Model<'m>,
@@ -274,21 +325,80 @@ impl Pages<'_, '_> {
     }
 
     /// A report's page and the permanent pages of its published revisions, in this language.
-    fn report(&self, report: &crate::site::Report<'_>) -> anyhow::Result<()> {
-        let (view, path, layout) = report_page(self.model, report, &self.l, self.factory);
-        self.write("report.html", &path, &layout, &view, &[])?;
+    /// With `key` (its part of the pages' keys, [`report_key`]), a page whose key is unchanged
+    /// is kept without reading the report back or computing its view; without, each page is
+    /// keyed by its view.
+    fn report(
+        &self,
+        report: &crate::site::Report<'_>,
+        key: Option<&PageKey>,
+        whole: &mut Whole<'_, '_>,
+    ) -> anyhow::Result<()> {
+        let Some(key) = key else {
+            let whole = whole.get()?;
+            let (view, path, layout) = report_page(self.model, &whole, &self.l, self.factory);
+            self.write("report.html", &path, &layout, &view, &[])?;
+            for revision in views::published_revisions(&whole) {
+                if let Some((path, layout, page)) = self.revision_page(&whole, revision) {
+                    self.write("revision.html", &path, &layout, &page, &[])?;
+                }
+            }
+            return Ok(());
+        };
+        let path = views::paths::report(&report.incident().id);
+        self.write_keyed("report.html", &path, key, || {
+            let whole = whole.get()?;
+            let (view, _, layout) = report_page(self.model, &whole, &self.l, self.factory);
+            Ok((layout, view))
+        })?;
         for revision in views::published_revisions(report) {
-            let Some(page) = views::revision_page(report, revision, &self.l) else {
-                continue;
-            };
             let path = views::paths::revision(&report.incident().id, &revision.short);
-            let title = format!("{} ({})", page.title.text, page.short);
-            let mut layout = self.layout(&path, title, "index");
-            // A permanent page does not say how things stand today.
-            layout.as_of.clear();
-            self.write("revision.html", &path, &layout, &page, &[])?;
+            self.write_keyed("revision.html", &path, key, || {
+                let whole = whole.get()?;
+                let (_, layout, page) = self
+                    .revision_page(&whole, revision)
+                    .context("a published revision has no key facts")?;
+                Ok((layout, page))
+            })?;
         }
         Ok(())
+    }
+
+    /// The permanent page of `revision` of `report`: its path, layout and view (`None` when
+    /// the revision has no key facts).
+    fn revision_page(
+        &self,
+        report: &crate::site::Report<'_>,
+        revision: &crate::history::Revision,
+    ) -> Option<(String, Layout, views::RevisionPageView)> {
+        let page = views::revision_page(report, revision, &self.l)?;
+        let path = views::paths::revision(&report.incident().id, &revision.short);
+        let title = format!("{} ({})", page.title.text, page.short);
+        let mut layout = self.layout(&path, title, "index");
+        // A permanent page does not say how things stand today.
+        layout.as_of.clear();
+        Some((path, layout, page))
+    }
+
+    /// Write the page at `path` (under the language folder) with `template`, keyed from
+    /// `report`'s part of the key: `make` gives its layout and view, and is called only when
+    /// the previous build's page cannot be kept.
+    fn write_keyed<V: Serialize>(
+        &self,
+        template: &str,
+        path: &str,
+        report: &PageKey,
+        make: impl FnOnce() -> anyhow::Result<(Layout, V)>,
+    ) -> anyhow::Result<()> {
+        let path = format!("{}/{path}", self.lang());
+        let key = report_key::page(report, template, &path);
+        self.staging.write_page(&path, key, 64 * 1024, |out| {
+            let (layout, view) = make()?;
+            self.tera
+                .render_to(template, &page_context(&layout, &view, &[]), out)
+                .map_err(|e| anyhow::anyhow!(templates::describe(&e)))
+                .with_context(|| format!("cannot render {path} with the template {template}"))
+        })
     }
 
     /// Every page of this language but the report pages: lists, services, organisations, the

@@ -289,6 +289,16 @@ impl<'a> Model<'a> {
         }
     }
 
+    /// What names `report`'s prose when it was set aside: the id of the blob it is read back
+    /// from. `Some(None)` when nothing was set aside (the kept report is whole); `None` when
+    /// it was and its blob is unknown.
+    pub fn set_aside_blob(&self, report: &Report<'_>) -> Option<Option<git2::Oid>> {
+        match report.checked.set_aside {
+            None => Some(None),
+            Some(_) => self.reader?.blob_id(report.checked).map(Some),
+        }
+    }
+
     /// The start of `report`'s summary in `lang` (or the report's language), as plain text:
     /// read back from where it was set aside ([`crate::prose`]), or made from the summary.
     pub fn summary_start(&self, report: &Report<'_>, lang: &str) -> anyhow::Result<String> {

@@ -26,7 +26,7 @@ pub(super) use ledger::Ledger;
 pub(super) use lists::{index, organisations, services, year, year_reports};
 pub(super) use organisation::organisation;
 pub(super) use report::{ReportView, report};
-pub(super) use revision::{published_revisions, revision_page};
+pub(super) use revision::{RevisionPageView, published_revisions, revision_page};
 pub(super) use service::service;
 pub(super) use trends::trends;
 
