@@ -308,3 +308,57 @@ fn a_page_changed_in_the_output_folder_is_rendered_again() {
     assert!(stderr.contains("is a link or a special file"), "{stderr}");
     assert_eq!(std::fs::read_to_string(&mine).unwrap(), "mine");
 }
+
+#[test]
+fn the_next_day_a_revision_page_is_kept_and_a_report_page_rendered_again() {
+    use std::os::unix::fs::MetadataExt as _;
+    let repo = GitRepo::examples();
+    let out = tempfile::tempdir().unwrap();
+    let site = out.path().join("site");
+    let build_on = |day: &str, site: &Path, extra: &[&str]| {
+        let output = crate::support::candor()
+            .current_dir(repo.path())
+            .args(["build", "--today", day, "--out"])
+            .arg(site)
+            .args(extra)
+            .output()
+            .unwrap();
+        assert!(output.status.success(), "{output:?}");
+    };
+    build_on("2026-12-01", &site, &[]);
+    let revisions: Vec<String> = files_under(&site.join("en/reports"))
+        .into_iter()
+        .filter(|f| f.contains('/'))
+        .collect();
+    assert!(!revisions.is_empty(), "the examples have revision pages");
+    let inode = |page: &str| std::fs::metadata(site.join(page)).unwrap().ino();
+    let report_page = "en/reports/2026-10-06-health-portal-slow-prescriptions.html";
+    let before: Vec<u64> = revisions
+        .iter()
+        .map(|r| inode(&format!("en/reports/{r}")))
+        .collect();
+    let report_before = inode(report_page);
+
+    build_on("2026-12-02", &site, &[]);
+    let full = out.path().join("full");
+    build_on("2026-12-02", &full, &["--full"]);
+    assert_same_site(&site, &full, "a day passing");
+    let after: Vec<u64> = revisions
+        .iter()
+        .map(|r| inode(&format!("en/reports/{r}")))
+        .collect();
+    assert_eq!(
+        before, after,
+        "a revision's page says nothing of today: kept"
+    );
+    assert_ne!(
+        inode(report_page),
+        report_before,
+        "a report's page is as of today"
+    );
+    assert!(
+        std::fs::read_to_string(site.join(report_page))
+            .unwrap()
+            .contains("2 December 2026")
+    );
+}

@@ -165,7 +165,7 @@ fn report_pages(
 ) -> anyhow::Result<()> {
     /// Reports rendered in parallel between two appends to the open data file.
     const REPORTS_PER_STEP: usize = 256;
-    let site_key = report_key::site_part(model, fingerprint);
+    let site_keys = report_key::SiteKeys::new(model, fingerprint);
     let mut entries = data::IncidentsArray::default();
     staging.write_streamed(data::INCIDENTS_JSON, 256 * 1024, |out| {
         for step in model.reports.chunks(REPORTS_PER_STEP) {
@@ -175,10 +175,10 @@ fn report_pages(
                 .par_iter()
                 .with_max_len(8)
                 .map(|report| {
-                    let key = report_key::report_part(model, &site_key, report);
+                    let keys = report_key::ReportKeys::new(model, &site_keys, report);
                     let mut whole = Whole::new(model, report);
                     for language in languages {
-                        language.report(report, key.as_ref(), &mut whole)?;
+                        language.report(report, keys.as_ref(), &mut whole)?;
                     }
                     let before = done.fetch_add(languages.len(), Ordering::Relaxed);
                     let count = before + languages.len();
@@ -186,6 +186,7 @@ fn report_pages(
                         progress.advance(count, total);
                     }
                     // An unchanged report's entry is copied from the previous build's file.
+                    let key = keys.as_ref().map(report_key::ReportKeys::entry);
                     let copied =
                         key.and_then(|key| staging.previous_part(data::INCIDENTS_JSON, &key));
                     let entry = match copied {
@@ -317,7 +318,7 @@ impl Pages<'_, '_> {
                 fingerprint: self.fingerprint,
             },
             template,
-            &format!("{}/{path}", self.lang()),
+            &self.in_language(path),
             layout,
             view,
             extra,
@@ -325,16 +326,16 @@ impl Pages<'_, '_> {
     }
 
     /// A report's page and the permanent pages of its published revisions, in this language.
-    /// With `key` (its part of the pages' keys, [`report_key`]), a page whose key is unchanged
+    /// With `keys` (its part of the pages' keys, [`report_key`]), a page whose key is unchanged
     /// is kept without reading the report back or computing its view; without, each page is
     /// keyed by its view.
     fn report(
         &self,
         report: &crate::site::Report<'_>,
-        key: Option<&PageKey>,
+        keys: Option<&report_key::ReportKeys>,
         whole: &mut Whole<'_, '_>,
     ) -> anyhow::Result<()> {
-        let Some(key) = key else {
+        let Some(keys) = keys else {
             let whole = whole.get()?;
             let (view, path, layout) = report_page(self.model, &whole, &self.l, self.factory);
             self.write("report.html", &path, &layout, &view, &[])?;
@@ -346,6 +347,7 @@ impl Pages<'_, '_> {
             return Ok(());
         };
         let path = views::paths::report(&report.incident().id);
+        let key = keys.current_page("report.html", &self.in_language(&path));
         self.write_keyed("report.html", &path, key, || {
             let whole = whole.get()?;
             let (view, _, layout) = report_page(self.model, &whole, &self.l, self.factory);
@@ -353,6 +355,7 @@ impl Pages<'_, '_> {
         })?;
         for revision in views::published_revisions(report) {
             let path = views::paths::revision(&report.incident().id, &revision.short);
+            let key = keys.revision_page(revision, "revision.html", &self.in_language(&path));
             self.write_keyed("revision.html", &path, key, || {
                 let whole = whole.get()?;
                 let (_, layout, page) = self
@@ -380,18 +383,22 @@ impl Pages<'_, '_> {
         Some((path, layout, page))
     }
 
-    /// Write the page at `path` (under the language folder) with `template`, keyed from
-    /// `report`'s part of the key: `make` gives its layout and view, and is called only when
-    /// the previous build's page cannot be kept.
+    /// `path` (under the language folder) from the site's root.
+    fn in_language(&self, path: &str) -> String {
+        format!("{}/{path}", self.lang())
+    }
+
+    /// Write the page at `path` (under the language folder) with `template`, under `key`
+    /// ([`report_key`]): `make` gives its layout and view, and is called only when the previous
+    /// build's page cannot be kept.
     fn write_keyed<V: Serialize>(
         &self,
         template: &str,
         path: &str,
-        report: &PageKey,
+        key: PageKey,
         make: impl FnOnce() -> anyhow::Result<(Layout, V)>,
     ) -> anyhow::Result<()> {
-        let path = format!("{}/{path}", self.lang());
-        let key = report_key::page(report, template, &path);
+        let path = self.in_language(path);
         self.staging.write_page(&path, key, 64 * 1024, |out| {
             let (layout, view) = make()?;
             self.tera

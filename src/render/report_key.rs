@@ -6,15 +6,18 @@
 //! report's pages hash their inputs instead: the site's part (the program, templates and
 //! strings, the configuration, "now", whether a working tree is previewed, a national site's
 //! sources) and the report's part (the report as kept, the blob its prose is read back from,
-//! and every figure the model derived for it). Both are written out field by field, so a field
-//! added to a report or to what the model derives for it cannot be left out: the destructuring
-//! below stops compiling.
+//! and every figure the model derived for it). The report's part is written out field by
+//! field, so a field added to a report or to what the model derives for it cannot be left
+//! out: the destructuring below stops compiling. The permanent page of a revision is keyed by
+//! the revision and the little it shows of the report, and not by "now": it stays the same
+//! from one day to the next.
 
 use std::fmt::Write as _;
 
 use sha2::{Digest as _, Sha256};
 
 use crate::check::CheckedReport;
+use crate::history::Revision;
 use crate::publish::PageKey;
 use crate::site::{Model, Report};
 
@@ -29,105 +32,160 @@ impl std::fmt::Write for Hashing {
 }
 
 /// What every report page is rendered from besides its report: the program, templates and
-/// strings (`fingerprint`), the configuration and its time zone, "now", whether a working tree
-/// is previewed, and the sources of a national site (named in every page's layout).
-pub(super) fn site_part(model: &Model<'_>, fingerprint: &PageKey) -> PageKey {
-    let mut hashing = Hashing(Sha256::new());
-    hashing.0.update(b"report pages\0");
-    hashing.0.update(fingerprint);
-    // Writing into a hash cannot fail.
-    let _ = write!(
-        hashing,
-        "{:?}",
-        (
-            model.config,
-            model.time_zone,
-            model.today,
-            model.worktree,
-            model.sources,
-        )
-    );
-    hashing.0.finalize().into()
+/// strings (`fingerprint`), the configuration and its time zone, whether a working tree is
+/// previewed, and the sources of a national site (named in every page's layout); "now" only
+/// for a report's current page (`current`), not for the permanent pages of its revisions
+/// (`permanent`), which do not say how things stand today.
+pub(super) struct SiteKeys {
+    current: PageKey,
+    permanent: PageKey,
 }
 
-/// The key of `report`'s pages under `site` ([`site_part`]). `None` when its prose was set
-/// aside and the blob it would be read back from is unknown: its pages are then keyed by their
-/// views.
-///
-/// Debug output stands for each value: it shows every field (no type here writes its own),
-/// floating-point numbers in full, and the values nested in one tuple, so no two inputs
-/// write the same text. No value here holds a hash map, whose order would change from run to
-/// run.
-pub(super) fn report_part(
-    model: &Model<'_>,
-    site: &PageKey,
-    report: &Report<'_>,
-) -> Option<PageKey> {
-    let blob = model.set_aside_blob(report)?;
-    let Report {
-        checked,
-        findings,
-        waived,
-        history,
-        publication,
-        timeliness,
-        final_overdue,
-        actions,
-        outage,
-        full_outage,
-        service_outages,
-        user_hours_lost,
-        outage_weight,
-        statements,
-        later_changes,
-        origin,
-        notifications_public,
-    } = report;
-    let CheckedReport {
-        file,
-        incident,
-        impact,
-        facts,
-        declared,
-        // Where the prose was set aside changes from build to build; the blob names it.
-        set_aside: _,
-    } = checked;
-    let mut hashing = Hashing(Sha256::new());
-    hashing.0.update(site);
-    let _ = write!(
-        hashing,
-        "{:?}",
-        (
-            (
-                file,
-                blob.map(|id| id.to_string()),
-                incident,
-                impact,
-                facts,
-                declared
-            ),
-            (
-                findings,
-                waived,
-                history,
-                publication,
-                timeliness,
-                final_overdue
-            ),
-            (actions, outage, full_outage, service_outages),
-            (user_hours_lost, outage_weight, statements, later_changes),
-            (origin, notifications_public),
-        )
-    );
-    Some(hashing.0.finalize().into())
+impl SiteKeys {
+    pub(super) fn new(model: &Model<'_>, fingerprint: &PageKey) -> SiteKeys {
+        let site = |today: Option<&chrono::DateTime<chrono::Utc>>| {
+            let mut hashing = Hashing(Sha256::new());
+            hashing.0.update(b"report pages\0");
+            hashing.0.update(fingerprint);
+            // Writing into a hash cannot fail.
+            let _ = write!(
+                hashing,
+                "{:?}",
+                (
+                    model.config,
+                    model.time_zone,
+                    today,
+                    model.worktree,
+                    model.sources
+                )
+            );
+            hashing.0.finalize().into()
+        };
+        SiteKeys {
+            current: site(Some(&model.today)),
+            permanent: site(None),
+        }
+    }
 }
 
-/// The key of the page at `path` (under its language folder), rendered with `template` from
-/// the report whose part is `report`.
-pub(super) fn page(report: &PageKey, template: &str, path: &str) -> PageKey {
+/// A report's part of the keys of its pages.
+pub(super) struct ReportKeys {
+    /// Of its current page: everything about the report.
+    current: PageKey,
+    /// Of its revisions' pages: what they show of the report besides the revision.
+    permanent: PageKey,
+}
+
+impl ReportKeys {
+    /// The keys of `report`'s pages under `site`. `None` when its prose was set aside and the
+    /// blob it would be read back from is unknown: its pages are then keyed by their views.
+    ///
+    /// Debug output stands for each value: it shows every field (no type here writes its
+    /// own), floating-point numbers in full, and the values nested in one tuple, so no two
+    /// inputs write the same text. No value here holds a hash map, whose order would change
+    /// from run to run.
+    pub(super) fn new(
+        model: &Model<'_>,
+        site: &SiteKeys,
+        report: &Report<'_>,
+    ) -> Option<ReportKeys> {
+        let blob = model.set_aside_blob(report)?.map(|id| id.to_string());
+        let Report {
+            checked,
+            findings,
+            waived,
+            history,
+            publication,
+            timeliness,
+            final_overdue,
+            actions,
+            outage,
+            full_outage,
+            service_outages,
+            user_hours_lost,
+            outage_weight,
+            statements,
+            later_changes,
+            origin,
+            notifications_public,
+        } = report;
+        let CheckedReport {
+            file,
+            incident,
+            impact,
+            facts,
+            declared,
+            // Where the prose was set aside changes from build to build; the blob names it.
+            set_aside: _,
+        } = checked;
+        let mut current = Hashing(Sha256::new());
+        current.0.update(site.current);
+        let _ = write!(
+            current,
+            "{:?}",
+            (
+                (file, &blob, incident, impact, facts, declared),
+                (
+                    findings,
+                    waived,
+                    history,
+                    publication,
+                    timeliness,
+                    final_overdue
+                ),
+                (actions, outage, full_outage, service_outages),
+                (user_hours_lost, outage_weight, statements, later_changes),
+                (origin, notifications_public),
+            )
+        );
+        // A revision's page shows the revision, and of the report its id, language and
+        // title, and whether the revision is the first published.
+        let first_published = history.first_published.as_ref().map(|r| &r.commit);
+        let mut permanent = Hashing(Sha256::new());
+        permanent.0.update(site.permanent);
+        let _ = write!(
+            permanent,
+            "{:?}",
+            (
+                (
+                    file,
+                    &blob,
+                    &incident.id,
+                    &incident.language,
+                    &incident.title
+                ),
+                (first_published, origin),
+            )
+        );
+        Some(ReportKeys {
+            current: current.0.finalize().into(),
+            permanent: permanent.0.finalize().into(),
+        })
+    }
+
+    /// The key of the report's entry in the open data: everything about the report.
+    pub(super) fn entry(&self) -> PageKey {
+        self.current
+    }
+
+    /// The key of the report's current page at `path` (under its language folder), rendered
+    /// with `template`.
+    pub(super) fn current_page(&self, template: &str, path: &str) -> PageKey {
+        page(&self.current, template, path, "")
+    }
+
+    /// The key of the page of `revision` at `path` (under its language folder), rendered with
+    /// `template`.
+    pub(super) fn revision_page(&self, revision: &Revision, template: &str, path: &str) -> PageKey {
+        page(&self.permanent, template, path, &format!("{revision:?}"))
+    }
+}
+
+/// The key of the page at `path` rendered with `template` from `part` and `more`.
+fn page(part: &PageKey, template: &str, path: &str, more: &str) -> PageKey {
     let mut hasher = Sha256::new();
-    hasher.update(report);
-    for text in [template, path] {
+    hasher.update(part);
+    for text in [template, path, more] {
         hasher.update(text.as_bytes());
         hasher.update([0]);
     }
