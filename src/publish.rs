@@ -596,11 +596,31 @@ impl Staging {
         buffer: usize,
         fill: impl FnOnce(&mut dyn std::io::Write) -> anyhow::Result<()>,
     ) -> anyhow::Result<()> {
-        if let Some(page) = self.keep_previous(relative, &key) {
-            self.record(relative, page)?;
-            self.kept.fetch_add(1, Ordering::Relaxed);
+        if self.keep_page(relative, &key)? {
             return Ok(());
         }
+        self.write_new_page(relative, key, buffer, fill)
+    }
+
+    /// Keep the previous build's `relative` if it was rendered from `key` and is unchanged
+    /// (see [`Staging::write_page`]); `false` when it must be rendered.
+    pub fn keep_page(&self, relative: &str, key: &PageKey) -> anyhow::Result<bool> {
+        let Some(page) = self.keep_previous(relative, key) else {
+            return Ok(false);
+        };
+        self.record(relative, page)?;
+        self.kept.fetch_add(1, Ordering::Relaxed);
+        Ok(true)
+    }
+
+    /// [`Staging::write_page`] for a page [`Staging::keep_page`] could not keep.
+    pub fn write_new_page(
+        &self,
+        relative: &str,
+        key: PageKey,
+        buffer: usize,
+        fill: impl FnOnce(&mut dyn std::io::Write) -> anyhow::Result<()>,
+    ) -> anyhow::Result<()> {
         let page = self.write_sized(relative, Some(key), buffer, self.max_file_bytes, fill)?;
         self.record(relative, page)
     }

@@ -399,8 +399,12 @@ impl Pages<'_, '_> {
         make: impl FnOnce() -> anyhow::Result<(Layout, V)>,
     ) -> anyhow::Result<()> {
         let path = self.in_language(path);
-        self.staging.write_page(&path, key, 64 * 1024, |out| {
-            let (layout, view) = make()?;
+        if self.staging.keep_page(&path, &key)? {
+            return Ok(());
+        }
+        // The view is made before the page's file is opened and its buffer taken.
+        let (layout, view) = make()?;
+        self.staging.write_new_page(&path, key, 64 * 1024, |out| {
             self.tera
                 .render_to(template, &page_context(&layout, &view, &[]), out)
                 .map_err(|e| anyhow::anyhow!(templates::describe(&e)))
