@@ -54,6 +54,10 @@ impl Previous {
         let mut lines = BufReader::new(list.take(MAX_LIST_BYTES)).lines();
         let header = lines.next()?.ok()?;
         let name = header.strip_prefix(HEADER)?.strip_prefix(' ')?.to_owned();
+        // Only a path inside the site, as this build writes them.
+        if name.split('/').any(|part| matches!(part, "" | "." | "..")) {
+            return None;
+        }
         let file = open_regular(&out.join(&name)).ok()?;
         let mut parts = HashMap::new();
         for line in lines {
@@ -90,9 +94,18 @@ impl Previous {
 pub(crate) struct Noted {
     /// The temporary file, beside the output folder.
     path: PathBuf,
-    /// `None` once writing failed: the list is then left out, and the next build makes
-    /// every part again.
-    writer: Mutex<Option<(String, BufWriter<fs::File>)>>,
+    /// How far the list is written.
+    writer: Mutex<Writing>,
+}
+
+/// How far the list is written.
+enum Writing {
+    /// Nothing noted yet.
+    NotStarted,
+    /// The list of the file named, open.
+    To(String, BufWriter<fs::File>),
+    /// Writing failed: the list is left out, and the next build makes every part again.
+    Failed,
 }
 
 impl Noted {
@@ -102,7 +115,7 @@ impl Noted {
         path.push(".tmp");
         Noted {
             path: PathBuf::from(path),
-            writer: Mutex::new(None),
+            writer: Mutex::new(Writing::NotStarted),
         }
     }
 
@@ -113,35 +126,37 @@ impl Noted {
             .writer
             .lock()
             .unwrap_or_else(std::sync::PoisonError::into_inner);
-        if writer.is_none() {
-            // A file a stopped build left here is written over, never opened through a link
-            // left in its place.
-            let _ = fs::remove_file(&self.path);
-            let Ok(file) = fs::OpenOptions::new()
-                .write(true)
-                .create_new(true)
-                .open(&self.path)
-            else {
-                return;
-            };
-            let mut file = BufWriter::with_capacity(64 * 1024, file);
-            if writeln!(file, "{HEADER} {name}").is_err() {
-                return;
-            }
-            *writer = Some((name.to_owned(), file));
+        if matches!(*writer, Writing::NotStarted) {
+            *writer = self
+                .start(name)
+                .map_or(Writing::Failed, |file| Writing::To(name.to_owned(), file));
         }
-        let Some((noted_name, file)) = writer.as_mut() else {
+        let Writing::To(noted_name, file) = &mut *writer else {
             return;
         };
         if noted_name != name || name.contains('\n') {
             return;
         }
         let sha256 = Sha256Sum(Sha256::digest(bytes).into());
-        let written = writeln!(file, "{} {offset} {} {sha256}", hex(key), bytes.len());
-        if written.is_err() {
-            *writer = None;
+        if writeln!(file, "{} {offset} {} {sha256}", hex(key), bytes.len()).is_err() {
+            *writer = Writing::Failed;
             let _ = fs::remove_file(&self.path);
         }
+    }
+
+    /// The list's temporary file, created with its header for the file `name`.
+    fn start(&self, name: &str) -> Option<BufWriter<fs::File>> {
+        // A file a stopped build left here is written over, never opened through a link left
+        // in its place.
+        let _ = fs::remove_file(&self.path);
+        let file = fs::OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .open(&self.path)
+            .ok()?;
+        let mut file = BufWriter::with_capacity(64 * 1024, file);
+        writeln!(file, "{HEADER} {name}").ok()?;
+        Some(file)
     }
 
     /// Put the list in place of the previous build's, beside `out` (whose site is now
@@ -149,14 +164,19 @@ impl Noted {
     /// one.
     pub(crate) fn finish(&self, out: &Path) {
         let target = beside(out, SUFFIX);
-        let writer = self
-            .writer
-            .lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner)
-            .take();
-        let placed = writer.is_some_and(|(_, file)| {
-            file.into_inner().is_ok() && fs::rename(&self.path, &target).is_ok()
-        });
+        let writer = std::mem::replace(
+            &mut *self
+                .writer
+                .lock()
+                .unwrap_or_else(std::sync::PoisonError::into_inner),
+            Writing::Failed,
+        );
+        let placed = match writer {
+            Writing::To(_, file) => {
+                file.into_inner().is_ok() && fs::rename(&self.path, &target).is_ok()
+            }
+            Writing::NotStarted | Writing::Failed => false,
+        };
         if !placed {
             let _ = fs::remove_file(&self.path);
             let _ = fs::remove_file(&target);
@@ -165,13 +185,15 @@ impl Noted {
 
     /// Remove the list of a build that was not published.
     pub(crate) fn abandon(&self) {
-        let writer = self
-            .writer
-            .lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner)
-            .take();
-        if writer.is_some() {
-            drop(writer);
+        let writer = std::mem::replace(
+            &mut *self
+                .writer
+                .lock()
+                .unwrap_or_else(std::sync::PoisonError::into_inner),
+            Writing::Failed,
+        );
+        if let Writing::To(_, file) = writer {
+            drop(file);
             let _ = fs::remove_file(&self.path);
         }
     }

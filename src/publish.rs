@@ -737,6 +737,9 @@ impl Staging {
     /// Write the manifest, with `head` and every file written, and swap the staging folder in
     /// as `out`; returns how many files the site has, the manifest included.
     pub fn commit(mut self, head: &ManifestHead) -> anyhow::Result<usize> {
+        // Nothing is copied from the previous site any more: its file is let go before that
+        // site is removed (a file system such as NFS would keep an open one in its folder).
+        self.previous_parts = None;
         let mut written = std::mem::take(
             self.recorded
                 .get_mut()

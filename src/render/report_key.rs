@@ -4,11 +4,11 @@
 //!
 //! A page's key names everything its file is rendered from. Other pages hash their view; a
 //! report's pages hash their inputs instead: the site's part (the program, templates and
-//! strings, the configuration, "now", whether a working tree is previewed, a national site's
-//! sources) and the report's part (the report as kept, the blob its prose is read back from,
-//! and every figure the model derived for it). The report's part is written out field by
-//! field, so a field added to a report or to what the model derives for it cannot be left
-//! out: the destructuring below stops compiling. The permanent page of a revision is keyed by
+//! strings, the configuration, "now", whether a working tree is previewed, how many of a
+//! national site's sources failed) and the report's part (the report as kept, the blob its
+//! prose is read back from, and every figure the model derived for it). Both are written out
+//! field by field, so a field added to a report, to what the model derives for it or to the
+//! model itself cannot be left out: the destructuring stops compiling. The permanent page of a revision is keyed by
 //! the revision and the little it shows of the report, and not by "now": it stays the same
 //! from one day to the next.
 
@@ -32,10 +32,10 @@ impl std::fmt::Write for Hashing {
 }
 
 /// What every report page is rendered from besides its report: the program, templates and
-/// strings (`fingerprint`), the configuration and its time zone, whether a working tree is
-/// previewed, and the sources of a national site (named in every page's layout); "now" only
-/// for a report's current page (`current`), not for the permanent pages of its revisions
-/// (`permanent`), which do not say how things stand today.
+/// strings (`fingerprint`), and what the pages read of the model
+/// ([`Model::report_page_inputs`]); "now" only for a report's current page (`current`), not
+/// for the permanent pages of its revisions (`permanent`), which do not say how things stand
+/// today.
 pub(super) struct SiteKeys {
     current: PageKey,
     permanent: PageKey,
@@ -43,27 +43,23 @@ pub(super) struct SiteKeys {
 
 impl SiteKeys {
     pub(super) fn new(model: &Model<'_>, fingerprint: &PageKey) -> SiteKeys {
-        let site = |today: Option<&chrono::DateTime<chrono::Utc>>| {
+        let inputs = model.report_page_inputs();
+        let site = |inputs: &crate::site::ReportPageInputs<'_>| {
             let mut hashing = Hashing(Sha256::new());
             hashing.0.update(b"report pages\0");
             hashing.0.update(fingerprint);
             // Writing into a hash cannot fail.
-            let _ = write!(
-                hashing,
-                "{:?}",
-                (
-                    model.config,
-                    model.time_zone,
-                    today,
-                    model.worktree,
-                    model.sources
-                )
-            );
+            let _ = write!(hashing, "{inputs:?}");
             hashing.0.finalize().into()
         };
+        // A revision's page does not say how things stand today: one fixed time stands in.
+        let permanent = crate::site::ReportPageInputs {
+            today: chrono::DateTime::UNIX_EPOCH,
+            ..inputs
+        };
         SiteKeys {
-            current: site(Some(&model.today)),
-            permanent: site(None),
+            current: site(&inputs),
+            permanent: site(&permanent),
         }
     }
 }
@@ -138,8 +134,9 @@ impl ReportKeys {
                 (origin, notifications_public),
             )
         );
-        // A revision's page shows the revision, and of the report its id, language and
-        // title, and whether the revision is the first published.
+        // A revision's page shows the revision (hashed with each page), and of the report its
+        // id, language and title (kept with the report, never set aside), and whether the
+        // revision is the first published: an edit elsewhere in the report keeps it.
         let first_published = history.first_published.as_ref().map(|r| &r.commit);
         let mut permanent = Hashing(Sha256::new());
         permanent.0.update(site.permanent);
@@ -147,14 +144,11 @@ impl ReportKeys {
             permanent,
             "{:?}",
             (
-                (
-                    file,
-                    &blob,
-                    &incident.id,
-                    &incident.language,
-                    &incident.title
-                ),
-                (first_published, origin),
+                file,
+                &incident.id,
+                &incident.language,
+                &incident.title,
+                first_published
             )
         );
         Some(ReportKeys {

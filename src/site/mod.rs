@@ -77,6 +77,23 @@ pub struct ReportInput<'a> {
     pub origin: Option<&'a SourceRecord>,
 }
 
+/// What a report's pages read of the site beside their report ([`Model::report_page_inputs`]).
+#[derive(Debug)]
+pub struct ReportPageInputs<'m> {
+    /// candor.yaml.
+    pub config: &'m Config,
+    /// The site's time zone.
+    pub time_zone: Tz,
+    /// "Now".
+    pub today: DateTime<Utc>,
+    /// Whether the build read the working tree rather than a commit.
+    pub worktree: bool,
+    /// Of a national site's sources, how many could not be read.
+    pub sources_failed: usize,
+    /// How many sources a national site has.
+    pub sources: usize,
+}
+
 /// Everything the public site states, in every language.
 pub struct Model<'a> {
     /// candor.yaml.
@@ -286,6 +303,40 @@ impl<'a> Model<'a> {
                 );
                 Ok(std::borrow::Cow::Borrowed(report.checked))
             }
+        }
+    }
+
+    /// What a report's pages read of the site beside their report, for their key
+    /// (`render`'s `report_key`): the configuration, its time zone, "now", whether a working
+    /// tree is previewed, and of a national site's sources how many failed and how many there
+    /// are (every page's layout says so). The model is taken apart field by field, so a field
+    /// added to it has to be placed here, keyed or left out with its reason.
+    pub fn report_page_inputs(&self) -> ReportPageInputs<'_> {
+        let Model {
+            config,
+            // Reads reports back; the key names the blob each is read from.
+            reader: _,
+            time_zone,
+            today,
+            // Never shown on a report's pages: a new commit alone changes none of them.
+            source_commit: _,
+            worktree,
+            sources,
+            // Made from the reports: a report's pages show other reports only through their
+            // own fields (a finding quoting another report's title), which their key holds.
+            reports: _,
+            services: _,
+            organisations: _,
+            totals: _,
+            years: _,
+        } = self;
+        ReportPageInputs {
+            config,
+            time_zone: *time_zone,
+            today: *today,
+            worktree: *worktree,
+            sources_failed: sources.iter().filter(|s| s.failed.is_some()).count(),
+            sources: sources.len(),
         }
     }
 
