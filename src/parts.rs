@@ -41,6 +41,8 @@ pub(crate) struct Previous {
     name: String,
     /// The previous build's file, open for reading.
     file: fs::File,
+    /// Its length when it was opened: a part listed beyond it is never read.
+    length: u64,
     parts: HashMap<PageKey, Located>,
 }
 
@@ -59,6 +61,7 @@ impl Previous {
             return None;
         }
         let file = open_regular(&out.join(&name)).ok()?;
+        let file_length = file.metadata().ok()?.len();
         let mut parts = HashMap::new();
         for line in lines {
             let line = line.ok()?;
@@ -74,7 +77,12 @@ impl Previous {
                 },
             );
         }
-        Some(Previous { name, file, parts })
+        Some(Previous {
+            name,
+            file,
+            length: file_length,
+            parts,
+        })
     }
 
     /// The part of `name` made from `key` in the previous build, if its bytes are still the
@@ -84,6 +92,9 @@ impl Previous {
             return None;
         }
         let located = self.parts.get(key)?;
+        if located.offset.checked_add(u64::from(located.length))? > self.length {
+            return None;
+        }
         let mut bytes = vec![0; usize::try_from(located.length).ok()?];
         self.file.read_exact_at(&mut bytes, located.offset).ok()?;
         (Sha256Sum::of(&bytes) == located.sha256).then_some(bytes)

@@ -10,7 +10,8 @@
 //! that record, and the page record below from its pages.
 //!
 //! Builds are incremental: every page is known by a key, the SHA-256 of everything it is
-//! rendered from (the templates, the page's view and layout). A record beside the output
+//! rendered from (the templates, the page's view and layout; for a report's pages, their
+//! inputs: see `render`'s `report_key`). A record beside the output
 //! folder keeps each page's key with the file's hash, size, modification time and identity
 //! (device, inode, change time); a later build whose page has the same key keeps the previous
 //! file (a hard link into the staging folder) instead of rendering it again, when the file is
