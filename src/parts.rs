@@ -18,8 +18,6 @@ use std::os::unix::fs::FileExt as _;
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 
-use sha2::{Digest as _, Sha256};
-
 use crate::publish::{PageKey, Sha256Sum, beside, hex, open_regular};
 
 /// The list's name beside the output folder.
@@ -137,6 +135,9 @@ impl Noted {
             .writer
             .lock()
             .unwrap_or_else(std::sync::PoisonError::into_inner);
+        if name.contains('\n') {
+            return;
+        }
         if matches!(*writer, Writing::NotStarted) {
             *writer = self
                 .start(name)
@@ -145,10 +146,10 @@ impl Noted {
         let Writing::To(noted_name, file) = &mut *writer else {
             return;
         };
-        if noted_name != name || name.contains('\n') {
+        if noted_name != name {
             return;
         }
-        let sha256 = Sha256Sum(Sha256::digest(bytes).into());
+        let sha256 = Sha256Sum::of(bytes);
         if writeln!(file, "{} {offset} {} {sha256}", hex(key), bytes.len()).is_err() {
             *writer = Writing::Failed;
             let _ = fs::remove_file(&self.path);
@@ -170,18 +171,23 @@ impl Noted {
         Some(file)
     }
 
-    /// Put the list in place of the previous build's, beside `out` (whose site is now
-    /// published); without a list (nothing noted, or a write failed), remove the previous
-    /// one.
-    pub(crate) fn finish(&self, out: &Path) {
-        let target = beside(out, SUFFIX);
-        let writer = std::mem::replace(
+    /// The list as written so far, leaving it failed: nothing more is noted.
+    fn take(&self) -> Writing {
+        std::mem::replace(
             &mut *self
                 .writer
                 .lock()
                 .unwrap_or_else(std::sync::PoisonError::into_inner),
             Writing::Failed,
-        );
+        )
+    }
+
+    /// Put the list in place of the previous build's, beside `out` (whose site is now
+    /// published); without a list (nothing noted, or a write failed), remove the previous
+    /// one.
+    pub(crate) fn finish(&self, out: &Path) {
+        let target = beside(out, SUFFIX);
+        let writer = self.take();
         let placed = match writer {
             Writing::To(_, file) => {
                 file.into_inner().is_ok() && fs::rename(&self.path, &target).is_ok()
@@ -196,13 +202,7 @@ impl Noted {
 
     /// Remove the list of a build that was not published.
     pub(crate) fn abandon(&self) {
-        let writer = std::mem::replace(
-            &mut *self
-                .writer
-                .lock()
-                .unwrap_or_else(std::sync::PoisonError::into_inner),
-            Writing::Failed,
-        );
+        let writer = self.take();
         if let Writing::To(_, file) = writer {
             drop(file);
             let _ = fs::remove_file(&self.path);

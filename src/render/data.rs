@@ -73,22 +73,20 @@ fn list_entry(value: &impl Serialize) -> serde_json::Result<Vec<u8>> {
 /// `serde_json::to_writer_pretty` of the whole list, then a line break.
 #[derive(Default)]
 pub(super) struct IncidentsArray {
-    entries: usize,
-    /// Bytes written so far.
+    /// Bytes written so far (none until the first entry).
     written: u64,
 }
 
 impl IncidentsArray {
     /// Append `entry` (from [`incident_entry`]); returns where in the file it starts.
     pub(super) fn push(&mut self, out: &mut dyn Write, entry: &[u8]) -> std::io::Result<u64> {
-        let opening: &[u8] = if self.entries == 0 {
+        let opening: &[u8] = if self.written == 0 {
             b"[\n  "
         } else {
             b",\n  "
         };
         out.write_all(opening)?;
         out.write_all(entry)?;
-        self.entries += 1;
         let offset = self.written + opening.len() as u64;
         self.written = offset + entry.len() as u64;
         Ok(offset)
@@ -96,7 +94,7 @@ impl IncidentsArray {
 
     /// Close the list.
     pub(super) fn finish(self, out: &mut dyn Write) -> anyhow::Result<()> {
-        out.write_all(if self.entries == 0 { b"[]\n" } else { b"\n]\n" })?;
+        out.write_all(if self.written == 0 { b"[]\n" } else { b"\n]\n" })?;
         Ok(())
     }
 }

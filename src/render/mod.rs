@@ -277,6 +277,7 @@ impl<'r, 'm> Whole<'r, 'm> {
             Some(read) => read,
             None => self.model.whole(self.report)?,
         };
+        // Put back (or in) without a check that could panic.
         let read = self.read.insert(read);
         Ok(self.report.with_checked(read))
     }
