@@ -8,6 +8,7 @@ use crate::support::{GitRepo, build, files_under, make_fifo, project_root};
 const HEALTH: &str = "incidents/2026/2026-10-06-health-portal-slow-prescriptions.yaml";
 const TAX: &str = "incidents/2026/2026-11-24-tax-portal-login-errors.yaml";
 const SEARCH: &str = "incidents/2026/2026-05-20-digital-post-search-outage.yaml";
+const DDOS: &str = "incidents/2025/2025-11-03-national-eid-ddos-degradation.yaml";
 
 /// Replace `from` (which must be there) with `to` in the repository's `path`.
 fn edit(repo: &GitRepo, path: &str, from: &str, to: &str) {
@@ -111,6 +112,22 @@ fn incremental_builds_equal_full_builds_after_every_kind_of_edit() {
             }),
             "en/reports/2026-09-14-digital-post-restore-failure.html",
             "unavailable for a long morning",
+            true,
+        ),
+        (
+            // An action due in a year after its incident's: the organisation's page for that
+            // year lists it, though not the report.
+            "an action due the year after its incident",
+            Box::new(|repo| {
+                edit(
+                    repo,
+                    DDOS,
+                    "en: \"Quarterly check of the contingency contact lists.\"",
+                    "en: \"Monthly check of the contingency contact lists.\"",
+                )
+            }),
+            "en/organisations/agency-for-digital-identity/2026.html",
+            "Monthly check of the contingency",
             true,
         ),
         (

@@ -94,6 +94,7 @@ pub fn pages(
         compiled.strings.len()
     ));
     let ledger = views::Ledger::new(model);
+    let keys = report_key::Keys::new(model, &compiled.fingerprint);
     // Report pages are rendered in parallel; the site's other pages and the open data are
     // rendered beside them, so that neither core waits for the other's sequential work.
     let teras: Vec<Tera> = compiled
@@ -111,6 +112,7 @@ pub fn pages(
             fingerprint: &compiled.fingerprint,
             staging,
             factory: &factory,
+            keys: &keys,
             l: Localizer {
                 strings,
                 lang: &strings.lang,
@@ -125,7 +127,7 @@ pub fn pages(
                     report_pages(
                         model,
                         &languages,
-                        &compiled.fingerprint,
+                        &keys,
                         staging,
                         &done,
                         total_reports,
@@ -157,7 +159,7 @@ pub fn pages(
 fn report_pages(
     model: &Model<'_>,
     languages: &[Pages<'_, '_>],
-    fingerprint: &PageKey,
+    keys: &report_key::Keys<'_>,
     staging: &Staging,
     done: &AtomicUsize,
     total: usize,
@@ -165,20 +167,20 @@ fn report_pages(
 ) -> anyhow::Result<()> {
     /// Reports rendered in parallel between two appends to the open data file.
     const REPORTS_PER_STEP: usize = 256;
-    let site_keys = report_key::SiteKeys::new(model, fingerprint);
     let mut entries = data::IncidentsArray::default();
     staging.write_streamed(data::INCIDENTS_JSON, 256 * 1024, |out| {
-        for step in model.reports.chunks(REPORTS_PER_STEP) {
+        for (step_number, step) in model.reports.chunks(REPORTS_PER_STEP).enumerate() {
             // Small pieces, so that a core coming free from the site's other pages always
             // finds report pages left to take rather than waiting on the last large piece.
             let rendered = step
                 .par_iter()
+                .enumerate()
                 .with_max_len(8)
-                .map(|report| {
-                    let keys = report_key::ReportKeys::new(model, &site_keys, report);
+                .map(|(in_step, report)| {
+                    let keys = keys.report(step_number * REPORTS_PER_STEP + in_step);
                     let mut whole = Whole::new(model, report);
                     for language in languages {
-                        language.report(report, keys.as_ref(), &mut whole)?;
+                        language.report(report, keys, &mut whole)?;
                     }
                     let before = done.fetch_add(languages.len(), Ordering::Relaxed);
                     let count = before + languages.len();
@@ -186,7 +188,7 @@ fn report_pages(
                         progress.advance(count, total);
                     }
                     // An unchanged report's entry is copied from the previous build's file.
-                    let key = keys.as_ref().map(report_key::ReportKeys::entry);
+                    let key = keys.map(report_key::ReportKeys::entry);
                     let copied =
                         key.and_then(|key| staging.previous_part(data::INCIDENTS_JSON, &key));
                     let entry = match copied {
@@ -290,6 +292,8 @@ struct Pages<'p, 'm> {
     fingerprint: &'p PageKey,
     staging: &'p Staging,
     factory: &'p LayoutFactory<'p>,
+    /// Every report's part of its pages' keys.
+    keys: &'p report_key::Keys<'p>,
     l: Localizer<'p>,
 }
 
@@ -411,6 +415,25 @@ impl Pages<'_, '_> {
                 .map_err(|e| anyhow::anyhow!(templates::describe(&e)))
                 .with_context(|| format!("cannot render {path} with the template {template}"))
         })
+    }
+
+    /// Render `template` to `path` under the language folder, with the layout and view `make`
+    /// makes: under `key`, made only when the page cannot be kept ([`Pages::write_keyed`]);
+    /// without one, keyed by its view.
+    fn write_listed<V: Serialize>(
+        &self,
+        template: &str,
+        path: &str,
+        key: Option<PageKey>,
+        make: impl FnOnce() -> (Layout, V),
+    ) -> anyhow::Result<()> {
+        match key {
+            Some(key) => self.write_keyed(template, path, key, || Ok(make())),
+            None => {
+                let (layout, view) = make();
+                self.write(template, path, &layout, &view, &[])
+            }
+        }
     }
 
     /// Every page of this language but the report pages: lists, services, organisations, the
@@ -546,17 +569,27 @@ impl Pages<'_, '_> {
             .collect();
         pages.par_iter().try_for_each(|&(listed, page)| {
             let at = listed.page(page);
-            let view = views::organisation_year_page(self.model, listed, &at, &self.l);
             let (key, year) = listed.key_and_year();
             let path = views::paths::organisation_year(key, year, page);
-            let title = at.title(&self.l, format!("{}: {}", view.name, view.year));
-            self.write(
-                "organisation_year.html",
-                &path,
-                &self.layout(&path, title, "organisations"),
-                &view,
-                &[],
-            )
+            let template = "organisation_year.html";
+            let mut page_key = self.keys.listing(
+                template,
+                &self.in_language(&path),
+                &listed.page_figures(&at),
+            );
+            let (reports, actions) = listed.listed_on(&at);
+            for report in reports {
+                page_key.listed(report, 0);
+            }
+            for (report, action) in actions {
+                page_key.listed(report, *action);
+            }
+            let make = || {
+                let view = views::organisation_year_page(self.model, listed, &at, &self.l);
+                let title = at.title(&self.l, format!("{}: {}", view.name, view.year));
+                (self.layout(&path, title, "organisations"), view)
+            };
+            self.write_listed(template, &path, page_key.finish(), make)
         })?;
         let compared = strings.get("compare.organisations_title").to_owned();
         self.write(
@@ -590,20 +623,25 @@ impl Pages<'_, '_> {
     fn ledger(&self, ledger: &views::Ledger<'_>) -> anyhow::Result<()> {
         let strings = self.l.strings;
         ledger.pages().iter().try_for_each(|ledger_page| {
-            let view = ledger.view(ledger_page, &self.l);
-            let title = match &view.year {
-                Some(year) => format!("{}: {year}", strings.get("ledger.title")),
-                None => strings.get("ledger.title").to_owned(),
-            };
-            let title = ledger_page.page.title(&self.l, title);
+            let shown = ledger.shown(ledger_page);
             let path = &ledger_page.path;
-            self.write(
-                "actions.html",
-                path,
-                &self.layout(path, title, "actions"),
-                &view,
-                &[],
-            )
+            let figures = ledger.page_figures(ledger_page, &shown);
+            let mut key = self
+                .keys
+                .listing("actions.html", &self.in_language(path), &figures);
+            for (place, action) in shown.actions() {
+                key.report(place, action);
+            }
+            let make = || {
+                let view = ledger.view(ledger_page, &shown, &self.l);
+                let title = match &view.year {
+                    Some(year) => format!("{}: {year}", strings.get("ledger.title")),
+                    None => strings.get("ledger.title").to_owned(),
+                };
+                let title = ledger_page.page.title(&self.l, title);
+                (self.layout(path, title, "actions"), view)
+            };
+            self.write_listed("actions.html", path, key.finish(), make)
         })
     }
 

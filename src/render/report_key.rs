@@ -175,6 +175,114 @@ impl ReportKeys {
     }
 }
 
+/// Every report's part of its pages' keys, computed once before anything is rendered: the
+/// report pages use them, and so do the pages that list reports or their actions (a year of
+/// the ledger, an organisation's year), keyed by what they list instead of by their views.
+pub(super) struct Keys<'m> {
+    site: SiteKeys,
+    /// Each report's keys, in the model's order (`None`: see [`ReportKeys::new`]).
+    reports: Vec<Option<ReportKeys>>,
+    /// The model's reports, to find a report's place among them.
+    model_reports: &'m [Report<'m>],
+}
+
+impl<'m> Keys<'m> {
+    /// The keys of every report of `model`, whose pages are rendered with the program,
+    /// templates and strings `fingerprint` names.
+    pub(super) fn new(model: &'m Model<'m>, fingerprint: &PageKey) -> Keys<'m> {
+        use rayon::prelude::*;
+        let site = SiteKeys::new(model, fingerprint);
+        let reports = model
+            .reports
+            .par_iter()
+            .map(|report| ReportKeys::new(model, &site, report))
+            .collect();
+        Keys {
+            site,
+            reports,
+            model_reports: &model.reports,
+        }
+    }
+
+    /// The keys of the report at `place` in the model.
+    pub(super) fn report(&self, place: usize) -> Option<&ReportKeys> {
+        self.reports.get(place)?.as_ref()
+    }
+
+    /// The place of `report` in the model, found by its address: `None` for a report that is
+    /// not one of the model's.
+    pub(super) fn place_of(&self, report: &Report<'_>) -> Option<usize> {
+        let first = self.model_reports.as_ptr().addr();
+        let offset = std::ptr::from_ref(report).addr().checked_sub(first)?;
+        let place = offset / std::mem::size_of::<Report<'_>>().max(1);
+        let found = self.model_reports.get(place)?;
+        std::ptr::addr_eq(found, report).then_some(place)
+    }
+
+    /// The key of a page at `path` (under its language folder), rendered with `template`,
+    /// that lists reports or their actions: made of the site's part, what the page shows
+    /// besides them (`figures`, as its Debug text) and the keys of the reports it lists.
+    pub(super) fn listing(
+        &self,
+        template: &str,
+        path: &str,
+        figures: &impl std::fmt::Debug,
+    ) -> Listing<'_> {
+        let mut hashing = Hashing(Sha256::new());
+        hashing.0.update(b"listing\0");
+        hashing.0.update(self.site.current);
+        for text in [template, path] {
+            hashing.0.update(text.as_bytes());
+            hashing.0.update([0]);
+        }
+        // Debug output escapes every control character, so no 0 byte is written in it and
+        // the 0 after it ends it.
+        let _ = write!(hashing, "{figures:?}");
+        hashing.0.update([0]);
+        Listing {
+            keys: self,
+            hashing,
+            complete: true,
+        }
+    }
+}
+
+/// A listing page's key as it is made ([`Keys::listing`]).
+pub(super) struct Listing<'k> {
+    keys: &'k Keys<'k>,
+    hashing: Hashing,
+    /// Whether every listed report had a key.
+    complete: bool,
+}
+
+impl Listing<'_> {
+    /// The report at `place` in the model is listed (its action `part`, or 0 for the whole
+    /// report).
+    pub(super) fn report(&mut self, place: usize, part: usize) {
+        match self.keys.report(place) {
+            Some(keys) => {
+                self.hashing.0.update(keys.current);
+                self.hashing.0.update((part as u64).to_le_bytes());
+            }
+            None => self.complete = false,
+        }
+    }
+
+    /// `report`, one of the model's, is listed (its action `part`, or 0 for the whole report).
+    pub(super) fn listed(&mut self, report: &Report<'_>, part: usize) {
+        match self.keys.place_of(report) {
+            Some(place) => self.report(place, part),
+            None => self.complete = false,
+        }
+    }
+
+    /// The page's key; `None` when a listed report has none, and the page must be keyed by
+    /// its view.
+    pub(super) fn finish(self) -> Option<PageKey> {
+        self.complete.then(|| self.hashing.0.finalize().into())
+    }
+}
+
 /// The key of the page at `path` rendered with `template` from `part` and `more`.
 fn page(part: &PageKey, template: &str, path: &str, more: &str) -> PageKey {
     let mut hasher = Sha256::new();

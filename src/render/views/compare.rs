@@ -159,6 +159,28 @@ impl OrganisationYear<'_> {
         }
     }
 
+    /// What page `at` lists: the reports of incidents that started in the year, and the
+    /// actions due in it (each as its report and its place in the report), that it shows.
+    pub(crate) fn listed_on(&self, at: &PageOf) -> (&[&'_ Report<'_>], &[(&'_ Report<'_>, usize)]) {
+        (
+            &self.started[at.window(REPORTS_PER_PAGE, self.started.len())],
+            &self.due[at.window(ACTIONS_PER_PAGE, self.due.len())],
+        )
+    }
+
+    /// What page `at`'s view is made of besides what it lists ([`OrganisationYear::listed_on`]),
+    /// for its key: the year's record, how many reports and actions it holds, and the page's
+    /// place among its pages.
+    pub(crate) fn page_figures(&self, at: &PageOf) -> impl std::fmt::Debug {
+        (
+            self.key,
+            self.record,
+            self.started.len(),
+            self.due.len(),
+            at.clone(),
+        )
+    }
+
     /// The organisation's key and the year.
     pub(crate) fn key_and_year(&self) -> (&str, i32) {
         (self.key, self.year)

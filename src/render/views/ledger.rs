@@ -194,8 +194,37 @@ impl<'a> Ledger<'a> {
         pages
     }
 
-    /// The view of one page.
-    pub(crate) fn view(&self, page: &LedgerPage, l: &Localizer<'_>) -> LedgerView {
+    /// What `page` shows, before any of its text is made.
+    pub(crate) fn shown(&self, page: &LedgerPage) -> Shown {
+        match &page.year {
+            None => self.groups(&self.order, |in_group, _| in_group < LIST_LIMIT),
+            Some(year) => {
+                let shown = page.page.window(ACTIONS_PER_PAGE, self.year(year).len());
+                self.groups(self.year(year), |_, place| shown.contains(&place))
+            }
+        }
+    }
+
+    /// The actions due in `year` ("undated" for none), in ledger order.
+    fn year(&self, year: &str) -> &[ActionAt] {
+        self.by_year
+            .get(year)
+            .map(|range| &self.order[range.clone()])
+            .unwrap_or_default()
+    }
+
+    /// What `page`'s view is made of besides the actions `shown` lists, for its key: its
+    /// place among the year's pages, and on the overview the count of every year.
+    pub(crate) fn page_figures(&self, page: &LedgerPage, shown: &Shown) -> impl std::fmt::Debug {
+        let years: Vec<(&String, usize)> = match page.year {
+            None => self.by_year.iter().map(|(y, r)| (y, r.len())).collect(),
+            Some(_) => Vec::new(),
+        };
+        (&page.year, page.page.clone(), shown.totals, years)
+    }
+
+    /// The view of one page, of which `shown` is [`Ledger::shown`].
+    pub(crate) fn view(&self, page: &LedgerPage, shown: &Shown, l: &Localizer<'_>) -> LedgerView {
         let year_name = |year: &str| {
             if year == "undated" {
                 l.t("ledger.undated")
@@ -206,7 +235,7 @@ impl<'a> Ledger<'a> {
         match &page.year {
             None => LedgerView {
                 year: None,
-                groups: self.groups(&self.order, l, "", |in_group, _| in_group < LIST_LIMIT),
+                groups: self.group_views(shown, l, ""),
                 total: self.order.len(),
                 total_text: l.strings.count("ledger.total", self.order.len()),
                 years: self
@@ -223,14 +252,10 @@ impl<'a> Ledger<'a> {
                 page_text: String::new(),
             },
             Some(year) => {
-                let actions = self
-                    .by_year
-                    .get(year)
-                    .map(|range| &self.order[range.clone()])
-                    .unwrap_or_default();
+                let total = self.year(year).len();
                 let at = &page.page;
-                let shown = at.window(ACTIONS_PER_PAGE, actions.len());
-                let mut groups = self.groups(actions, l, "../", |_, place| shown.contains(&place));
+                let shown_places = at.window(ACTIONS_PER_PAGE, total);
+                let mut groups = self.group_views(shown, l, "../");
                 // Where each group's actions fall, in the order the groups are shown.
                 let mut start = 0;
                 for group in &mut groups {
@@ -239,12 +264,12 @@ impl<'a> Ledger<'a> {
                 }
                 LedgerView {
                     year: Some(year_name(year)),
-                    total: actions.len(),
-                    total_text: l.strings.count("ledger.total", actions.len()),
+                    total,
+                    total_text: l.strings.count("ledger.total", total),
                     groups,
                     years: Vec::new(),
                     pager: at.pager(),
-                    page_text: at.text(l, "ledger.page", &shown, actions.len()),
+                    page_text: at.text(l, "ledger.page", &shown_places, total),
                 }
             }
         }
@@ -252,54 +277,84 @@ impl<'a> Ledger<'a> {
 
     /// The groups of `actions` in their fixed order, each with its actions in the order
     /// shown (the most recent promises first for kept and dropped ones, the most urgent first
-    /// otherwise), showing the members for which `shown` (given the member's place in the
+    /// otherwise), keeping the members for which `shown` (given the member's place in the
     /// group and in the whole ordered list) is true.
-    fn groups(
-        &self,
-        actions: &[ActionAt],
-        l: &Localizer<'_>,
-        lang_root: &str,
-        shown: impl Fn(usize, usize) -> bool,
-    ) -> Vec<LedgerGroup> {
+    fn groups(&self, actions: &[ActionAt], shown: impl Fn(usize, usize) -> bool) -> Shown {
         let mut before = 0;
+        let mut groups = Shown {
+            totals: [0; GROUPS.len()],
+            actions: Default::default(),
+        };
+        for (index, key) in GROUPS.into_iter().enumerate() {
+            let mut members: Vec<ActionAt> = actions
+                .iter()
+                .copied()
+                .filter(|at| self.action(*at).state() == key)
+                .collect();
+            if matches!(key, "done" | "dropped") {
+                members.reverse();
+            }
+            let start = before;
+            before += members.len();
+            groups.totals[index] = members.len();
+            groups.actions[index] = members
+                .into_iter()
+                .enumerate()
+                .filter(|(place, _)| shown(*place, start + place))
+                .map(|(_, at)| at)
+                .collect();
+        }
+        groups
+    }
+
+    /// The groups' views of what a page shows.
+    fn group_views(&self, shown: &Shown, l: &Localizer<'_>, lang_root: &str) -> Vec<LedgerGroup> {
         GROUPS
             .into_iter()
-            .map(|key| {
-                let mut members: Vec<ActionAt> = actions
+            .zip(shown.totals)
+            .zip(&shown.actions)
+            .map(|((key, total), actions)| LedgerGroup {
+                key: key.to_owned(),
+                heading: l.t(&format!("ledger.{key}")),
+                total,
+                elsewhere: Vec::new(),
+                actions: actions
                     .iter()
-                    .copied()
-                    .filter(|at| self.action(*at).state() == key)
-                    .collect();
-                if matches!(key, "done" | "dropped") {
-                    members.reverse();
-                }
-                let start = before;
-                before += members.len();
-                LedgerGroup {
-                    key: key.to_owned(),
-                    heading: l.t(&format!("ledger.{key}")),
-                    total: members.len(),
-                    elsewhere: Vec::new(),
-                    actions: members
-                        .iter()
-                        .enumerate()
-                        .filter(|(index, _)| shown(*index, start + index))
-                        .map(|(_, at)| {
-                            let r = self.action(*at);
-                            action_view(
-                                r.action,
-                                r.record,
-                                &r.incident.language,
-                                l,
-                                Some(ReportLink {
-                                    title: l.text(&r.incident.title, &r.incident.language),
-                                    href: format!("{lang_root}{}", paths::report(&r.incident.id)),
-                                }),
-                            )
-                        })
-                        .collect(),
-                }
+                    .map(|at| {
+                        let r = self.action(*at);
+                        action_view(
+                            r.action,
+                            r.record,
+                            &r.incident.language,
+                            l,
+                            Some(ReportLink {
+                                title: l.text(&r.incident.title, &r.incident.language),
+                                href: format!("{lang_root}{}", paths::report(&r.incident.id)),
+                            }),
+                        )
+                    })
+                    .collect(),
             })
             .collect()
+    }
+}
+
+/// What one page of the ledger shows, before any text is made: how many actions each group
+/// holds in the page's scope, and which of them the page shows.
+pub(crate) struct Shown {
+    /// Per group, in the fixed order: the actions in the page's scope.
+    totals: [usize; GROUPS.len()],
+    /// Per group: the actions shown, in the order shown.
+    actions: [Vec<ActionAt>; GROUPS.len()],
+}
+
+impl Shown {
+    /// The actions shown, each as the place of its report in the model and its own place in
+    /// the report.
+    pub(crate) fn actions(&self) -> impl Iterator<Item = (usize, usize)> + '_ {
+        self.actions
+            .iter()
+            .flatten()
+            .map(|at| (at.report as usize, at.action as usize))
     }
 }
