@@ -500,14 +500,20 @@ impl Pages<'_, '_> {
         let keys: Vec<&String> = self.model.config.file.services.keys().collect();
         keys.par_iter().try_for_each(|key| {
             let path = views::paths::service(key);
-            let view = views::service(self.model, key, &self.l);
-            self.write(
-                "service.html",
-                &path,
-                &self.layout(&path, view.name.text.clone(), "services"),
-                &view,
-                &[],
-            )
+            let template = "service.html";
+            let reports = views::service_reports(self.model, key);
+            let figures = views::service_page_figures(self.model, key, &reports);
+            let mut page_key = self
+                .keys
+                .listing(template, &self.in_language(&path), &figures);
+            for report in views::service_listed(&reports) {
+                page_key.listed(report, 0);
+            }
+            let make = || {
+                let view = views::service(self.model, key, &reports, &self.l);
+                (self.layout(&path, view.name.text.clone(), "services"), view)
+            };
+            self.write_listed(template, &path, page_key.finish(), make)
         })?;
         let compared = strings.get("compare.services_title").to_owned();
         self.write(
@@ -622,8 +628,14 @@ impl Pages<'_, '_> {
     /// year, and rendering two such pages at once doubles the peak memory of a large build.
     fn ledger(&self, ledger: &views::Ledger<'_>) -> anyhow::Result<()> {
         let strings = self.l.strings;
+        let mut grouped: Option<views::Grouped> = None;
         ledger.pages().iter().try_for_each(|ledger_page| {
-            let shown = ledger.shown(ledger_page);
+            // A year's pages come one after the other and share its groups.
+            let grouped = match grouped.take() {
+                Some(groups) if groups.is_for(ledger_page) => grouped.insert(groups),
+                _ => grouped.insert(ledger.grouped(ledger_page.year.as_deref())),
+            };
+            let shown = ledger.shown(ledger_page, grouped);
             let path = &ledger_page.path;
             let figures = ledger.page_figures(ledger_page, &shown);
             let mut key = self

@@ -194,15 +194,58 @@ impl<'a> Ledger<'a> {
         pages
     }
 
-    /// What `page` shows, before any of its text is made.
-    pub(crate) fn shown(&self, page: &LedgerPage) -> Shown {
-        match &page.year {
-            None => self.groups(&self.order, |in_group, _| in_group < LIST_LIMIT),
-            Some(year) => {
-                let shown = page.page.window(ACTIONS_PER_PAGE, self.year(year).len());
-                self.groups(self.year(year), |_, place| shown.contains(&place))
+    /// The actions in the scope of pages of `year` (`None`: the overview, every action) by
+    /// group. Each year's pages share one: compute it once for them all.
+    pub(crate) fn grouped(&self, year: Option<&str>) -> Grouped {
+        let actions = match year {
+            None => &self.order[..],
+            Some(year) => self.year(year),
+        };
+        let mut grouped = Grouped {
+            year: year.map(str::to_owned),
+            members: Default::default(),
+        };
+        for (members, key) in grouped.members.iter_mut().zip(GROUPS) {
+            *members = actions
+                .iter()
+                .copied()
+                .filter(|at| self.action(*at).state() == key)
+                .collect();
+            // The most recent promises first for kept and dropped ones, the most urgent
+            // first otherwise.
+            if matches!(key, "done" | "dropped") {
+                members.reverse();
             }
         }
+        grouped
+    }
+
+    /// What `page` shows, before any of its text is made; `grouped` is
+    /// [`Ledger::grouped`] of its year.
+    pub(crate) fn shown(&self, page: &LedgerPage, grouped: &Grouped) -> Shown {
+        let total = grouped.members.iter().map(Vec::len).sum();
+        let window = page.page.window(ACTIONS_PER_PAGE, total);
+        let mut before = 0;
+        let mut shown = Shown {
+            totals: [0; GROUPS.len()],
+            actions: Default::default(),
+        };
+        for (index, members) in grouped.members.iter().enumerate() {
+            shown.totals[index] = members.len();
+            shown.actions[index] = match page.year {
+                // The overview shows the first of each group.
+                None => members.iter().take(LIST_LIMIT).copied().collect(),
+                // A year's page shows its window of the groups one after the other.
+                Some(_) => {
+                    let group = before..before + members.len();
+                    let from = window.start.clamp(group.start, group.end) - before;
+                    let to = window.end.clamp(group.start, group.end) - before;
+                    members[from..to].to_vec()
+                }
+            };
+            before += members.len();
+        }
+        shown
     }
 
     /// The actions due in `year` ("undated" for none), in ledger order.
@@ -275,38 +318,6 @@ impl<'a> Ledger<'a> {
         }
     }
 
-    /// The groups of `actions` in their fixed order, each with its actions in the order
-    /// shown (the most recent promises first for kept and dropped ones, the most urgent first
-    /// otherwise), keeping the members for which `shown` (given the member's place in the
-    /// group and in the whole ordered list) is true.
-    fn groups(&self, actions: &[ActionAt], shown: impl Fn(usize, usize) -> bool) -> Shown {
-        let mut before = 0;
-        let mut groups = Shown {
-            totals: [0; GROUPS.len()],
-            actions: Default::default(),
-        };
-        for (index, key) in GROUPS.into_iter().enumerate() {
-            let mut members: Vec<ActionAt> = actions
-                .iter()
-                .copied()
-                .filter(|at| self.action(*at).state() == key)
-                .collect();
-            if matches!(key, "done" | "dropped") {
-                members.reverse();
-            }
-            let start = before;
-            before += members.len();
-            groups.totals[index] = members.len();
-            groups.actions[index] = members
-                .into_iter()
-                .enumerate()
-                .filter(|(place, _)| shown(*place, start + place))
-                .map(|(_, at)| at)
-                .collect();
-        }
-        groups
-    }
-
     /// The groups' views of what a page shows.
     fn group_views(&self, shown: &Shown, l: &Localizer<'_>, lang_root: &str) -> Vec<LedgerGroup> {
         GROUPS
@@ -336,6 +347,21 @@ impl<'a> Ledger<'a> {
                     .collect(),
             })
             .collect()
+    }
+}
+
+/// The actions in the scope of a year's pages (or the overview's), by group in the fixed
+/// order, each in the order shown.
+pub(crate) struct Grouped {
+    /// The year (`None`: the overview).
+    year: Option<String>,
+    members: [Vec<ActionAt>; GROUPS.len()],
+}
+
+impl Grouped {
+    /// Whether these are the actions of `page`'s scope.
+    pub(crate) fn is_for(&self, page: &LedgerPage) -> bool {
+        self.year == page.year
     }
 }
 

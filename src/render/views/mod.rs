@@ -22,12 +22,14 @@ pub(super) use compare::{
     OrganisationYear, organisation_year, organisation_year_page, organisation_years,
     organisations_compared, services_compared,
 };
-pub(super) use ledger::Ledger;
+pub(super) use ledger::{Grouped, Ledger};
 pub(super) use lists::{index, organisations, services, year, year_reports};
 pub(super) use organisation::organisation;
 pub(super) use report::{ReportView, report};
 pub(super) use revision::{RevisionPageView, published_revisions, revision_page};
-pub(super) use service::service;
+pub(super) use service::{
+    listed as service_listed, page_figures as service_page_figures, service, service_reports,
+};
 pub(super) use trends::trends;
 
 use super::markdown;

@@ -97,16 +97,42 @@ pub(crate) struct AvailabilityRow {
 }
 
 /// Build a service page.
-pub(crate) fn service(model: &Model<'_>, key: &str, l: &Localizer<'_>) -> ServiceView {
+/// The reports on incidents that hit service `key`, in the model's order.
+pub(crate) fn service_reports<'m>(model: &'m Model<'m>, key: &str) -> Vec<&'m Report<'m>> {
+    model
+        .reports
+        .iter()
+        .filter(|r| r.incident().services.iter().any(|s| s == key))
+        .collect()
+}
+
+/// The reports service `key`'s page lists, of its `reports` ([`service_reports`]).
+pub(crate) fn listed<'a, 'm>(reports: &'a [&'m Report<'m>]) -> &'a [&'m Report<'m>] {
+    &reports[..reports.len().min(LIST_LIMIT)]
+}
+
+/// What service `key`'s page shows besides the reports it lists, for its key: the figures
+/// the model computed for it (its own outages and its dependencies') and how many reports
+/// hit it.
+pub(crate) fn page_figures<'m>(
+    model: &'m Model<'m>,
+    key: &str,
+    reports: &[&Report<'_>],
+) -> impl std::fmt::Debug + 'm {
+    (model.service(key), reports.len())
+}
+
+/// The page of service `key`, which `reports` hit ([`service_reports`]).
+pub(crate) fn service(
+    model: &Model<'_>,
+    key: &str,
+    reports: &[&Report<'_>],
+    l: &Localizer<'_>,
+) -> ServiceView {
     let strings = l.strings;
     let service = &model.config.file.services[key];
     let figures = model.service(key);
     let default_language = model.config.default_language();
-    let reports: Vec<&Report<'_>> = model
-        .reports
-        .iter()
-        .filter(|r| r.incident().services.iter().any(|s| s == key))
-        .collect();
     let target = service.availability_target;
     let years: &[ServiceYear] = figures.map(|f| f.years.as_slice()).unwrap_or_default();
     let name = l.text(&service.name, default_language);
@@ -175,7 +201,7 @@ pub(crate) fn service(model: &Model<'_>, key: &str, l: &Localizer<'_>) -> Servic
         years: rows,
         chart,
         total_reports: reports.len(),
-        reports: report_rows(model, &reports[..reports.len().min(LIST_LIMIT)], l, "../"),
+        reports: report_rows(model, listed(reports), l, "../"),
     }
 }
 
