@@ -285,6 +285,16 @@ fn a_page_changed_in_the_output_folder_is_rendered_again() {
         out.path().join(".site.candor-parts").is_file(),
         "the list of the open data's entries is kept beside the site"
     );
+    // So are a search index's.
+    let index = site.join("da/search-index.js");
+    let original_index = std::fs::read(&index).unwrap();
+    let text = String::from_utf8(original_index.clone()).unwrap();
+    let at = text.find("\"t\":\"").expect("an entry has a title") + 5;
+    let mut tampered = original_index.clone();
+    tampered[at] = b'#';
+    std::fs::write(&index, &tampered).unwrap();
+    build_into(&repo, &site, &[]);
+    assert_eq!(std::fs::read(&index).unwrap(), original_index);
 
     // Other permissions than a new file's: rendered again, with a new file's.
     {

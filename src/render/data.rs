@@ -807,35 +807,39 @@ fn search_entry(
     })
 }
 
-/// A value that may have failed to be made: written as the value, or failing the writing
-/// with its error.
-struct Fallible<T>(anyhow::Result<T>);
-
-impl<T: Serialize> Serialize for Fallible<T> {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        match &self.0 {
-            Ok(value) => value.serialize(serializer),
-            Err(error) => Err(serde::ser::Error::custom(format!("{error:#}"))),
-        }
-    }
-}
-
-/// `<lang>/search-index.js`: the index as a script, so it loads from `file://` too. Written
-/// one entry at a time: at 10,000 reports the index is over 10 MB.
+/// `<lang>/search-index.js` (`name`): the index as a script, so it loads from `file://` too.
+/// Written one entry at a time (at 10,000 reports the index is over 10 MB), each copied from
+/// the previous build's file when its key (of `keys`) is unchanged ([`crate::parts`]). The
+/// bytes are those of the list encoded whole.
 pub(super) fn write_search_index(
     model: &Model<'_>,
     l: &Localizer<'_>,
+    parts: (&super::report_key::Keys<'_>, &Staging, &str),
     out: &mut dyn Write,
 ) -> anyhow::Result<()> {
-    out.write_all(b"window.candorSearchIndex = ")?;
-    let entries = Streamed(|| {
-        model
-            .reports
-            .iter()
-            .map(|report| Fallible(search_entry(model, report, l)))
-    });
-    serde_json::to_writer(&mut *out, &entries).context("cannot encode the search index")?;
-    out.write_all(b";\n")?;
+    const START: &[u8] = b"window.candorSearchIndex = [";
+    let (keys, staging, name) = parts;
+    out.write_all(START)?;
+    let mut written = START.len() as u64;
+    for (place, report) in model.reports.iter().enumerate() {
+        if place > 0 {
+            out.write_all(b",")?;
+            written += 1;
+        }
+        let key = keys.report(place).map(|keys| keys.search_entry(l.lang));
+        let copied = key.and_then(|key| staging.previous_part(name, &key));
+        let entry = match copied {
+            Some(entry) => entry,
+            None => serde_json::to_vec(&search_entry(model, report, l)?)
+                .context("cannot encode the search index")?,
+        };
+        out.write_all(&entry)?;
+        if let Some(key) = key {
+            staging.note_part(name, &key, written, &entry);
+        }
+        written += entry.len() as u64;
+    }
+    out.write_all(b"];\n")?;
     Ok(())
 }
 

@@ -735,7 +735,12 @@ impl Pages<'_, '_> {
         let index_path = format!("{}/search-index.js", self.lang());
         self.staging
             .write_streamed(&index_path, 256 * 1024, |out| {
-                data::write_search_index(self.model, &self.l, out)
+                data::write_search_index(
+                    self.model,
+                    &self.l,
+                    (self.keys, self.staging, &index_path),
+                    out,
+                )
             })?;
         self.staging.write(&feed_path, feed.as_bytes())?;
         self.staging.write(&overdue_path, overdue.as_bytes())?;

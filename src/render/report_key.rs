@@ -162,6 +162,11 @@ impl ReportKeys {
         self.current
     }
 
+    /// The key of the report's entry in the search index of language `lang`.
+    pub(super) fn search_entry(&self, lang: &str) -> PageKey {
+        page(&self.current, "search-index.js", lang, "")
+    }
+
     /// The key of the report's current page at `path` (under its language folder), rendered
     /// with `template`.
     pub(super) fn current_page(&self, template: &str, path: &str) -> PageKey {
