@@ -1,6 +1,8 @@
 //! The keys of a report's pages computed from what they are rendered from, before anything is
 //! rendered: an incremental build keeps an unchanged report's pages without reading the report
-//! back or computing its views.
+//! back or computing its views. The pages that list reports or their actions (a year of the
+//! ledger, an organisation's year, a service) are keyed by the keys of the reports they show
+//! ([`Keys::listing`]), and so are a report's entries in the open data and the search index.
 //!
 //! A page's key names everything its file is rendered from. Other pages hash their view; a
 //! report's pages hash their inputs instead: the site's part (the program, templates and
@@ -8,9 +10,9 @@
 //! national site's sources failed) and the report's part (the report as kept, the blob its
 //! prose is read back from, and every figure the model derived for it). Both are written out
 //! field by field, so a field added to a report, to what the model derives for it or to the
-//! model itself cannot be left out: the destructuring stops compiling. The permanent page of a revision is keyed by
-//! the revision and the little it shows of the report, and not by "now": it stays the same
-//! from one day to the next.
+//! model itself cannot be left out: the destructuring stops compiling. The permanent page of a
+//! revision is keyed by the revision and the little it shows of the report, and not by "now":
+//! it stays the same from one day to the next.
 
 use std::fmt::Write as _;
 
