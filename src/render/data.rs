@@ -830,8 +830,9 @@ pub(super) fn write_search_index(
         let copied = key.and_then(|key| staging.previous_part(name, &key));
         let entry = match copied {
             Some(entry) => entry,
-            None => serde_json::to_vec(&search_entry(model, report, l)?)
-                .context("cannot encode the search index")?,
+            None => search_entry(model, report, l)
+                .and_then(|entry| Ok(serde_json::to_vec(&entry)?))
+                .with_context(|| format!("cannot encode the search index {name}"))?,
         };
         out.write_all(&entry)?;
         if let Some(key) = key {
