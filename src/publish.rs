@@ -662,10 +662,7 @@ impl Staging {
                 && identity.changed_ns < previous.recorded_ns
         });
         let target = self.temp.join(relative);
-        if let Some(folder) = target.parent() {
-            fs::create_dir_all(folder).ok()?;
-        }
-        fs::hard_link(&source, &target).ok()?;
+        in_folder(&target, || fs::hard_link(&source, &target)).ok()?;
         // What was linked is checked again: the output folder may have been swapped for
         // something else since the look above. A file not known unchanged is read again, not
         // trusted: it may have been changed in place with its times reset.
@@ -703,12 +700,8 @@ impl Staging {
         fill: impl FnOnce(&mut dyn std::io::Write) -> anyhow::Result<()>,
     ) -> anyhow::Result<RecordedPage> {
         let path = self.temp.join(relative);
-        if let Some(folder) = path.parent() {
-            fs::create_dir_all(folder)
-                .with_context(|| format!("cannot create {}", folder.display()))?;
-        }
-        let file =
-            fs::File::create(&path).with_context(|| format!("cannot write {}", path.display()))?;
+        let file = in_folder(&path, || fs::File::create(&path))
+            .with_context(|| format!("cannot write {}", path.display()))?;
         // Hash behind the buffer, so the hash sees a few large writes rather than many small.
         let mut out = std::io::BufWriter::with_capacity(
             buffer,
@@ -833,6 +826,21 @@ impl Staging {
         write_record(&self.out, pages);
         self.parts.finish(&self.out);
         Ok(files)
+    }
+}
+
+/// Make the file at `path` with `make`, and if its folder is missing, create the folder and
+/// try once more. Most files go into a folder made already, so trying first saves a system
+/// call or two for each of tens of thousands of files.
+fn in_folder<T>(path: &Path, make: impl Fn() -> std::io::Result<T>) -> std::io::Result<T> {
+    match make() {
+        Err(error) if error.kind() == std::io::ErrorKind::NotFound => {
+            if let Some(folder) = path.parent() {
+                fs::create_dir_all(folder)?;
+            }
+            make()
+        }
+        made => made,
     }
 }
 

@@ -1,11 +1,12 @@
 //! Where report files come from: the committed tree of a git revision, or the working tree.
 //!
-//! `build` reads the tree of `--rev` straight from the git object database, so an uncommitted
-//! edit is never published; `check` and `build --worktree` read the files on disk. Both give
-//! the same [`Listing`] and bytes. Paths are kept relative to the repository root with `/`
-//! separators, the form findings and the site use. Symbolic links are never followed: a report
-//! must be a regular file inside the repository, so a link cannot pull a file from elsewhere
-//! into a check or a site.
+//! `build` reads the tree of `--rev` from the git object database, so an uncommitted edit is
+//! never published (a checked-out file is read instead of its blob only when it hashes to the
+//! blob's id: the same bytes, for less work); `check` and `build --worktree` read the files on
+//! disk. Both give the same [`Listing`] and bytes. Paths are kept relative to the repository
+//! root with `/` separators, the form findings and the site use. Symbolic links are never
+//! followed: a report must be a regular file inside the repository, so a link cannot pull a
+//! file from elsewhere into a check or a site.
 
 use std::fs;
 use std::io::Read;
@@ -458,8 +459,14 @@ impl GitTree {
                 chunk
                     .iter()
                     .map(|path| {
-                        let bytes = match (&repo, &odb, ids.get(path)) {
-                            (Ok(_), Some(odb), Some(id)) => odb
+                        let checked_out = ids.get(path).and_then(|id| {
+                            self.workdir
+                                .as_deref()
+                                .and_then(|workdir| read_checked_out(workdir, path, *id, limit))
+                        });
+                        let bytes = match (checked_out, &repo, &odb, ids.get(path)) {
+                            (Some(bytes), _, _, _) => Ok(bytes),
+                            (None, Ok(_), Some(odb), Some(id)) => odb
                                 .read(*id)
                                 .with_context(|| format!("cannot read {path} from the repository"))
                                 .map(|object| {
@@ -470,8 +477,8 @@ impl GitTree {
                                     );
                                     data[..end].to_vec()
                                 }),
-                            (Ok(repo), _, _) => read_blob(repo, self.tree, path, limit),
-                            (Err(error), _, _) => Err(anyhow::anyhow!("{error:#}")),
+                            (None, Ok(repo), _, _) => read_blob(repo, self.tree, path, limit),
+                            (None, Err(error), _, _) => Err(anyhow::anyhow!("{error:#}")),
                         };
                         visit(path, bytes)
                     })
@@ -479,6 +486,28 @@ impl GitTree {
             })
             .collect()
     }
+}
+
+/// The file at `path` in the working tree, if it holds exactly the blob `id` (its bytes,
+/// hashed as git hashes a blob, give `id`), and is a regular file of at most `limit` bytes.
+///
+/// Reading a checked-out file costs a fraction of resolving the blob from a pack (libgit2
+/// resolves each blob's chain of deltas from its base), and gives the same bytes: a file that
+/// differs in any way (an uncommitted edit, a line-ending filter, another revision checked
+/// out) is not used, and the blob is read from the repository as before. The file itself is
+/// never followed if it is a link, nor read if it is a pipe or a device; a folder on the way
+/// that is a link can only lead to the same bytes, which the hash proves.
+fn read_checked_out(workdir: &Path, path: &str, id: Oid, limit: u64) -> Option<Vec<u8>> {
+    use rustix::fs::{Mode, OFlags};
+    let flags = OFlags::RDONLY | OFlags::NOFOLLOW | OFlags::NONBLOCK | OFlags::CLOEXEC;
+    let file = fs::File::from(rustix::fs::open(workdir.join(path), flags, Mode::empty()).ok()?);
+    let metadata = file.metadata().ok()?;
+    if !metadata.is_file() || metadata.len() > limit {
+        return None;
+    }
+    let mut bytes = Vec::with_capacity(usize::try_from(metadata.len()).ok()?);
+    file.take(limit).read_to_end(&mut bytes).ok()?;
+    (Oid::hash_object(ObjectType::Blob, &bytes).ok()? == id).then_some(bytes)
 }
 
 fn read_blob(repo: &Repository, tree: Oid, path: &str, limit: u64) -> anyhow::Result<Vec<u8>> {
@@ -846,6 +875,11 @@ impl<'t> ReadAgain<'t> {
             .ids
             .get(path)
             .with_context(|| format!("{path} is not in the commit"))?;
+        if let Some(bytes) = (self.tree.workdir.as_deref())
+            .and_then(|workdir| read_checked_out(workdir, path, id, limit))
+        {
+            return Ok(bytes);
+        }
         let taken = self
             .handles
             .lock()
@@ -965,5 +999,73 @@ impl Source {
             Source::Git(tree) => Some(tree.commit()),
             Source::Work(..) | Source::Staged(..) => None,
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const REPORT: &[u8] = b"schema: 1\nid: 2026-05-04-login-outage\n";
+
+    fn blob_id(bytes: &[u8]) -> Oid {
+        Oid::hash_object(ObjectType::Blob, bytes).unwrap()
+    }
+
+    #[test]
+    fn a_checked_out_file_is_read_only_when_it_holds_the_blob() {
+        let work = tempfile::tempdir().unwrap();
+        fs::create_dir(work.path().join("incidents")).unwrap();
+        let path = "incidents/a.yaml";
+        fs::write(work.path().join(path), REPORT).unwrap();
+        let limit = 1024;
+
+        assert_eq!(
+            read_checked_out(work.path(), path, blob_id(REPORT), limit).as_deref(),
+            Some(REPORT)
+        );
+        // An uncommitted edit: the blob is read from the repository instead.
+        let mut edited = REPORT.to_vec();
+        edited.push(b'#');
+        assert_eq!(
+            read_checked_out(work.path(), path, blob_id(&edited), limit),
+            None
+        );
+        // Larger than the limit: left to the repository read, which reports the size.
+        assert_eq!(
+            read_checked_out(work.path(), path, blob_id(REPORT), 8),
+            None
+        );
+        // Missing.
+        assert_eq!(
+            read_checked_out(work.path(), "incidents/b.yaml", blob_id(REPORT), limit),
+            None
+        );
+    }
+
+    #[test]
+    fn a_checked_out_link_or_pipe_is_never_read() {
+        let work = tempfile::tempdir().unwrap();
+        fs::create_dir(work.path().join("incidents")).unwrap();
+        let elsewhere = work.path().join("elsewhere.yaml");
+        fs::write(&elsewhere, REPORT).unwrap();
+        std::os::unix::fs::symlink(&elsewhere, work.path().join("incidents/link.yaml")).unwrap();
+        assert_eq!(
+            read_checked_out(work.path(), "incidents/link.yaml", blob_id(REPORT), 1024),
+            None
+        );
+        // A pipe with no writer would block a plain read for ever.
+        rustix::fs::mknodat(
+            rustix::fs::CWD,
+            work.path().join("incidents/pipe.yaml"),
+            rustix::fs::FileType::Fifo,
+            rustix::fs::Mode::from_raw_mode(0o600),
+            0,
+        )
+        .unwrap();
+        assert_eq!(
+            read_checked_out(work.path(), "incidents/pipe.yaml", blob_id(b""), 1024),
+            None
+        );
     }
 }
