@@ -37,6 +37,10 @@ pub const MANIFEST: &str = "manifest.json";
 const STAGING_MARKER: &str = ".candor-staging";
 /// The page record's name beside the output folder.
 const RECORD_SUFFIX: &str = "candor-pages";
+/// The spare site's name beside the output folder: the site the current one replaced.
+const SPARE_SUFFIX: &str = "candor-spare";
+/// The spare site's page record beside the output folder.
+const SPARE_RECORD_SUFFIX: &str = "candor-spare-pages";
 /// The first line of the page record, naming its format.
 const RECORD_HEADER: &str = "candor page record 2";
 
@@ -307,6 +311,18 @@ struct Previous {
     recorded_ns: i64,
 }
 
+/// The site the published one replaced, kept beside it (`.<name>.candor-spare`) with its
+/// record, so that the next build updates it in place rather than making every folder and
+/// linking every page anew: most of its pages are the ones the next site needs, and a page
+/// kept where it is costs one look at the file.
+struct Spare {
+    /// Its pages, as its record and its manifest describe them.
+    previous: Previous,
+    /// Every file it held when taken, relative: those this build neither keeps nor writes are
+    /// removed before it is published.
+    files: Vec<String>,
+}
+
 /// `manifest.json`: what was built from what, and the SHA-256 of every other file.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Manifest {
@@ -445,6 +461,10 @@ pub struct Staging {
     committed: bool,
     /// The previous build's pages, for an incremental build.
     previous: Option<Previous>,
+    /// The spare site, when the staging folder is it (an incremental build).
+    spare: Option<Spare>,
+    /// Whether pages may be kept (and the site replaced kept as a spare).
+    incremental: bool,
     /// The files of this build, for the manifest and (its pages) the next build's record.
     recorded: Mutex<Written>,
     /// Pages kept from the previous build rather than rendered.
@@ -509,8 +529,17 @@ impl Staging {
             fs::remove_dir_all(&temp)
                 .with_context(|| format!("cannot clear {}", temp.display()))?;
         }
-        fs::create_dir(&temp)
-            .with_context(|| format!("cannot create the staging folder {}", temp.display()))?;
+        // An incremental build updates the spare site where it is; a full one starts empty.
+        let spare = if incremental {
+            take_spare(&out, &temp)
+        } else {
+            remove_spare(&out);
+            None
+        };
+        if spare.is_none() {
+            fs::create_dir(&temp)
+                .with_context(|| format!("cannot create the staging folder {}", temp.display()))?;
+        }
         fs::write(temp.join(STAGING_MARKER), b"")
             .with_context(|| format!("cannot write in {}", temp.display()))?;
         let fresh = {
@@ -532,6 +561,8 @@ impl Staging {
             max_file_bytes,
             committed: false,
             previous,
+            spare,
+            incremental,
             recorded: Mutex::new(Written::default()),
             kept: AtomicUsize::new(0),
             hashed: AtomicUsize::new(0),
@@ -606,7 +637,10 @@ impl Staging {
     /// Keep the previous build's `relative` if it was rendered from `key` and is unchanged
     /// (see [`Staging::write_page`]); `false` when it must be rendered.
     pub fn keep_page(&self, relative: &str, key: &PageKey) -> anyhow::Result<bool> {
-        let Some(page) = self.keep_previous(relative, key) else {
+        let Some(page) = self
+            .keep_spare(relative, key)
+            .or_else(|| self.keep_previous(relative, key))
+        else {
             return Ok(false);
         };
         self.record(relative, page)?;
@@ -633,11 +667,17 @@ impl Staging {
             .push(relative, page, &self.temp)
     }
 
-    /// Keep the previous build's `relative`, linked into the staging folder, if it was
-    /// rendered from `key` and is still the file the record and the manifest describe.
-    fn keep_previous(&self, relative: &str, key: &PageKey) -> Option<RecordedPage> {
+    /// The page `relative` of `previous` and the metadata of its file at `path`, if it was
+    /// rendered from `key` and the file still has the size, time, owner and permissions the
+    /// record and the manifest describe; with whether the file is known unchanged since.
+    fn recorded<'p>(
+        &self,
+        previous: &'p Previous,
+        relative: &str,
+        key: &PageKey,
+        path: &Path,
+    ) -> Option<(&'p RecordedPage, fs::Metadata, bool)> {
         use std::os::unix::fs::MetadataExt as _;
-        let previous = self.previous.as_ref()?;
         let page = previous.pages.get(relative)?;
         if page.key != Some(*key)
             || previous.files.get(relative) != Some(&page.sha256)
@@ -645,8 +685,7 @@ impl Staging {
         {
             return None;
         }
-        let source = self.out.join(relative);
-        let metadata = fs::symlink_metadata(&source).ok()?;
+        let metadata = fs::symlink_metadata(path).ok()?;
         if !metadata.is_file()
             || metadata.len() != page.size
             || modified_ns(&metadata) != Some(page.modified_ns)
@@ -661,8 +700,33 @@ impl Staging {
             FileIdentity::of(&metadata) == Some(identity)
                 && identity.changed_ns < previous.recorded_ns
         });
+        Some((page, metadata, unchanged))
+    }
+
+    /// Keep the spare site's `relative` where it is in the staging folder, if it was rendered
+    /// from `key` and is known unchanged since the spare's record was written. A file that is
+    /// not known unchanged is not read: the published site's is linked (and checked) instead,
+    /// or the page rendered.
+    fn keep_spare(&self, relative: &str, key: &PageKey) -> Option<RecordedPage> {
+        let previous = &self.spare.as_ref()?.previous;
+        let path = self.temp.join(relative);
+        let (page, metadata, unchanged) = self.recorded(previous, relative, key, &path)?;
+        unchanged.then(|| RecordedPage {
+            identity: FileIdentity::of(&metadata),
+            linked: false,
+            ..page.clone()
+        })
+    }
+
+    /// Keep the previous build's `relative`, linked into the staging folder, if it was
+    /// rendered from `key` and is still the file the record and the manifest describe.
+    fn keep_previous(&self, relative: &str, key: &PageKey) -> Option<RecordedPage> {
+        let previous = self.previous.as_ref()?;
+        let source = self.out.join(relative);
+        let (page, metadata, unchanged) = self.recorded(previous, relative, key, &source)?;
         let target = self.temp.join(relative);
-        in_folder(&target, || fs::hard_link(&source, &target)).ok()?;
+        self.in_staging(&target, || fs::hard_link(&source, &target))
+            .ok()?;
         // What was linked is checked again: the output folder may have been swapped for
         // something else since the look above. A file not known unchanged is read again, not
         // trusted: it may have been changed in place with its times reset.
@@ -700,7 +764,12 @@ impl Staging {
         fill: impl FnOnce(&mut dyn std::io::Write) -> anyhow::Result<()>,
     ) -> anyhow::Result<RecordedPage> {
         let path = self.temp.join(relative);
-        let file = in_folder(&path, || fs::File::create(&path))
+        // Always a new file: one left in a spare site may share its bytes with the published
+        // site (a link), and must never be written through.
+        let file = self
+            .in_staging(&path, || {
+                fs::File::options().write(true).create_new(true).open(&path)
+            })
             .with_context(|| format!("cannot write {}", path.display()))?;
         // Hash behind the buffer, so the hash sees a few large writes rather than many small.
         let mut out = std::io::BufWriter::with_capacity(
@@ -726,6 +795,43 @@ impl Staging {
             identity: metadata.as_ref().and_then(FileIdentity::of),
             linked: false,
         })
+    }
+
+    /// Make the new file at `path` in the staging folder with `make`, out of the way of what a
+    /// spare site holds there: a file where this build wants one (which may be a link to a
+    /// published page: it is removed, never written through), a file where this build wants
+    /// a folder, or a folder where it wants a file. A spare holds only files Candor wrote.
+    fn in_staging<T>(
+        &self,
+        path: &Path,
+        make: impl Fn() -> std::io::Result<T>,
+    ) -> std::io::Result<T> {
+        match in_folder(path, &make) {
+            // Only Candor's files are ever in the way: a spare's, or one this build wrote
+            // twice (which publishing refuses).
+            Err(error) if path.starts_with(&self.temp) => {
+                let in_the_way = match error.kind() {
+                    std::io::ErrorKind::AlreadyExists => Some(path.to_path_buf()),
+                    std::io::ErrorKind::NotADirectory => path
+                        .ancestors()
+                        .skip(1)
+                        .take_while(|folder| *folder != self.temp)
+                        .find(|folder| fs::symlink_metadata(folder).is_ok_and(|m| m.is_file()))
+                        .map(Path::to_path_buf),
+                    _ => None,
+                };
+                let Some(in_the_way) = in_the_way else {
+                    return Err(error);
+                };
+                if fs::symlink_metadata(&in_the_way)?.is_dir() {
+                    fs::remove_dir_all(&in_the_way)?;
+                } else {
+                    fs::remove_file(&in_the_way)?;
+                }
+                in_folder(path, &make)
+            }
+            made => made,
+        }
     }
 
     /// Write the manifest, with `head` and every file written, and swap the staging folder in
@@ -754,6 +860,9 @@ impl Staging {
             );
         }
         let files = written.len() + 1;
+        if let Some(spare) = self.spare.take() {
+            remove_leftovers(&self.temp, spare.files, &written);
+        }
         // Streamed: the manifest of a large site is megabytes.
         let manifest = ManifestOut {
             generator: &head.generator,
@@ -773,15 +882,29 @@ impl Staging {
         fs::remove_file(self.temp.join(STAGING_MARKER))
             .context("cannot finish the staging folder")?;
         sync_folder(&self.temp);
+        // An incremental build keeps the site it replaces as the next build's spare, with the
+        // record of that site's pages; a full build removes it, as it removed the spare.
+        let spare = if self.incremental {
+            self.previous.take()
+        } else {
+            None
+        };
+        let mut spare_record = None;
         if self.out.exists() {
             // Check again: another process may have written into --out meanwhile.
             guard(&self.out)?;
             match exchange(&self.temp, &self.out) {
                 Ok(()) => {
-                    // The staging path now holds the previous site, which the guard proved is ours.
+                    // The staging path now holds the previous site, which the guard proved is
+                    // ours: the next build's spare, or removed.
                     self.committed = true;
-                    settle(&mut pages, &self.out, Some(&self.temp));
-                    let _ = fs::remove_dir_all(&self.temp);
+                    let spared = spare.is_some() && keep_as_spare(&self.out, &self.temp);
+                    settle(&mut pages, &self.out, (!spared).then_some(&self.temp));
+                    if spared {
+                        spare_record = spare.map(|previous| spare_pages(previous, &pages));
+                    } else {
+                        let _ = fs::remove_dir_all(&self.temp);
+                    }
                 }
                 Err(_) => {
                     // No atomic exchange on this file system (NFS, CIFS, some FUSE): set the
@@ -807,8 +930,13 @@ impl Staging {
                         });
                     }
                     self.committed = true;
-                    settle(&mut pages, &self.out, Some(&old));
-                    let _ = fs::remove_dir_all(&old);
+                    let spared = spare.is_some() && keep_as_spare(&self.out, &old);
+                    settle(&mut pages, &self.out, (!spared).then_some(&old));
+                    if spared {
+                        spare_record = spare.map(|previous| spare_pages(previous, &pages));
+                    } else {
+                        let _ = fs::remove_dir_all(&old);
+                    }
                 }
             }
         } else {
@@ -823,7 +951,10 @@ impl Staging {
         // The record goes last: a build stopped before this line leaves the previous record,
         // whose entries no longer match the files' hashes, sizes or times, so nothing stale
         // is ever linked.
-        write_record(&self.out, pages);
+        if let Some(previous) = spare_record {
+            write_record(&beside(&self.out, SPARE_RECORD_SUFFIX), previous);
+        }
+        write_record(&beside(&self.out, RECORD_SUFFIX), pages);
         self.parts.finish(&self.out);
         Ok(files)
     }
@@ -888,12 +1019,16 @@ fn modified_ns(metadata: &fs::Metadata) -> Option<i64> {
 /// The previous build's manifest and page record, when `out` holds a site and the record is
 /// readable (otherwise the build renders every page).
 fn read_previous(out: &Path) -> Option<Previous> {
+    read_record(Manifest::read(out)?, &beside(out, RECORD_SUFFIX))
+}
+
+/// The pages of a site whose manifest is `manifest`, from the page record at `path`.
+fn read_record(manifest: Manifest, path: &Path) -> Option<Previous> {
     use std::io::Read as _;
     /// Far more than the record of the largest site (about 200 bytes a page).
     const MAX_RECORD_BYTES: u64 = 1 << 30;
-    let manifest = Manifest::read(out)?;
     let mut text = String::new();
-    let record = open_regular(&beside(out, RECORD_SUFFIX)).ok()?;
+    let record = open_regular(path).ok()?;
     let recorded_ns = modified_ns(&record.metadata().ok()?)?;
     record
         .take(MAX_RECORD_BYTES)
@@ -995,10 +1130,8 @@ fn settle(pages: &mut [(String, RecordedPage)], out: &Path, old: Option<&Path>) 
 /// Write the record of the pages published in `out` (through a temporary file and a rename,
 /// so a reader never sees half of it). A record that cannot be written only makes the next
 /// build a full one.
-fn write_record(out: &Path, mut pages: Vec<(String, RecordedPage)>) {
+fn write_record(path: &Path, mut pages: Vec<(String, RecordedPage)>) {
     pages.sort_by(|a, b| a.0.cmp(&b.0));
-    let path = beside(out, RECORD_SUFFIX);
-    let path = path.as_path();
     // One build at a time writes beside an output folder (the lock): a file a killed build
     // left here is simply written over.
     let mut temporary = path.as_os_str().to_owned();
@@ -1037,6 +1170,109 @@ impl Drop for Staging {
         if !self.committed {
             let _ = fs::remove_dir_all(&self.temp);
             self.parts.abandon();
+        }
+    }
+}
+
+/// Take the spare site beside `out` as the staging folder `temp`, when everything in it was
+/// written by a build (its manifest covers every file) and its record can be read. A spare
+/// that cannot be used is removed if it is Candor's, and otherwise left alone.
+fn take_spare(out: &Path, temp: &Path) -> Option<Spare> {
+    let path = beside(out, SPARE_SUFFIX);
+    if !fs::symlink_metadata(&path).is_ok_and(|m| m.is_dir()) {
+        return None;
+    }
+    let (manifest, files) = match owned_files(&path) {
+        Ok(Some(owned)) => owned,
+        Ok(None) => {
+            let _ = fs::remove_dir(&path);
+            return None;
+        }
+        Err(_) => return None,
+    };
+    let Some(previous) = read_record(manifest, &beside(out, SPARE_RECORD_SUFFIX)) else {
+        let _ = fs::remove_dir_all(&path);
+        return None;
+    };
+    fs::rename(&path, temp).ok()?;
+    Some(Spare { previous, files })
+}
+
+/// Remove the spare site beside `out` (a full build starts from an empty folder), if it is
+/// Candor's.
+fn remove_spare(out: &Path) {
+    let path = beside(out, SPARE_SUFFIX);
+    if fs::symlink_metadata(&path).is_ok_and(|m| m.is_dir()) && guard(&path).is_ok() {
+        let _ = fs::remove_dir_all(&path);
+    }
+}
+
+/// Keep the site just replaced, now at `old`, as the spare for the next build; `false` when
+/// something else is in the spare's place. The spare's record is written once the site is
+/// published ([`spare_pages`]); the one before it goes first, so a spare is never read with
+/// another site's record.
+fn keep_as_spare(out: &Path, old: &Path) -> bool {
+    let spare = beside(out, SPARE_SUFFIX);
+    if fs::symlink_metadata(&spare).is_ok() {
+        return false;
+    }
+    let record = beside(out, SPARE_RECORD_SUFFIX);
+    (fs::remove_file(&record).is_ok() || !record.exists()) && fs::rename(old, &spare).is_ok()
+}
+
+/// The record of the spare site: the previous build's pages, each linked into the published
+/// site (`pages`) with the identity it has now. Linking a file moves its change time on, so
+/// without this every page linked would be read again when the spare is next used.
+fn spare_pages(
+    previous: Previous,
+    pages: &[(String, RecordedPage)],
+) -> Vec<(String, RecordedPage)> {
+    let mut spare = previous.pages;
+    // Rewritten later than the record they come from, identities as late as that record
+    // (which it would not have trusted) are dropped: those files are read again.
+    for page in spare.values_mut() {
+        if page
+            .identity
+            .is_some_and(|identity| identity.changed_ns >= previous.recorded_ns)
+        {
+            page.identity = None;
+        }
+    }
+    for (relative, page) in pages.iter().filter(|(_, page)| page.linked) {
+        if let Some(kept) = spare.get_mut(relative) {
+            kept.identity = page.identity;
+        }
+    }
+    spare.into_iter().collect()
+}
+
+/// Remove from the staging folder `temp` the files a spare site held that this build neither
+/// kept nor wrote (`written`, sorted by path), and the folders they leave empty.
+fn remove_leftovers(temp: &Path, files: Vec<String>, written: &[(String, RecordedPage)]) {
+    let mut emptied = Vec::new();
+    for file in files {
+        if file == MANIFEST
+            || written
+                .binary_search_by(|(path, _)| path.as_str().cmp(&file))
+                .is_ok()
+        {
+            continue;
+        }
+        let path = temp.join(&file);
+        if fs::remove_file(&path).is_ok()
+            && let Some(folder) = path.parent()
+        {
+            emptied.push(folder.to_path_buf());
+        }
+    }
+    // Deepest first, so a folder's folders go before it; a folder still in use stays.
+    emptied.sort_by_key(|folder| std::cmp::Reverse(folder.components().count()));
+    emptied.dedup();
+    for folder in emptied {
+        for folder in folder.ancestors().take_while(|folder| *folder != temp) {
+            if fs::remove_dir(folder).is_err() {
+                break;
+            }
         }
     }
 }
@@ -1132,9 +1368,15 @@ fn sync_folder(path: &Path) {
 
 /// Refuse an output folder that holds anything an earlier build did not write.
 pub fn guard(out: &Path) -> anyhow::Result<()> {
+    owned_files(out).map(|_| ())
+}
+
+/// The manifest of `out` and every file in it, when an earlier build wrote all of them
+/// (`None` when `out` is missing or empty); an error that says what is in the way otherwise.
+fn owned_files(out: &Path) -> anyhow::Result<Option<(Manifest, Vec<String>)>> {
     let metadata = match fs::symlink_metadata(out) {
         Ok(metadata) => metadata,
-        Err(error) if error.kind() == std::io::ErrorKind::NotFound => return Ok(()),
+        Err(error) if error.kind() == std::io::ErrorKind::NotFound => return Ok(None),
         Err(error) => return Err(error).with_context(|| format!("cannot read {}", out.display())),
     };
     if !metadata.is_dir() {
@@ -1151,7 +1393,7 @@ pub fn guard(out: &Path) -> anyhow::Result<()> {
             .next()
             .is_none();
         if empty {
-            return Ok(());
+            return Ok(None);
         }
         let why = if out.join(MANIFEST).exists() {
             "its manifest.json is not one Candor can read"
@@ -1178,7 +1420,7 @@ pub fn guard(out: &Path) -> anyhow::Result<()> {
             if foreign.len() > 5 { ", ..." } else { "" }
         );
     }
-    Ok(())
+    Ok(Some((manifest, files)))
 }
 
 /// Every file under `folder`, relative, without following links; a link or a special file (a
@@ -1489,7 +1731,16 @@ mod tests {
     /// in any build that takes longer than a tick of that clock. Without it a fast test build
     /// may stamp both in one tick, and the next build rightly reads the page again.
     fn until_the_clock_passes_the_page(staging: &Path) {
-        let changed = FileIdentity::of(&fs::metadata(staging.join("en/page.html")).unwrap())
+        until_the_clock_passes_the_page_at("en/page.html")(staging);
+    }
+
+    /// [`until_the_clock_passes_the_page`] for the page at `relative`.
+    fn until_the_clock_passes_the_page_at(relative: &str) -> impl Fn(&Path) + '_ {
+        move |staging| until_the_clock_passes(staging, relative)
+    }
+
+    fn until_the_clock_passes(staging: &Path, relative: &str) {
+        let changed = FileIdentity::of(&fs::metadata(staging.join(relative)).unwrap())
             .unwrap()
             .changed_ns;
         let probe = staging.parent().unwrap().join("clock-probe");
@@ -1515,6 +1766,113 @@ mod tests {
             .unwrap()
             .set_modified(modified)
             .unwrap();
+    }
+
+    /// One build of `pages` (path, key byte, content) into `out`, calling `meanwhile` with the
+    /// staging folder before publishing; returns the paths rendered (not kept).
+    fn build_pages(
+        out: &Path,
+        pages: &[(&str, u8, &[u8])],
+        meanwhile: impl FnOnce(&Path),
+    ) -> Vec<String> {
+        let staging = Staging::prepare(out, 1024 * 1024, true).unwrap();
+        let mut rendered = Vec::new();
+        for (relative, key, content) in pages {
+            staging
+                .write_page(relative, [*key; 32], 512, |sink| {
+                    rendered.push((*relative).to_owned());
+                    Ok(sink.write_all(content)?)
+                })
+                .unwrap();
+        }
+        meanwhile(staging.path());
+        staging.commit(&test_head()).unwrap();
+        rendered
+    }
+
+    #[test]
+    fn the_spare_site_is_updated_in_place_and_never_written_through() {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("site");
+        let spare = beside(&out, SPARE_SUFFIX);
+        let first: &[(&str, u8, &[u8])] = &[
+            ("en/a.html", 1, b"one"),
+            ("en/b/c.html", 2, b"c"),
+            ("en/old/gone.html", 3, b"gone"),
+        ];
+        build_pages(&out, first, |_| ());
+        assert!(!spare.exists(), "a first build has nothing to spare");
+        build_pages(&out, first, until_the_clock_passes_the_page_at("en/a.html"));
+        assert_eq!(fs::read(spare.join("en/a.html")).unwrap(), b"one");
+
+        // The spare (the first site) is the staging folder now. Its a.html is the published
+        // one's file (linked); rendering a.html anew must not write through it.
+        let second: &[(&str, u8, &[u8])] = &[
+            ("en/a.html", 4, b"two"),
+            ("en/b/c.html", 2, b"c"),
+            // A file where the spare has a folder.
+            ("en/old", 5, b"a file"),
+        ];
+        let rendered = build_pages(&out, second, |staging| {
+            assert_eq!(fs::read(out.join("en/a.html")).unwrap(), b"one");
+            assert_eq!(fs::read(staging.join("en/a.html")).unwrap(), b"two");
+        });
+        assert_eq!(rendered, ["en/a.html", "en/old"]);
+        assert_eq!(
+            list_files(&out).unwrap(),
+            ["en/a.html", "en/b/c.html", "en/old", MANIFEST]
+        );
+        assert_eq!(fs::read(out.join("en/a.html")).unwrap(), b"two");
+        assert_eq!(fs::read(out.join("en/old")).unwrap(), b"a file");
+        // The site it replaced is the spare now, as it was published.
+        assert_eq!(fs::read(spare.join("en/a.html")).unwrap(), b"one");
+        assert!(spare.join("en/old/gone.html").is_file());
+
+        // Twice more, to make the spare the site with a file where a folder is wanted.
+        build_pages(&out, second, |_| ());
+        let third: &[(&str, u8, &[u8])] = &[("en/old/new.html", 6, b"new")];
+        build_pages(&out, third, |_| ());
+        assert_eq!(list_files(&out).unwrap(), ["en/old/new.html", MANIFEST]);
+        assert_eq!(fs::read(out.join("en/old/new.html")).unwrap(), b"new");
+        assert!(guard(&spare).is_ok());
+    }
+
+    #[test]
+    fn a_spare_page_changed_is_not_kept_and_a_foreign_file_keeps_the_spare_out_of_use() {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("site");
+        let spare = beside(&out, SPARE_SUFFIX);
+        let one: &[(&str, u8, &[u8])] = &[("en/a.html", 1, b"one")];
+        let two: &[(&str, u8, &[u8])] = &[("en/a.html", 2, b"two")];
+        let inode = |path: &Path| {
+            FileIdentity::of(&fs::metadata(path).unwrap())
+                .unwrap()
+                .inode
+        };
+        build_pages(&out, one, until_the_clock_passes_the_page_at("en/a.html"));
+        // Rendered anew: the spare's a.html is its own file, not the published one's.
+        build_pages(&out, two, until_the_clock_passes_the_page_at("en/a.html"));
+        assert_eq!(fs::read(spare.join("en/a.html")).unwrap(), b"one");
+        // Kept where it is: the spare's file is published.
+        let spared = inode(&spare.join("en/a.html"));
+        assert!(build_pages(&out, one, |_| ()).is_empty());
+        assert_eq!(inode(&out.join("en/a.html")), spared);
+        assert_eq!(fs::read(out.join("en/a.html")).unwrap(), b"one");
+        // Changed in place, same size, time put back: not kept, rendered.
+        change_in_place(&spare.join("en/a.html"), b"TWO");
+        assert_eq!(build_pages(&out, two, |_| ()), ["en/a.html"]);
+        assert_eq!(fs::read(out.join("en/a.html")).unwrap(), b"two");
+
+        // A file no build wrote in the spare: the spare is left alone, and the build starts
+        // from an empty folder.
+        fs::write(spare.join("en/notes.txt"), "mine").unwrap();
+        assert_eq!(build_pages(&out, one, |_| ()), ["en/a.html"]);
+        assert_eq!(fs::read(out.join("en/a.html")).unwrap(), b"one");
+        assert_eq!(list_files(&out).unwrap(), ["en/a.html", MANIFEST]);
+        assert_eq!(
+            fs::read_to_string(spare.join("en/notes.txt")).unwrap(),
+            "mine"
+        );
     }
 
     #[test]

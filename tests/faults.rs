@@ -628,6 +628,9 @@ fn killed_builds_leave_the_previous_site_intact() {
                 ".site.candor-lock",
                 ".site.candor-pages",
                 ".site.candor-parts",
+                // The site the published one replaced, for the next build to update.
+                ".site.candor-spare",
+                ".site.candor-spare-pages",
             ]
             .contains(&n.as_str())
         })
@@ -841,6 +844,8 @@ fn without_an_atomic_exchange_a_build_killed_between_renames_is_recovered() {
                 && !n.ends_with(".candor-lock")
                 && !n.ends_with(".candor-pages")
                 && !n.ends_with(".candor-parts")
+                && !n.ends_with(".candor-spare")
+                && !n.ends_with(".candor-spare-pages")
         })
         .collect();
     assert!(leftovers.is_empty(), "{leftovers:?}");

@@ -305,9 +305,13 @@ fn a_page_changed_in_the_output_folder_is_rendered_again() {
         assert_eq!(std::fs::metadata(&page).unwrap().permissions().mode(), mode);
     }
 
-    // A record that cannot be read makes a full build, not a failed one.
+    // A record that cannot be read makes a full build, not a failed one: the site's, and the
+    // spare's (the site before it, which a build updates rather than starting empty).
     let record = out.path().join(".site.candor-pages");
+    let spare_record = out.path().join(".site.candor-spare-pages");
+    assert!(spare_record.is_file() && out.path().join(".site.candor-spare").is_dir());
     std::fs::write(&record, "not a record").unwrap();
+    std::fs::write(&spare_record, "not a record").unwrap();
     let stdout = build_into(&repo, &site, &[]);
     assert_eq!(kept(&stdout), 0, "{stdout}");
     assert_eq!(std::fs::read(&page).unwrap(), original);
