@@ -1,6 +1,7 @@
 #!/usr/bin/env python3
 """Incremental builds: one report's summary edited and committed in a repository of 10,000
-reports, built into the site of the commit before it, against a full build (`--full`) of the
+reports, built into the site of the commit before it (the one before that kept beside it as the
+spare an incremental build updates in place), against a full build (`--full`) of the
 same commit into the same folder, interleaved in one run; and `candor serve`, from saving
 the edit to the page showing it. Prints medians and ratios; nothing passes or fails.
 
@@ -91,7 +92,7 @@ def serve_latency(candor, repo, report, page_path, runs):
         log.close()
 
 
-def measure_builds(args, repo, builds, base, edited):
+def measure_builds(args, repo, builds, earlier, base, edited):
     """The full build of the edited commit against the incremental one, interleaved, for each
     program in `builds` (name -> command maker): each run takes every program in turn."""
     samples = {name: {"full": [], "incremental": [], "full_peaks": [], "incremental_peaks": [],
@@ -105,8 +106,12 @@ def measure_builds(args, repo, builds, base, edited):
                 measured["full"].append(seconds)
                 measured["full_peaks"].append(peak)
                 measured["full_phases"].append(build_phases(stderr))
-            # The site of the commit before (built into the folder, not timed), then the
-            # edited commit built into it.
+            # The sites of the two commits before (built into the folder, not timed), then the
+            # edited commit built into it. An incremental build updates the site before the
+            # one it replaces (the spare) in place: built in this order, the spare is two
+            # commits old, as it is when one edit follows another, rather than the full build
+            # of the very commit measured.
+            run.run_once(build(earlier), repo, False)
             run.run_once(build(base), repo, False)
             seconds, peak, stderr = run.run_once(build(edited), repo, False, capture=True)
             if attempt:
@@ -122,6 +127,7 @@ def measure_builds(args, repo, builds, base, edited):
     medians = {}
     for name, build in builds.items():
         measured = samples[name]
+        subprocess.run(build(earlier), capture_output=True, check=True)
         subprocess.run(build(base), capture_output=True, check=True)
         summary = subprocess.run(build(edited), capture_output=True, text=True, check=True).stdout
         match = re.search(r"\((\d+) unchanged pages kept", summary)
@@ -179,7 +185,7 @@ def main():
     builds["this"] = builder(candor, sites / "site")
 
     if args.runs:
-        measure_builds(args, repo, builds, base, edited)
+        measure_builds(args, repo, builds, git(repo, "rev-parse", "HEAD~2"), base, edited)
     if args.serve_runs:
         page = f"en/reports/{report_id}.html"
         latencies = serve_latency(candor, repo, report, page, args.serve_runs)

@@ -16,7 +16,7 @@ use chrono::{DateTime, Utc};
 use crate::check::{self, Analysis};
 use crate::diag::{Family, Finding};
 use crate::history::History;
-use crate::publish::{ManifestHead, Staging};
+use crate::publish::{ManifestHead, Preparation, Staging};
 use crate::render::{self, TemplateSet};
 use crate::rules::Summary;
 use crate::site::{self, ReportInput};
@@ -169,13 +169,24 @@ fn build_with(
     };
     let mut watch = Stopwatch::new();
     progress.phase("Checking reports");
-    let prepared = prepare(
-        source,
-        None,
-        options,
-        read_back_from.as_ref().map(|(_, starts)| starts),
-        &mut watch,
-    )?;
+    // The output folder is looked over (a walk of every file of a large site, and the previous
+    // builds' records read) while the reports are checked.
+    let (prepared, preparation) = std::thread::scope(|scope| {
+        let preparation = scope.spawn(|| Preparation::start(&options.out, options.incremental));
+        let prepared = prepare(
+            source,
+            None,
+            options,
+            read_back_from.as_ref().map(|(_, starts)| starts),
+            &mut watch,
+        );
+        // A look that failed is only taken again, under the build's lock.
+        let preparation = preparation
+            .join()
+            .unwrap_or_else(|_| Preparation::start_later(&options.out, options.incremental));
+        (prepared, preparation)
+    });
+    let prepared = prepared?;
     if !prepared.blocking.is_empty() {
         let mut run = prepared.run;
         return Ok(BuildOutcome {
@@ -218,7 +229,7 @@ fn build_with(
         templates,
         sources: &[],
     };
-    let rendered = render_site(site, options, progress, &mut watch)?;
+    let rendered = render_site(site, options, progress, &mut watch, Some(preparation))?;
     let notices = notices(config);
     free_reports(&mut run);
     let written = rendered.publish(progress, &mut watch)?;
@@ -455,13 +466,15 @@ impl SiteRendered {
     }
 }
 
-/// Compute the model and render every page into a staging folder. The model is gone when
-/// this returns, so the caller can free the reports before publishing.
+/// Compute the model and render every page into a staging folder, from `preparation` (the
+/// output folder locked and looked over, [`Preparation::start`]; started here when `None`).
+/// The model is gone when this returns, so the caller can free the reports before publishing.
 pub(crate) fn render_site(
     site: SiteParts<'_>,
     options: &BuildOptions,
     progress: &dyn Progress,
     watch: &mut Stopwatch,
+    preparation: Option<Preparation>,
 ) -> anyhow::Result<SiteRendered> {
     let compiled = render::Compiled::new(&site.templates, site.config.languages())?;
     let model = site::Model::new(site::Inputs {
@@ -477,11 +490,11 @@ pub(crate) fn render_site(
     });
     watch.lap("model");
 
-    let staging = Staging::prepare(
-        &options.out,
-        site.config.limits.max_page_bytes,
-        options.incremental,
-    )?;
+    let preparation = match preparation {
+        Some(preparation) => preparation,
+        None => Preparation::start(&options.out, options.incremental),
+    };
+    let staging = preparation.stage(site.config.limits.max_page_bytes)?;
     render::pages(&model, &compiled, &staging, progress)?;
     let kept = staging.kept();
     let manifest = ManifestHead {

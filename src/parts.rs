@@ -22,7 +22,7 @@ use std::sync::Mutex;
 use crate::publish::{PageKey, Sha256Sum, beside, hex, open_regular};
 
 /// The list's name beside the output folder.
-const SUFFIX: &str = "candor-parts";
+pub(crate) const SUFFIX: &str = "candor-parts";
 /// The first line of the list, naming its format.
 const HEADER: &str = "candor parts 2";
 /// The most files a list names: parts of any more are made again.

@@ -19,6 +19,14 @@
 //! permissions, and either the same identity (nothing has changed it since) or its bytes
 //! hashed again to the recorded SHA-256. The published folder is the same, byte for byte, as a
 //! full build's.
+//!
+//! An incremental build keeps the site it replaced beside the output folder as a spare, with
+//! its record, and the next incremental build takes that spare as its staging folder: a page
+//! the spare holds from the same key, known unchanged, stays where it is (one look at the
+//! file, where a new folder and a link cost several system calls), others are linked from the
+//! published site or rendered (a file in the way is removed first, never written through: it
+//! may be a link to a published page), and the spare's files the new site does not have are
+//! removed before the swap.
 
 use std::collections::{BTreeMap, HashMap};
 use std::fs;
@@ -483,12 +491,101 @@ pub struct Staging {
     _lock: fs::File,
 }
 
-impl Staging {
-    /// Check `out`, clean up what killed builds left beside it, and create a staging folder.
-    /// With `incremental`, pages the previous build in `out` rendered from the same inputs
-    /// are linked rather than rendered again.
-    pub fn prepare(out: &Path, max_file_bytes: u64, incremental: bool) -> anyhow::Result<Staging> {
-        let out = absolute(out)?;
+/// The first half of [`Staging::prepare`], which may run while the reports are checked: the
+/// output folder looked over (a walk of every file, to refuse one no build wrote), the
+/// previous site's record and the spare site read. It only reads, and takes no lock:
+/// [`Preparation::stage`] takes the lock, and uses what was read only if the output folder,
+/// the records and the spare are still the very files that were read (a build that published
+/// meanwhile renamed them all); otherwise it reads them again.
+pub struct Preparation {
+    out: PathBuf,
+    incremental: bool,
+    /// What was read, unless something could not be (then it is read again, under the lock,
+    /// where an error is reported).
+    looked: Option<LookedOver>,
+}
+
+/// What [`Preparation::start`] read.
+struct LookedOver {
+    /// The identities of the output folder, its record, its parts list, the spare site and
+    /// its record (`None` for one missing) when they were read.
+    seen: Vec<Option<FileIdentity>>,
+    previous: Option<Previous>,
+    previous_parts: Option<crate::parts::Previous>,
+    spare: SpareFound,
+}
+
+impl LookedOver {
+    /// Look over `out` (absolute) for a build; `None` when it cannot be published into.
+    fn read(out: &Path, incremental: bool) -> Option<LookedOver> {
+        let seen = looked_at(out);
+        guard(out).ok()?;
+        Some(LookedOver {
+            seen,
+            previous: incremental.then(|| read_previous(out)).flatten(),
+            previous_parts: incremental
+                .then(|| crate::parts::Previous::read(out))
+                .flatten(),
+            spare: if incremental {
+                find_spare(out)
+            } else {
+                SpareFound::None
+            },
+        })
+    }
+}
+
+/// The identities of what [`LookedOver`] reads: the output folder, its record and parts list,
+/// the spare site and its record.
+fn looked_at(out: &Path) -> Vec<Option<FileIdentity>> {
+    let paths = [
+        out.to_path_buf(),
+        beside(out, RECORD_SUFFIX),
+        beside(out, crate::parts::SUFFIX),
+        beside(out, SPARE_SUFFIX),
+        beside(out, SPARE_RECORD_SUFFIX),
+    ];
+    paths
+        .iter()
+        .map(|path| {
+            fs::symlink_metadata(path)
+                .ok()
+                .and_then(|metadata| FileIdentity::of(&metadata))
+        })
+        .collect()
+}
+
+impl Preparation {
+    /// Look over `out` for a build; with `incremental`, read what the previous builds left.
+    pub fn start(out: &Path, incremental: bool) -> Preparation {
+        Preparation {
+            out: out.to_path_buf(),
+            incremental,
+            looked: absolute(out)
+                .ok()
+                .and_then(|out| LookedOver::read(&out, incremental)),
+        }
+    }
+
+    /// A preparation that has read nothing yet: [`Preparation::stage`] reads it all.
+    pub fn start_later(out: &Path, incremental: bool) -> Preparation {
+        Preparation {
+            out: out.to_path_buf(),
+            incremental,
+            looked: None,
+        }
+    }
+
+    /// Lock and check the output folder, clean up what killed builds left beside it, and
+    /// create the staging folder (the spare site, taken, when there is a usable one), for
+    /// pages of at most `max_file_bytes`.
+    pub fn stage(self, max_file_bytes: u64) -> anyhow::Result<Staging> {
+        let Preparation {
+            out,
+            incremental,
+            looked,
+        } = self;
+        let out = absolute(&out)?;
         let parent = out
             .parent()
             .with_context(|| format!("{} cannot be an output folder", out.display()))?
@@ -522,7 +619,15 @@ impl Staging {
         }
         refuse_mount_point(&out, &parent)?;
         recover(&out, &parent, &name)?;
-        guard(&out)?;
+        let looked = match looked {
+            Some(looked) if looked.seen == looked_at(&out) => looked,
+            _ => {
+                guard(&out)?;
+                LookedOver::read(&out, incremental).with_context(|| {
+                    format!("{} changed while it was looked over", out.display())
+                })?
+            }
+        };
         remove_stale(&parent, &name);
         let temp = parent.join(format!(".{name}.candor-tmp-{}", std::process::id()));
         if temp.exists() {
@@ -530,11 +635,15 @@ impl Staging {
                 .with_context(|| format!("cannot clear {}", temp.display()))?;
         }
         // An incremental build updates the spare site where it is; a full one starts empty.
-        let spare = if incremental {
-            take_spare(&out, &temp)
-        } else {
-            remove_spare(&out);
-            None
+        let spare = match looked.spare {
+            SpareFound::Usable(spare) => fs::rename(beside(&out, SPARE_SUFFIX), &temp)
+                .ok()
+                .map(|()| spare),
+            SpareFound::Useless => {
+                let _ = fs::remove_dir_all(beside(&out, SPARE_SUFFIX));
+                None
+            }
+            SpareFound::None => None,
         };
         if spare.is_none() {
             fs::create_dir(&temp)
@@ -548,19 +657,15 @@ impl Staging {
                 .with_context(|| format!("cannot read {}", temp.display()))?;
             (marker.mode() & 0o7777, marker.uid())
         };
-        let previous = incremental.then(|| read_previous(&out)).flatten();
-        let previous_parts = incremental
-            .then(|| crate::parts::Previous::read(&out))
-            .flatten();
         let parts = crate::parts::Noted::new(&out);
         Ok(Staging {
-            previous_parts,
+            previous_parts: looked.previous_parts,
             parts,
             out,
             temp,
             max_file_bytes,
             committed: false,
-            previous,
+            previous: looked.previous,
             spare,
             incremental,
             recorded: Mutex::new(Written::default()),
@@ -569,6 +674,15 @@ impl Staging {
             fresh,
             _lock: lock,
         })
+    }
+}
+
+impl Staging {
+    /// Check `out`, clean up what killed builds left beside it, and create a staging folder.
+    /// With `incremental`, pages the previous build in `out` rendered from the same inputs
+    /// are linked rather than rendered again.
+    pub fn prepare(out: &Path, max_file_bytes: u64, incremental: bool) -> anyhow::Result<Staging> {
+        Preparation::start(out, incremental).stage(max_file_bytes)
     }
 
     /// The part of the file `name` made from `key` in the previous build, when it can be
@@ -1174,36 +1288,32 @@ impl Drop for Staging {
     }
 }
 
-/// Take the spare site beside `out` as the staging folder `temp`, when everything in it was
-/// written by a build (its manifest covers every file) and its record can be read. A spare
-/// that cannot be used is removed if it is Candor's, and otherwise left alone.
-fn take_spare(out: &Path, temp: &Path) -> Option<Spare> {
-    let path = beside(out, SPARE_SUFFIX);
-    if !fs::symlink_metadata(&path).is_ok_and(|m| m.is_dir()) {
-        return None;
-    }
-    let (manifest, files) = match owned_files(&path) {
-        Ok(Some(owned)) => owned,
-        Ok(None) => {
-            let _ = fs::remove_dir(&path);
-            return None;
-        }
-        Err(_) => return None,
-    };
-    let Some(previous) = read_record(manifest, &beside(out, SPARE_RECORD_SUFFIX)) else {
-        let _ = fs::remove_dir_all(&path);
-        return None;
-    };
-    fs::rename(&path, temp).ok()?;
-    Some(Spare { previous, files })
+/// What is in the spare site's place beside the output folder.
+enum SpareFound {
+    /// A spare, usable: everything in it was written by a build (its manifest covers every
+    /// file) and its record can be read.
+    Usable(Spare),
+    /// Candor's, but of no use (empty, or without a record): removed before the build.
+    Useless,
+    /// Nothing, or something Candor did not write (left alone: the build starts empty).
+    None,
 }
 
-/// Remove the spare site beside `out` (a full build starts from an empty folder), if it is
-/// Candor's.
-fn remove_spare(out: &Path) {
+/// Look over the spare site beside `out`.
+fn find_spare(out: &Path) -> SpareFound {
     let path = beside(out, SPARE_SUFFIX);
-    if fs::symlink_metadata(&path).is_ok_and(|m| m.is_dir()) && guard(&path).is_ok() {
-        let _ = fs::remove_dir_all(&path);
+    if !fs::symlink_metadata(&path).is_ok_and(|m| m.is_dir()) {
+        return SpareFound::None;
+    }
+    match owned_files(&path) {
+        Ok(Some((manifest, files))) => {
+            match read_record(manifest, &beside(out, SPARE_RECORD_SUFFIX)) {
+                Some(previous) => SpareFound::Usable(Spare { previous, files }),
+                None => SpareFound::Useless,
+            }
+        }
+        Ok(None) => SpareFound::Useless,
+        Err(_) => SpareFound::None,
     }
 }
 

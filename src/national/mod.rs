@@ -252,7 +252,7 @@ pub fn build(
         templates: TemplateSet::new(Vec::new()),
         sources: &records,
     };
-    let rendered = build::render_site(site, &options.build, progress, &mut watch)?;
+    let rendered = build::render_site(site, &options.build, progress, &mut watch, None)?;
     for (_, run) in &mut runs {
         build::free_reports(run);
     }
