@@ -473,6 +473,9 @@ pub struct Staging {
     spare: Option<Spare>,
     /// Whether pages may be kept (and the site replaced kept as a spare).
     incremental: bool,
+    /// The output folder's folders when it was looked over: unchanged, they hold only the
+    /// files that look found, which were all Candor's (see [`folders_unchanged`]).
+    out_folders: Option<(Folders, i64)>,
     /// The files of this build, for the manifest and (its pages) the next build's record.
     recorded: Mutex<Written>,
     /// Pages kept from the previous build rather than rendered.
@@ -510,6 +513,9 @@ struct LookedOver {
     /// The identities of the output folder, its record, its parts list, the spare site and
     /// its record (`None` for one missing) when they were read.
     seen: Vec<Option<FileIdentity>>,
+    /// The output folder's folders as they were when it was looked over, and a time
+    /// before the look (see [`folders_unchanged`]).
+    folders: Option<(Folders, i64)>,
     previous: Option<Previous>,
     previous_parts: Option<crate::parts::Previous>,
     spare: SpareFound,
@@ -518,10 +524,20 @@ struct LookedOver {
 impl LookedOver {
     /// Look over `out` (absolute) for a build; `None` when it cannot be published into.
     fn read(out: &Path, incremental: bool) -> Option<LookedOver> {
+        /// Far more than the clock that stamps files lags behind the system's.
+        const MARGIN_NS: i64 = 1_000_000_000;
         let seen = looked_at(out);
-        guard(out).ok()?;
+        let before_ns = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .ok()
+            .and_then(|since| i64::try_from(since.as_nanos()).ok())
+            .map(|now| now - MARGIN_NS);
+        let owned = owned_files(out).ok()?;
         Some(LookedOver {
             seen,
+            folders: owned
+                .zip(before_ns)
+                .map(|((_, _, folders), before_ns)| (folders, before_ns)),
             previous: incremental.then(|| read_previous(out)).flatten(),
             previous_parts: incremental
                 .then(|| crate::parts::Previous::read(out))
@@ -667,6 +683,7 @@ impl Preparation {
             committed: false,
             previous: looked.previous,
             spare,
+            out_folders: looked.folders,
             incremental,
             recorded: Mutex::new(Written::default()),
             kept: AtomicUsize::new(0),
@@ -1005,8 +1022,15 @@ impl Staging {
         };
         let mut spare_record = None;
         if self.out.exists() {
-            // Check again: another process may have written into --out meanwhile.
-            guard(&self.out)?;
+            // Check again: another process may have written into --out meanwhile. When no
+            // folder of it has changed since it was looked over, nothing was added.
+            let unchanged = self
+                .out_folders
+                .as_ref()
+                .is_some_and(|(folders, before_ns)| folders_unchanged(folders, *before_ns));
+            if !unchanged {
+                guard(&self.out)?;
+            }
             match exchange(&self.temp, &self.out) {
                 Ok(()) => {
                     // The staging path now holds the previous site, which the guard proved is
@@ -1306,7 +1330,7 @@ fn find_spare(out: &Path) -> SpareFound {
         return SpareFound::None;
     }
     match owned_files(&path) {
-        Ok(Some((manifest, files))) => {
+        Ok(Some((manifest, files, _))) => {
             match read_record(manifest, &beside(out, SPARE_RECORD_SUFFIX)) {
                 Some(previous) => SpareFound::Usable(Spare { previous, files }),
                 None => SpareFound::Useless,
@@ -1483,7 +1507,7 @@ pub fn guard(out: &Path) -> anyhow::Result<()> {
 
 /// The manifest of `out` and every file in it, when an earlier build wrote all of them
 /// (`None` when `out` is missing or empty); an error that says what is in the way otherwise.
-fn owned_files(out: &Path) -> anyhow::Result<Option<(Manifest, Vec<String>)>> {
+fn owned_files(out: &Path) -> anyhow::Result<Option<(Manifest, Vec<String>, Folders)>> {
     let metadata = match fs::symlink_metadata(out) {
         Ok(metadata) => metadata,
         Err(error) if error.kind() == std::io::ErrorKind::NotFound => return Ok(None),
@@ -1515,7 +1539,7 @@ fn owned_files(out: &Path) -> anyhow::Result<Option<(Manifest, Vec<String>)>> {
             out.display()
         );
     };
-    let files = list_files(out)?;
+    let (files, folders) = list_files_and_folders(out)?;
     let foreign: Vec<&String> = files
         .iter()
         .filter(|f| f.as_str() != MANIFEST && !manifest.files.contains_key(*f))
@@ -1530,15 +1554,26 @@ fn owned_files(out: &Path) -> anyhow::Result<Option<(Manifest, Vec<String>)>> {
             if foreign.len() > 5 { ", ..." } else { "" }
         );
     }
-    Ok(Some((manifest, files)))
+    Ok(Some((manifest, files, folders)))
 }
 
 /// Every file under `folder`, relative, without following links; a link or a special file (a
 /// pipe, a socket, a device) is refused, as no build writes one.
+#[cfg(test)]
 fn list_files(folder: &Path) -> anyhow::Result<Vec<String>> {
+    Ok(list_files_and_folders(folder)?.0)
+}
+
+/// [`list_files`], with each folder's identity as it was just before its files were listed:
+/// a file added to or removed from a folder since moves the folder's change time on.
+fn list_files_and_folders(folder: &Path) -> anyhow::Result<(Vec<String>, Folders)> {
     let mut files = Vec::new();
+    let mut folders = Vec::new();
     let mut pending = vec![folder.to_path_buf()];
     while let Some(current) = pending.pop() {
+        let identity = fs::symlink_metadata(&current)
+            .ok()
+            .and_then(|metadata| FileIdentity::of(&metadata));
         for entry in
             fs::read_dir(&current).with_context(|| format!("cannot read {}", current.display()))?
         {
@@ -1560,9 +1595,30 @@ fn list_files(folder: &Path) -> anyhow::Result<Vec<String>> {
                 files.push(relative.to_string_lossy().replace('\\', "/"));
             }
         }
+        folders.push((current, identity));
     }
     files.sort();
-    Ok(files)
+    Ok((files, folders))
+}
+
+/// Every folder of a site, with its identity when its files were listed (`None` when it
+/// could not be known).
+type Folders = Vec<(PathBuf, Option<FileIdentity>)>;
+
+/// Whether every folder in `folders` is as it was when listed, and was last changed before
+/// `before_ns` (a change in the same tick of the clock as the listing could go unseen): then
+/// the folders hold the same files as then.
+fn folders_unchanged(folders: &Folders, before_ns: i64) -> bool {
+    use rayon::prelude::*;
+    folders.par_iter().all(|(path, identity)| {
+        identity.is_some_and(|identity| {
+            identity.changed_ns < before_ns
+                && fs::symlink_metadata(path)
+                    .ok()
+                    .and_then(|metadata| FileIdentity::of(&metadata))
+                    == Some(identity)
+        })
+    })
 }
 
 /// Remove staging folders and set-aside sites that killed builds left next to `out`: only
@@ -1945,6 +2001,39 @@ mod tests {
         assert_eq!(list_files(&out).unwrap(), ["en/old/new.html", MANIFEST]);
         assert_eq!(fs::read(out.join("en/old/new.html")).unwrap(), b"new");
         assert!(guard(&spare).is_ok());
+    }
+
+    #[test]
+    fn a_file_added_to_the_site_during_a_build_stops_the_publishing() {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("site");
+        let pages: &[(&str, u8, &[u8])] = &[("en/a.html", 1, b"one")];
+        build_pages(&out, pages, |_| ());
+        // Older than the margin: the folders, found unchanged, stand for the walk.
+        std::thread::sleep(std::time::Duration::from_millis(1100));
+        let staging = Staging::prepare(&out, 1024 * 1024, true).unwrap();
+        let (folders, before_ns) = staging.out_folders.clone().unwrap();
+        assert_eq!(folders.len(), 2, "the site and en/");
+        assert!(folders_unchanged(&folders, before_ns));
+        staging
+            .write_page(
+                "en/a.html",
+                [1; 32],
+                512,
+                |sink| Ok(sink.write_all(b"one")?),
+            )
+            .unwrap();
+        fs::write(out.join("en/notes.txt"), "mine").unwrap();
+        assert!(!folders_unchanged(&folders, before_ns));
+        let error = staging.commit(&test_head()).unwrap_err().to_string();
+        assert!(
+            error.contains("holds 1 file(s) that a previous build did not write (en/notes.txt)"),
+            "{error}"
+        );
+        assert_eq!(
+            fs::read_to_string(out.join("en/notes.txt")).unwrap(),
+            "mine"
+        );
     }
 
     #[test]
