@@ -524,8 +524,10 @@ struct LookedOver {
 impl LookedOver {
     /// Look over `out` (absolute) for a build; `None` when it cannot be published into.
     fn read(out: &Path, incremental: bool) -> Option<LookedOver> {
-        /// Far more than the clock that stamps files lags behind the system's.
-        const MARGIN_NS: i64 = 1_000_000_000;
+        /// Ten times the most the clock that stamps files lags behind the system's (one tick
+        /// of the kernel's coarse clock, 10 ms at the slowest): a folder last changed before
+        /// `now - MARGIN_NS` gets another change time from any change after now.
+        const MARGIN_NS: i64 = 100_000_000;
         let seen = looked_at(out);
         let before_ns = std::time::SystemTime::now()
             .duration_since(std::time::UNIX_EPOCH)
@@ -1613,8 +1615,8 @@ fn list_files_and_folders(folder: &Path) -> anyhow::Result<(Vec<String>, Folders
 type Folders = Vec<(PathBuf, Option<FileIdentity>)>;
 
 /// Whether every folder in `folders` is as it was when listed, and was last changed before
-/// `before_ns` (a change in the same tick of the clock as the listing could go unseen): then
-/// the folders hold the same files as then.
+/// `before_ns` (a change in the same tick of the clock as the last change before the listing
+/// would leave the change time as it was): then the folders hold the same files as then.
 fn folders_unchanged(folders: &Folders, before_ns: i64) -> bool {
     use rayon::prelude::*;
     folders.par_iter().all(|(path, identity)| {
@@ -2017,7 +2019,7 @@ mod tests {
         let pages: &[(&str, u8, &[u8])] = &[("en/a.html", 1, b"one")];
         build_pages(&out, pages, |_| ());
         // Older than the margin: the folders, found unchanged, stand for the walk.
-        std::thread::sleep(std::time::Duration::from_millis(1100));
+        std::thread::sleep(std::time::Duration::from_millis(200));
         let staging = Staging::prepare(&out, 1024 * 1024, true).unwrap();
         let (folders, before_ns) = staging.out_folders.clone().unwrap();
         assert_eq!(folders.len(), 2, "the site and en/");
