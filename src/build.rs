@@ -172,7 +172,12 @@ fn build_with(
     // The output folder is looked over (a walk of every file of a large site, and the previous
     // builds' records read) while the reports are checked.
     let (prepared, preparation) = std::thread::scope(|scope| {
-        let preparation = scope.spawn(|| Preparation::start(&options.out, options.incremental));
+        // Without a thread for it, the output folder is looked over later, under the lock.
+        let preparation = std::thread::Builder::new()
+            .spawn_scoped(scope, || {
+                Preparation::start(&options.out, options.incremental)
+            })
+            .ok();
         let prepared = prepare(
             source,
             None,
@@ -182,8 +187,8 @@ fn build_with(
         );
         // A look that failed is only taken again, under the build's lock.
         let preparation = preparation
-            .join()
-            .unwrap_or_else(|_| Preparation::start_later(&options.out, options.incremental));
+            .and_then(|thread| thread.join().ok())
+            .unwrap_or_else(|| Preparation::start_later(&options.out, options.incremental));
         (prepared, preparation)
     });
     let prepared = prepared?;
@@ -467,7 +472,7 @@ impl SiteRendered {
 }
 
 /// Compute the model and render every page into a staging folder, from `preparation` (the
-/// output folder locked and looked over, [`Preparation::start`]; started here when `None`).
+/// output folder looked over, [`Preparation::start`]; started here when `None`).
 /// The model is gone when this returns, so the caller can free the reports before publishing.
 pub(crate) fn render_site(
     site: SiteParts<'_>,

@@ -329,6 +329,9 @@ struct Spare {
     /// Every file it held when taken, relative: those this build neither keeps nor writes are
     /// removed before it is published.
     files: Vec<String>,
+    /// Its folders when it was looked over: it is taken only if they are unchanged, and
+    /// have the permissions and owner of a folder this build creates.
+    folders: Folders,
 }
 
 /// `manifest.json`: what was built from what, and the SHA-256 of every other file.
@@ -498,8 +501,9 @@ pub struct Staging {
 /// output folder looked over (a walk of every file, to refuse one no build wrote), the
 /// previous site's record and the spare site read. It only reads, and takes no lock:
 /// [`Preparation::stage`] takes the lock, and uses what was read only if the output folder,
-/// the records and the spare are still the very files that were read (a build that published
-/// meanwhile renamed them all); otherwise it reads them again.
+/// the records, the parts list and the spare's folder are still the very files that were read
+/// (a build that published meanwhile replaced the ones it wrote); otherwise it reads them
+/// again. The spare is taken only if every one of its folders is as the look found it.
 pub struct Preparation {
     out: PathBuf,
     incremental: bool,
@@ -513,8 +517,8 @@ struct LookedOver {
     /// The identities of the output folder, its record, its parts list, the spare site and
     /// its record (`None` for one missing) when they were read.
     seen: Vec<Option<FileIdentity>>,
-    /// The output folder's folders as they were when it was looked over, and a time
-    /// before the look (see [`folders_unchanged`]).
+    /// The output folder's folders as they were when it was looked over, and when its record
+    /// was written (see [`folders_unchanged`]).
     folders: Option<(Folders, i64)>,
     previous: Option<Previous>,
     previous_parts: Option<crate::parts::Previous>,
@@ -524,26 +528,18 @@ struct LookedOver {
 impl LookedOver {
     /// Look over `out` (absolute) for a build; `None` when it cannot be published into.
     fn read(out: &Path, incremental: bool) -> Option<LookedOver> {
-        /// Ten times the most the clock that stamps files lags behind the system's (one tick
-        /// of the kernel's coarse clock, 10 ms at the slowest): a folder last changed before
-        /// `now - MARGIN_NS` gets another change time from any change after now.
-        const MARGIN_NS: i64 = 100_000_000;
         let seen = looked_at(out);
-        let before_ns = std::time::SystemTime::now()
-            .duration_since(std::time::UNIX_EPOCH)
-            .ok()
-            .and_then(|since| i64::try_from(since.as_nanos()).ok())
-            .map(|now| now - MARGIN_NS);
         let owned = owned_files(out).ok()?;
+        let previous = incremental.then(|| read_previous(out)).flatten();
         Some(LookedOver {
             seen,
             // Kept for an incremental build only: a site of 100,000 reports has 200,000
-            // folders, and a full build's peak memory is what bounds the largest site.
+            // folders, and a full build's peak memory is what bounds the largest site. The
+            // record was written after the site's last change (its change time is the bound).
             folders: owned
-                .zip(before_ns)
-                .filter(|_| incremental)
-                .map(|((_, _, folders), before_ns)| (folders, before_ns)),
-            previous: incremental.then(|| read_previous(out)).flatten(),
+                .zip(previous.as_ref())
+                .map(|((_, _, folders), previous)| (folders, previous.recorded_ns)),
+            previous,
             previous_parts: incremental
                 .then(|| crate::parts::Previous::read(out))
                 .flatten(),
@@ -655,18 +651,43 @@ impl Preparation {
             fs::remove_dir_all(&temp)
                 .with_context(|| format!("cannot clear {}", temp.display()))?;
         }
+        fs::create_dir(&temp)
+            .with_context(|| format!("cannot create the staging folder {}", temp.display()))?;
         // An incremental build updates the spare site where it is; a full one starts empty.
+        // The spare is taken only when its folders are as the look found them (nothing was
+        // added to it since) and as this build would make them (permissions and owner).
+        let new_folder = {
+            use std::os::unix::fs::MetadataExt as _;
+            let made =
+                fs::metadata(&temp).with_context(|| format!("cannot read {}", temp.display()))?;
+            (made.mode() & 0o7777, made.uid())
+        };
+        let spare_path = beside(&out, SPARE_SUFFIX);
         let spare = match looked.spare {
-            SpareFound::Usable(spare) => fs::rename(beside(&out, SPARE_SUFFIX), &temp)
-                .ok()
-                .map(|()| spare),
+            SpareFound::Usable(spare)
+                if folders_unchanged(
+                    &spare.folders,
+                    spare.previous.recorded_ns,
+                    &spare.previous.files,
+                ) =>
+            {
+                let alike = spare
+                    .folders
+                    .iter()
+                    .all(|(_, seen)| seen.is_some_and(|(_, access)| access == new_folder));
+                if !alike {
+                    let _ = fs::remove_dir_all(&spare_path);
+                }
+                (alike && fs::remove_dir(&temp).is_ok() && fs::rename(&spare_path, &temp).is_ok())
+                    .then_some(spare)
+            }
             SpareFound::Useless => {
-                let _ = fs::remove_dir_all(beside(&out, SPARE_SUFFIX));
+                let _ = fs::remove_dir_all(&spare_path);
                 None
             }
-            SpareFound::None => None,
+            SpareFound::Usable(_) | SpareFound::None => None,
         };
-        if spare.is_none() {
+        if spare.is_none() && !temp.is_dir() {
             fs::create_dir(&temp)
                 .with_context(|| format!("cannot create the staging folder {}", temp.display()))?;
         }
@@ -948,7 +969,7 @@ impl Staging {
             Err(error) if path.starts_with(&self.temp) => {
                 let in_the_way = match error.kind() {
                     std::io::ErrorKind::AlreadyExists => Some(path.to_path_buf()),
-                    std::io::ErrorKind::NotADirectory => path
+                    std::io::ErrorKind::NotADirectory if self.spare.is_some() => path
                         .ancestors()
                         .skip(1)
                         .take_while(|folder| *folder != self.temp)
@@ -959,10 +980,16 @@ impl Staging {
                 let Some(in_the_way) = in_the_way else {
                     return Err(error);
                 };
-                if fs::symlink_metadata(&in_the_way)?.is_dir() {
-                    fs::remove_dir_all(&in_the_way)?;
-                } else {
-                    fs::remove_file(&in_the_way)?;
+                // Another thread may have removed it first (two pages in a folder where the
+                // spare has a file).
+                let removed = match fs::symlink_metadata(&in_the_way) {
+                    Ok(metadata) if metadata.is_dir() => fs::remove_dir_all(&in_the_way),
+                    Ok(_) => fs::remove_file(&in_the_way),
+                    Err(error) => Err(error),
+                };
+                match removed {
+                    Err(error) if error.kind() != std::io::ErrorKind::NotFound => Err(error)?,
+                    _ => {}
                 }
                 in_folder(path, &make)
             }
@@ -997,7 +1024,7 @@ impl Staging {
         }
         let files = written.len() + 1;
         if let Some(spare) = self.spare.take() {
-            remove_leftovers(&self.temp, spare.files, &written);
+            remove_leftovers(&self.temp, spare.files, &written)?;
         }
         // Streamed: the manifest of a large site is megabytes.
         let manifest = ManifestOut {
@@ -1020,6 +1047,12 @@ impl Staging {
         sync_folder(&self.temp);
         // An incremental build keeps the site it replaces as the next build's spare, with the
         // record of that site's pages; a full build removes it, as it removed the spare.
+        let out_unchanged = match (&self.out_folders, &self.previous) {
+            (Some((folders, before_ns)), Some(previous)) => {
+                folders_unchanged(folders, *before_ns, &previous.files)
+            }
+            _ => false,
+        };
         let spare = if self.incremental {
             self.previous.take()
         } else {
@@ -1029,11 +1062,7 @@ impl Staging {
         if self.out.exists() {
             // Check again: another process may have written into --out meanwhile. When no
             // folder of it has changed since it was looked over, nothing was added.
-            let unchanged = self
-                .out_folders
-                .as_ref()
-                .is_some_and(|(folders, before_ns)| folders_unchanged(folders, *before_ns));
-            if !unchanged {
+            if !out_unchanged {
                 guard(&self.out)?;
             }
             match exchange(&self.temp, &self.out) {
@@ -1339,9 +1368,13 @@ fn find_spare(out: &Path) -> SpareFound {
         return SpareFound::None;
     }
     match owned_files(&path) {
-        Ok(Some((manifest, files, _))) => {
+        Ok(Some((manifest, files, folders))) => {
             match read_record(manifest, &beside(out, SPARE_RECORD_SUFFIX)) {
-                Some(previous) => SpareFound::Usable(Spare { previous, files }),
+                Some(previous) => SpareFound::Usable(Spare {
+                    previous,
+                    files,
+                    folders,
+                }),
                 None => SpareFound::Useless,
             }
         }
@@ -1391,7 +1424,11 @@ fn spare_pages(
 
 /// Remove from the staging folder `temp` the files a spare site held that this build neither
 /// kept nor wrote (`written`, sorted by path), and the folders they leave empty.
-fn remove_leftovers(temp: &Path, files: Vec<String>, written: &[(String, RecordedPage)]) {
+fn remove_leftovers(
+    temp: &Path,
+    files: Vec<String>,
+    written: &[(String, RecordedPage)],
+) -> anyhow::Result<()> {
     let mut emptied = Vec::new();
     for file in files {
         if file == MANIFEST
@@ -1402,10 +1439,25 @@ fn remove_leftovers(temp: &Path, files: Vec<String>, written: &[(String, Recorde
             continue;
         }
         let path = temp.join(&file);
-        if fs::remove_file(&path).is_ok()
-            && let Some(folder) = path.parent()
-        {
-            emptied.push(folder.to_path_buf());
+        match fs::remove_file(&path) {
+            Ok(()) => emptied.extend(path.parent().map(Path::to_path_buf)),
+            // Removed already: a page of this build took its place, or its folder's, or it is
+            // a folder of this build now.
+            Err(error)
+                if matches!(
+                    error.kind(),
+                    std::io::ErrorKind::NotFound
+                        | std::io::ErrorKind::NotADirectory
+                        | std::io::ErrorKind::IsADirectory
+                ) => {}
+            Err(error) => {
+                return Err(error).with_context(|| {
+                    format!(
+                        "cannot remove {}, which the new site does not have",
+                        path.display()
+                    )
+                });
+            }
         }
     }
     // Deepest first, so a folder's folders go before it; a folder still in use stays.
@@ -1418,6 +1470,7 @@ fn remove_leftovers(temp: &Path, files: Vec<String>, written: &[(String, Recorde
             }
         }
     }
+    Ok(())
 }
 
 /// Swap two folders atomically (`renameat2(RENAME_EXCHANGE)`). Debug builds honour
@@ -1580,9 +1633,11 @@ fn list_files_and_folders(folder: &Path) -> anyhow::Result<(Vec<String>, Folders
     let mut folders = Vec::new();
     let mut pending = vec![folder.to_path_buf()];
     while let Some(current) = pending.pop() {
-        let identity = fs::symlink_metadata(&current)
-            .ok()
-            .and_then(|metadata| FileIdentity::of(&metadata));
+        let seen = fs::symlink_metadata(&current).ok().and_then(|metadata| {
+            use std::os::unix::fs::MetadataExt as _;
+            FileIdentity::of(&metadata)
+                .map(|identity| (identity, (metadata.mode() & 0o7777, metadata.uid())))
+        });
         for entry in
             fs::read_dir(&current).with_context(|| format!("cannot read {}", current.display()))?
         {
@@ -1604,30 +1659,62 @@ fn list_files_and_folders(folder: &Path) -> anyhow::Result<(Vec<String>, Folders
                 files.push(relative.to_string_lossy().replace('\\', "/"));
             }
         }
-        folders.push((current, identity));
+        folders.push((current, seen));
     }
     files.sort();
     Ok((files, folders))
 }
 
-/// Every folder of a site, with its identity when its files were listed (`None` when it
-/// could not be known).
-type Folders = Vec<(PathBuf, Option<FileIdentity>)>;
+/// Every folder of a site, with its identity, permissions and owner when its files were
+/// listed (`None` when they could not be known).
+type Folders = Vec<(PathBuf, Option<(FileIdentity, (u32, u32))>)>;
 
-/// Whether every folder in `folders` is as it was when listed, and was last changed before
-/// `before_ns` (a change in the same tick of the clock as the last change before the listing
-/// would leave the change time as it was): then the folders hold the same files as then.
-fn folders_unchanged(folders: &Folders, before_ns: i64) -> bool {
+/// Whether the site whose folders are `folders` (its own first), with the files `manifest`
+/// lists, still holds only those files. Every folder but the site's own must be as it was
+/// when listed, and last changed before `before_ns`, a time the file system stamped after
+/// the site's last known change (its record's): any change since has a later change time,
+/// however coarse the file system's clock. The site's own folder was renamed just before its
+/// record was written, perhaps in the same tick, so it is listed again instead: every entry
+/// must be one of those folders or a listed file.
+fn folders_unchanged(
+    folders: &Folders,
+    before_ns: i64,
+    manifest: &BTreeMap<String, Sha256Sum>,
+) -> bool {
     use rayon::prelude::*;
-    folders.par_iter().all(|(path, identity)| {
-        identity.is_some_and(|identity| {
-            identity.changed_ns < before_ns
-                && fs::symlink_metadata(path)
-                    .ok()
-                    .and_then(|metadata| FileIdentity::of(&metadata))
-                    == Some(identity)
+    let Some(((root, Some((root_identity, _))), subfolders)) = folders.split_first() else {
+        return false;
+    };
+    let root_listed = fs::read_dir(root).is_ok_and(|entries| {
+        entries.into_iter().all(|entry| {
+            entry.is_ok_and(|entry| {
+                let path = entry.path();
+                let name = entry.file_name();
+                match entry.file_type() {
+                    Ok(kind) if kind.is_dir() => folders.iter().any(|(folder, _)| *folder == path),
+                    Ok(kind) if kind.is_file() => name
+                        .to_str()
+                        .is_some_and(|name| name == MANIFEST || manifest.contains_key(name)),
+                    _ => false,
+                }
+            })
         })
-    })
+    });
+    let root_same = fs::symlink_metadata(root)
+        .ok()
+        .and_then(|metadata| FileIdentity::of(&metadata))
+        .is_some_and(|now| (now.device, now.inode) == (root_identity.device, root_identity.inode));
+    root_listed
+        && root_same
+        && subfolders.par_iter().all(|(path, seen)| {
+            seen.is_some_and(|(identity, _)| {
+                identity.changed_ns < before_ns
+                    && fs::symlink_metadata(path)
+                        .ok()
+                        .and_then(|metadata| FileIdentity::of(&metadata))
+                        == Some(identity)
+            })
+        })
 }
 
 /// Remove staging folders and set-aside sites that killed builds left next to `out`: only
@@ -2013,17 +2100,49 @@ mod tests {
     }
 
     #[test]
+    fn a_spare_whose_folders_a_new_one_would_not_have_is_not_used() {
+        use std::os::unix::fs::PermissionsExt as _;
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("site");
+        let spare = beside(&out, SPARE_SUFFIX);
+        let one: &[(&str, u8, &[u8])] = &[("en/a.html", 1, b"one")];
+        let two: &[(&str, u8, &[u8])] = &[("en/a.html", 2, b"two")];
+        build_pages(&out, one, until_the_clock_passes_the_page_at("en/a.html"));
+        build_pages(&out, two, until_the_clock_passes_the_page_at("en/a.html"));
+        // As if the spare's folder had been made under another umask (its record written
+        // after that, in a later tick of the clock, as in a build).
+        fs::set_permissions(spare.join("en"), fs::Permissions::from_mode(0o700)).unwrap();
+        std::thread::sleep(std::time::Duration::from_millis(50));
+        let record = beside(&out, SPARE_RECORD_SUFFIX);
+        fs::write(&record, fs::read(&record).unwrap()).unwrap();
+        assert_eq!(
+            build_pages(&out, one, |_| ()),
+            ["en/a.html"],
+            "not kept from the spare"
+        );
+        let mode = |path: &Path| fs::metadata(path).unwrap().permissions().mode() & 0o7777;
+        fs::create_dir(dir.path().join("probe")).unwrap();
+        assert_eq!(mode(&out.join("en")), mode(&dir.path().join("probe")));
+        assert_eq!(fs::read(out.join("en/a.html")).unwrap(), b"one");
+    }
+
+    #[test]
     fn a_file_added_to_the_site_during_a_build_stops_the_publishing() {
         let dir = tempfile::tempdir().unwrap();
         let out = dir.path().join("site");
         let pages: &[(&str, u8, &[u8])] = &[("en/a.html", 1, b"one")];
         build_pages(&out, pages, |_| ());
-        // Older than the margin: the folders, found unchanged, stand for the walk.
-        std::thread::sleep(std::time::Duration::from_millis(200));
+        // The record written again, in a later tick of the clock than the site's last change
+        // (as it is in a build that takes longer than a tick): the folders, found unchanged
+        // since, stand for the walk.
+        std::thread::sleep(std::time::Duration::from_millis(50));
+        let record = beside(&out, RECORD_SUFFIX);
+        fs::write(&record, fs::read(&record).unwrap()).unwrap();
         let staging = Staging::prepare(&out, 1024 * 1024, true).unwrap();
         let (folders, before_ns) = staging.out_folders.clone().unwrap();
+        let listed = staging.previous.as_ref().unwrap().files.clone();
         assert_eq!(folders.len(), 2, "the site and en/");
-        assert!(folders_unchanged(&folders, before_ns));
+        assert!(folders_unchanged(&folders, before_ns, &listed));
         staging
             .write_page(
                 "en/a.html",
@@ -2033,7 +2152,13 @@ mod tests {
             )
             .unwrap();
         fs::write(out.join("en/notes.txt"), "mine").unwrap();
-        assert!(!folders_unchanged(&folders, before_ns));
+        assert!(!folders_unchanged(&folders, before_ns, &listed));
+        // So does a file at the top of the site, whose folder is listed again.
+        fs::remove_file(out.join("en/notes.txt")).unwrap();
+        fs::write(out.join("notes.txt"), "mine").unwrap();
+        assert!(!folders_unchanged(&folders, before_ns, &listed));
+        fs::remove_file(out.join("notes.txt")).unwrap();
+        fs::write(out.join("en/notes.txt"), "mine").unwrap();
         let error = staging.commit(&test_head()).unwrap_err().to_string();
         assert!(
             error.contains("holds 1 file(s) that a previous build did not write (en/notes.txt)"),
