@@ -978,7 +978,13 @@ impl Staging {
                     _ => None,
                 };
                 let Some(in_the_way) = in_the_way else {
-                    return Err(error);
+                    // Another thread put a folder in the file's place meanwhile.
+                    return match error.kind() {
+                        std::io::ErrorKind::NotADirectory if self.spare.is_some() => {
+                            in_folder(path, &make)
+                        }
+                        _ => Err(error),
+                    };
                 };
                 // Another thread may have removed it first (two pages in a folder where the
                 // spare has a file).
