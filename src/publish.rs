@@ -529,16 +529,22 @@ impl LookedOver {
     /// Look over `out` (absolute) for a build; `None` when it cannot be published into.
     fn read(out: &Path, incremental: bool) -> Option<LookedOver> {
         let seen = looked_at(out);
-        let owned = owned_files(out).ok()?;
-        let previous = incremental.then(|| read_previous(out)).flatten();
+        // The manifest the walk was checked against is the one the record is read with.
+        let (manifest, folders) = owned_files(out)
+            .ok()?
+            .map(|(manifest, _, folders)| (manifest, folders))
+            .unzip();
+        let previous = manifest
+            .filter(|_| incremental)
+            .and_then(|manifest| read_record(manifest, &beside(out, RECORD_SUFFIX)));
         Some(LookedOver {
             seen,
             // Kept for an incremental build only: a site of 100,000 reports has 200,000
             // folders, and a full build's peak memory is what bounds the largest site. The
             // record was written after the site's last change (its change time is the bound).
-            folders: owned
+            folders: folders
                 .zip(previous.as_ref())
-                .map(|((_, _, folders), previous)| (folders, previous.recorded_ns)),
+                .map(|(folders, previous)| (folders, previous.recorded_ns)),
             previous,
             previous_parts: incremental
                 .then(|| crate::parts::Previous::read(out))
@@ -1196,12 +1202,6 @@ fn modified_ns(metadata: &fs::Metadata) -> Option<i64> {
             .ok()
             .map(|ns| -ns),
     }
-}
-
-/// The previous build's manifest and page record, when `out` holds a site and the record is
-/// readable (otherwise the build renders every page).
-fn read_previous(out: &Path) -> Option<Previous> {
-    read_record(Manifest::read(out)?, &beside(out, RECORD_SUFFIX))
 }
 
 /// The pages of a site whose manifest is `manifest`, from the page record at `path`.
