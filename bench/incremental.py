@@ -124,7 +124,7 @@ def measure_builds(args, repo, builds, earlier, base, edited):
         return ", ".join(f"{name} {statistics.median(s[name] for s in samples):.2f} s" for name in names)
 
     print(f"{args.reports} reports, {args.commits} commits, one summary edited, medians of {args.runs} interleaved runs:")
-    medians = {}
+    medians, figures = {}, {}
     for name, build in builds.items():
         measured = samples[name]
         subprocess.run(build(earlier), capture_output=True, check=True)
@@ -145,8 +145,13 @@ def measure_builds(args, repo, builds, earlier, base, edited):
               f"  ({kept} of {files.group(1) if files else '?'} files kept; runs: {', '.join(f'{s:.2f}' for s in measured['incremental'])})")
         print(f"    phases: {phases(measured['incremental_phases'])}")
         print(f"  ratio                                       {incremental_median / full_median:7.2f}x the full build (target <= 0.1x)")
+        figures[name] = {"full": full_median, "incremental": incremental_median,
+                         "full_peak": max(measured["full_peaks"]),
+                         "incremental_peak": max(measured["incremental_peaks"]),
+                         "kept": kept, "files": int(files.group(1)) if files else None}
     if "base" in medians:
         print(f"incremental build, this build against the base: {medians['this'] / medians['base']:.2f}x")
+    return figures
 
 
 def main():
@@ -161,7 +166,13 @@ def main():
     parser.add_argument("--base", help="another candor executable (an earlier build) measured in the same runs, each "
                                        "into its own site, for a ratio from one sitting")
     args = parser.parse_args()
+    measure(args)
 
+
+def measure(args):
+    """The builds and the preview as `args` asks, printed as measured; returns the figures:
+    `builds` (for each program, the medians and peaks of its full and incremental builds) and
+    `serve` (the seconds each preview edit took to show)."""
     candor, synth = run.build_tools()
     generated, _ = run.generate(synth, Path(args.work), args.reports, args.commits, args.seed)
     sites = Path(args.sites)
@@ -184,14 +195,17 @@ def main():
         builds["base"] = builder(Path(args.base).resolve(), sites / "site-base")
     builds["this"] = builder(candor, sites / "site")
 
+    figures = {"builds": {}, "serve": []}
     if args.runs:
-        measure_builds(args, repo, builds, git(repo, "rev-parse", "HEAD~2"), base, edited)
+        figures["builds"] = measure_builds(args, repo, builds, git(repo, "rev-parse", "HEAD~2"), base, edited)
     if args.serve_runs:
         page = f"en/reports/{report_id}.html"
         latencies = serve_latency(candor, repo, report, page, args.serve_runs)
         print(f"  candor serve, saving an edit to the page showing it: median {statistics.median(latencies):.2f} s"
               f" (of {', '.join(f'{s:.2f}' for s in latencies)}; target < 1 s)")
+        figures["serve"] = latencies
     shutil.rmtree(sites, ignore_errors=True)
+    return figures
 
 
 if __name__ == "__main__":
