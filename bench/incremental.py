@@ -124,7 +124,7 @@ def measure_builds(args, repo, builds, earlier, base, edited):
         return ", ".join(f"{name} {statistics.median(s[name] for s in samples):.2f} s" for name in names)
 
     print(f"{args.reports} reports, {args.commits} commits, one summary edited, medians of {args.runs} interleaved runs:")
-    medians, figures = {}, {}
+    figures = {}
     for name, build in builds.items():
         measured = samples[name]
         subprocess.run(build(earlier), capture_output=True, check=True)
@@ -135,7 +135,6 @@ def measure_builds(args, repo, builds, earlier, base, edited):
         files = re.search(r"(\d+) files", summary)
         full_median = statistics.median(measured["full"])
         incremental_median = statistics.median(measured["incremental"])
-        medians[name] = incremental_median
         if len(builds) > 1:
             print(f"{name}:")
         print(f"  candor build --full (every page rendered)   {full_median:7.3f} s  {max(measured['full_peaks']):6.0f} MiB"
@@ -149,8 +148,9 @@ def measure_builds(args, repo, builds, earlier, base, edited):
                          "full_peak": max(measured["full_peaks"]),
                          "incremental_peak": max(measured["incremental_peaks"]),
                          "kept": kept, "files": int(files.group(1)) if files else None}
-    if "base" in medians:
-        print(f"incremental build, this build against the base: {medians['this'] / medians['base']:.2f}x")
+    if "base" in figures:
+        ratio = figures["this"]["incremental"] / figures["base"]["incremental"]
+        print(f"incremental build, this build against the base: {ratio:.2f}x")
     return figures
 
 
