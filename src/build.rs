@@ -340,11 +340,21 @@ pub(crate) fn prepare(
     // current ones, and the history gives the publication times the rules across reports
     // need, so the history is walked once.
     let mut history = History::default();
+    // Whether the history will come from an earlier build's cache is known before the check
+    // (only the cache's first line and the commits since are read): the current versions' key
+    // facts are then in it, and the check need not keep them. Only a build of a commit moves
+    // them into the history; one of the working tree's files never needs them.
+    let cached = options
+        .incremental
+        .then(|| source.history_tree())
+        .flatten()
+        .and_then(crate::cache::CachedHistory::find);
+    let facts_cached = cached.as_ref().filter(|_| matches!(source, Source::Git(_)));
     let run = std::thread::scope(|scope| {
-        let use_cache = options.incremental;
+        let cached = cached.as_ref();
         let walker = source
             .history_tree()
-            .map(|tree| scope.spawn(move || crate::cache::history_changes(tree, use_cache)));
+            .map(|tree| scope.spawn(move || crate::cache::history_changes(tree, cached)));
         let history = &mut history;
         let watch = &mut *watch;
         let after: check::AfterAnalysis<'_> = Box::new(move |analyses, limits| {
@@ -363,7 +373,14 @@ pub(crate) fn prepare(
             watch.lap("history");
             Ok(Some(times))
         });
-        check::run_for_build(source, config, options.today, after, prose_aside)
+        check::run_for_build(
+            source,
+            config,
+            options.today,
+            after,
+            prose_aside,
+            facts_cached,
+        )
     });
     let mut run = run?;
     watch.lap("rules");
@@ -584,9 +601,13 @@ fn read_history(
     if let Source::Git(_) = source {
         let ids = tree.blob_ids()?;
         for checked in analyses.iter_mut().filter_map(|a| a.report.as_mut()) {
-            if let Some(id) = ids.get(&checked.file) {
+            // A report kept without its facts (the history's cache has them) is read and
+            // parsed again if a version of it is still to be read.
+            if let Some(id) = ids.get(&checked.file)
+                && let Some(facts) = checked.facts.take()
+            {
                 let known_version = crate::history::KnownVersion {
-                    facts: checked.facts.take().map(|facts| *facts).unwrap_or_default(),
+                    facts: *facts,
                     declared: checked.declared,
                 };
                 known.insert(*id, known_version);

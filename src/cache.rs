@@ -59,7 +59,6 @@ pub(crate) fn program_identity() -> String {
 /// the same repository) is a hundred MB at 100,000 reports, not worth reading to drop.
 fn read_cache(path: &Path) -> Option<Vec<u8>> {
     use std::io::Read as _;
-    const MAX_CACHE_BYTES: u64 = 2 << 30;
     let mut file = crate::publish::open_regular(path).ok()?;
     let expected = version_prefix();
     let mut start = vec![0; expected.len()];
@@ -71,6 +70,9 @@ fn read_cache(path: &Path) -> Option<Vec<u8>> {
     file.take(MAX_CACHE_BYTES).read_to_end(&mut bytes).ok()?;
     Some(bytes)
 }
+
+/// The most a cache file may hold.
+const MAX_CACHE_BYTES: u64 = 2 << 30;
 
 /// How a cache this program writes begins: `{"version":` and its identity as JSON.
 fn version_prefix() -> String {
@@ -151,16 +153,94 @@ impl SummaryCache {
     }
 }
 
-/// Every report's revisions as read at one commit.
-#[derive(Serialize, Deserialize)]
-struct HistoryCache<H> {
+/// The first line of the history's cache, the history itself on the next: a build reads the
+/// line before it checks the reports, to know whether the history will come from the cache
+/// ([`CachedHistory`]).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+struct HistoryCacheHeader {
     /// The program that wrote it ([`program_identity`]); another program's cache is ignored.
     version: String,
-    /// The input limits the versions were parsed under (a change reads them again).
+    /// The input limits the versions were parsed under ([`limits_key`]; a change reads them
+    /// again).
     limits: String,
     /// The commit the history was read at.
     commit: String,
-    history: H,
+}
+
+/// How [`Limits`] are written in the history's cache.
+fn limits_key(limits: &Limits) -> String {
+    format!("{limits:?}")
+}
+
+/// An earlier build's reading of the history that this build can extend, as its cache's first
+/// line tells before the reports are checked: this program wrote it, at this build's commit or
+/// at one this commit follows in a line (no merge since). Its history is read later
+/// ([`history_changes`]); if that fails after all (the file is damaged), the history is read
+/// from the commits, as without a cache.
+#[derive(Clone, Debug)]
+pub(crate) struct CachedHistory {
+    header: HistoryCacheHeader,
+    commit: git2::Oid,
+}
+
+impl CachedHistory {
+    /// The history's cache of `tree`'s repository, when this build can extend it. Only the
+    /// cache's first line and the commits since are read.
+    pub(crate) fn find(tree: &GitTree) -> Option<CachedHistory> {
+        if history_is_local(tree) {
+            return None;
+        }
+        let (header, _) = open_history_cache(&history_cache_path(tree))?;
+        let commit = git2::Oid::from_str(&header.commit).ok()?;
+        history::follows_in_line(tree, commit)
+            .ok()?
+            .then_some(CachedHistory { header, commit })
+    }
+
+    /// Whether its versions were read under `limits`, so that it holds the key facts of every
+    /// version this build's check parses: they then need not be kept from the check.
+    pub(crate) fn read_under(&self, limits: &Limits) -> bool {
+        self.header.limits == limits_key(limits)
+    }
+}
+
+/// The history's cache at `path`: its first line, and the file from the second on. Only a
+/// regular file this program wrote is opened (as [`read_cache`]).
+fn open_history_cache(
+    path: &Path,
+) -> Option<(
+    HistoryCacheHeader,
+    std::io::Take<std::io::BufReader<std::fs::File>>,
+)> {
+    use std::io::{BufRead as _, Read as _};
+    const MAX_HEADER_BYTES: u64 = 64 << 10;
+    let mut file = crate::publish::open_regular(path).ok()?;
+    let expected = version_prefix();
+    let mut line = vec![0; expected.len()];
+    file.read_exact(&mut line).ok()?;
+    if line != expected.as_bytes() {
+        return None;
+    }
+    let mut reader = std::io::BufReader::new(file);
+    reader
+        .by_ref()
+        .take(MAX_HEADER_BYTES)
+        .read_until(b'\n', &mut line)
+        .ok()?;
+    let header: HistoryCacheHeader = serde_json::from_slice(&line).ok()?;
+    (header.version == program_identity()).then_some((header, reader.take(MAX_CACHE_BYTES)))
+}
+
+/// The history in the cache `cached` was found in, when the file still begins as it did.
+fn read_cached_history(tree: &GitTree, cached: &CachedHistory) -> Option<History> {
+    use std::io::Read as _;
+    let (header, mut rest) = open_history_cache(&history_cache_path(tree))?;
+    if header != cached.header {
+        return None;
+    }
+    let mut bytes = Vec::new();
+    rest.read_to_end(&mut bytes).ok()?;
+    serde_json::from_slice::<History>(&bytes).ok()?.restored()
 }
 
 /// Where a build's reading of the history starts: the history an earlier build read at an
@@ -175,28 +255,24 @@ fn history_cache_path(tree: &GitTree) -> PathBuf {
     tree.git_dir().join("candor").join("history.json")
 }
 
-/// Walk what is needed of the history of `tree`'s commit: with `use_cache`, only the commits
-/// since the history an earlier build read, when they follow it in a line; otherwise all. A
-/// cache that cannot be used (another program wrote it, its commit is gone or not on this
-/// history, the clone is shallow) only means reading everything.
-pub(crate) fn history_changes(tree: &GitTree, use_cache: bool) -> anyhow::Result<HistoryStart> {
-    let cached: Option<HistoryCache<History>> = (use_cache && !history_is_local(tree))
-        .then(|| read_cache(&history_cache_path(tree)))
-        .flatten()
-        .and_then(|bytes| serde_json::from_slice(&bytes).ok())
-        .filter(|c: &HistoryCache<History>| c.version == program_identity());
-    if let Some(cache) = cached
-        && let Ok(commit) = git2::Oid::from_str(&cache.commit)
-        && let Some(earlier) = cache.history.restored()
+/// Walk what is needed of the history of `tree`'s commit: with `cached`, only the commits
+/// since the history an earlier build read ([`CachedHistory::find`]); otherwise all. A cache
+/// that cannot be read after all only means reading everything.
+pub(crate) fn history_changes(
+    tree: &GitTree,
+    cached: Option<&CachedHistory>,
+) -> anyhow::Result<HistoryStart> {
+    if let Some(cached) = cached
+        && let Some(earlier) = read_cached_history(tree, cached)
     {
-        let changes = if commit == tree.commit() {
+        let changes = if cached.commit == tree.commit() {
             Some(history::FileChanges::default())
         } else {
-            history::changes_since(tree, commit).ok().flatten()
+            history::changes_since(tree, cached.commit).ok().flatten()
         };
         if let Some(changes) = changes {
             return Ok(HistoryStart {
-                earlier: Some((cache.limits, earlier)),
+                earlier: Some((cached.header.limits.clone(), earlier)),
                 changes,
             });
         }
@@ -209,14 +285,15 @@ pub(crate) fn history_changes(tree: &GitTree, use_cache: bool) -> anyhow::Result
 
 /// Every report's revisions on the history of `tree`'s commit: the earlier history followed by
 /// the versions changed since, read and parsed under `limits` (`known` holds the key facts of
-/// versions already parsed, by blob id). The result is kept for the next build.
+/// versions already parsed, by blob id; any other version is read from its blob). The result
+/// is kept for the next build.
 pub(crate) fn read_history(
     start: HistoryStart,
     tree: &GitTree,
     limits: &Limits,
     known: HashMap<git2::Oid, history::KnownVersion>,
 ) -> anyhow::Result<History> {
-    let limits_key = format!("{limits:?}");
+    let limits_key = limits_key(limits);
     let HistoryStart { earlier, changes } = start;
     let (history, unchanged) = match earlier {
         Some((read_under, earlier)) if read_under == limits_key => {
@@ -232,13 +309,16 @@ pub(crate) fn read_history(
         None => (history::read_changes(changes, tree, limits, known)?, false),
     };
     if !unchanged && !history_is_local(tree) {
-        let cache = HistoryCache {
+        let header = HistoryCacheHeader {
             version: program_identity(),
             limits: limits_key,
             commit: tree.commit().to_string(),
-            history: &history,
         };
-        write_atomically(&history_cache_path(tree), &cache);
+        write_atomically_with(&history_cache_path(tree), |writer| {
+            serde_json::to_writer(&mut *writer, &header).is_ok()
+                && writer.write_all(b"\n").is_ok()
+                && serde_json::to_writer(&mut *writer, &history).is_ok()
+        });
     }
     Ok(history)
 }
@@ -246,6 +326,11 @@ pub(crate) fn read_history(
 /// Write `value` as JSON to `path` through a new temporary file (never through a link left in
 /// its place) and a rename; a cache that cannot be written is only a slower next run.
 fn write_atomically(path: &Path, value: &impl Serialize) {
+    write_atomically_with(path, |writer| serde_json::to_writer(writer, value).is_ok());
+}
+
+/// Write to `path` what `write` writes (saying whether it could), as [`write_atomically`].
+fn write_atomically_with(path: &Path, write: impl FnOnce(&mut dyn std::io::Write) -> bool) {
     use std::io::Write as _;
     let Some(folder) = path.parent() else {
         return;
@@ -260,7 +345,7 @@ fn write_atomically(path: &Path, value: &impl Serialize) {
     // Written as it is serialised: the history's cache is a hundred MB at 100,000 reports,
     // and a build writes it while it holds every report.
     let mut writer = std::io::BufWriter::new(temporary.as_file_mut());
-    let written = serde_json::to_writer(&mut writer, value).is_ok() && writer.flush().is_ok();
+    let written = write(&mut writer) && writer.flush().is_ok();
     drop(writer);
     if written {
         let _ = temporary.persist(path);
@@ -380,15 +465,21 @@ mod tests {
         format!("id: r\nstatus: {status}\nseverity: {severity}\n")
     }
 
+    /// Where a build of `tree` starts reading the history, with or without the cache.
+    fn start_of(tree: &GitTree, use_cache: bool) -> HistoryStart {
+        let cached = use_cache.then(|| CachedHistory::find(tree)).flatten();
+        history_changes(tree, cached.as_ref()).unwrap()
+    }
+
     /// The history at `commit` read with the cache (and whether an earlier one was used), and
     /// read in full.
     fn both_ways(root: &Path, commit: git2::Oid) -> (History, bool, History) {
         let tree = GitTree::open(root, &commit.to_string()).unwrap();
         let limits = Limits::default();
-        let start = history_changes(&tree, true).unwrap();
+        let start = start_of(&tree, true);
         let extended = start.earlier.is_some();
         let cached = read_history(start, &tree, &limits, HashMap::new()).unwrap();
-        let full = history_changes(&tree, false).unwrap();
+        let full = start_of(&tree, false);
         let full = history::read_changes(full.changes, &tree, &limits, HashMap::new()).unwrap();
         (cached, extended, full)
     }
@@ -483,7 +574,7 @@ mod tests {
                 };
                 known.insert(blob, version);
             }
-            let start = history_changes(&tree, false).unwrap();
+            let start = start_of(&tree, false);
             let built = read_history(start, &tree, &limits, known).unwrap();
             assert_eq!(built.publication_times(), walked);
             walked
@@ -570,52 +661,59 @@ mod tests {
         let path = history_cache_path(&tree);
         let full = both_ways(dir.path(), second).2;
         let cache_by = |version: String, commit: String, short: &str| {
-            let history = full.clone();
-            let mut text = serde_json::to_value(HistoryCache {
-                version: version.clone(),
-                limits: format!("{:?}", Limits::default()),
+            let header = HistoryCacheHeader {
+                version,
+                limits: limits_key(&Limits::default()),
                 commit,
-                history,
-            })
-            .unwrap();
+            };
+            let mut text = serde_json::to_value(full.clone()).unwrap();
             // What a hand-made cache could say: a revision's page name.
-            for revisions in text["history"]["revisions"]
-                .as_object_mut()
-                .unwrap()
-                .values_mut()
-            {
+            for revisions in text["revisions"].as_object_mut().unwrap().values_mut() {
                 for revision in revisions.as_array_mut().unwrap() {
                     revision["short"] = serde_json::json!(short);
                 }
             }
-            // The version first, as the program writes it (a map of values sorts its keys).
-            text.as_object_mut().unwrap().remove("version");
-            let rest = serde_json::to_string(&text).unwrap();
-            let version = serde_json::to_string(&version).unwrap();
-            std::fs::write(&path, format!("{{\"version\":{version},{}", &rest[1..])).unwrap();
+            let header = serde_json::to_string(&header).unwrap();
+            let history = serde_json::to_string(&text).unwrap();
+            std::fs::write(&path, format!("{header}\n{history}")).unwrap();
         };
         let cache = |commit: String, short: &str| cache_by(program_identity(), commit, short);
 
         // A cache this program wrote is used; another program's is not read.
         cache(second.to_string(), "1234567");
-        assert!(history_changes(&tree, true).unwrap().earlier.is_some());
+        assert!(start_of(&tree, true).earlier.is_some());
         cache_by("0.0.1+4+elsewhere".into(), second.to_string(), "1234567");
-        assert!(history_changes(&tree, true).unwrap().earlier.is_none());
-        // Nor one whose version is not where this program writes it.
-        let mut text: serde_json::Value =
-            serde_json::from_slice(&std::fs::read(&path).unwrap()).unwrap();
-        text["version"] = serde_json::json!(program_identity());
-        std::fs::write(&path, serde_json::to_vec(&text).unwrap()).unwrap();
-        assert!(history_changes(&tree, true).unwrap().earlier.is_none());
+        assert!(start_of(&tree, true).earlier.is_none());
+        // Nor one whose version is not where this program writes it (a map of values sorts
+        // its keys: the commit comes first).
+        cache(second.to_string(), "1234567");
+        let written = std::fs::read_to_string(&path).unwrap();
+        let (header, history) = written.split_once('\n').unwrap();
+        let header: serde_json::Value = serde_json::from_str(header).unwrap();
+        std::fs::write(&path, format!("{header}\n{history}")).unwrap();
+        assert!(start_of(&tree, true).earlier.is_none());
+        // Nor one whose history is damaged after a first line that says it can be used.
+        std::fs::write(
+            &path,
+            format!("{}\n{{\"revisions\":", written.split_once('\n').unwrap().0),
+        )
+        .unwrap();
+        let found = CachedHistory::find(&tree).expect("the first line says it can be used");
+        assert!(
+            history_changes(&tree, Some(&found))
+                .unwrap()
+                .earlier
+                .is_none()
+        );
 
         // A commit that is not in the repository: read in full, not an error.
         cache("1234567890123456789012345678901234567890".into(), "1234567");
-        let start = history_changes(&tree, true).unwrap();
+        let start = start_of(&tree, true);
         assert!(start.earlier.is_none());
 
         // A page name in the cache is never used: it comes from the commit.
         cache(second.to_string(), "../../../../tmp/elsewhere");
-        let start = history_changes(&tree, true).unwrap();
+        let start = start_of(&tree, true);
         let (_, earlier) = start.earlier.unwrap();
         assert!(
             earlier
@@ -635,7 +733,7 @@ mod tests {
                 .unwrap()
                 .success()
         );
-        assert!(history_changes(&tree, true).unwrap().earlier.is_none());
+        assert!(start_of(&tree, true).earlier.is_none());
         std::fs::remove_file(&path).unwrap();
 
         // A shallow clone's history changes when it is deepened: nothing is cached from it.

@@ -461,6 +461,28 @@ pub(crate) fn file_changes(tree: &GitTree) -> anyhow::Result<FileChanges> {
     Ok(FileChanges { touches, commits })
 }
 
+/// Whether `tree`'s commit is `since` or follows it in a line: a descendant with no merge on
+/// the way, so the history read at `since` extends with the commits between
+/// ([`changes_since`] reads them). Only the commits are read, not their trees.
+pub(crate) fn follows_in_line(tree: &GitTree, since: Oid) -> anyhow::Result<bool> {
+    if tree.commit() == since {
+        return Ok(true);
+    }
+    let repo = Repository::open(tree.git_dir())?;
+    if !repo.graph_descendant_of(tree.commit(), since)? {
+        return Ok(false);
+    }
+    let mut walk = repo.revwalk()?;
+    walk.push(tree.commit())?;
+    walk.hide(since)?;
+    for oid in walk {
+        if repo.find_commit(oid?)?.parent_count() > 1 {
+            return Ok(false);
+        }
+    }
+    Ok(true)
+}
+
 /// The changes to report files in the commits after `since`, when they follow it in a line:
 /// `since` is an ancestor of `tree`'s commit and no merge comes after it. Then a history read
 /// at `since` followed by these is the history a full walk reads, in the same order. `None`

@@ -393,3 +393,63 @@ fn the_next_day_a_revision_page_is_kept_and_a_report_page_rendered_again() {
             .contains("2 December 2026")
     );
 }
+
+#[test]
+fn a_history_cache_that_cannot_be_extended_still_gives_the_full_build_s_site() {
+    let repo = GitRepo::examples();
+    let out = tempfile::tempdir().unwrap();
+    let site = out.path().join("site");
+    build_into(&repo, &site, &[]);
+    let cache = repo.path().join(".git/candor/history.json");
+    assert!(cache.exists(), "a build keeps the history it read");
+    let git = |args: &[&str]| {
+        let output = std::process::Command::new("git")
+            .current_dir(repo.path())
+            .args(args)
+            .env("GIT_AUTHOR_NAME", "Agency")
+            .env("GIT_AUTHOR_EMAIL", "reports@example.org")
+            .env("GIT_COMMITTER_NAME", "Agency")
+            .env("GIT_COMMITTER_EMAIL", "reports@example.org")
+            .env("GIT_AUTHOR_DATE", "2026-11-30T10:00:00+01:00")
+            .env("GIT_COMMITTER_DATE", "2026-11-30T10:00:00+01:00")
+            .output()
+            .unwrap();
+        assert!(output.status.success(), "git {args:?}: {output:?}");
+    };
+
+    // A merge after the cached commit: the history is read from the commits, and the reports'
+    // key facts are kept for it.
+    git(&["branch", "side"]);
+    edit(&repo, HEALTH, "due: 2027-02-28", "due: 2027-03-31");
+    repo.commit("A new due date", 1_764_600_000);
+    git(&["checkout", "-q", "side"]);
+    edit(&repo, TAX, "status: preliminary", "status: final");
+    repo.commit("The tax portal's report is final", 1_764_603_600);
+    git(&["checkout", "-q", "-"]);
+    git(&["merge", "-q", "--no-edit", "side"]);
+    build_into(&repo, &site, &[]);
+    let full = out.path().join("full-after-merge");
+    build_into(&repo, &full, &["--full"]);
+    assert_same_site(&site, &full, "a merge");
+
+    // A cache whose first line says it can be extended, with its history damaged: the build
+    // has left the key facts to it, and reads every version from its blob instead.
+    let written = std::fs::read_to_string(&cache).unwrap();
+    let (first_line, _) = written.split_once('\n').unwrap();
+    std::fs::write(&cache, format!("{first_line}\n{{\"revisions\":")).unwrap();
+    edit(&repo, HEALTH, "due: 2027-03-31", "due: 2027-04-30");
+    repo.commit("Another due date", 1_764_607_200);
+    build_into(&repo, &site, &[]);
+    let full = out.path().join("full-after-damage");
+    build_into(&repo, &full, &["--full"]);
+    assert_same_site(&site, &full, "a damaged cache");
+    let rewritten = std::fs::read_to_string(&cache).unwrap();
+    let (_, history) = rewritten.split_once('\n').unwrap();
+    let history: serde_json::Value = serde_json::from_str(history).unwrap();
+    assert!(
+        history["revisions"][HEALTH.rsplit('/').next().unwrap().trim_end_matches(".yaml")]
+            .as_array()
+            .is_some_and(|revisions| revisions.len() >= 3),
+        "the cache is written again whole: {history}"
+    );
+}
