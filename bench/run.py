@@ -57,11 +57,19 @@ def generate(synth, work, reports, commits, seed, hugo=False):
 
 
 def run_once(command, cwd, shell, capture=False):
+    """Seconds, peak RSS (MiB) and standard error (when `capture`) of one run of `command`. A
+    run that fails stops the benchmark with its error: a failed build (a full disk, say) is fast
+    and small, and its figures would read as a result."""
     started = time.monotonic()
-    process = subprocess.Popen(command, cwd=cwd, shell=shell, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE if capture else subprocess.DEVNULL)
-    stderr = process.stderr.read().decode() if capture else ""
-    _, _, usage = os.wait4(process.pid, 0)
-    return time.monotonic() - started, usage.ru_maxrss / 1024, stderr
+    process = subprocess.Popen(command, cwd=cwd, shell=shell, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    stderr = process.stderr.read().decode(errors="replace")
+    _, status, usage = os.wait4(process.pid, 0)
+    seconds = time.monotonic() - started
+    code = os.waitstatus_to_exitcode(status)
+    if code != 0:
+        shown = command if isinstance(command, str) else " ".join(map(str, command))
+        sys.exit(f"{shown} failed (exit status {code}) in {cwd}:\n{stderr[-4000:]}")
+    return seconds, usage.ru_maxrss / 1024, stderr if capture else ""
 
 
 def measure(command, cwd, runs, shell=False, warmup=True):
