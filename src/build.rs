@@ -341,8 +341,9 @@ pub(crate) fn prepare(
     // need, so the history is walked once.
     let mut history = History::default();
     // Whether the history will come from an earlier build's cache is known before the check
-    // (only the cache's first line and the commits since are read): the current versions' key
-    // facts are then in it, and the check need not keep them. Only a build of a commit moves
+    // (only the cache's first line and the commits since are read): the key facts of the
+    // current versions unchanged since its commit are then in it, and the check need not keep
+    // any (the few changed since are read from their blobs). Only a build of a commit moves
     // them into the history; one of the working tree's files never needs them.
     let cached = options
         .incremental
@@ -745,6 +746,61 @@ mod tests {
         )
         .unwrap();
         assert!(page.contains("in three"), "{page}");
+    }
+
+    #[test]
+    fn the_check_leaves_the_key_facts_to_a_history_cache_it_can_extend() {
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+        let repo = tempfile::tempdir().unwrap();
+        let made = std::process::Command::new("bash")
+            .arg(root.join("examples/example-repo.sh"))
+            .arg(repo.path())
+            .output()
+            .unwrap();
+        assert!(made.status.success(), "{made:?}");
+        let out = tempfile::tempdir().unwrap();
+        let today = crate::today_from(chrono::NaiveDate::from_ymd_opt(2026, 12, 1), Utc::now());
+        let options = BuildOptions {
+            out: out.path().join("site"),
+            today,
+            strict: false,
+            incremental: true,
+            keep_summaries: false,
+        };
+        let source = Source::Git(crate::source::GitTree::open(repo.path(), "HEAD").unwrap());
+        let tree = source.history_tree().unwrap();
+        assert!(
+            crate::cache::CachedHistory::find(tree).is_none(),
+            "no build yet"
+        );
+        assert!(build(&source, &options, &Silent).unwrap().written());
+        let cached = crate::cache::CachedHistory::find(tree).expect("the build left its history");
+        // Whether each kept report still has its key facts when the check hands it on.
+        let facts_kept = |config: Option<&[u8]>, cached| {
+            let mut kept = Vec::new();
+            let after: check::AfterAnalysis<'_> = Box::new(|analyses, _| {
+                kept = analyses
+                    .iter()
+                    .filter_map(|a| a.report.as_deref())
+                    .map(|report| report.facts.is_some())
+                    .collect();
+                Ok(None)
+            });
+            check::run_for_build(&source, config, today, after, None, cached).unwrap();
+            kept
+        };
+        let left = facts_kept(None, Some(&cached));
+        assert!(left.len() > 5 && left.iter().all(|kept| !kept), "{left:?}");
+        let without = facts_kept(None, None);
+        assert!(without.len() > 5 && without.iter().all(|kept| *kept));
+        // Under other limits the cache's versions are read again: the facts are kept for it.
+        let config = std::fs::read_to_string(repo.path().join("candor.yaml")).unwrap();
+        let other_limits = format!("{config}\nlimits:\n  max_actions: 400\n");
+        let other = facts_kept(Some(other_limits.as_bytes()), Some(&cached));
+        assert!(
+            other.len() > 5 && other.iter().all(|kept| *kept),
+            "{other:?}"
+        );
     }
 
     #[test]

@@ -26,7 +26,7 @@ use crate::timeliness::PublicationTimes;
 /// system sets it), so that another build of the program never trusts what this one wrote.
 pub(crate) fn program_identity() -> String {
     use std::os::unix::fs::MetadataExt as _;
-    const CACHE_FORMAT: u32 = 4;
+    const CACHE_FORMAT: u32 = 5;
     let executable = std::env::current_exe()
         .and_then(std::fs::metadata)
         .map(|m| {
@@ -53,9 +53,10 @@ pub(crate) fn program_identity() -> String {
 }
 
 /// A cache file's bytes: only from a regular file (never a pipe or a link), at most 2 GiB,
-/// and only when this program wrote it. Every cache is an object whose first member is the
-/// `version` ([`program_identity`]) of the program that wrote it, and that is looked at
-/// before the rest is read: another build's cache (after an upgrade, or a second binary on
+/// and only when this program wrote it. Every cache begins with an object whose first member
+/// is the `version` ([`program_identity`]) of the program that wrote it (the history's cache
+/// with a line of its own, [`HistoryCacheHeader`]), and that is looked at before the rest is
+/// read: another build's cache (after an upgrade, or a second binary on
 /// the same repository) is a hundred MB at 100,000 reports, not worth reading to drop.
 fn read_cache(path: &Path) -> Option<Vec<u8>> {
     use std::io::Read as _;
@@ -157,6 +158,7 @@ impl SummaryCache {
 /// line before it checks the reports, to know whether the history will come from the cache
 /// ([`CachedHistory`]).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 struct HistoryCacheHeader {
     /// The program that wrote it ([`program_identity`]); another program's cache is ignored.
     version: String,
@@ -197,8 +199,9 @@ impl CachedHistory {
             .then_some(CachedHistory { header, commit })
     }
 
-    /// Whether its versions were read under `limits`, so that it holds the key facts of every
-    /// version this build's check parses: they then need not be kept from the check.
+    /// Whether its versions were read under `limits`: it then holds the key facts of every
+    /// current version unchanged since its commit, and the check need not keep them (a
+    /// version changed since is read from its blob with the other changes).
     pub(crate) fn read_under(&self, limits: &Limits) -> bool {
         self.header.limits == limits_key(limits)
     }
@@ -227,6 +230,9 @@ fn open_history_cache(
         .take(MAX_HEADER_BYTES)
         .read_until(b'\n', &mut line)
         .ok()?;
+    if line.pop() != Some(b'\n') {
+        return None;
+    }
     let header: HistoryCacheHeader = serde_json::from_slice(&line).ok()?;
     (header.version == program_identity()).then_some((header, reader.take(MAX_CACHE_BYTES)))
 }

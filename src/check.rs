@@ -259,7 +259,8 @@ pub struct CheckedReport {
     /// The computed impact under the policy.
     pub impact: ImpactFigures,
     /// The key facts the revision history compares, as of this version (a site build moves
-    /// them into the history, leaving `None` here: boxed, so that takes 8 bytes, not 128).
+    /// them into the history, leaving `None` here, or keeps none when the history's cache has
+    /// them: boxed, so that takes 8 bytes, not 128).
     pub facts: Option<Box<crate::history::KeyFacts>>,
     /// The status this version declares, as the deadline rules read it from the history
     /// ([`crate::history::declared_status`]); a site build moves it into the history too.
@@ -652,9 +653,10 @@ pub(crate) type AfterAnalysis<'f> = Box<
 /// starts kept in `prose_aside`, when given: see [`crate::prose`]), the publication times
 /// given by `after` once the reports are analysed, and `config` (the text of a candor.yaml),
 /// when given, in place of the source's own (a national build checks each agency's reports
-/// under the agency's settings with the national floor applied). With `history_cached`, the
-/// history that `after` reads from its cache holds the key facts of the current versions when
-/// it was read under this run's limits: the kept reports then keep none.
+/// under the agency's settings with the national floor applied). With `history_cached`, read
+/// under this run's limits, the kept reports keep no key facts: the history `after` reads from
+/// that cache holds those of every version unchanged since its commit, and reads the others
+/// from their blobs.
 pub(crate) fn run_for_build(
     source: &Source,
     config: Option<&[u8]>,
@@ -688,8 +690,9 @@ struct Plan<'a> {
     /// Whether to keep the typed reports.
     keep_reports: bool,
     /// The history's cache a build will read ([`run_for_build`]). Under the same limits it
-    /// holds the current versions' key facts: kept in the reports too, both would be held at
-    /// the check's end, a build's peak (about 35 MiB at 100,000 reports).
+    /// holds the key facts of the current versions unchanged since its commit: kept in the
+    /// reports too, both would be held at the check's end, a build's peak (about 35 MiB at
+    /// 100,000 reports).
     history_cached: Option<&'a crate::cache::CachedHistory>,
     /// Where to keep the summaries' starts when the prose is left out of the kept reports
     /// ([`crate::prose`]); `None` to keep them whole.
