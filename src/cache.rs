@@ -60,16 +60,20 @@ pub(crate) fn program_identity() -> String {
 /// the same repository) is a hundred MB at 100,000 reports, not worth reading to drop.
 fn read_cache(path: &Path) -> Option<Vec<u8>> {
     use std::io::Read as _;
+    let (file, mut bytes) = open_cache(path)?;
+    file.take(MAX_CACHE_BYTES).read_to_end(&mut bytes).ok()?;
+    Some(bytes)
+}
+
+/// A cache file this program wrote, opened as [`read_cache`] says, with the bytes read so far
+/// (its [`version_prefix`]).
+fn open_cache(path: &Path) -> Option<(std::fs::File, Vec<u8>)> {
+    use std::io::Read as _;
     let mut file = crate::publish::open_regular(path).ok()?;
     let expected = version_prefix();
     let mut start = vec![0; expected.len()];
     file.read_exact(&mut start).ok()?;
-    if start != expected.as_bytes() {
-        return None;
-    }
-    let mut bytes = start;
-    file.take(MAX_CACHE_BYTES).read_to_end(&mut bytes).ok()?;
-    Some(bytes)
+    (start == expected.as_bytes()).then_some((file, start))
 }
 
 /// The most a cache file may hold.
@@ -217,13 +221,7 @@ fn open_history_cache(
 )> {
     use std::io::{BufRead as _, Read as _};
     const MAX_HEADER_BYTES: u64 = 64 << 10;
-    let mut file = crate::publish::open_regular(path).ok()?;
-    let expected = version_prefix();
-    let mut line = vec![0; expected.len()];
-    file.read_exact(&mut line).ok()?;
-    if line != expected.as_bytes() {
-        return None;
-    }
+    let (file, mut line) = open_cache(path)?;
     let mut reader = std::io::BufReader::new(file);
     reader
         .by_ref()
