@@ -1608,9 +1608,14 @@ fn owned_files(out: &Path) -> anyhow::Result<Option<(Manifest, Vec<String>, Fold
         );
     };
     let (files, folders) = list_files_and_folders(out)?;
+    // Both in order: one pass over the two finds the files the manifest does not list.
+    let mut listed = manifest.files.keys().peekable();
     let foreign: Vec<&String> = files
         .iter()
-        .filter(|f| f.as_str() != MANIFEST && !manifest.files.contains_key(*f))
+        .filter(|file| {
+            while listed.next_if(|listed| listed < file).is_some() {}
+            file.as_str() != MANIFEST && listed.peek() != Some(file)
+        })
         .collect();
     if !foreign.is_empty() {
         let shown: Vec<&str> = foreign.iter().take(5).map(|f| f.as_str()).collect();
@@ -1637,8 +1642,9 @@ fn list_files(folder: &Path) -> anyhow::Result<Vec<String>> {
 fn list_files_and_folders(folder: &Path) -> anyhow::Result<(Vec<String>, Folders)> {
     let mut files = Vec::new();
     let mut folders = Vec::new();
-    let mut pending = vec![folder.to_path_buf()];
-    while let Some(current) = pending.pop() {
+    // Each folder to list, with the path of its files relative to `folder` ("" or "a/b/").
+    let mut pending = vec![(folder.to_path_buf(), String::new())];
+    while let Some((current, relative)) = pending.pop() {
         let seen = fs::symlink_metadata(&current).ok().and_then(|metadata| {
             use std::os::unix::fs::MetadataExt as _;
             FileIdentity::of(&metadata)
@@ -1649,25 +1655,22 @@ fn list_files_and_folders(folder: &Path) -> anyhow::Result<(Vec<String>, Folders
         {
             let entry = entry.with_context(|| format!("cannot read {}", current.display()))?;
             let file_type = entry.file_type()?;
+            let name = entry.file_name();
+            let name = name.to_string_lossy();
             if file_type.is_dir() {
-                pending.push(entry.path());
+                pending.push((entry.path(), format!("{relative}{name}/")));
             } else if !file_type.is_file() {
                 bail!(
                     "{} is a link or a special file, which Candor never writes; move it elsewhere or choose another folder",
                     entry.path().display()
                 );
             } else {
-                let relative = entry
-                    .path()
-                    .strip_prefix(folder)
-                    .map(Path::to_path_buf)
-                    .unwrap_or_default();
-                files.push(relative.to_string_lossy().replace('\\', "/"));
+                files.push(format!("{relative}{name}"));
             }
         }
         folders.push((current, seen));
     }
-    files.sort();
+    files.sort_unstable();
     Ok((files, folders))
 }
 
@@ -1943,6 +1946,15 @@ mod tests {
         fs::write(dir.path().join("fresh/extra.txt"), "mine").unwrap();
         let error = guard(&dir.path().join("fresh")).unwrap_err().to_string();
         assert!(error.contains("extra.txt"), "{error}");
+        fs::remove_file(dir.path().join("fresh/extra.txt")).unwrap();
+        // A name that would read as a page's path were a backslash a separator is not the
+        // page: on this system it is a file of its own, and not Candor's.
+        fs::write(dir.path().join("fresh/a\\b.html"), "mine").unwrap();
+        let error = guard(&dir.path().join("fresh")).unwrap_err().to_string();
+        assert!(
+            error.contains("1 file(s)") && error.contains("a\\b.html"),
+            "{error}"
+        );
     }
 
     #[test]
