@@ -181,13 +181,19 @@ fn limits_key(limits: &Limits) -> String {
 /// An earlier build's reading of the history that this build can extend, as its cache's first
 /// line tells before the reports are checked: this program wrote it, at this build's commit or
 /// at one this commit follows in a line (no merge since). Its history is read later
-/// ([`history_changes`]); if that fails after all (the file is damaged), the history is read
-/// from the commits, as without a cache.
-#[derive(Clone, Debug)]
+/// ([`history_changes`]) from the file the line was read from, even if another build has
+/// replaced the cache since; if that fails after all (the file is damaged), the history is
+/// read from the commits, as without a cache.
+#[derive(Debug)]
 pub(crate) struct CachedHistory {
     header: HistoryCacheHeader,
     commit: git2::Oid,
+    /// The cache from its second line on, until its history is read.
+    rest: std::sync::Mutex<Option<CacheRest>>,
 }
+
+/// A cache file from its second line on.
+type CacheRest = std::io::Take<std::io::BufReader<std::fs::File>>;
 
 impl CachedHistory {
     /// The history's cache of `tree`'s repository, when this build can extend it. Only the
@@ -196,11 +202,15 @@ impl CachedHistory {
         if history_is_local(tree) {
             return None;
         }
-        let (header, _) = open_history_cache(&history_cache_path(tree))?;
+        let (header, rest) = open_history_cache(&history_cache_path(tree))?;
         let commit = git2::Oid::from_str(&header.commit).ok()?;
         history::follows_in_line(tree, commit)
             .ok()?
-            .then_some(CachedHistory { header, commit })
+            .then(|| CachedHistory {
+                header,
+                commit,
+                rest: std::sync::Mutex::new(Some(rest)),
+            })
     }
 
     /// Whether its versions were read under `limits`: it then holds the key facts of every
@@ -213,12 +223,7 @@ impl CachedHistory {
 
 /// The history's cache at `path`: its first line, and the file from the second on. Only a
 /// regular file this program wrote is opened (as [`read_cache`]).
-fn open_history_cache(
-    path: &Path,
-) -> Option<(
-    HistoryCacheHeader,
-    std::io::Take<std::io::BufReader<std::fs::File>>,
-)> {
+fn open_history_cache(path: &Path) -> Option<(HistoryCacheHeader, CacheRest)> {
     use std::io::{BufRead as _, Read as _};
     const MAX_HEADER_BYTES: u64 = 64 << 10;
     let (file, mut line) = open_cache(path)?;
@@ -235,13 +240,10 @@ fn open_history_cache(
     (header.version == program_identity()).then_some((header, reader.take(MAX_CACHE_BYTES)))
 }
 
-/// The history in the cache `cached` was found in, when the file still begins as it did.
-fn read_cached_history(tree: &GitTree, cached: &CachedHistory) -> Option<History> {
+/// The history in the cache `cached` was found in (read once: `None` the second time).
+fn read_cached_history(cached: &CachedHistory) -> Option<History> {
     use std::io::Read as _;
-    let (header, mut rest) = open_history_cache(&history_cache_path(tree))?;
-    if header != cached.header {
-        return None;
-    }
+    let mut rest = cached.rest.lock().ok()?.take()?;
     let mut bytes = Vec::new();
     rest.read_to_end(&mut bytes).ok()?;
     serde_json::from_slice::<History>(&bytes).ok()?.restored()
@@ -267,7 +269,7 @@ pub(crate) fn history_changes(
     cached: Option<&CachedHistory>,
 ) -> anyhow::Result<HistoryStart> {
     if let Some(cached) = cached
-        && let Some(earlier) = read_cached_history(tree, cached)
+        && let Some(earlier) = read_cached_history(cached)
     {
         let changes = if cached.commit == tree.commit() {
             Some(history::FileChanges::default())
@@ -686,6 +688,15 @@ mod tests {
         // A cache this program wrote is used; another program's is not read.
         cache(second.to_string(), "1234567");
         assert!(start_of(&tree, true).earlier.is_some());
+        // Its history is read from the file its first line was read from, even when another
+        // build has put its own cache in that file's place since (as builds do: by renaming).
+        let found = CachedHistory::find(&tree).expect("the first line says it can be used");
+        let another = path.with_extension("another");
+        std::fs::write(&another, "another build's cache").unwrap();
+        std::fs::rename(&another, &path).unwrap();
+        let earlier = history_changes(&tree, Some(&found)).unwrap().earlier;
+        assert_eq!(earlier.map(|(_, history)| history), Some(full.clone()));
+        assert!(CachedHistory::find(&tree).is_none());
         cache_by("0.0.1+4+elsewhere".into(), second.to_string(), "1234567");
         assert!(start_of(&tree, true).earlier.is_none());
         // Nor one whose version is not where this program writes it (a map of values sorts
