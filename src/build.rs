@@ -278,7 +278,7 @@ pub(crate) fn render_ahead(
     known: HashMap<String, Summary>,
     today: DateTime<Utc>,
 ) -> anyhow::Result<Option<render::InMemory>> {
-    let run = check::run_with_summaries(source, Some(files), today, true, known, None)?;
+    let run = check::run_with_summaries(source, Some(files), today, true, known, None, None)?;
     let edited: Vec<&Analysis> = run
         .analyses
         .iter()

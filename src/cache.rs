@@ -387,21 +387,33 @@ pub(crate) fn keep_publication_times(tree: &GitTree, times: &HashMap<String, Pub
     write_atomically(&publications_cache_path(tree), &cache);
 }
 
+/// The publication times' cache of a repository as read from its file, before the run knows
+/// the limits it would walk the history under: `candor check --changed-since` reads it while
+/// git compares the work tree.
+pub(crate) struct PublicationsRead(Option<PublicationCache>);
+
+/// Read the publication times' cache of `tree`'s repository ([`PublicationsRead`]).
+pub(crate) fn read_publications(tree: &GitTree) -> PublicationsRead {
+    let version = program_identity();
+    PublicationsRead(
+        (!history_is_local(tree))
+            .then(|| read_cache(&publications_cache_path(tree)))
+            .flatten()
+            .and_then(|bytes| serde_json::from_slice(&bytes).ok())
+            .filter(|c: &PublicationCache| c.version == version),
+    )
+}
+
 /// When each report on the history of `tree` was first published and first final: from the
 /// cache when it was read at the same commit, from the commits since when it was read at an
-/// ancestor, and from a full walk otherwise.
+/// ancestor, and from a full walk otherwise. `read` is the cache as the caller has already
+/// read it ([`read_publications`]); it is read here when `None`.
 pub(crate) fn publication_times(
     tree: &GitTree,
     limits: &Limits,
+    read: Option<PublicationsRead>,
 ) -> anyhow::Result<HashMap<String, PublicationTimes>> {
-    let path = publications_cache_path(tree);
-    let version = program_identity();
-    let local = history_is_local(tree);
-    let cached: Option<PublicationCache> = (!local)
-        .then(|| read_cache(&path))
-        .flatten()
-        .and_then(|bytes| serde_json::from_slice(&bytes).ok())
-        .filter(|c: &PublicationCache| c.version == version);
+    let PublicationsRead(cached) = read.unwrap_or_else(|| read_publications(tree));
     let head = tree.commit().to_string();
     if let Some(cache) = cached.as_ref()
         && cache.commit == head
@@ -414,12 +426,12 @@ pub(crate) fn publication_times(
     });
     let times = history::publication_times(tree, limits, earlier)?;
     let cache = PublicationCache {
-        version,
+        version: program_identity(),
         commit: head,
         times,
     };
-    if !local {
-        write_atomically(&path, &cache);
+    if !history_is_local(tree) {
+        write_atomically(&publications_cache_path(tree), &cache);
     }
     Ok(cache.times)
 }
@@ -552,6 +564,46 @@ mod tests {
         let (cached, extended, full) = both_ways(dir.path(), other);
         assert!(!extended);
         assert_eq!(cached, full);
+    }
+
+    #[test]
+    fn publication_times_read_ahead_from_their_cache_are_the_walk_s() {
+        let (dir, repo) = repository();
+        let limits = Limits::default();
+        let first = commit(
+            &repo,
+            &[("incidents/2026/a.yaml", &report("preliminary", "minor"))],
+            &[],
+            1_700_000_000,
+        );
+        let tree = GitTree::open(dir.path(), &first.to_string()).unwrap();
+        assert!(read_publications(&tree).0.is_none(), "nothing cached yet");
+        let walked = publication_times(&tree, &limits, None).unwrap();
+        assert!(walked["a"].first_published.is_some(), "{walked:?}");
+        // Cached by that walk: read ahead, the cache gives the same times.
+        let read = read_publications(&tree);
+        assert!(read.0.is_some());
+        assert_eq!(
+            publication_times(&tree, &limits, Some(read)).unwrap(),
+            walked
+        );
+        // Read ahead at the commit before: the commits since are walked, as without reading
+        // ahead, and give what a walk of the whole history gives.
+        let read = read_publications(&tree);
+        let second = commit(
+            &repo,
+            &[("incidents/2026/b.yaml", &report("final", "major"))],
+            &[first],
+            1_700_100_000,
+        );
+        let tree = GitTree::open(dir.path(), &second.to_string()).unwrap();
+        let extended = publication_times(&tree, &limits, Some(read)).unwrap();
+        assert_eq!(
+            extended,
+            history::publication_times(&tree, &limits, None).unwrap()
+        );
+        assert_eq!(extended["a"], walked["a"]);
+        assert!(extended["b"].first_final.is_some(), "{extended:?}");
     }
 
     #[test]

@@ -598,19 +598,29 @@ pub fn run(
     today: DateTime<Utc>,
     keep_reports: bool,
 ) -> anyhow::Result<Run> {
-    run_with_summaries(source, only, today, keep_reports, HashMap::new(), None)
+    run_with_summaries(
+        source,
+        only,
+        today,
+        keep_reports,
+        HashMap::new(),
+        None,
+        None,
+    )
 }
 
 /// [`run`], with the summaries of some reports already known (by path): those reports are
 /// not read again, and only take part in the rules across reports. `listing`, when given,
-/// is the source's reports as the caller already listed them (so the tree is walked once).
-pub fn run_with_summaries(
+/// is the source's reports as the caller already listed them (so the tree is walked once), and
+/// `publications` the publication times' cache as the caller already read it.
+pub(crate) fn run_with_summaries(
     source: &Source,
     only: Option<&HashSet<String>>,
     today: DateTime<Utc>,
     keep_reports: bool,
     known: HashMap<String, Summary>,
     listing: Option<source::Listing>,
+    publications: Option<crate::cache::PublicationsRead>,
 ) -> anyhow::Result<Run> {
     run_inner(
         source,
@@ -623,15 +633,16 @@ pub fn run_with_summaries(
             prose_aside: None,
             known,
             listing,
-            publications: Publications::Walk,
+            publications: Publications::Walk(publications),
         },
     )
 }
 
 /// Where a run gets the publication times its deadline rules need.
 enum Publications<'f> {
-    /// From its own walk of the history, beside the reports' analysis (`candor check`).
-    Walk,
+    /// From its own walk of the history, beside the reports' analysis (`candor check`),
+    /// starting from the cache of the times when the caller has read it already.
+    Walk(Option<crate::cache::PublicationsRead>),
     /// From the caller, once every report is analysed and before the rules across reports: a
     /// build reads the history anyway and takes them from it, so the history is walked once.
     After(AfterAnalysis<'f>),
@@ -771,12 +782,12 @@ fn run_inner(source: &Source, today: DateTime<Utc>, plan: Plan<'_>) -> anyhow::R
     };
     let (walked, after, mut analyses) = match publications {
         // The history walk (for when each report was published) runs beside the reports' check.
-        Publications::Walk => {
+        Publications::Walk(read) => {
             let (walked, analyses) = rayon::join(
                 || {
                     source
                         .history_tree()
-                        .map(|tree| crate::cache::publication_times(tree, engine.limits()))
+                        .map(|tree| crate::cache::publication_times(tree, engine.limits(), read))
                 },
                 analyse,
             );
@@ -922,14 +933,20 @@ pub fn check_changed_since(
     rev: &str,
     today: DateTime<Utc>,
 ) -> anyhow::Result<Run> {
-    // The cache of unchanged reports' summaries is read while git compares the work tree.
+    // The caches of unchanged reports' summaries and of the publication times are read while
+    // git compares the work tree.
     let git_dir = source::git_dir(tree.root());
-    let (changes, cache) = rayon::join(
+    let (changes, (cache, history, publications)) = rayon::join(
         || source::changes_since(tree.root(), rev),
-        || git_dir.map(|dir| crate::cache::SummaryCache::open(&dir)),
+        || {
+            let cache = git_dir.map(|dir| crate::cache::SummaryCache::open(&dir));
+            let history = tree.history();
+            let publications = history.as_ref().map(crate::cache::read_publications);
+            (cache, history, publications)
+        },
     );
     let changes = changes?;
-    let source = Source::Work(tree.clone(), tree.history());
+    let source = Source::Work(tree.clone(), history);
     if changes.config_changed {
         return run(&source, None, today, false);
     }
@@ -943,7 +960,7 @@ pub fn check_changed_since(
         changes.listing.clone()
     };
     let mut cache = cache.unwrap_or_else(|| crate::cache::SummaryCache::open(&changes.git_dir));
-    let mut known = HashMap::new();
+    let mut known = HashMap::with_capacity(changes.unchanged.len());
     // Unchanged reports whose summary is not cached: read this time, cached for the next.
     let mut uncached = false;
     for path in &listing.reports {
@@ -961,7 +978,15 @@ pub fn check_changed_since(
     let stale = !cache.is_empty();
     let mut only: HashSet<String> = changes.changed.iter().cloned().collect();
     only.extend(listing.skipped.iter().map(|s| s.path.clone()));
-    let result = run_with_summaries(&source, Some(&only), today, false, known, Some(listing))?;
+    let result = run_with_summaries(
+        &source,
+        Some(&only),
+        today,
+        false,
+        known,
+        Some(listing),
+        publications,
+    )?;
     if uncached || stale {
         // The cache is written again from this run: every unchanged report's summary.
         cache.replace(result.analyses.iter().filter_map(|analysis| {
