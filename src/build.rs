@@ -668,19 +668,6 @@ mod tests {
         }
     }
 
-    /// A repository made by `examples/example-repo.sh`: the example reports with a history.
-    fn example_repository() -> tempfile::TempDir {
-        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
-        let repo = tempfile::tempdir().unwrap();
-        let made = std::process::Command::new("bash")
-            .arg(root.join("examples/example-repo.sh"))
-            .arg(repo.path())
-            .output()
-            .unwrap();
-        assert!(made.status.success(), "{made:?}");
-        repo
-    }
-
     /// Every file under `root`, by path, with its bytes.
     fn site_files(root: &std::path::Path) -> std::collections::BTreeMap<String, Vec<u8>> {
         let mut files = std::collections::BTreeMap::new();
@@ -701,7 +688,7 @@ mod tests {
 
     #[test]
     fn a_site_built_with_the_prose_set_aside_equals_one_built_from_whole_reports() {
-        let repo = example_repository();
+        let repo = crate::testing::example_repository();
         let out = tempfile::tempdir().unwrap();
         let options = |name: &str| BuildOptions {
             out: out.path().join(name),
@@ -756,7 +743,7 @@ mod tests {
 
     #[test]
     fn the_check_leaves_the_key_facts_to_a_history_cache_it_can_extend() {
-        let repo = example_repository();
+        let repo = crate::testing::example_repository();
         let out = tempfile::tempdir().unwrap();
         let today = crate::today_from(chrono::NaiveDate::from_ymd_opt(2026, 12, 1), Utc::now());
         let options = BuildOptions {

@@ -293,6 +293,18 @@ impl Analysis {
     }
 }
 
+/// What [`Engine::analyse`] keeps of a report that validates, besides its findings and the
+/// summary the rules across reports need.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Keep {
+    /// Nothing more (`candor check`).
+    Findings,
+    /// The typed report, with its key facts for the revision history.
+    Report,
+    /// The typed report without its key facts: a build whose history's cache holds them.
+    ReportWithoutFacts,
+}
+
 /// Everything a run needs to analyse reports: configuration, levels, validator and today.
 pub struct Engine<'a> {
     config: &'a Config,
@@ -335,8 +347,9 @@ impl<'a> Engine<'a> {
         &self.config.limits
     }
 
-    /// Load, validate and run the per-report rules on one file's bytes.
-    pub fn analyse(&self, file: &str, bytes: &[u8], keep_report: bool) -> Analysis {
+    /// Load, validate and run the per-report rules on one file's bytes, keeping of the report
+    /// what `keep` says.
+    pub fn analyse(&self, file: &str, bytes: &[u8], keep: Keep) -> Analysis {
         let loaded = load::load(bytes, &self.config.limits);
         let root = loaded.root.as_ref();
         let mut out = Emitter::new(file, root.map(|r| r as &dyn Locate), &self.levels);
@@ -379,12 +392,13 @@ impl<'a> Engine<'a> {
                 }));
             }
             analysis.summary = Some(Box::new(Summary::of(file, &incident, root)));
-            if keep_report && validated.masked.is_empty() {
+            if keep != Keep::Findings && validated.masked.is_empty() {
                 analysis.report = Some(Box::new(CheckedReport {
                     file: file.to_owned(),
                     incident,
                     impact,
-                    facts: Some(Box::new(crate::history::KeyFacts::from_tree(root))),
+                    facts: (keep == Keep::Report)
+                        .then(|| Box::new(crate::history::KeyFacts::from_tree(root))),
                     declared: crate::history::declared_status(bytes, Some(root)),
                     set_aside: None,
                 }));
@@ -734,7 +748,11 @@ fn run_inner(source: &Source, today: DateTime<Utc>, plan: Plan<'_>) -> anyhow::R
     };
     let loaded_config = load_config(&config_bytes, &validator);
     let engine = Engine::new(&loaded_config, &validator, today);
-    let keep_facts = history_cached.is_none_or(|cached| !cached.read_under(engine.limits()));
+    let keep = match (keep_reports, history_cached) {
+        (false, _) => Keep::Findings,
+        (true, Some(cached)) if cached.read_under(engine.limits()) => Keep::ReportWithoutFacts,
+        (true, _) => Keep::Report,
+    };
     let listing = match listing {
         Some(listing) => listing,
         None => source.list_reports()?,
@@ -761,10 +779,7 @@ fn run_inner(source: &Source, today: DateTime<Utc>, plan: Plan<'_>) -> anyhow::R
     let analyse = || {
         source.map_files(&to_read, limit, &|file, bytes| match bytes {
             Ok(bytes) => {
-                let mut analysis = engine.analyse(file, &bytes, keep_reports);
-                if !keep_facts && let Some(report) = analysis.report.as_deref_mut() {
-                    report.facts = None;
-                }
+                let mut analysis = engine.analyse(file, &bytes, keep);
                 if let (Some(starts), Some(report)) = (prose_aside, analysis.report.as_deref_mut())
                 {
                     crate::prose::set_aside(report, starts);

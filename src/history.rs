@@ -483,15 +483,11 @@ pub(crate) fn follows_in_line(tree: &GitTree, since: Oid) -> anyhow::Result<bool
     Ok(true)
 }
 
-/// The changes to report files in the commits after `since`, when they follow it in a line:
-/// `since` is an ancestor of `tree`'s commit and no merge comes after it. Then a history read
-/// at `since` followed by these is the history a full walk reads, in the same order. `None`
-/// otherwise.
+/// The changes to report files in the commits after `since`, which `tree`'s commit follows in
+/// a line (as [`follows_in_line`] found before: its commits are not looked at twice). A history
+/// read at `since` followed by these is the history a full walk reads, in the same order.
+/// `None` if a merge comes after `since` after all.
 pub(crate) fn changes_since(tree: &GitTree, since: Oid) -> anyhow::Result<Option<FileChanges>> {
-    let repo = Repository::open(tree.git_dir())?;
-    if !repo.graph_descendant_of(tree.commit(), since)? {
-        return Ok(None);
-    }
     let (touches, commits, merges) = walk(tree, Some(since))?;
     Ok((merges == 0).then_some(FileChanges { touches, commits }))
 }

@@ -41,6 +41,8 @@ pub mod schema;
 pub mod serve;
 pub mod site;
 pub mod source;
+#[cfg(test)]
+mod testing;
 mod timeliness;
 pub mod validate;
 

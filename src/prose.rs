@@ -249,14 +249,7 @@ mod tests {
 
     #[test]
     fn a_report_set_aside_reads_back_whole_from_its_commit() {
-        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
-        let repo = tempfile::tempdir().unwrap();
-        let made = std::process::Command::new("bash")
-            .arg(root.join("examples/example-repo.sh"))
-            .arg(repo.path())
-            .output()
-            .unwrap();
-        assert!(made.status.success(), "{made:?}");
+        let repo = crate::testing::example_repository();
         let tree = GitTree::open(repo.path(), "HEAD").unwrap();
         let source = crate::source::Source::Git(tree.clone());
         let today = crate::today_from(

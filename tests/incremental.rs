@@ -53,6 +53,12 @@ fn assert_same_site(incremental: &Path, full: &Path, edit: &str) {
     }
 }
 
+/// Build `repo` in full into `full`, and hold `site` to it, byte for byte.
+fn assert_as_full_build(repo: &GitRepo, site: &Path, full: &Path, edit: &str) {
+    build_into(repo, full, &["--full"]);
+    assert_same_site(site, full, edit);
+}
+
 /// An edit: its name, how to make it, a page, a text, and whether the page must then show
 /// the text (or no longer show it).
 type Edit = (
@@ -187,8 +193,7 @@ fn incremental_builds_equal_full_builds_after_every_kind_of_edit() {
         repo.commit(name, 1_764_600_000 + index as i64 * 3600);
         let stdout = build_into(&repo, &site, &[]);
         let full = out.path().join(format!("full-{index}"));
-        build_into(&repo, &full, &["--full"]);
-        assert_same_site(&site, &full, name);
+        assert_as_full_build(&repo, &site, &full, name);
         let after = std::fs::read_to_string(site.join(page)).unwrap();
         assert_eq!(
             after.contains(text),
@@ -428,9 +433,12 @@ fn a_history_cache_that_cannot_be_extended_still_gives_the_full_build_s_site() {
     git(&["checkout", "-q", "-"]);
     git(&["merge", "-q", "--no-edit", "side"]);
     build_into(&repo, &site, &[]);
-    let full = out.path().join("full-after-merge");
-    build_into(&repo, &full, &["--full"]);
-    assert_same_site(&site, &full, "a merge");
+    assert_as_full_build(
+        &repo,
+        &site,
+        &out.path().join("full-after-merge"),
+        "a merge",
+    );
 
     // A cache whose first line says it can be extended, with its history damaged: the build
     // has left the key facts to it, and reads every version from its blob instead.
@@ -441,8 +449,7 @@ fn a_history_cache_that_cannot_be_extended_still_gives_the_full_build_s_site() {
     repo.commit("Another due date", 1_764_607_200);
     build_into(&repo, &site, &[]);
     let full = out.path().join("full-after-damage");
-    build_into(&repo, &full, &["--full"]);
-    assert_same_site(&site, &full, "a damaged cache");
+    assert_as_full_build(&repo, &site, &full, "a damaged cache");
     let rewritten = std::fs::read_to_string(&cache).unwrap();
     let (_, history) = rewritten.split_once('\n').unwrap();
     let history: serde_json::Value = serde_json::from_str(history).unwrap();

@@ -180,7 +180,7 @@ pub fn open_report(
     let bytes = tree
         .read(&file, loaded.config.limits.max_file_bytes)
         .with_context(|| format!("cannot read {file}"))?;
-    let analysis = engine.analyse(&file, &bytes, true);
+    let analysis = engine.analyse(&file, &bytes, crate::check::Keep::Report);
     // Structure and time findings make the data untrustworthy, as they stop a site build.
     let untrusted = analysis.findings.iter().any(|f| {
         f.level == crate::diag::Level::Deny
