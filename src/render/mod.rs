@@ -135,10 +135,15 @@ pub fn pages(
                     )
                 },
                 || -> anyhow::Result<()> {
-                    for pages in &languages {
-                        pages.site_pages(&ledger)?;
-                    }
-                    Ok(())
+                    // Each part of each language is a task of its own: an incremental build
+                    // keeps most report pages, and these parts are then most of its work.
+                    let parts: Vec<(&Pages<'_, '_>, &SitePart)> = languages
+                        .iter()
+                        .flat_map(|pages| SITE_PARTS.iter().map(move |part| (pages, part)))
+                        .collect();
+                    parts
+                        .par_iter()
+                        .try_for_each(|(pages, part)| part(pages, &ledger))
                 },
             );
             reports?;
@@ -436,18 +441,6 @@ impl Pages<'_, '_> {
         }
     }
 
-    /// Every page of this language but the report pages: lists, services, organisations, the
-    /// ledger, rules and about, feeds and the search index.
-    fn site_pages(&self, ledger: &views::Ledger<'_>) -> anyhow::Result<()> {
-        self.lists()?;
-        self.services()?;
-        self.organisations()?;
-        self.ledger(ledger)?;
-        self.rules_and_about()?;
-        self.feed_and_search()?;
-        Ok(())
-    }
-
     /// The index and one page per year.
     fn lists(&self) -> anyhow::Result<()> {
         let strings = self.l.strings;
@@ -712,9 +705,8 @@ impl Pages<'_, '_> {
         Ok(())
     }
 
-    /// The Atom feeds (reports, overdue actions), the calendar of due actions and the search
-    /// index of this language.
-    fn feed_and_search(&self) -> anyhow::Result<()> {
+    /// The Atom feeds of this language: its reports, and its overdue actions.
+    fn feeds(&self) -> anyhow::Result<()> {
         let mut context = Context::new();
         context.insert("feed", &data::feed(self.model, &self.l)?);
         let feed = self
@@ -731,7 +723,13 @@ impl Pages<'_, '_> {
             .map_err(|e| anyhow::anyhow!(templates::describe(&e)))
             .context("cannot render the feed of overdue actions with the template feed.xml")?;
         let overdue_path = format!("{}/{}", self.lang(), views::paths::OVERDUE_FEED);
-        let calendar_path = format!("{}/{}", self.lang(), views::paths::ACTIONS_CALENDAR);
+        self.staging.write(&feed_path, feed.as_bytes())?;
+        self.staging.write(&overdue_path, overdue.as_bytes())?;
+        Ok(())
+    }
+
+    /// The search index of this language.
+    fn search_index(&self) -> anyhow::Result<()> {
         let index_path = format!("{}/search-index.js", self.lang());
         self.staging
             .write_streamed(&index_path, 256 * 1024, |out| {
@@ -742,8 +740,12 @@ impl Pages<'_, '_> {
                     out,
                 )
             })?;
-        self.staging.write(&feed_path, feed.as_bytes())?;
-        self.staging.write(&overdue_path, overdue.as_bytes())?;
+        Ok(())
+    }
+
+    /// The calendar of due actions of this language.
+    fn calendar(&self) -> anyhow::Result<()> {
+        let calendar_path = format!("{}/{}", self.lang(), views::paths::ACTIONS_CALENDAR);
         self.staging
             .write_streamed(&calendar_path, 256 * 1024, |out| {
                 calendar::write_actions(self.model, &self.l, out)
@@ -752,6 +754,22 @@ impl Pages<'_, '_> {
         Ok(())
     }
 }
+
+/// One part of a language's pages other than the report pages.
+type SitePart = fn(&Pages<'_, '_>, &views::Ledger<'_>) -> anyhow::Result<()>;
+
+/// Every page of a language but the report pages: lists, services, organisations, the
+/// ledger, rules and about, the feeds, the search index and the calendar of due actions.
+const SITE_PARTS: [SitePart; 8] = [
+    |pages, _| pages.lists(),
+    |pages, _| pages.services(),
+    |pages, _| pages.organisations(),
+    |pages, ledger| pages.ledger(ledger),
+    |pages, _| pages.rules_and_about(),
+    |pages, _| pages.feeds(),
+    |pages, _| pages.search_index(),
+    |pages, _| pages.calendar(),
+];
 
 /// The root: a plain page that sends readers to the default language, and a 404.
 fn root_pages(

@@ -64,14 +64,24 @@ impl IntervalSet {
         IntervalSet::union_of(self.intervals.iter().chain(&other.intervals).copied())
     }
 
-    /// The instants of this set that are not in `other`.
+    /// The instants of this set that are not in `other`. Both sets are sorted and disjoint,
+    /// so one pass over each suffices: a cut that ends before an interval starts ends before
+    /// every later interval starts too.
     pub fn minus(&self, other: &IntervalSet) -> IntervalSet {
         let mut out = Vec::new();
+        let cuts = &other.intervals;
+        let mut first_cut = 0;
         for interval in &self.intervals {
+            while cuts
+                .get(first_cut)
+                .is_some_and(|cut| cut.end <= interval.start)
+            {
+                first_cut += 1;
+            }
             let mut cursor = interval.start;
-            for cut in &other.intervals {
-                if cut.end <= cursor || cut.start >= interval.end {
-                    continue;
+            for cut in &cuts[first_cut..] {
+                if cut.start >= interval.end {
+                    break;
                 }
                 if let Some(piece) = Interval::new(cursor, cut.start) {
                     out.push(piece);
@@ -85,10 +95,15 @@ impl IntervalSet {
         IntervalSet { intervals: out }
     }
 
-    /// Minutes of this set inside `window`.
+    /// Minutes of this set inside `window`. Only the intervals that reach into it are
+    /// visited: being sorted and disjoint, their ends are sorted too.
     pub fn minutes_within(&self, window: Interval) -> f64 {
-        self.intervals
+        let first = self
+            .intervals
+            .partition_point(|interval| interval.end <= window.start);
+        self.intervals[first..]
             .iter()
+            .take_while(|interval| interval.start < window.end)
             .filter_map(|i| i.clip(window))
             .map(|i| i.minutes())
             .fold(0.0, |total, minutes| total + minutes)
@@ -220,6 +235,60 @@ mod tests {
                 interval("2026-01-01T13:00:00Z", "2026-01-01T16:00:00Z"),
             ]
         );
+    }
+
+    /// The instants of `set` as minute numbers, for comparing sets by their definition.
+    fn minutes_of(set: &IntervalSet, origin: DateTime<Utc>) -> std::collections::BTreeSet<i64> {
+        set.intervals()
+            .iter()
+            .flat_map(|i| (i.start - origin).num_minutes()..(i.end - origin).num_minutes())
+            .collect()
+    }
+
+    #[test]
+    fn difference_and_minutes_in_a_window_hold_to_their_definitions() {
+        let origin = at("2026-01-01T00:00:00Z");
+        // Deterministic pseudo-random sets of whole-minute intervals, many overlapping.
+        let mut state: u64 = 0x9e37_79b9_7f4a_7c15;
+        let mut next = |below: i64| {
+            state = state
+                .wrapping_mul(6_364_136_223_846_793_005)
+                .wrapping_add(1_442_695_040_888_963_407);
+            ((state >> 33) % below as u64) as i64
+        };
+        let minute = |n: i64| origin + chrono::TimeDelta::minutes(n);
+        for _ in 0..200 {
+            let set = |count: i64, next: &mut dyn FnMut(i64) -> i64| {
+                IntervalSet::union_of((0..count).filter_map(|_| {
+                    let start = next(600);
+                    Interval::new(minute(start), minute(start + 1 + next(40)))
+                }))
+            };
+            let count_a = 1 + next(30);
+            let a = set(count_a, &mut next);
+            let count_b = next(30);
+            let b = set(count_b, &mut next);
+            let expected: std::collections::BTreeSet<i64> = minutes_of(&a, origin)
+                .difference(&minutes_of(&b, origin))
+                .copied()
+                .collect();
+            let difference = a.minus(&b);
+            assert_eq!(minutes_of(&difference, origin), expected);
+            // Still sorted, disjoint and non-touching.
+            assert!(
+                difference
+                    .intervals()
+                    .windows(2)
+                    .all(|pair| pair[0].end < pair[1].start)
+            );
+            let start = next(640);
+            let window = Interval::new(minute(start), minute(start + 1 + next(200))).unwrap();
+            let inside = minutes_of(&a, origin)
+                .into_iter()
+                .filter(|m| minute(*m) >= window.start && minute(*m) < window.end)
+                .count();
+            assert_eq!(a.minutes_within(window), inside as f64);
+        }
     }
 
     #[test]

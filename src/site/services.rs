@@ -6,11 +6,12 @@ use std::collections::BTreeSet;
 
 use chrono::{DateTime, NaiveDate, TimeDelta, Utc};
 use chrono_tz::Tz;
+use rayon::prelude::*;
 use serde::Serialize;
 
 use super::Report;
 use super::intervals::{IntervalSet, YearWindow, day_window, year_of};
-use crate::config::Config;
+use crate::config::{Config, ServiceFile};
 
 /// Everything the site says about one service.
 #[derive(Clone, Debug, PartialEq, Serialize)]
@@ -80,10 +81,11 @@ pub struct Availability {
 }
 
 impl Availability {
-    /// The availability of a window with these outages.
-    pub fn of(full: &IntervalSet, partial: &IntervalSet, year: &YearWindow, weight: f64) -> Self {
-        let full_minutes = full.minutes_within(year.window);
-        let partial_minutes = partial.minus(full).minutes_within(year.window);
+    /// The availability of a window with these outages: the full ones, and the partial ones
+    /// less the full (`partial_only`).
+    fn of(outages: &Outages, year: &YearWindow, weight: f64) -> Self {
+        let full_minutes = outages.full.minutes_within(year.window);
+        let partial_minutes = outages.partial_only.minutes_within(year.window);
         let elapsed = year.elapsed_minutes();
         let ratio = if elapsed > 0.0 {
             (1.0 - (full_minutes + weight * partial_minutes) / elapsed).clamp(0.0, 1.0)
@@ -108,6 +110,8 @@ impl Availability {
 struct Outages {
     full: IntervalSet,
     partial: IntervalSet,
+    /// The partial outages less the full: the time only partly out.
+    partial_only: IntervalSet,
 }
 
 impl Outages {
@@ -126,9 +130,13 @@ impl Outages {
                 }
             }
         }
+        let full = IntervalSet::union_of(full);
+        let partial = IntervalSet::union_of(partial);
+        let partial_only = partial.minus(&full);
         Outages {
-            full: IntervalSet::union_of(full),
-            partial: IntervalSet::union_of(partial),
+            full,
+            partial,
+            partial_only,
         }
     }
 
@@ -151,7 +159,6 @@ impl Outages {
                 }
             }
         }
-        let partial_only = self.partial.minus(&self.full);
         touched
             .into_iter()
             .filter_map(|date| {
@@ -159,7 +166,7 @@ impl Outages {
                 Some(OutageDay {
                     date,
                     full_minutes: self.full.minutes_within(window),
-                    partial_minutes: partial_only.minutes_within(window),
+                    partial_minutes: self.partial_only.minutes_within(window),
                 })
             })
             .filter(|day| day.full_minutes + day.partial_minutes > 0.0)
@@ -186,8 +193,10 @@ pub(super) fn figures(
     let services = &config.file.services;
     let weight = config.policy.partial_weight;
     let current_year = year_of(today, time_zone);
-    services
-        .iter()
+    // Each service's figures on their own thread: a national site has hundreds.
+    let services_in_order: Vec<(&String, &ServiceFile)> = services.iter().collect();
+    services_in_order
+        .into_par_iter()
         .map(|(key, service)| {
             let depends_on_all = transitive_dependencies(config, key);
             let own: Vec<&Report<'_>> = reports
@@ -219,18 +228,9 @@ pub(super) fn figures(
                     (first..=current_year)
                         .filter_map(|year| YearWindow::of(year, time_zone, today))
                         .map(|window| {
-                            let availability = Availability::of(
-                                &own_outages.full,
-                                &own_outages.partial,
-                                &window,
-                                weight,
-                            );
-                            let experienced = Availability::of(
-                                &experienced_outages.full,
-                                &experienced_outages.partial,
-                                &window,
-                                weight,
-                            );
+                            let availability = Availability::of(&own_outages, &window, weight);
+                            let experienced =
+                                Availability::of(&experienced_outages, &window, weight);
                             let met = |a: &Availability| {
                                 service.availability_target.map(|t| a.percent() >= t)
                             };
