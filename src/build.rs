@@ -599,7 +599,13 @@ fn read_history(
     // Versions equal to the committed files need not be parsed again: their key facts move
     // into the history, as nothing else needs them.
     let mut known = HashMap::new();
-    if let Source::Git(_) = source {
+    let any_facts = analyses
+        .iter()
+        .any(|a| a.report.as_ref().is_some_and(|r| r.facts.is_some()));
+    // Without any facts to hand over (the history's cache has them), the tree is not walked.
+    if let Source::Git(_) = source
+        && any_facts
+    {
         let ids = tree.blob_ids()?;
         for checked in analyses.iter_mut().filter_map(|a| a.report.as_mut()) {
             // A report kept without its facts (the history's cache has them) is read and

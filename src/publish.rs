@@ -1087,7 +1087,7 @@ impl Staging {
                     if spared {
                         spare_record = spare.map(|previous| spare_pages(previous, &pages));
                     } else {
-                        let _ = fs::remove_dir_all(&self.temp);
+                        remove_old_site(&self.temp);
                     }
                 }
                 Err(_) => {
@@ -1119,7 +1119,7 @@ impl Staging {
                     if spared {
                         spare_record = spare.map(|previous| spare_pages(previous, &pages));
                     } else {
-                        let _ = fs::remove_dir_all(&old);
+                        remove_old_site(&old);
                     }
                 }
             }
@@ -1307,6 +1307,26 @@ fn settle(pages: &mut [(String, RecordedPage)], out: &Path, old: Option<&Path>) 
             _ => Some(known),
         };
     });
+}
+
+/// Remove the previous site at `old`, once replaced (the guard proved every file in it is
+/// Candor's). The folders at its top are removed at once on the pool's threads: a large
+/// site's tens of thousands of files take a while to remove one after the other. Each is
+/// removed as `fs::remove_dir_all` does, never following a link. A site that cannot be
+/// removed whole is left where it is: the next build clears it (see `remove_stale`).
+fn remove_old_site(old: &Path) {
+    use rayon::prelude::*;
+    let Ok(entries) = fs::read_dir(old) else {
+        return;
+    };
+    let entries: Vec<fs::DirEntry> = entries.filter_map(Result::ok).collect();
+    entries.par_iter().for_each(|entry| {
+        let _ = match entry.file_type() {
+            Ok(kind) if kind.is_dir() => fs::remove_dir_all(entry.path()),
+            _ => fs::remove_file(entry.path()),
+        };
+    });
+    let _ = fs::remove_dir_all(old);
 }
 
 /// Write the record of the pages published in `out` (through a temporary file and a rename,
@@ -1954,6 +1974,45 @@ mod tests {
         assert!(
             error.contains("1 file(s)") && error.contains("a\\b.html"),
             "{error}"
+        );
+    }
+
+    #[test]
+    fn a_full_build_removes_the_site_it_replaces_whole() {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("site");
+        let beside_out = || {
+            let mut names: Vec<String> = fs::read_dir(dir.path())
+                .unwrap()
+                .map(|entry| entry.unwrap().file_name().to_string_lossy().into_owned())
+                .collect();
+            names.sort();
+            names
+        };
+        let staging = Staging::prepare(&out, 1024 * 1024, false).unwrap();
+        for page in [
+            "index.html",
+            "en/a/1.html",
+            "en/a/2.html",
+            "da/b/c/3.html",
+            "x.json",
+        ] {
+            staging.write(page, b"old").unwrap();
+        }
+        staging.commit(&test_head()).unwrap();
+        let before = beside_out();
+        let staging = Staging::prepare(&out, 1024 * 1024, false).unwrap();
+        staging.write("en/new.html", b"new").unwrap();
+        staging.commit(&test_head()).unwrap();
+        assert_eq!(
+            beside_out(),
+            before,
+            "the old site is not left beside the new"
+        );
+        assert_eq!(
+            list_files(&out).unwrap(),
+            ["en/new.html", MANIFEST],
+            "only the new site's files"
         );
     }
 

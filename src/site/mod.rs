@@ -417,11 +417,15 @@ impl<'a> Model<'a> {
                 report(config, input, revisions, publication, today, time_zone)
             })
             .collect();
-        let (services, organisations) = rayon::join(
+        let (services, (organisations, years)) = rayon::join(
             || services::figures(config, &reports, today, time_zone),
-            || organisations::figures(config, &reports, today, time_zone),
+            || {
+                rayon::join(
+                    || organisations::figures(config, &reports, today, time_zone),
+                    || organisations::site_years(&reports, today, time_zone),
+                )
+            },
         );
-        let years = organisations::site_years(&reports, today, time_zone);
         let totals = Totals {
             reports: reports.len(),
             ongoing: reports
