@@ -77,6 +77,9 @@ pub fn serve(
     let open = Arc::new(std::sync::atomic::AtomicUsize::new(0));
 
     log(&format!("preview folder: {}", workspace.path().display()));
+    // The files as they are before the first build reads them: an edit saved while it runs,
+    // or just after, is then a change the watch below sees, never part of what it starts from.
+    let mut fingerprint = watched_files(options.tree.root());
     let known = rebuild(&options, &site, &state, log);
     log(&format!("serving http://{address}/ (Ctrl-C to stop)"));
 
@@ -130,7 +133,6 @@ pub fn serve(
         .context("cannot start the preview's threads")?;
     std::thread::scope(|scope| {
         scope.spawn(|| build_when_asked(&options, &site, &state, &builder, &stop, log));
-        let mut fingerprint = watched_files(options.tree.root());
         while !stop.load(Ordering::SeqCst) {
             std::thread::sleep(Duration::from_millis(200));
             let now = watched_files(options.tree.root());
@@ -634,6 +636,69 @@ mod tests {
         assert_eq!(resolve(site, "/../etc/passwd"), None);
         assert_eq!(resolve(site, "/%2e%2e/etc/passwd"), None);
         assert_eq!(resolve(site, "/a/%00"), None);
+    }
+
+    #[test]
+    fn an_edit_saved_as_the_preview_starts_is_shown() {
+        use std::io::{Read as _, Write as _};
+        let repo = crate::testing::example_repository();
+        let report = repo
+            .path()
+            .join("incidents/2025/2025-11-03-national-eid-ddos-degradation.yaml");
+        let text = std::fs::read_to_string(&report).unwrap();
+        let edited = text.replace(
+            "en: \"National eID: slow login",
+            "en: \"Edited-as-the-preview-started National eID: slow login",
+        );
+        assert_ne!(text, edited);
+        let options = ServeOptions {
+            tree: WorkTree::open(repo.path()).unwrap(),
+            port: 0,
+            today: Some(crate::today_from(
+                Some(chrono::NaiveDate::from_ymd_opt(2026, 12, 1).unwrap()),
+                Utc::now(),
+            )),
+        };
+        let stop = Arc::new(AtomicBool::new(false));
+        let address = Mutex::new(None);
+        // The edit is saved the moment the server says it serves: after its first build and
+        // before it has looked at anything since.
+        let log = |line: &str| {
+            if let Some(rest) = line.strip_prefix("serving http://") {
+                std::fs::write(&report, &edited).unwrap();
+                let served = rest.split('/').next().unwrap().to_owned();
+                *address.lock().unwrap() = Some(served);
+            }
+        };
+        let page = "/en/reports/2025-11-03-national-eid-ddos-degradation.html";
+        let shown = std::thread::scope(|scope| {
+            let server = scope.spawn(|| serve(options, Arc::clone(&stop), &log));
+            let started = std::time::Instant::now();
+            let mut shown = false;
+            while !shown && started.elapsed() < Duration::from_secs(60) {
+                std::thread::sleep(Duration::from_millis(100));
+                let Some(served) = address.lock().unwrap().clone() else {
+                    continue;
+                };
+                let Ok(mut stream) = std::net::TcpStream::connect(&served) else {
+                    continue;
+                };
+                let request =
+                    format!("GET {page} HTTP/1.1\r\nHost: {served}\r\nConnection: close\r\n\r\n");
+                let mut response = String::new();
+                if stream.write_all(request.as_bytes()).is_ok()
+                    && stream.read_to_string(&mut response).is_ok()
+                {
+                    shown = response.contains("Edited-as-the-preview-started");
+                }
+            }
+            stop.store(true, Ordering::SeqCst);
+            // The accepting thread stops at its next connection.
+            let _ = std::net::TcpStream::connect(address.lock().unwrap().clone().unwrap());
+            server.join().unwrap().unwrap();
+            shown
+        });
+        assert!(shown, "the edit saved as the preview started never showed");
     }
 
     #[test]
