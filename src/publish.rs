@@ -1312,14 +1312,18 @@ fn settle(pages: &mut [(String, RecordedPage)], out: &Path, old: Option<&Path>) 
 /// Remove the previous site at `old`, once replaced (the guard proved every file in it is
 /// Candor's). The folders at its top are removed at once on the pool's threads: a large
 /// site's tens of thousands of files take a while to remove one after the other. Each is
-/// removed as `fs::remove_dir_all` does, never following a link. A site that cannot be
-/// removed whole is left where it is: the next build clears it (see `remove_stale`).
+/// removed as `fs::remove_dir_all` does, never following a link. The manifest goes last: a
+/// site whose removal failed or was cut short still holds it and every other file it lists
+/// is Candor's, so the next build clears it (see `remove_stale` and `recover`).
 fn remove_old_site(old: &Path) {
     use rayon::prelude::*;
     let Ok(entries) = fs::read_dir(old) else {
         return;
     };
-    let entries: Vec<fs::DirEntry> = entries.filter_map(Result::ok).collect();
+    let entries: Vec<fs::DirEntry> = entries
+        .filter_map(Result::ok)
+        .filter(|entry| entry.file_name() != MANIFEST)
+        .collect();
     entries.par_iter().for_each(|entry| {
         let _ = match entry.file_type() {
             Ok(kind) if kind.is_dir() => fs::remove_dir_all(entry.path()),

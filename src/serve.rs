@@ -675,7 +675,7 @@ mod tests {
             let server = scope.spawn(|| serve(options, Arc::clone(&stop), &log));
             let started = std::time::Instant::now();
             let mut shown = false;
-            while !shown && started.elapsed() < Duration::from_secs(60) {
+            while !shown && !server.is_finished() && started.elapsed() < Duration::from_secs(60) {
                 std::thread::sleep(Duration::from_millis(100));
                 let Some(served) = address.lock().unwrap().clone() else {
                     continue;
@@ -694,7 +694,9 @@ mod tests {
             }
             stop.store(true, Ordering::SeqCst);
             // The accepting thread stops at its next connection.
-            let _ = std::net::TcpStream::connect(address.lock().unwrap().clone().unwrap());
+            if let Some(served) = address.lock().unwrap().clone() {
+                let _ = std::net::TcpStream::connect(served);
+            }
             server.join().unwrap().unwrap();
             shown
         });

@@ -39,7 +39,7 @@ fuzz_target!(|data: &[u8]| {
     for year in 2023..=2028 {
         let Some(window) = YearWindow::of(year, chrono_tz::Europe::Copenhagen, now) else { continue };
         let elapsed = window.elapsed_minutes();
-        let availability = Availability::of(&full, &partial, &window, weight);
+        let availability = Availability::of(&full, &degraded, &window, weight);
         assert!((0.0..=1.0).contains(&availability.ratio), "{availability:?}");
         assert!(availability.full_minutes + availability.partial_minutes <= elapsed + 1e-6, "{availability:?} in {elapsed}");
         assert!(everything.minutes_within(window.window) <= elapsed + 1e-6);

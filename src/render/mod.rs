@@ -137,13 +137,21 @@ pub fn pages(
                 || -> anyhow::Result<()> {
                     // Each part of each language is a task of its own: an incremental build
                     // keeps most report pages, and these parts are then most of its work.
+                    // The ledger is one task for every language, one page after the other
+                    // (see `Pages::ledger`). When several parts fail, the error shown is
+                    // whichever came first.
                     let parts: Vec<(&Pages<'_, '_>, &SitePart)> = languages
                         .iter()
                         .flat_map(|pages| SITE_PARTS.iter().map(move |part| (pages, part)))
                         .collect();
-                    parts
-                        .par_iter()
-                        .try_for_each(|(pages, part)| part(pages, &ledger))
+                    let ledgers = || -> anyhow::Result<()> {
+                        languages.iter().try_for_each(|pages| pages.ledger(&ledger))
+                    };
+                    let (parts, ledgers) = rayon::join(
+                        || parts.par_iter().try_for_each(|(pages, part)| part(pages)),
+                        ledgers,
+                    );
+                    parts.and(ledgers)
                 },
             );
             reports?;
@@ -755,20 +763,20 @@ impl Pages<'_, '_> {
     }
 }
 
-/// One part of a language's pages other than the report pages.
-type SitePart = fn(&Pages<'_, '_>, &views::Ledger<'_>) -> anyhow::Result<()>;
+/// One part of a language's pages other than the report pages and the ledger.
+type SitePart = fn(&Pages<'_, '_>) -> anyhow::Result<()>;
 
-/// Every page of a language but the report pages: lists, services, organisations, the
-/// ledger, rules and about, the feeds, the search index and the calendar of due actions.
-const SITE_PARTS: [SitePart; 8] = [
-    |pages, _| pages.lists(),
-    |pages, _| pages.services(),
-    |pages, _| pages.organisations(),
-    |pages, ledger| pages.ledger(ledger),
-    |pages, _| pages.rules_and_about(),
-    |pages, _| pages.feeds(),
-    |pages, _| pages.search_index(),
-    |pages, _| pages.calendar(),
+/// Every page of a language but the report pages and the ledger's (rendered one language
+/// after the other, see [`Pages::ledger`]): lists, services, organisations, rules and about,
+/// the feeds, the search index and the calendar of due actions.
+const SITE_PARTS: [SitePart; 7] = [
+    |pages| pages.lists(),
+    |pages| pages.services(),
+    |pages| pages.organisations(),
+    |pages| pages.rules_and_about(),
+    |pages| pages.feeds(),
+    |pages| pages.search_index(),
+    |pages| pages.calendar(),
 ];
 
 /// The root: a plain page that sends readers to the default language, and a 404.

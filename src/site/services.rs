@@ -82,10 +82,16 @@ pub struct Availability {
 
 impl Availability {
     /// The availability of a window with these outages: the full ones, and the partial ones
-    /// less the full (`partial_only`).
-    fn of(outages: &Outages, year: &YearWindow, weight: f64) -> Self {
-        let full_minutes = outages.full.minutes_within(year.window);
-        let partial_minutes = outages.partial_only.minutes_within(year.window);
+    /// less the full (`partial_only`, `partial.minus(full)`: time already fully out counts
+    /// once).
+    pub fn of(
+        full: &IntervalSet,
+        partial_only: &IntervalSet,
+        year: &YearWindow,
+        weight: f64,
+    ) -> Self {
+        let full_minutes = full.minutes_within(year.window);
+        let partial_minutes = partial_only.minutes_within(year.window);
         let elapsed = year.elapsed_minutes();
         let ratio = if elapsed > 0.0 {
             (1.0 - (full_minutes + weight * partial_minutes) / elapsed).clamp(0.0, 1.0)
@@ -228,9 +234,18 @@ pub(super) fn figures(
                     (first..=current_year)
                         .filter_map(|year| YearWindow::of(year, time_zone, today))
                         .map(|window| {
-                            let availability = Availability::of(&own_outages, &window, weight);
-                            let experienced =
-                                Availability::of(&experienced_outages, &window, weight);
+                            let availability = Availability::of(
+                                &own_outages.full,
+                                &own_outages.partial_only,
+                                &window,
+                                weight,
+                            );
+                            let experienced = Availability::of(
+                                &experienced_outages.full,
+                                &experienced_outages.partial_only,
+                                &window,
+                                weight,
+                            );
                             let met = |a: &Availability| {
                                 service.availability_target.map(|t| a.percent() >= t)
                             };
