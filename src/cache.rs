@@ -390,18 +390,25 @@ pub(crate) fn keep_publication_times(tree: &GitTree, times: &HashMap<String, Pub
 /// The publication times' cache of a repository as read from its file, before the run knows
 /// the limits it would walk the history under: `candor check --changed-since` reads it while
 /// git compares the work tree.
-pub(crate) struct PublicationsRead(Option<PublicationCache>);
+pub(crate) struct PublicationsRead {
+    /// Whether the history is cut short here (shallow or grafted): then nothing is cached.
+    local: bool,
+    /// The cache, when there is one this program wrote.
+    cache: Option<PublicationCache>,
+}
 
 /// Read the publication times' cache of `tree`'s repository ([`PublicationsRead`]).
 pub(crate) fn read_publications(tree: &GitTree) -> PublicationsRead {
     let version = program_identity();
-    PublicationsRead(
-        (!history_is_local(tree))
+    let local = history_is_local(tree);
+    PublicationsRead {
+        local,
+        cache: (!local)
             .then(|| read_cache(&publications_cache_path(tree)))
             .flatten()
             .and_then(|bytes| serde_json::from_slice(&bytes).ok())
             .filter(|c: &PublicationCache| c.version == version),
-    )
+    }
 }
 
 /// When each report on the history of `tree` was first published and first final: from the
@@ -413,7 +420,10 @@ pub(crate) fn publication_times(
     limits: &Limits,
     read: Option<PublicationsRead>,
 ) -> anyhow::Result<HashMap<String, PublicationTimes>> {
-    let PublicationsRead(cached) = read.unwrap_or_else(|| read_publications(tree));
+    let PublicationsRead {
+        local,
+        cache: cached,
+    } = read.unwrap_or_else(|| read_publications(tree));
     let head = tree.commit().to_string();
     if let Some(cache) = cached.as_ref()
         && cache.commit == head
@@ -430,7 +440,7 @@ pub(crate) fn publication_times(
         commit: head,
         times,
     };
-    if !history_is_local(tree) {
+    if !local {
         write_atomically(&publications_cache_path(tree), &cache);
     }
     Ok(cache.times)
@@ -577,12 +587,15 @@ mod tests {
             1_700_000_000,
         );
         let tree = GitTree::open(dir.path(), &first.to_string()).unwrap();
-        assert!(read_publications(&tree).0.is_none(), "nothing cached yet");
+        assert!(
+            read_publications(&tree).cache.is_none(),
+            "nothing cached yet"
+        );
         let walked = publication_times(&tree, &limits, None).unwrap();
         assert!(walked["a"].first_published.is_some(), "{walked:?}");
         // Cached by that walk: read ahead, the cache gives the same times.
         let read = read_publications(&tree);
-        assert!(read.0.is_some());
+        assert!(read.cache.is_some());
         assert_eq!(
             publication_times(&tree, &limits, Some(read)).unwrap(),
             walked

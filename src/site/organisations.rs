@@ -107,9 +107,11 @@ pub(super) fn figures(
 ) -> Vec<OrganisationFigures> {
     let current_year = year_of(today, time_zone);
     // Each organisation's figures on their own thread: a national site has hundreds.
-    let keys: Vec<&String> = config.file.organisations.keys().collect();
-    keys.into_par_iter()
-        .map(|key| {
+    config
+        .file
+        .organisations
+        .par_iter()
+        .map(|(key, _)| {
             let own: Vec<&Report<'_>> = reports
                 .iter()
                 .filter(|r| &r.incident().organisation == key)

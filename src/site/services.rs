@@ -11,7 +11,7 @@ use serde::Serialize;
 
 use super::Report;
 use super::intervals::{IntervalSet, YearWindow, day_window, year_of};
-use crate::config::{Config, ServiceFile};
+use crate::config::Config;
 
 /// Everything the site says about one service.
 #[derive(Clone, Debug, PartialEq, Serialize)]
@@ -200,9 +200,8 @@ pub(super) fn figures(
     let weight = config.policy.partial_weight;
     let current_year = year_of(today, time_zone);
     // Each service's figures on their own thread: a national site has hundreds.
-    let services_in_order: Vec<(&String, &ServiceFile)> = services.iter().collect();
-    services_in_order
-        .into_par_iter()
+    services
+        .par_iter()
         .map(|(key, service)| {
             let depends_on_all = transitive_dependencies(config, key);
             let own: Vec<&Report<'_>> = reports
