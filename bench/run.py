@@ -102,6 +102,12 @@ def corpus_bytes(repo):
     return sum(p.stat().st_size for p in (repo / "incidents").rglob("*.yaml"))
 
 
+def output_size(folder):
+    """Files and bytes (apparent sizes) under `folder`."""
+    sizes = [p.stat().st_size for p in Path(folder).rglob("*") if p.is_file() and not p.is_symlink()]
+    return len(sizes), sum(sizes)
+
+
 def row(rows, size, label, seconds, peak, note=""):
     print(f"  {label:<34} {seconds:9.3f} s  {peak:9.1f} MiB  {note}")
     rows.append((size, label, seconds, peak, note))
@@ -170,6 +176,15 @@ def measure_sizes(args):
             hugo_run = measure(lambda attempt: [hugo, "--quiet", "--destination", str(sites / f"hugo-{attempt}")], hugo_dir, args.comparison_runs)
             row(rows, size, "hugo (same reports as Markdown)", *hugo_run, "1.00x hugo")
             row(rows, size, "candor build", *build, f"{build[0] / hugo_run[0]:.2f}x hugo time (target <= 0.4x), {build[1] / hugo_run[1]:.2f}x hugo memory")
+            # What each wrote: the two sites do not hold the same pages (a permanent page per
+            # revision, paged ledgers and calendars are Candor's alone), so the time is also
+            # given per file and per megabyte written.
+            (candor_files, candor_bytes), (hugo_files, hugo_bytes) = output_size(sites / "candor-1"), output_size(sites / "hugo-1")
+            print(f"  written: candor {candor_files:,} files, {candor_bytes / 1e6:,.0f} MB; hugo {hugo_files:,} files, {hugo_bytes / 1e6:,.0f} MB")
+            per_file = (build[0] / candor_files) / (hugo_run[0] / hugo_files)
+            per_mb = (build[0] / candor_bytes) / (hugo_run[0] / hugo_bytes)
+            print(f"  per file written: candor {build[0] / candor_files * 1000:.3f} ms, hugo {hugo_run[0] / hugo_files * 1000:.3f} ms"
+                  f" ({per_file:.2f}x hugo); per MB written: {per_mb:.2f}x hugo")
         else:
             row(rows, size, "candor build", *build)
         print("  phases of candor build (median time, resident memory after): " + ", ".join(f"{k} {v:.2f} s {m} MiB" for k, (v, m) in phases.items()))

@@ -774,8 +774,9 @@ fn run_inner(source: &Source, today: DateTime<Utc>, plan: Plan<'_>) -> anyhow::R
         files.truncate(max_reports);
     }
     let limit = engine.limits().max_file_bytes;
+    let reports = files.len();
     let (summarised, to_read): (Vec<String>, Vec<String>) =
-        files.iter().cloned().partition(|f| known.contains_key(f));
+        files.into_iter().partition(|f| known.contains_key(f));
     let analyse = || {
         source.map_files(&to_read, limit, &|file, bytes| match bytes {
             Ok(bytes) => {
@@ -869,7 +870,6 @@ fn run_inner(source: &Source, today: DateTime<Utc>, plan: Plan<'_>) -> anyhow::R
         findings.retain(|f| only.contains(&f.file) || f.file == source::CONFIG_FILE);
     }
     diag::sort(&mut findings);
-    let reports = files.len();
     drop(engine);
     Ok(Run {
         findings,

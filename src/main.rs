@@ -215,11 +215,16 @@ fn check(args: CheckArgs) -> anyhow::Result<ExitCode> {
         Format::Codequality => report::codequality(&outcome.findings)?,
     };
     emit(&text)?;
-    Ok(if outcome.has_deny() {
+    let code = if outcome.has_deny() {
         ExitCode::from(1)
     } else {
         ExitCode::SUCCESS
-    })
+    };
+    // The process ends here, and its memory goes back to the system at once: freeing the
+    // record of each report one by one would only add a few milliseconds to every check
+    // of 10,000 reports.
+    std::mem::forget(outcome);
+    Ok(code)
 }
 
 fn build(args: BuildArgs) -> anyhow::Result<ExitCode> {

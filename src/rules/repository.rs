@@ -15,11 +15,15 @@ use super::{Code, Context, Emitter, Summary};
 pub(crate) fn check_repository(summaries: &[&Summary], context: &Context<'_>) -> Vec<Finding> {
     let mut findings = super::publication::check(summaries, context);
 
-    let mut by_id: BTreeMap<&str, Vec<&Summary>> = BTreeMap::new();
-    for summary in summaries.iter().copied() {
-        by_id.entry(summary.id.as_str()).or_default().push(summary);
-    }
-    for (id, group) in by_id.iter().filter(|(_, group)| group.len() > 1) {
+    // By id, in order of id, each id's reports in their order: a sort, not a map, as almost
+    // every id is used once (a list for each would be thousands of allocations).
+    let mut by_id: Vec<&Summary> = summaries.to_vec();
+    by_id.sort_by(|a, b| a.id.cmp(&b.id));
+    for group in by_id
+        .chunk_by(|a, b| a.id == b.id)
+        .filter(|group| group.len() > 1)
+    {
+        let id = group[0].id.as_str();
         for summary in group.iter().filter(|s| context.wants(&s.file)) {
             let others: Vec<&str> = group
                 .iter()
