@@ -1209,9 +1209,16 @@ fn read_record(manifest: Manifest, path: &Path) -> Option<Previous> {
     use std::io::Read as _;
     /// Far more than the record of the largest site (about 200 bytes a page).
     const MAX_RECORD_BYTES: u64 = 1 << 30;
-    let mut text = String::new();
     let record = open_regular(path).ok()?;
-    let recorded_ns = modified_ns(&record.metadata().ok()?)?;
+    let metadata = record.metadata().ok()?;
+    let recorded_ns = modified_ns(&metadata)?;
+    // The text and the map are each sized once (a record that grew since is still read whole):
+    // grown by doubling, each would take fresh memory again and again as it grew, every page
+    // of it zeroed by the system, and the map would be hashed again at each step. At 50,000
+    // pages that was about a fifth of the look over the output folder.
+    let mut text = String::with_capacity(
+        usize::try_from(metadata.len().min(MAX_RECORD_BYTES)).unwrap_or_default(),
+    );
     record
         .take(MAX_RECORD_BYTES)
         .read_to_string(&mut text)
@@ -1220,7 +1227,7 @@ fn read_record(manifest: Manifest, path: &Path) -> Option<Previous> {
     if lines.next() != Some(RECORD_HEADER) {
         return None;
     }
-    let mut pages = HashMap::new();
+    let mut pages = HashMap::with_capacity(memchr::memchr_iter(b'\n', text.as_bytes()).count());
     for line in lines {
         let (path, page) = parse_record_line(line)?;
         pages.insert(path.to_owned(), page);
