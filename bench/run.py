@@ -20,6 +20,7 @@ import argparse
 import os
 import re
 import shutil
+import stat
 import statistics
 import subprocess
 import sys
@@ -104,7 +105,7 @@ def corpus_bytes(repo):
 
 def output_size(folder):
     """Files and bytes (apparent sizes) under `folder`."""
-    sizes = [p.stat().st_size for p in Path(folder).rglob("*") if p.is_file() and not p.is_symlink()]
+    sizes = [st.st_size for st in (p.lstat() for p in Path(folder).rglob("*")) if stat.S_ISREG(st.st_mode)]
     return len(sizes), sum(sizes)
 
 

@@ -121,6 +121,11 @@ struct Outages {
 }
 
 impl Outages {
+    /// Their availability over `year` ([`Availability::of`]).
+    fn availability(&self, year: &YearWindow, weight: f64) -> Availability {
+        Availability::of(&self.full, &self.partial_only, year, weight)
+    }
+
     /// The outages of `reports` on any of `services` (per-service windows where a report
     /// has them).
     fn of<'r>(reports: impl Iterator<Item = &'r Report<'r>>, services: &[&str]) -> Outages {
@@ -233,18 +238,8 @@ pub(super) fn figures(
                     (first..=current_year)
                         .filter_map(|year| YearWindow::of(year, time_zone, today))
                         .map(|window| {
-                            let availability = Availability::of(
-                                &own_outages.full,
-                                &own_outages.partial_only,
-                                &window,
-                                weight,
-                            );
-                            let experienced = Availability::of(
-                                &experienced_outages.full,
-                                &experienced_outages.partial_only,
-                                &window,
-                                weight,
-                            );
+                            let availability = own_outages.availability(&window, weight);
+                            let experienced = experienced_outages.availability(&window, weight);
                             let met = |a: &Availability| {
                                 service.availability_target.map(|t| a.percent() >= t)
                             };
